@@ -83,3 +83,4 @@ export { map, mapBatches, transform } from './operators/map.ts';
 export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, udf, upper } from './operators/column.ts';
 export type { ColumnLike } from './operators/column.ts';
 export { takeRows } from './arrow/take.ts';
+export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';

@@ -2,4 +2,4 @@
  * @sluice/testing: what users test their pipelines with, and what Sluice's own sources and
  * sinks are proven with.
  */
-export { VirtualScheduler, settleMicrotasks } from './virtualTime/virtualScheduler.ts';
+export { VirtualScheduler, settleMicrotasks } from '@sluice/core';

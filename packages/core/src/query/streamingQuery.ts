@@ -4,7 +4,7 @@ import { describeError, isSluiceError, SluiceError } from '../errors.ts';
 import { SimulatedCrash } from '../lifecycle/faults.ts';
 import type { LifecycleStateName } from '../lifecycle/queryLifecycle.ts';
 import { statusOf } from '../lifecycle/status.ts';
-import { redactOptions } from '../redact.ts';
+import { redactOptions, redactString } from '../redact.ts';
 import { describeTrigger } from '../triggers/trigger.ts';
 import type { StreamingQueryProgress, StreamingQueryStatus } from './progress.ts';
 import type { QueryDefinition } from './queryDefinition.ts';
@@ -199,7 +199,7 @@ export class StreamingQuery {
       `WriteToStream ${sink}`,
       `+- ${root}`,
       ...rest.map((line) => `   ${line}`),
-    ].join('\n');
+    ].map(redactString).join('\n');
   }
 
   toString(): string {
