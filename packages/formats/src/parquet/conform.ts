@@ -150,9 +150,7 @@ function widenInt(data: Data, target: DataType, where: () => string): Data {
   if (source.bitWidth === t.bitWidth && source.isSigned === t.isSigned) return data.clone(target);
   const widening = t.bitWidth > source.bitWidth && (t.isSigned || !source.isSigned) && (source.isSigned === t.isSigned || t.bitWidth > source.bitWidth);
   if (!widening) {
-    // Types Sluice does not reshape (decimal, intervals, …) pass through when the schema says the same.
-  if (source.typeId === target.typeId && !isNested(source) && util.compareTypes(source, target)) return data.clone(target);
-  throw new SluiceError('SCHEMA_MISMATCH', `Column ${where()} is ${sparkTypeName(data.type)} in the file but the schema says ${sparkTypeName(target)}, which would lose values; widen the schema's type.`, { details: { column: where() } });
+    throw new SluiceError('SCHEMA_MISMATCH', `Column ${where()} is ${sparkTypeName(data.type)} in the file but the schema says ${sparkTypeName(target)}, which would lose values; widen the schema's type.`, { details: { column: where() } });
   }
   const values = data.values as ArrayLike<number | bigint>;
   const ArrayType = (target as unknown as { ArrayType: new (n: number) => ArrayLike<number | bigint> & { [i: number]: number | bigint } }).ArrayType;
