@@ -29,9 +29,9 @@ export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadO
   let table: Table;
   const pw = parquetWasm();
   try {
-    // One Arrow batch per row group instead of parquet-rs's default 1024 rows: fewer, larger
+    // Batches of up to 1 M rows instead of parquet-rs's default 1024: fewer, larger
     // chunks are what the columnar operators downstream want.
-    const batchSize = Math.max(1, ...footer.rowGroupRows);
+    const batchSize = Math.min(Math.max(1, footer.numRows), 1 << 20);
     table = tableFromIPC(pw.readParquet(bytes, { batchSize }).intoIPCStream());
   } catch (e) {
     if (isWasmTrap(e)) discardParquetWasm();
