@@ -20,3 +20,13 @@ export type { TextReadOptions, TextWriteOptions } from './text/options.ts';
 export { parquetFormat, readParquet, writeParquet } from './parquet/parquet.ts';
 export { parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions } from './parquet/options.ts';
 export type { ParquetReadOptions, ParquetWriteOptions } from './parquet/options.ts';
+
+/* All codecs by name */
+export { fileFormat, fileFormats } from './fileFormats.ts';
+export type { FileFormatName } from './fileFormats.ts';
+
+/* Delta statistics and schema inference */
+export { columnStats } from './stats/columnStats.ts';
+export type { ColumnStats, StatsTree, StatsValue } from './stats/columnStats.ts';
+export { inferCsvSchema } from './schema/inferCsvSchema.ts';
+export { inferJsonSchema } from './schema/inferJsonSchema.ts';
