@@ -42,24 +42,27 @@ export function readFooter(bytes: Uint8Array): ParquetFooter {
   return { numRows, rowGroupRows };
 }
 
-const TRUE = 1, FALSE = 2, BYTE = 3, I16 = 4, I32 = 5, I64 = 6, DOUBLE = 7, BINARY = 8, LIST = 9, SET = 10, MAP = 11, STRUCT = 12;
+export const TRUE = 1, FALSE = 2, BYTE = 3, I16 = 4, I32 = 5, I64 = 6, DOUBLE = 7, BINARY = 8, LIST = 9, SET = 10, MAP = 11, STRUCT = 12;
 
-class CompactReader {
-  private position = 0;
+/** A reader of Thrift's compact protocol: structs field by field, anything skippable. */
+export class CompactReader {
+  position = 0;
   private depth = 0;
   constructor(private readonly bytes: Uint8Array) {}
 
-  readStruct(onField: (id: number, type: number) => void): void {
+  /** Calls `onField` for each field (which must consume its value); `headerAt` is where the field's header byte is. */
+  readStruct(onField: (id: number, type: number, headerAt: number) => void): void {
     if (++this.depth > 64) throw new Error('its footer nests too deep (corrupt footer)');
     let lastId = 0;
     for (;;) {
+      const headerAt = this.position;
       const header = this.byte();
       if (header === 0) break;
       const type = header & 0x0f;
       const delta = header >> 4;
       const id = delta === 0 ? Number(this.readVarLong()) : lastId + delta;
       lastId = id;
-      onField(id, type);
+      onField(id, type, headerAt);
     }
     this.depth--;
   }
@@ -136,7 +139,13 @@ class CompactReader {
     else this.skip(type);
   }
 
-  private readUnsigned(): number {
+  readBinary(): Uint8Array {
+    const length = this.readUnsigned();
+    this.advance(length);
+    return this.bytes.subarray(this.position - length, this.position);
+  }
+
+  readUnsigned(): number {
     let result = 0;
     let multiplier = 1;
     for (;;) {
@@ -148,7 +157,7 @@ class CompactReader {
     }
   }
 
-  private byte(): number {
+  byte(): number {
     if (this.position >= this.bytes.length) throw new Error('its footer ends early (corrupt footer)');
     return this.bytes[this.position++]!;
   }

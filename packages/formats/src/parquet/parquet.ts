@@ -3,6 +3,7 @@ import { SluiceError, describeError } from '@sluice/core';
 import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { conformTable, sluiceType } from './conform.ts';
 import { readFooter } from './footer.ts';
+import { decodeInt96Columns, exposeInt96 } from './int96.ts';
 import {
   parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions, type ParquetReadOptions, type ParquetWriteOptions,
 } from './options.ts';
@@ -10,7 +11,7 @@ import { discardParquetWasm, isWasmTrap, parquetWasm } from './wasm.ts';
 
 /**
  * An Arrow table from the bytes of a Parquet file (parquet-rs in WebAssembly: snappy, zstd, gzip,
- * lz4, brotli; dictionary and v2 pages; nested types; INT96). Columns come out in Sluice's types:
+ * lz4, brotli; dictionary and v2 pages; nested types; Spark's INT96 timestamps, any year). Columns come out in Sluice's types:
  * timestamps of any unit as Timestamp(ms), dictionaries decoded. With `schema`, columns are
  * matched by name (case-insensitively as Spark does), widened where lossless, and absent ones are
  * nulls; an incompatible type is `SCHEMA_MISMATCH`. A damaged file is `FILE_CORRUPT` naming the
@@ -21,22 +22,26 @@ import { discardParquetWasm, isWasmTrap, parquetWasm } from './wasm.ts';
 export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadOptions> = {}): Table {
   const where = describeFile(request.file);
   let footer;
+  let int96;
   try {
     footer = readFooter(bytes);
+    int96 = exposeInt96(bytes);
   } catch (e) {
     throw corrupt(where, describeError(e), request.file, undefined, e);
   }
+  const input = int96?.bytes ?? bytes;
   let table: Table;
   const pw = parquetWasm();
   try {
     // Batches of up to 1 M rows instead of parquet-rs's default 1024: fewer, larger
     // chunks are what the columnar operators downstream want.
     const batchSize = Math.min(Math.max(1, footer.numRows), 1 << 20);
-    table = tableFromIPC(pw.readParquet(bytes, { batchSize }).intoIPCStream());
+    table = tableFromIPC(pw.readParquet(input, { batchSize }).intoIPCStream());
   } catch (e) {
     if (isWasmTrap(e)) discardParquetWasm();
-    throw corrupt(where, describeError(e), request.file, locateBadRowGroup(bytes, footer.rowGroupRows.length), e);
+    throw corrupt(where, describeError(e), request.file, locateBadRowGroup(input, footer.rowGroupRows.length), e);
   }
+  if (int96 !== undefined) table = decodeInt96Columns(table, int96.columns);
   if (table.numRows !== footer.numRows) {
     throw corrupt(where, `it declares ${footer.numRows} rows but ${table.numRows} were decoded`, request.file, undefined);
   }
