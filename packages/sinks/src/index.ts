@@ -1,1 +1,27 @@
-export {};
+/**
+ * @sluice/sinks: streaming sinks. Importing this package registers each sink by name for
+ * `writeStream().format(name)`.
+ */
+import { registerSinkFormat } from '@sluice/core';
+import { consoleProvider } from './console/consoleSink.ts';
+import { foreachProvider } from './foreach/foreachSink.ts';
+import { foreachBatchProvider } from './foreachBatch/foreachBatchSink.ts';
+import { memoryProvider } from './memory/memorySink.ts';
+import { noopProvider } from './noop/noopSink.ts';
+
+export { consoleSink, consoleProvider } from './console/consoleSink.ts';
+export type { ConsoleOptions } from './console/consoleSink.ts';
+export { showString, formatCell, formatTimestamp } from './console/showString.ts';
+export { noopSink } from './noop/noopSink.ts';
+export { memorySink } from './memory/memorySink.ts';
+export { dropMemoryTable, memoryTable, memoryTableBatches, memoryTableRows } from './memory/memoryTables.ts';
+export { foreachSink } from './foreach/foreachSink.ts';
+export { foreachBatchSink } from './foreachBatch/foreachBatchSink.ts';
+export { observableSink } from './observable/observableSink.ts';
+export type { CommittedBatch, ObservableSinkProvider } from './observable/observableSink.ts';
+
+registerSinkFormat({ name: 'noop', createSink: ({ options }) => noopProvider(options) });
+registerSinkFormat({ name: 'console', createSink: ({ options }) => consoleProvider(options) });
+registerSinkFormat({ name: 'memory', createSink: ({ options }) => memoryProvider(options) });
+registerSinkFormat({ name: 'foreach', createSink: ({ options }) => foreachProvider(options) });
+registerSinkFormat({ name: 'foreachBatch', createSink: ({ options }) => foreachBatchProvider(options) });
