@@ -125,20 +125,22 @@ function convertTimestamp(data: Data, target: Timestamp): Data {
   const out = new BigInt64Array(data.length);
   const inWords = new Int32Array(values.buffer, values.byteOffset, data.length * 2);
   const outWords = new Int32Array(out.buffer);
-  const scaleUp = to > from ? to / from : 1;
-  const scaleDown = from > to ? from / to : 1;
-  for (let i = 0; i < data.length; i++) {
+  const up = to > from ? to / from : 1;
+  const down = from > to ? from / to : 1;
+  const n = data.length;
+  for (let i = 0; i < n; i++) {
     const hi = inWords[2 * i + 1]!;
+    // |hi| < 2^20 keeps v inside 2^53, where float math is exact; a scaled-up result must stay there too.
     const v = hi * 4294967296 + (inWords[2 * i]! >>> 0);
-    const r = scaleDown > 1 ? Math.floor(v / scaleDown) : v * scaleUp;
-    if (Number.isSafeInteger(v) && Number.isSafeInteger(r)) {
+    const r = down === 1 ? v * up : Math.floor(v / down);
+    if (hi > -0x100000 && hi < 0x100000 && r > -9007199254740992 && r < 9007199254740992) {
       const rhi = Math.floor(r / 4294967296);
       outWords[2 * i] = r - rhi * 4294967296;
       outWords[2 * i + 1] = rhi;
     } else {
       const big = values[i]!;
-      const d = BigInt(scaleDown);
-      out[i] = scaleDown > 1 ? (big >= 0n ? big / d : -((-big + d - 1n) / d)) : BigInt.asIntN(64, big * BigInt(scaleUp));
+      const d = BigInt(down);
+      out[i] = down > 1 ? (big >= 0n ? big / d : -((-big + d - 1n) / d)) : BigInt.asIntN(64, big * BigInt(up));
     }
   }
   return makeData({ type: target, length: data.length, nullCount: data.nullCount, nullBitmap: bitmapOf(data), data: out } as never);
