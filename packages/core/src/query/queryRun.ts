@@ -253,6 +253,7 @@ export class QueryRun {
         queryName: this.definition.name,
         outputMode: this.definition.outputMode,
         signal: this.abort.signal,
+        fault: (point) => this.fault(`sink:${point}`, 'during', batchId),
       };
       await this.guard('SINK_FAILED', `writing to the sink ${this.sink!.description}`, batchId, () => this.sink!.addBatch(batchId, output, batchContext));
       this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
