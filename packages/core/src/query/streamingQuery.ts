@@ -225,8 +225,10 @@ export class StreamingQuery {
           resolve();
         }
         if (snapshot.status === 'done') {
-          if (!initialized) reject(this.wrap(snapshot.context.error, run));
-          void this.runEnded(run, state, snapshot.context.error);
+          // A run that dies while starting rejects start() only once its resources (the
+          // checkpoint lock above all) are released, so an immediate retry is not refused.
+          const ended = this.runEnded(run, state, snapshot.context.error);
+          if (!initialized) void ended.then(() => reject(this.wrap(snapshot.context.error, run)));
         }
       });
     });
