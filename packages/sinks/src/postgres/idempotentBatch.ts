@@ -68,6 +68,10 @@ export async function idempotentBatch<T>(
     `writing batch ${batchId}`,
     async () => {
       const client = await pool.connect();
+      // A checked-out client reports a dropped connection as an 'error' event besides failing its
+      // query; without a listener that event would crash the process.
+      const ignoreLostConnection = () => {};
+      client.on('error', ignoreLostConnection);
       let broken: unknown;
       try {
         const known = ensured.get(pool) ?? new Set<string>();
@@ -90,6 +94,7 @@ export async function idempotentBatch<T>(
         broken = error;
         throw error;
       } finally {
+        client.off('error', ignoreLostConnection);
         releaseAfter(client, broken);
       }
     },

@@ -118,6 +118,8 @@ class PostgresSink implements Sink {
         'opening the postgres sink',
         async () => {
           const client = await pool.connect();
+          const ignoreLostConnection = () => {};
+          client.on('error', ignoreLostConnection);
           let failed = false;
           try {
             await ensureProgressTable(client, options.progressTable);
@@ -126,6 +128,7 @@ class PostgresSink implements Sink {
             failed = true;
             throw error;
           } finally {
+            client.off('error', ignoreLostConnection);
             client.release(failed);
           }
         },
