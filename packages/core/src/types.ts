@@ -119,6 +119,8 @@ export interface Sink {
   lastBatchOutputRows?(): number;
   /** Sink-specific progress metrics. */
   metrics?(): Record<string, string>;
+  /** Called once `commits/<batchId>` is durable: the batch will never be replayed (observable sinks emit here). */
+  batchCommitted?(batchId: number): void;
   close(): Promise<void>;
 }
 

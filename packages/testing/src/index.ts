@@ -1,1 +1,5 @@
-export {};
+/**
+ * @sluice/testing: what users test their pipelines with, and what Sluice's own sources and
+ * sinks are proven with.
+ */
+export { VirtualScheduler, settleMicrotasks } from './virtualTime/virtualScheduler.ts';

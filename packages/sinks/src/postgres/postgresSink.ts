@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Table } from 'apache-arrow';
 import {
-  SluiceError, describeError, redactOptions, registerSinkFormat,
+  SluiceError, describeError, redactOptions,
   type BatchContext, type OutputMode, type Sink, type SinkContext, type SinkProvider,
 } from '@sluice/core';
 import { idempotentBatch } from './idempotentBatch.ts';
@@ -55,13 +55,24 @@ export interface PostgresSinkConfig {
  * postgresSink({ url, dbtable: 'totals', mode: 'upsert', keyColumns: ['user_id'] });
  */
 export function postgresSink(config: PostgresSinkConfig): SinkProvider {
-  const options = parsePostgresOptions(config as unknown as Readonly<Record<string, unknown>>);
+  return postgresProvider(config as unknown as Readonly<Record<string, unknown>>);
+}
+
+/** The provider from raw options (the fluent API's strings included); what `format('postgres')` builds. */
+export function postgresProvider(raw: Readonly<Record<string, unknown>>, partitionBy?: readonly string[]): SinkProvider {
+  if (partitionBy && partitionBy.length > 0) {
+    throw new SluiceError('INVALID_OPTION', 'The postgres sink does not support partitionBy; partition the table in PostgreSQL instead (CREATE TABLE … PARTITION BY).', {
+      details: { format: 'postgres', option: 'partitionBy' },
+    });
+  }
+  const options = parsePostgresOptions(raw);
   const outputModes: ReadonlySet<OutputMode> = new Set<OutputMode>(options.mode === 'upsert' ? ['append', 'update', 'complete'] : ['append']);
   return {
     format: 'postgres',
     guarantee: 'exactly-once',
     outputModes,
-    options: redactOptions(config as unknown as Readonly<Record<string, unknown>>),
+    // Shown by explain(): the parsed options are kept privately, only a redacted copy is exposed.
+    options: redactOptions(raw),
     allowsTemporaryCheckpoint: false,
     open: (context) => PostgresSink.open(options, outputModes, context),
   };
@@ -188,15 +199,3 @@ class PostgresSink implements Sink {
     await this.pool.end();
   }
 }
-
-registerSinkFormat({
-  name: 'postgres',
-  createSink: (request) => {
-    if (request.partitionBy && request.partitionBy.length > 0) {
-      throw new SluiceError('INVALID_OPTION', 'The postgres sink does not support partitionBy; partition the table in PostgreSQL instead (CREATE TABLE … PARTITION BY).', {
-        details: { format: 'postgres', option: 'partitionBy' },
-      });
-    }
-    return postgresSink(request.options as unknown as PostgresSinkConfig);
-  },
-});

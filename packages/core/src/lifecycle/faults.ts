@@ -1,0 +1,25 @@
+/**
+ * Crash points inside the lifecycle, for fault-injection tests (`@sluice/testing` builds on
+ * them). A point is a step boundary: `before` runs before the step touches anything, `after`
+ * once its effect is durable (e.g. `after:walCommit` = offsets/N written, `after:addBatch` =
+ * the sink wrote the batch but the commit log does not know yet).
+ */
+export const FAULT_POINTS = ['initialize', 'getOffsets', 'walCommit', 'getBatch', 'addBatch', 'commit'] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
+export type FaultPhase = 'before' | 'after';
+
+export interface FaultInjector {
+  /** Called at each boundary; throwing a `SimulatedCrash` kills the run there, as kill -9 would. */
+  at(point: FaultPoint, phase: FaultPhase, batchId: number): void | Promise<void>;
+}
+
+/**
+ * Thrown by a fault injector to simulate the process dying. The run stops dead: no commit, no
+ * graceful close; the checkpoint lock is abandoned (left on disk, as a dead process leaves it).
+ */
+export class SimulatedCrash extends Error {
+  override readonly name = 'SimulatedCrash';
+  constructor(readonly point: string) {
+    super(`Simulated crash at ${point}`);
+  }
+}
