@@ -3,3 +3,5 @@
  * sinks are proven with.
  */
 export { VirtualScheduler, settleMicrotasks } from './virtualTime/virtualScheduler.ts';
+export { findPostgresBinaries, startPostgresServer } from './postgres/postgresServer.ts';
+export type { PostgresServer } from './postgres/postgresServer.ts';

@@ -1,9 +1,9 @@
 /**
- * Test support (not exported): a private PostgreSQL instance in a temp dir on a free port, for
- * tests that stop and restart the server or need password authentication; the machine's shared
- * server is never restarted. Uses the server binaries of the installed PostgreSQL (Debian puts
- * them in /usr/lib/postgresql/<version>/bin). initdb refuses to run as root, so as root every
- * server command runs as the `postgres` user through runuser.
+ * A private PostgreSQL instance for tests: a temp dir, a free port, password authentication.
+ * For tests that stop, crash and restart the database, or check credentials, without touching
+ * the machine's shared server. Uses the installed server binaries (Debian puts them in
+ * /usr/lib/postgresql/<version>/bin; `SLUICE_PG_BINDIR` overrides). initdb refuses to run as
+ * root, so as root every server command runs as the `postgres` user through runuser.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export interface PrivateServer {
+export interface PostgresServer {
   readonly port: number;
   readonly password: string;
   /** `postgres://postgres:<password>@127.0.0.1:<port>/postgres`, or with other credentials. */
@@ -26,7 +26,7 @@ export interface PrivateServer {
 }
 
 /** Where initdb and pg_ctl are, or a reason why none can be used. */
-export function findServerBinaries(): { bindir: string } | { reason: string } {
+export function findPostgresBinaries(): { bindir: string } | { reason: string } {
   const candidates: string[] = [];
   if (process.env['SLUICE_PG_BINDIR']) candidates.push(process.env['SLUICE_PG_BINDIR']);
   try {
@@ -56,9 +56,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** initdb + start a server with scram-sha-256 password auth for user `postgres`. */
-export async function startPrivateServer(password = 'private-pw-7f3a'): Promise<PrivateServer> {
-  const found = findServerBinaries();
+/**
+ * initdb and start a server (user `postgres`, scram-sha-256 password auth) on 127.0.0.1; stop it
+ * with `destroy()`. Takes about a second. Check `findPostgresBinaries()` first to skip cleanly.
+ *
+ * @example
+ * const server = await startPostgresServer();
+ * const sink = postgresSink({ url: server.url(), dbtable: 'events' });
+ * await server.stop('immediate'); await server.start(); // a crash and a restart
+ */
+export async function startPostgresServer(password = 'private-pw-7f3a'): Promise<PostgresServer> {
+  const found = findPostgresBinaries();
   if ('reason' in found) throw new Error(found.reason);
   const { bindir } = found;
   const dir = mkdtempSync(join(tmpdir(), 'sluice-pg-'));

@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { isSluiceError, tableFromColumns, toSchema } from '@sluice/core';
-import { postgresSink } from './postgresSink.ts';
-import { findServerBinaries, startPrivateServer, type PrivateServer } from './testing/privateServer.ts';
-import { batchContext, recordingLogger, sinkContext } from './testing/testDatabase.ts';
+import { postgresSink } from '@sluice/sinks';
+import { findPostgresBinaries, startPostgresServer, type PostgresServer } from '@sluice/testing';
+import { batchContext, recordingLogger, sinkContext, waitFor } from './support.ts';
 
 // These tests stop and restart a server and need password authentication, so they run on a
 // private instance (never the machine's shared one). Without server binaries they cannot run.
-const binaries = findServerBinaries();
+const binaries = findPostgresBinaries();
 const skipReason = 'reason' in binaries ? binaries.reason : undefined;
 if (skipReason) console.warn(`Skipping PostgreSQL restart/auth tests: ${skipReason}`);
 
@@ -25,10 +25,10 @@ function allTextOf(error: unknown): string {
 }
 
 describe.skipIf(skipReason !== undefined)('postgres sink against a server that restarts or refuses', () => {
-  let server: PrivateServer;
+  let server: PostgresServer;
   let admin: pg.Pool;
   beforeAll(async () => {
-    server = await startPrivateServer(PASSWORD);
+    server = await startPostgresServer(PASSWORD);
     admin = new pg.Pool({ connectionString: server.url(), max: 2 });
     admin.on('error', () => {});
   });
@@ -135,12 +135,4 @@ async function closedPort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition never held');
 }
