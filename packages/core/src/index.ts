@@ -74,3 +74,13 @@ export type { FileSystem } from './checkpoint/fileSystem.ts';
 export { Checkpoint } from './checkpoint/checkpoint.ts';
 export type { Recovery } from './checkpoint/checkpoint.ts';
 export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
+
+/* Operators and column expressions */
+export { select } from './operators/select.ts';
+export { filter, where } from './operators/filter.ts';
+export { drop, withColumn, withColumnRenamed } from './operators/withColumn.ts';
+export { map, mapBatches, transform } from './operators/map.ts';
+export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, udf, upper } from './operators/column.ts';
+export type { ColumnLike } from './operators/column.ts';
+export { takeRows } from './arrow/take.ts';
+export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';

@@ -2,6 +2,6 @@
  * @sluice/testing: what users test their pipelines with, and what Sluice's own sources and
  * sinks are proven with.
  */
-export { VirtualScheduler, settleMicrotasks } from './virtualTime/virtualScheduler.ts';
+export { VirtualScheduler, settleMicrotasks } from '@sluice/core';
 export { findPostgresBinaries, startPostgresServer } from './postgres/postgresServer.ts';
 export type { PostgresServer } from './postgres/postgresServer.ts';

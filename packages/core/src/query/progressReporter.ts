@@ -4,6 +4,12 @@ import { compact, rowsPerSecond, type DurationMs, type SinkProgress, type Source
 
 type Phase = keyof DurationMs;
 
+/** Source and sink descriptions as shown to users: already passed through the redactor. */
+export interface Descriptions {
+  readonly sources: readonly string[];
+  readonly sink: string;
+}
+
 export interface ExecutedBatch {
   readonly batchId: number;
   readonly start: readonly (Offset | null)[];
@@ -57,7 +63,7 @@ export class ProgressReporter {
   }
 
   /** Progress of a trigger that ran a batch. */
-  finishBatch(batch: ExecutedBatch, sources: readonly Source[], sink: Sink): StreamingQueryProgress {
+  finishBatch(batch: ExecutedBatch, sources: readonly Source[], sink: Sink, names: Descriptions): StreamingQueryProgress {
     const startMs = this.triggerStartMs ?? this.scheduler.now();
     const endMs = this.scheduler.now();
     const processingMs = Math.max(1, endMs - startMs);
@@ -65,7 +71,7 @@ export class ProgressReporter {
     this.lastExecutedTriggerStartMs = startMs;
     this.durations.triggerExecution = endMs - startMs;
     this.durations.queryPlanning ??= 0;
-    const sourceProgress = sources.map((source, i) => this.sourceProgress(source, batch.start[i] ?? null, batch.end[i] ?? null, batch.rowsPerSource[i] ?? 0, inputMs, processingMs));
+    const sourceProgress = sources.map((source, i) => this.sourceProgress(source, names.sources[i]!, batch.start[i] ?? null, batch.end[i] ?? null, batch.rowsPerSource[i] ?? 0, inputMs, processingMs));
     const numInputRows = batch.rowsPerSource.reduce((a, b) => a + b, 0);
     const sinkMetrics = sink.metrics?.();
     this.triggerStartMs = null;
@@ -83,7 +89,7 @@ export class ProgressReporter {
       eventTime: batch.watermarkMs > 0 ? { watermark: new Date(batch.watermarkMs).toISOString() } : undefined,
       stateOperators: [],
       sources: sourceProgress,
-      sink: compact<SinkProgress>({ description: sink.description, numOutputRows: batch.outputRows, metrics: nonEmpty(sinkMetrics) }),
+      sink: compact<SinkProgress>({ description: names.sink, numOutputRows: batch.outputRows, metrics: nonEmpty(sinkMetrics) }),
     });
   }
 
@@ -91,7 +97,7 @@ export class ProgressReporter {
    * Progress of a trigger that found no new data, or undefined when one was reported less than
    * `idleIntervalMs` ago (Spark's noDataProgressEventInterval: an idle query is not chatty).
    */
-  finishIdle(batchId: number, committed: readonly (Offset | null)[], sources: readonly Source[], sink: Sink): StreamingQueryProgress | undefined {
+  finishIdle(batchId: number, committed: readonly (Offset | null)[], sources: readonly Source[], names: Descriptions): StreamingQueryProgress | undefined {
     const startMs = this.triggerStartMs ?? this.scheduler.now();
     const endMs = this.scheduler.now();
     this.triggerStartMs = null;
@@ -110,8 +116,8 @@ export class ProgressReporter {
       processedRowsPerSecond: 0,
       durationMs: sortedDurations(this.durations),
       stateOperators: [],
-      sources: sources.map((source, i) => this.sourceProgress(source, committed[i] ?? null, committed[i] ?? null, 0, Number.POSITIVE_INFINITY, 1)),
-      sink: { description: sink.description, numOutputRows: 0 },
+      sources: sources.map((source, i) => this.sourceProgress(source, names.sources[i]!, committed[i] ?? null, committed[i] ?? null, 0, Number.POSITIVE_INFINITY, 1)),
+      sink: { description: names.sink, numOutputRows: 0 },
     });
   }
 
@@ -120,9 +126,9 @@ export class ProgressReporter {
     this.lastIdleEventMs = this.scheduler.now();
   }
 
-  private sourceProgress(source: Source, start: Offset | null, end: Offset | null, rows: number, inputMs: number, processingMs: number): SourceProgress {
+  private sourceProgress(source: Source, description: string, start: Offset | null, end: Offset | null, rows: number, inputMs: number, processingMs: number): SourceProgress {
     return compact<SourceProgress>({
-      description: source.description,
+      description,
       startOffset: start,
       endOffset: end,
       latestOffset: source.reportLatestOffset?.() ?? end,

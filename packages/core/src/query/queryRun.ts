@@ -17,7 +17,8 @@ import { nextBatchTime } from '../triggers/trigger.ts';
 import { READ_ALL, type BatchContext, type Offset, type ReadLimit, type Sink, type Source } from '../types.ts';
 import { sameOffset } from './canonicalJson.ts';
 import type { StreamingQueryProgress } from './progress.ts';
-import { ProgressReporter } from './progressReporter.ts';
+import { ProgressReporter, type Descriptions } from './progressReporter.ts';
+import { redactString } from '../redact.ts';
 import type { QueryDefinition } from './queryDefinition.ts';
 
 export type LifecycleActor = Actor<typeof queryLifecycleMachine>;
@@ -63,6 +64,7 @@ export class QueryRun {
   private outputRows = 0;
   private wakeSubscription: Subscription | undefined;
   private crashed = false;
+  private descriptions: Descriptions = { sources: [], sink: '' };
 
   constructor(
     private readonly definition: QueryDefinition,
@@ -87,13 +89,13 @@ export class QueryRun {
     this.actor = env.spawn(logic, this.runId, definition.trigger);
   }
 
-  /** Descriptions of the opened sources (for the "Getting offsets from …" status). */
+  /** Descriptions of the opened sources (for the "Getting offsets from …" status), secrets scrubbed. */
   get sourceDescriptions(): string[] {
-    return this.sources.map((s) => s.description);
+    return this.descriptions.sources.slice();
   }
 
   get sinkDescription(): string | undefined {
-    return this.sink?.description;
+    return this.sink ? this.descriptions.sink : undefined;
   }
 
   get wasCrash(): boolean {
@@ -162,6 +164,7 @@ export class QueryRun {
     this.sink = await this.guard('SINK_FAILED', `opening sink '${definition.sink.format}'`, -1, () =>
       definition.sink.open({ queryId: this.queryId!, runId: this.runId, queryName: definition.name, outputMode: definition.outputMode, scheduler: env.scheduler, log: env.log }),
     );
+    this.descriptions = { sources: this.sources.map((s) => redactString(s.description)), sink: redactString(this.sink.description) };
     await this.prepareTrigger();
     this.wakeSubscription = merge(...this.sources.map((s) => s.dataArrived$ ?? EMPTY)).subscribe(() => this.wake());
     await this.fault('initialize', 'after', -1);
@@ -207,7 +210,7 @@ export class QueryRun {
         metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: this.reporter.currentTriggerStartMs!, conf: {} },
       };
     } else {
-      const idle = this.reporter.finishIdle(batchId, start, this.sources, this.sink!);
+      const idle = this.reporter.finishIdle(batchId, start, this.sources, this.descriptions);
       if (idle) this.env.onProgress(idle, true);
     }
     await this.fault('getOffsets', 'after', batchId);
@@ -221,6 +224,9 @@ export class QueryRun {
       await this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
       await this.checkpoint.purge(batchId - this.definition.minBatchesToRetain);
     });
+    // Only now may sources discard what the previous batch read: with offsets/N durable, recovery
+    // never re-runs batch N-1 (Spark commits sources at this point too).
+    if (this.committed) await this.commitSources(this.committed, batchId - 1);
     await this.fault('walCommit', 'after', batchId);
   }
 
@@ -261,17 +267,23 @@ export class QueryRun {
     await this.fault('commit', 'after', batchId);
     this.committed = planned.end;
     this.planned = null;
-    for (const [i, source] of this.sources.entries()) {
-      await source.commit(planned.end[i]!).catch((e: unknown) => this.env.log.warn(`Source ${source.description} could not clean up after batch ${batchId}: ${describeError(e)}`));
-    }
     this.sink!.batchCommitted?.(batchId);
     const progress = this.reporter.finishBatch(
       { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, watermarkMs: this.watermarkMs },
       this.sources,
       this.sink!,
+      this.descriptions,
     );
     this.reporter.resetIdleClock();
     this.env.onProgress(progress, false);
+  }
+
+  private async commitSources(end: readonly (Offset | null)[], batchId: number): Promise<void> {
+    for (const [i, source] of this.sources.entries()) {
+      const offset = end[i];
+      if (offset === null || offset === undefined) continue;
+      await source.commit(offset).catch((e: unknown) => this.env.log.warn(`Source ${source.description} could not clean up after batch ${batchId}: ${describeError(e)}`));
+    }
   }
 
   private nextTriggerDelay(): number {

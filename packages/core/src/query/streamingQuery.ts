@@ -4,7 +4,7 @@ import { describeError, isSluiceError, SluiceError } from '../errors.ts';
 import { SimulatedCrash } from '../lifecycle/faults.ts';
 import type { LifecycleStateName } from '../lifecycle/queryLifecycle.ts';
 import { statusOf } from '../lifecycle/status.ts';
-import { redactOptions } from '../redact.ts';
+import { redactOptions, redactString } from '../redact.ts';
 import { describeTrigger } from '../triggers/trigger.ts';
 import type { StreamingQueryProgress, StreamingQueryStatus } from './progress.ts';
 import type { QueryDefinition } from './queryDefinition.ts';
@@ -199,7 +199,7 @@ export class StreamingQuery {
       `WriteToStream ${sink}`,
       `+- ${root}`,
       ...rest.map((line) => `   ${line}`),
-    ].join('\n');
+    ].map(redactString).join('\n');
   }
 
   toString(): string {
@@ -216,7 +216,7 @@ export class StreamingQuery {
         const state = snapshot.value as LifecycleStateName;
         if (run.queryId) this.queryId = run.queryId;
         this.state = state;
-        this.statusSubject.next(statusOf(state, snapshot.context, run.sourceDescriptions, snapshot.context.error));
+        this.setStatus(statusOf(state, snapshot.context, run.sourceDescriptions, snapshot.context.error));
         this.stateSubject.next(state);
         if (!initialized && state !== 'initializing' && state !== 'failed') {
           initialized = true;
@@ -244,7 +244,7 @@ export class StreamingQuery {
       this.restarts++;
       this.host.log.warn(`Query ${this.name ?? this.id} failed (${failure.message}); restarting from its checkpoint in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}).`);
       this.run = undefined;
-      this.statusSubject.next({ message: `Restarting after failure in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}): ${failure.message}`, isDataAvailable: false, isTriggerActive: false });
+      this.setStatus({ message: `Restarting after failure in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}): ${failure.message}`, isDataAvailable: false, isTriggerActive: false });
       this.restartTimer = this.host.scheduler.schedule(() => {
         this.restartTimer = undefined;
         // A failed restart ends its run like any other failure, and runEnded decides again.
@@ -259,12 +259,20 @@ export class StreamingQuery {
     if (!this.active) return;
     this.active = false;
     this.failure = failure;
-    if (!failure) this.statusSubject.next({ message: 'Stopped', isDataAvailable: false, isTriggerActive: false });
+    if (!failure) this.setStatus({ message: 'Stopped', isDataAvailable: false, isTriggerActive: false });
     this.statusSubject.complete();
     this.progressSubject.complete();
     this.stateSubject.complete();
     this.host.queryTerminated(this);
     this.resolveTermination();
+  }
+
+  /** Publish a status only when it changed (processing and committing share one message). */
+  private setStatus(status: StreamingQueryStatus): void {
+    const current = this.statusSubject.value;
+    if (current.message !== status.message || current.isDataAvailable !== status.isDataAvailable || current.isTriggerActive !== status.isTriggerActive) {
+      this.statusSubject.next(status);
+    }
   }
 
   private onProgress(progress: StreamingQueryProgress, idle: boolean): void {
