@@ -157,6 +157,17 @@ describe.skipIf(noServer !== undefined)('a query writing to a database that rest
     await server?.destroy();
   });
 
+  it('wrong credentials fail the query at start with PG_AUTH_FAILED, the password nowhere', async () => {
+    const input = memoryStream('id LONG, name STRING');
+    const error = await input.toFrame().writeStream().format('postgres').manager(manager)
+      .option('url', `jdbc:postgresql://127.0.0.1:${server.port}/postgres?user=postgres&password=Not-The-Password-1`)
+      .option('dbtable', 'never').option('checkpointLocation', memoryCheckpoint())
+      .start().catch((e: unknown) => e);
+    expect(isSluiceError(error, 'PG_AUTH_FAILED')).toBe(true);
+    expect(String(error)).toMatch(/password authentication failed for user "postgres"/);
+    expect(String(error) + JSON.stringify((error as { details?: unknown }).details)).not.toContain('Not-The-Password-1');
+  });
+
   it('rides through a crash and restart of the database: the batch waits, nothing lost or doubled', async () => {
     const input = memoryStream('id LONG, name STRING');
     const query = await input.toFrame().writeTo(postgresSink({ url: server.url(), dbtable: 'through_restart', createTableIfNotExists: true }), { checkpointLocation: memoryCheckpoint(), manager });
