@@ -32,6 +32,12 @@ export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVec
 export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';
 export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './registry/formatRegistry.ts';
 
+/* JSON ⇄ Arrow (from_json / to_json, the json format) */
+export { DEFAULT_CORRUPT_RECORD_COLUMN, parseJsonRecords } from './arrow/json/parseJsonRecords.ts';
+export type { ParseJsonOptions, ParseMode } from './arrow/json/parseJsonRecords.ts';
+export { tableToJsonLines } from './arrow/json/tableToJsonLines.ts';
+export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from './arrow/json/temporal.ts';
+
 /* Building queries */
 export { readStream, DataStreamReader } from './builders/dataStreamReader.ts';
 export { DataStreamWriter } from './builders/dataStreamWriter.ts';
