@@ -132,7 +132,7 @@ async function measure(ctx: BenchContext, pool: pg.Pool, schema: string): Promis
     const signal = new AbortController().signal;
     const seconds = await timeIt(async () => {
       for (const [batchId, table] of tables.entries()) {
-        await sink.addBatch(batchId, table, { batchId, queryId: context.queryId, runId: context.runId, queryName: null, outputMode: 'append', batchTimestampMs: 0, watermarkMs: 0, signal });
+        await sink.addBatch(batchId, table, { batchId, queryId: context.queryId, runId: context.runId, queryName: null, outputMode: 'append', batchTimestampMs: 0, watermarkMs: 0, signal, fault: async () => {} });
       }
     });
     await sink.close();

@@ -51,7 +51,7 @@ export function sinkContext(queryId: string = randomUUID(), outputMode: OutputMo
 export function batchContext(batchId: number, context: SinkContext): BatchContext {
   return {
     batchId, queryId: context.queryId, runId: context.runId, queryName: context.queryName, outputMode: context.outputMode,
-    batchTimestampMs: 0, watermarkMs: 0, signal: new AbortController().signal,
+    batchTimestampMs: 0, watermarkMs: 0, signal: new AbortController().signal, fault: async () => {},
   };
 }
 

@@ -60,6 +60,7 @@ export function batchContext(batchId: number, context: SinkContext, signal: Abor
     batchTimestampMs: 0,
     watermarkMs: 0,
     signal,
+    fault: async () => {},
   };
 }
 
