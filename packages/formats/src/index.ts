@@ -30,3 +30,28 @@ export { columnStats } from './stats/columnStats.ts';
 export type { ColumnStats, StatsTree, StatsValue } from './stats/columnStats.ts';
 export { inferCsvSchema } from './schema/inferCsvSchema.ts';
 export { inferJsonSchema } from './schema/inferJsonSchema.ts';
+
+/* Delta Lake: transaction log, batch reads and writes, maintenance */
+export { DeltaLog, ENGINE_INFO, commitTimestamp } from './delta/deltaLog.ts';
+export type { CommitEntry, CommitRequest, CommitResult, DeltaLogOptions } from './delta/deltaLog.ts';
+export { Snapshot } from './delta/snapshot.ts';
+export { latestSnapshotSync } from './delta/latestSnapshotSync.ts';
+export { parseAction, parseCommit, serializeAction } from './delta/actions.ts';
+export type { Action, AddFile, CommitInfo, DeletionVectorDescriptor, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from './delta/actions.ts';
+export { arrowToDeltaSchema, deltaToArrowSchema, parseSchemaString } from './delta/deltaSchema.ts';
+export type { DeltaArrayType, DeltaMapType, DeltaStructField, DeltaStructType, DeltaType } from './delta/deltaSchema.ts';
+export { SUPPORTED_READER_FEATURES, checkReadable, checkWritable } from './delta/tableFeatures.ts';
+export { readDataFile, scanPlan } from './delta/scan.ts';
+export type { ScanPlan } from './delta/scan.ts';
+export { readDelta, readFiles, readSnapshot, snapshotFor, sortFiles } from './delta/readDelta.ts';
+export type { ReadDeltaOptions } from './delta/readDelta.ts';
+export { writeDelta } from './delta/writeDelta.ts';
+export type { DeltaSaveMode, DeltaWriteResult, WriteDeltaOptions } from './delta/writeDelta.ts';
+export type { DataFileCompression } from './delta/dataFiles.ts';
+export { history } from './delta/history.ts';
+export type { DeltaHistoryEntry } from './delta/history.ts';
+export { optimize } from './delta/optimize.ts';
+export type { OptimizeOptions, OptimizeResult } from './delta/optimize.ts';
+export { vacuum } from './delta/vacuum.ts';
+export type { VacuumOptions, VacuumResult } from './delta/vacuum.ts';
+export { commitTimestamps, toEpochMs, versionAtOrAfter, versionAtOrBefore } from './delta/timeTravel.ts';
