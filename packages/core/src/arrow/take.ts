@@ -1,4 +1,4 @@
-import { makeBuilder, makeData, makeVector, RecordBatch, Struct, Type, type Data, type DataType, type Vector } from 'apache-arrow';
+import { makeBuilder, makeData, makeVector, RecordBatch, Struct, Type, Vector, type Data, type DataType } from 'apache-arrow';
 
 /**
  * The rows at `indices` of a record batch, column by column. Fixed-width columns gather from
@@ -65,10 +65,25 @@ export function takeData(data: Data, indices: Int32Array): Data {
     default: {
       const vector: Vector = makeVector(data);
       const builder = makeBuilder({ type, nullValues: [null, undefined] });
-      for (let i = 0; i < n; i++) builder.append(vector.get(indices[i]!));
+      for (let i = 0; i < n; i++) builder.append(builderValue(vector.get(indices[i]!)));
       return builder.finish().toVector().data[0]!;
     }
   }
+}
+
+/**
+ * A nested cell in the form Arrow's builders take. A list cell comes out of `Vector#get` as a
+ * Vector, which a ListBuilder reads as all nulls; arrays, objects and Maps it reads correctly.
+ */
+function builderValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Vector) return Array.from(value, builderValue);
+  const kind = (value as object).constructor?.name;
+  if (kind === 'MapRow') return new Map(Array.from(value as Iterable<[unknown, unknown]>, ([k, v]) => [k, builderValue(v)]));
+  if (kind === 'StructRow') {
+    return Object.fromEntries(Object.entries((value as { toJSON(): Record<string, unknown> }).toJSON()).map(([k, v]) => [k, builderValue(v)]));
+  }
+  return value;
 }
 
 function gatherValidity(data: Data, indices: Int32Array): Uint8Array {

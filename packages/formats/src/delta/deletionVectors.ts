@@ -12,7 +12,9 @@ import { resolveDataPath } from './partitionValues.ts';
 
 const Z85 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#';
 const Z85_INDEX = new Map([...Z85].map((ch, i) => [ch, i]));
-const MAGIC = 1681511377;
+/** `RoaringBitmapArray` formats: portable (the protocol's; 64-bit portable Roaring) and Delta's older native one. */
+const PORTABLE_MAGIC = 1681511377;
+const NATIVE_MAGIC = 1681511376;
 
 /** Bytes from Z85 text (ZeroMQ's base-85: 5 characters per 4 bytes, big-endian). */
 export function decodeZ85(text: string): Uint8Array {
@@ -65,7 +67,12 @@ export async function readDeletionVector(tablePath: string, dv: DeletionVectorDe
   } else {
     throw new SluiceError('DELTA_UNSUPPORTED_FEATURE', `Deletion vector storage type '${dv.storageType}' is unknown.`, { details: { feature: `deletionVector.storageType=${dv.storageType}` } });
   }
-  const rows = decodeRoaringArray(bitmap);
+  let rows: number[];
+  try {
+    rows = decodeRoaringArray(bitmap);
+  } catch (e) {
+    throw corruptDv(tablePath, (e as Error).message);
+  }
   if (rows.length !== dv.cardinality) throw corruptDv(tablePath, `it holds ${rows.length} rows but its descriptor says ${dv.cardinality}`);
   return rows;
 }
@@ -74,17 +81,34 @@ function corruptDv(where: string, reason: string): SluiceError {
   return new SluiceError('FILE_CORRUPT', `A deletion vector of ${where} is damaged: ${reason}.`, { details: { file: where } });
 }
 
-/** The values of Delta's `RoaringBitmapArray`: the magic number, then a portable 64-bit RoaringBitmap. */
+/**
+ * The values of Delta's `RoaringBitmapArray`: a magic number, then either the portable 64-bit
+ * RoaringBitmap (bucket count, then per bucket its high 32 bits and a 32-bit bitmap) or Delta's
+ * native layout (bitmap count, then per bitmap its byte size and a 32-bit bitmap; bitmap i holds
+ * the values with high bits i) — the protocol's inline example is of the native kind, big-endian.
+ */
 export function decodeRoaringArray(bytes: Uint8Array): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 12 || view.getInt32(0, true) !== MAGIC) throw new Error('not a Delta deletion vector (bad magic number)');
-  const buckets = Number(view.getBigUint64(4, true));
+  if (bytes.length < 8) throw new Error('not a Delta deletion vector (too short)');
   const out: number[] = [];
-  let at = 12;
-  for (let b = 0; b < buckets; b++) {
-    const high = view.getUint32(at, true) * 2 ** 32;
-    at += 4;
-    at = decodeRoaring32(view, at, (low) => out.push(high + low));
+  if (view.getInt32(0, true) === PORTABLE_MAGIC) {
+    const buckets = Number(view.getBigUint64(4, true));
+    let at = 12;
+    for (let b = 0; b < buckets; b++) {
+      const high = view.getUint32(at, true) * 2 ** 32;
+      at = decodeRoaring32(view, at + 4, (low) => out.push(high + low));
+    }
+    return out;
+  }
+  const little = view.getInt32(0, true) === NATIVE_MAGIC;
+  if (!little && view.getInt32(0, false) !== NATIVE_MAGIC) throw new Error('not a Delta deletion vector (bad magic number)');
+  const count = view.getInt32(4, little);
+  let at = 8;
+  for (let b = 0; b < count; b++) {
+    const size = view.getInt32(at, little);
+    const high = b * 2 ** 32;
+    decodeRoaring32(view, at + 4, (low) => out.push(high + low));
+    at += 4 + size;
   }
   return out;
 }

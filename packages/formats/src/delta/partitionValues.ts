@@ -81,7 +81,7 @@ export function parsePartitionValue(text: string | null | undefined, type: DataT
     case Type.Float: {
       const n = Number(text);
       if (Number.isNaN(n) && text.trim() !== 'NaN') throw bad();
-      return n;
+      return (type as Float).precision === 2 ? n : Math.fround(n);
     }
     case Type.Bool:
       if (!/^(true|false)$/i.test(text.trim())) throw bad();
