@@ -19,7 +19,9 @@ export const parquetWriteOptionSpec = {
     .describe("physical unit of timestamp columns (Spark: spark.sql.parquet.outputTimestampType); Delta's protocol expects TIMESTAMP_MICROS"),
 };
 
+/** The parquet read options, parsed once at the edge (case-insensitive keys, defaults, unknown key → UNKNOWN_OPTION). */
 export const parquetReadOptions = defineOptions('parquet', parquetReadOptionSpec);
+/** The parquet write options, parsed the same way. */
 export const parquetWriteOptions = defineOptions('parquet', parquetWriteOptionSpec);
 export type ParquetReadOptions = ParsedOptions<typeof parquetReadOptionSpec>;
 export type ParquetWriteOptions = ParsedOptions<typeof parquetWriteOptionSpec>;

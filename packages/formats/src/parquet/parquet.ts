@@ -7,7 +7,7 @@ import { decodeInt96Columns, exposeInt96 } from './int96.ts';
 import {
   parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions, type ParquetReadOptions, type ParquetWriteOptions,
 } from './options.ts';
-import { discardParquetWasm, isWasmTrap, parquetWasm } from './wasm.ts';
+import { discardParquetWasm, isWasmTrap, parquetWasm, releaseLargeHeap } from './wasm.ts';
 
 /**
  * An Arrow table from the bytes of a Parquet file (parquet-rs in WebAssembly: snappy, zstd, gzip,
@@ -40,6 +40,8 @@ export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadO
   } catch (e) {
     if (isWasmTrap(e)) discardParquetWasm();
     throw corrupt(where, describeError(e), request.file, locateBadRowGroup(input, footer.rowGroupRows.length), e);
+  } finally {
+    releaseLargeHeap();
   }
   if (int96 !== undefined) table = decodeInt96Columns(table, int96.columns);
   if (table.numRows !== footer.numRows) {
@@ -100,6 +102,8 @@ export function writeParquet(table: Table, options?: Partial<ParquetWriteOptions
   } catch (e) {
     if (isWasmTrap(e)) discardParquetWasm();
     throw new SluiceError('SINK_FAILED', `Cannot write the table as Parquet: ${describeError(e)}.`, { cause: e });
+  } finally {
+    releaseLargeHeap();
   }
 }
 
