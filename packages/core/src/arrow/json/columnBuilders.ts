@@ -25,8 +25,15 @@ export interface ColumnBuilder {
   finish(): Data;
 }
 
-/** A builder for `type`, sized for about `capacity` values. */
-export function columnBuilder(type: DataType, state: ParseState, capacity = 1024): ColumnBuilder {
+/**
+ * A builder of one Arrow column of `type` from JSON-shaped values (numbers or bigints for
+ * integers, epoch-ms numbers or ISO-8601 text for timestamps, epoch-day numbers or `yyyy-MM-dd`
+ * for dates, base64 text for binary, arrays, objects), on typed arrays sized for about `capacity`
+ * values. Shared by `parseJsonRecords` and the text formats (csv) that convert values themselves.
+ *
+ * @example const b = columnBuilder(new Int32()); b.append(1); b.appendNull(); makeVector(b.finish())
+ */
+export function columnBuilder(type: DataType, state: ParseState = { inexact: false }, capacity = 1024): ColumnBuilder {
   switch (type.typeId) {
     case Type.Utf8:
       return new Utf8Builder(type);
