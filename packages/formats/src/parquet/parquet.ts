@@ -2,6 +2,7 @@ import { DataType, Field, Schema, Table, Timestamp, TimeUnit, tableFromIPC, tabl
 import { SluiceError, describeError } from '@sluice/core';
 import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { conformTable, sluiceType } from './conform.ts';
+import { highCardinalityColumns } from './dictionaryChoice.ts';
 import { readFooter } from './footer.ts';
 import { decodeInt96Columns, exposeInt96 } from './int96.ts';
 import {
@@ -88,7 +89,7 @@ export function writeParquet(table: Table, options?: Partial<ParquetWriteOptions
   const unit = o.outputTimestampType === 'TIMESTAMP_MICROS' ? TimeUnit.MICROSECOND : TimeUnit.MILLISECOND;
   const schema = new Schema(table.schema.fields.map((f) => new Field(f.name, writeType(f.type, unit), f.nullable, f.metadata)), table.schema.metadata);
   const prepared = conformTable(table, schema, (column) => `'${column}'`);
-  const builder = new pw.WriterPropertiesBuilder()
+  let builder = new pw.WriterPropertiesBuilder()
     .setCompression(pw.Compression[COMPRESSION[o.compression]])
     .setMaxRowGroupSize(o.rowGroupSize)
     .setMaxRowGroupBytes(o['parquet.block.size'])
@@ -96,6 +97,10 @@ export function writeParquet(table: Table, options?: Partial<ParquetWriteOptions
     .setDictionaryEnabled(o['parquet.enable.dictionary'])
     .setWriterVersion(o['parquet.writer.version'] === 'v2' ? pw.WriterVersion.V2 : pw.WriterVersion.V1)
     .setCreatedBy('sluice (parquet-rs via parquet-wasm)');
+  if (o['parquet.enable.dictionary']) {
+    // The wasm builder is consumed by each call and returns its successor.
+    for (const column of highCardinalityColumns(prepared)) builder = builder.setColumnDictionaryEnabled(column, false);
+  }
   try {
     const wasmTable = pw.Table.fromIPCStream(tableToIPC(prepared, 'stream'));
     return pw.writeParquet(wasmTable, builder.build());
