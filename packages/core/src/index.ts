@@ -70,7 +70,7 @@ export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateNa
 export { fromStep } from './lifecycle/fromStep.ts';
 export { statusOf } from './lifecycle/status.ts';
 export { FAULT_POINTS, SimulatedCrash } from './lifecycle/faults.ts';
-export type { FaultInjector, FaultPhase, FaultPoint } from './lifecycle/faults.ts';
+export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
 export { schedulerClock } from './time/schedulerClock.ts';
 
 /* Checkpoint */
@@ -88,7 +88,9 @@ export { select } from './operators/select.ts';
 export { filter, where } from './operators/filter.ts';
 export { drop, withColumn, withColumnRenamed } from './operators/withColumn.ts';
 export { map, mapBatches, transform } from './operators/map.ts';
-export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, udf, upper } from './operators/column.ts';
+export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
+export { fromJson } from './operators/fromJson.ts';
+export type { FromJsonOptions } from './operators/fromJson.ts';
 export type { ColumnLike } from './operators/column.ts';
 export { takeRows } from './arrow/take.ts';
 export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';

@@ -107,6 +107,11 @@ export interface BatchContext {
   readonly watermarkMs: number;
   /** Aborted when the query is stopped mid-batch; long writes should give up promptly. */
   readonly signal: AbortSignal;
+  /**
+   * Sinks call this at the steps of their own write protocol (`await context.fault('files-written')`)
+   * so that fault-injection tests can crash a write half-way. A no-op outside such tests.
+   */
+  fault(point: string): Promise<void>;
 }
 
 /** A running sink (DESIGN §5). `addBatch` is idempotent per batchId for exactly-once sinks. */

@@ -8,6 +8,7 @@ import { foreachProvider } from './foreach/foreachSink.ts';
 import { foreachBatchProvider } from './foreachBatch/foreachBatchSink.ts';
 import { memoryProvider } from './memory/memorySink.ts';
 import { noopProvider } from './noop/noopSink.ts';
+import { postgresProvider } from './postgres/postgresSink.ts';
 
 export { consoleSink, consoleProvider } from './console/consoleSink.ts';
 export type { ConsoleOptions } from './console/consoleSink.ts';
@@ -19,9 +20,16 @@ export { foreachSink } from './foreach/foreachSink.ts';
 export { foreachBatchSink } from './foreachBatch/foreachBatchSink.ts';
 export { observableSink } from './observable/observableSink.ts';
 export type { CommittedBatch, ObservableSinkProvider } from './observable/observableSink.ts';
+export { postgresSink, postgresProvider } from './postgres/postgresSink.ts';
+export type { PostgresSinkConfig } from './postgres/postgresSink.ts';
+export { idempotentBatch } from './postgres/idempotentBatch.ts';
+export type { BatchIdentity, IdempotentBatchOptions, IdempotentBatchResult } from './postgres/idempotentBatch.ts';
+export { postgresTableWriter } from './postgres/postgresTableWriter.ts';
+export type { PostgresTableWriter, PostgresTableWriterConfig } from './postgres/postgresTableWriter.ts';
 
 registerSinkFormat({ name: 'noop', createSink: ({ options }) => noopProvider(options) });
 registerSinkFormat({ name: 'console', createSink: ({ options }) => consoleProvider(options) });
 registerSinkFormat({ name: 'memory', createSink: ({ options }) => memoryProvider(options) });
 registerSinkFormat({ name: 'foreach', createSink: ({ options }) => foreachProvider(options) });
 registerSinkFormat({ name: 'foreachBatch', createSink: ({ options }) => foreachBatchProvider(options) });
+registerSinkFormat({ name: 'postgres', createSink: ({ options, partitionBy }) => postgresProvider(options, partitionBy) });

@@ -3,3 +3,5 @@
  * sinks are proven with.
  */
 export { VirtualScheduler, settleMicrotasks } from '@sluice/core';
+export { findPostgresBinaries, startPostgresServer } from './postgres/postgresServer.ts';
+export type { PostgresServer } from './postgres/postgresServer.ts';

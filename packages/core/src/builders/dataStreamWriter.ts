@@ -11,7 +11,7 @@ import { defaultQueryManager, type QueryManager } from '../query/queryManager.ts
 import type { StreamingQuery } from '../query/streamingQuery.ts';
 import { sinkFormat } from '../registry/formatRegistry.ts';
 import { defaultTrigger, toTrigger, type Trigger, type TriggerLike } from '../triggers/trigger.ts';
-import { OUTPUT_MODES, type OutputMode, type SinkProvider } from '../types.ts';
+import { OUTPUT_MODES, type BatchContext, type OutputMode, type SinkProvider } from '../types.ts';
 import type { StreamFrame } from './streamFrame.ts';
 
 /** Spark's ForeachWriter: per partition and batch, `open` → `process` each row → `close`. */
@@ -22,7 +22,8 @@ export interface ForeachWriter<Row = Record<string, unknown>> {
   close?(error: Error | null): void | Promise<void>;
 }
 
-export type ForeachBatchFunction = (table: Table, batchId: number) => void | Promise<void>;
+/** Spark's foreachBatch function; the context carries the query id (for idempotent writes keyed on it) and the output mode. */
+export type ForeachBatchFunction = (table: Table, batchId: number, context: BatchContext) => void | Promise<void>;
 
 /** Writer options the engine takes for itself; everything else goes to the sink. */
 const ENGINE_OPTIONS = {

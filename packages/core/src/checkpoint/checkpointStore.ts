@@ -12,7 +12,7 @@ export interface CheckpointStore {
    * Write whole-or-nothing. With `ifAbsent`, an existing file is left untouched and false is
    * returned (put-if-absent: how offsets/N and commits/N are added).
    */
-  write(path: string, content: string, options: { ifAbsent: boolean }): Promise<boolean>;
+  write(path: string, content: string, options: WriteOptions): Promise<boolean>;
   /** Names of the entries directly in `dir` (no hidden/temp files); [] when it does not exist. */
   list(dir: string): Promise<string[]>;
   delete(path: string): Promise<void>;
@@ -20,6 +20,16 @@ export interface CheckpointStore {
   lock(owner: LockOwner): Promise<CheckpointLock>;
   /** Remove the whole checkpoint (temporary checkpoints, on clean stop). */
   destroy(): Promise<void>;
+}
+
+export interface WriteOptions {
+  readonly ifAbsent: boolean;
+  /**
+   * Also make the new name durable (fsync the directory). Default true. Only a write whose loss
+   * is harmless may skip it: the content is still never torn, the file may just be missing after
+   * a power cut.
+   */
+  readonly durableName?: boolean;
 }
 
 export interface LockOwner {

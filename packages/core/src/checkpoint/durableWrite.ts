@@ -8,7 +8,7 @@ import type { FileSystem } from './fileSystem.ts';
  * second query on one checkpoint is caught), `rename` to replace — and an fsync of the directory
  * so the new name survives a power cut. Returns false when `ifAbsent` and the file existed.
  */
-export async function writeDurably(fs: FileSystem, path: string, content: string | Uint8Array, ifAbsent: boolean): Promise<boolean> {
+export async function writeDurably(fs: FileSystem, path: string, content: string | Uint8Array, ifAbsent: boolean, durableName = true): Promise<boolean> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
   const handle = await fs.open(temp, 'wx');
@@ -34,7 +34,7 @@ export async function writeDurably(fs: FileSystem, path: string, content: string
       throw error;
     }
   }
-  await syncDirectory(fs, dir);
+  if (durableName) await syncDirectory(fs, dir);
   return true;
 }
 

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SluiceError } from '../errors.ts';
-import type { CheckpointLock, CheckpointStore, LockOwner } from './checkpointStore.ts';
+import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpointStore.ts';
 import { writeDurably } from './durableWrite.ts';
 import { nodeFileSystem, type FileSystem } from './fileSystem.ts';
 
@@ -32,11 +32,11 @@ export class FileCheckpointStore implements CheckpointStore {
     }
   }
 
-  async write(path: string, content: string, options: { ifAbsent: boolean }): Promise<boolean> {
+  async write(path: string, content: string, options: WriteOptions): Promise<boolean> {
     const full = this.resolve(path);
     try {
       await this.ensureDir(full.slice(0, full.lastIndexOf('/')));
-      return await writeDurably(this.fs, full, content, options.ifAbsent);
+      return await writeDurably(this.fs, full, content, options.ifAbsent, options.durableName ?? true);
     } catch (error) {
       throw this.ioError('write', path, error);
     }
@@ -53,8 +53,18 @@ export class FileCheckpointStore implements CheckpointStore {
 
   async delete(path: string): Promise<void> {
     try {
-      await this.fs.rm(this.resolve(path), { force: true, recursive: true });
+      await this.fs.unlink(this.resolve(path));
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      // A directory (a source's own folder): remove it whole. unlink is tried first because the
+      // purge of old log entries runs every batch and rm's recursive walk costs several syscalls.
+      if (code === 'EISDIR' || code === 'EPERM') {
+        await this.fs.rm(this.resolve(path), { force: true, recursive: true }).catch((e: unknown) => {
+          throw this.ioError('delete', path, e);
+        });
+        return;
+      }
       throw this.ioError('delete', path, error);
     }
   }

@@ -1,5 +1,5 @@
 import { SluiceError } from '../errors.ts';
-import type { CheckpointLock, CheckpointStore, LockOwner } from './checkpointStore.ts';
+import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpointStore.ts';
 
 /**
  * A checkpoint held in memory: every write is atomic by construction. It survives query
@@ -24,7 +24,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
     return this.files.get(path);
   }
 
-  async write(path: string, content: string, options: { ifAbsent: boolean }): Promise<boolean> {
+  async write(path: string, content: string, options: WriteOptions): Promise<boolean> {
     if (options.ifAbsent && this.files.has(path)) return false;
     this.files.set(path, content);
     return true;

@@ -5,8 +5,14 @@
  * the sink wrote the batch but the commit log does not know yet).
  */
 export const FAULT_POINTS = ['initialize', 'getOffsets', 'walCommit', 'getBatch', 'addBatch', 'commit'] as const;
-export type FaultPoint = (typeof FAULT_POINTS)[number];
-export type FaultPhase = 'before' | 'after';
+export type LifecyclePoint = (typeof FAULT_POINTS)[number];
+/**
+ * A lifecycle point, or a point a sink declares inside its own write protocol
+ * (`sink:files-written`, `sink:before-commit` …) through `BatchContext.fault` — the "during"
+ * of a sink write, where a crash leaves partial output behind.
+ */
+export type FaultPoint = LifecyclePoint | `sink:${string}`;
+export type FaultPhase = 'before' | 'after' | 'during';
 
 export interface FaultInjector {
   /** Called at each boundary; throwing a `SimulatedCrash` kills the run there, as kill -9 would. */

@@ -14,7 +14,8 @@ export type ExprNode =
   | { readonly op: 'cast'; readonly expr: ExprNode; readonly type: DataType; readonly typeName: string }
   | { readonly op: 'alias'; readonly expr: ExprNode; readonly name: string }
   | { readonly op: 'fn'; readonly name: 'current_timestamp' | 'lower' | 'upper' | 'length' | 'concat' | 'coalesce'; readonly args: readonly ExprNode[] }
-  | { readonly op: 'udf'; readonly name: string; readonly fn: (row: Record<string, unknown>) => unknown; readonly type: DataType };
+  | { readonly op: 'udf'; readonly name: string; readonly fn: (row: Record<string, unknown>) => unknown; readonly type: DataType }
+  | { readonly op: 'toJson'; readonly columns: readonly string[] };
 
 export type ColumnLike = Column | string;
 
@@ -115,6 +116,14 @@ export function udf(fn: (row: Record<string, unknown>) => unknown, typeName: str
   return new Column({ op: 'udf', name, fn, type: toDataType(typeName) });
 }
 
+/**
+ * The named columns (default `'*'`: all) as one JSON object per row (Spark's
+ * `to_json(struct(...))`), e.g. a Kafka value: `select(col('id').cast('string').alias('key'), toJson().alias('value'))`.
+ */
+export function toJson(...columns: readonly string[]): Column {
+  return new Column({ op: 'toJson', columns: columns.length === 0 ? ['*'] : columns });
+}
+
 /** Strings name columns; other values are literals (where a literal is expected, strings are literals too). */
 export function toNode(value: unknown, stringIsLiteral = false): ExprNode {
   if (value instanceof Column) return value.node;
@@ -148,5 +157,7 @@ export function describeExpression(node: ExprNode): string {
       return `${node.name}(${node.args.map(describeExpression).join(', ')})`;
     case 'udf':
       return `${node.name}(row)`;
+    case 'toJson':
+      return `to_json(struct(${node.columns.join(', ')}))`;
   }
 }

@@ -1,4 +1,7 @@
-import { Binary, Bool, DataType, Float64, Int32, Int64, TimestampMillisecond, Type, Utf8, type Field, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
+import { Binary, Bool, DataType, Field, Float64, Int32, Int64, Schema, Table, TimestampMillisecond, Type, Utf8, type RecordBatch, type Vector } from 'apache-arrow';
+import { tableToJsonLines } from '../arrow/json/tableToJsonLines.ts';
+import { utf8Vector } from '../arrow/vectors.ts';
+import { recordBatchOf } from './batches.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { vectorFromValues } from '../arrow/vectors.ts';
 import { SluiceError } from '../errors.ts';
@@ -73,6 +76,24 @@ export function bindExpression(node: ExprNode, schema: Schema): BoundExpression 
       return bindCast(node, schema);
     case 'fn':
       return bindFunction(node, schema);
+    case 'toJson': {
+      const names = node.columns.flatMap((c) => (c === '*' ? schema.fields.map((f) => f.name) : [c]));
+      const paths = names.map((n) => resolveColumn(n, schema));
+      const fields = paths.map((p) => p.at(-1)!.field);
+      const subset = new Schema(fields.map((f) => new Field(f.name, f.type, true)));
+      return {
+        name: describeExpression(node),
+        type: new Utf8(),
+        evaluate: (batch) => {
+          const columns = paths.map((path) => {
+            let vector: Vector = batch.getChildAt(path[0]!.index)!;
+            for (const step of path.slice(1)) vector = vector.getChildAt(step.index)!;
+            return vector;
+          });
+          return utf8Vector(tableToJsonLines(new Table([recordBatchOf(subset, columns, batch.numRows)])));
+        },
+      };
+    }
     case 'udf': {
       return {
         name: node.name,

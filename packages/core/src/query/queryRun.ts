@@ -224,6 +224,9 @@ export class QueryRun {
       await this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
       await this.checkpoint.purge(batchId - this.definition.minBatchesToRetain);
     });
+    // Only now may sources discard what the previous batch read: with offsets/N durable, recovery
+    // never re-runs batch N-1 (Spark commits sources at this point too).
+    if (this.committed) await this.commitSources(this.committed, batchId - 1);
     await this.fault('walCommit', 'after', batchId);
   }
 
@@ -250,6 +253,7 @@ export class QueryRun {
         queryName: this.definition.name,
         outputMode: this.definition.outputMode,
         signal: this.abort.signal,
+        fault: (point) => this.fault(`sink:${point}`, 'during', batchId),
       };
       await this.guard('SINK_FAILED', `writing to the sink ${this.sink!.description}`, batchId, () => this.sink!.addBatch(batchId, output, batchContext));
       this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
@@ -264,9 +268,6 @@ export class QueryRun {
     await this.fault('commit', 'after', batchId);
     this.committed = planned.end;
     this.planned = null;
-    for (const [i, source] of this.sources.entries()) {
-      await source.commit(planned.end[i]!).catch((e: unknown) => this.env.log.warn(`Source ${source.description} could not clean up after batch ${batchId}: ${describeError(e)}`));
-    }
     this.sink!.batchCommitted?.(batchId);
     const progress = this.reporter.finishBatch(
       { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, watermarkMs: this.watermarkMs },
@@ -276,6 +277,14 @@ export class QueryRun {
     );
     this.reporter.resetIdleClock();
     this.env.onProgress(progress, false);
+  }
+
+  private async commitSources(end: readonly (Offset | null)[], batchId: number): Promise<void> {
+    for (const [i, source] of this.sources.entries()) {
+      const offset = end[i];
+      if (offset === null || offset === undefined) continue;
+      await source.commit(offset).catch((e: unknown) => this.env.log.warn(`Source ${source.description} could not clean up after batch ${batchId}: ${describeError(e)}`));
+    }
   }
 
   private nextTriggerDelay(): number {

@@ -216,7 +216,7 @@ export class StreamingQuery {
         const state = snapshot.value as LifecycleStateName;
         if (run.queryId) this.queryId = run.queryId;
         this.state = state;
-        this.statusSubject.next(statusOf(state, snapshot.context, run.sourceDescriptions, snapshot.context.error));
+        this.setStatus(statusOf(state, snapshot.context, run.sourceDescriptions, snapshot.context.error));
         this.stateSubject.next(state);
         if (!initialized && state !== 'initializing' && state !== 'failed') {
           initialized = true;
@@ -225,8 +225,10 @@ export class StreamingQuery {
           resolve();
         }
         if (snapshot.status === 'done') {
-          if (!initialized) reject(this.wrap(snapshot.context.error, run));
-          void this.runEnded(run, state, snapshot.context.error);
+          // A run that dies while starting rejects start() only once its resources (the
+          // checkpoint lock above all) are released, so an immediate retry is not refused.
+          const ended = this.runEnded(run, state, snapshot.context.error);
+          if (!initialized) void ended.then(() => reject(this.wrap(snapshot.context.error, run)));
         }
       });
     });
@@ -244,7 +246,7 @@ export class StreamingQuery {
       this.restarts++;
       this.host.log.warn(`Query ${this.name ?? this.id} failed (${failure.message}); restarting from its checkpoint in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}).`);
       this.run = undefined;
-      this.statusSubject.next({ message: `Restarting after failure in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}): ${failure.message}`, isDataAvailable: false, isTriggerActive: false });
+      this.setStatus({ message: `Restarting after failure in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}): ${failure.message}`, isDataAvailable: false, isTriggerActive: false });
       this.restartTimer = this.host.scheduler.schedule(() => {
         this.restartTimer = undefined;
         // A failed restart ends its run like any other failure, and runEnded decides again.
@@ -259,12 +261,20 @@ export class StreamingQuery {
     if (!this.active) return;
     this.active = false;
     this.failure = failure;
-    if (!failure) this.statusSubject.next({ message: 'Stopped', isDataAvailable: false, isTriggerActive: false });
+    if (!failure) this.setStatus({ message: 'Stopped', isDataAvailable: false, isTriggerActive: false });
     this.statusSubject.complete();
     this.progressSubject.complete();
     this.stateSubject.complete();
     this.host.queryTerminated(this);
     this.resolveTermination();
+  }
+
+  /** Publish a status only when it changed (processing and committing share one message). */
+  private setStatus(status: StreamingQueryStatus): void {
+    const current = this.statusSubject.value;
+    if (current.message !== status.message || current.isDataAvailable !== status.isDataAvailable || current.isTriggerActive !== status.isTriggerActive) {
+      this.statusSubject.next(status);
+    }
   }
 
   private onProgress(progress: StreamingQueryProgress, idle: boolean): void {

@@ -1,5 +1,5 @@
 import type { Table } from 'apache-arrow';
-import { defineOptions, opt, type ForeachBatchFunction, type OutputMode, type Sink, type SinkProvider } from '@sluice/core';
+import { defineOptions, opt, type BatchContext, type ForeachBatchFunction, type OutputMode, type Sink, type SinkProvider } from '@sluice/core';
 
 const MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);
 
@@ -38,8 +38,8 @@ class ForeachBatchSink implements Sink {
 
   constructor(private readonly fn: ForeachBatchFunction) {}
 
-  async addBatch(batchId: number, table: Table): Promise<void> {
-    await this.fn(table, batchId);
+  async addBatch(batchId: number, table: Table, context: BatchContext): Promise<void> {
+    await this.fn(table, batchId, context);
   }
 
   /** Spark reports -1: what the function wrote is unknown to the engine. */
