@@ -36,6 +36,8 @@ export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './reg
 export { DEFAULT_CORRUPT_RECORD_COLUMN, parseJsonRecords } from './arrow/json/parseJsonRecords.ts';
 export type { ParseJsonOptions, ParseMode } from './arrow/json/parseJsonRecords.ts';
 export { tableToJsonLines } from './arrow/json/tableToJsonLines.ts';
+export { columnBuilder } from './arrow/json/columnBuilders.ts';
+export type { ColumnBuilder } from './arrow/json/columnBuilders.ts';
 export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from './arrow/json/temporal.ts';
 
 /* Building queries */
