@@ -74,7 +74,7 @@ export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './li
 export { schedulerClock } from './time/schedulerClock.ts';
 
 /* Checkpoint */
-export type { CheckpointLock, CheckpointStore, LockOwner } from './checkpoint/checkpointStore.ts';
+export type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpoint/checkpointStore.ts';
 export { FileCheckpointStore, checkpointPath } from './checkpoint/fileCheckpointStore.ts';
 export { MemoryCheckpointStore, memoryCheckpoint } from './checkpoint/memoryCheckpointStore.ts';
 export { nodeFileSystem } from './checkpoint/fileSystem.ts';

@@ -11,9 +11,8 @@ export interface CrashSpec {
   readonly occurrence?: number;
 }
 
-/** An injector that fires its crash once and can say whether it did. */
-export interface ArmedCrash extends FaultInjector {
-  readonly spec: CrashSpec;
+/** A crash spec that is also its injector: fires once, and can say whether it did. */
+export interface ArmedCrash extends FaultInjector, CrashSpec {
   readonly fired: boolean;
 }
 
@@ -31,12 +30,13 @@ export function crashAt(point: FaultPoint, phase?: FaultPhase, options: { batchI
   return armed(spec);
 }
 
-export function armed(spec: CrashSpec): ArmedCrash {
+export function armed(crash: CrashSpec): ArmedCrash {
+  const spec: CrashSpec = { point: crash.point, ...(crash.phase ? { phase: crash.phase } : {}), ...(crash.batchId !== undefined ? { batchId: crash.batchId } : {}), ...(crash.occurrence !== undefined ? { occurrence: crash.occurrence } : {}) };
   const phase = spec.phase ?? (spec.point.startsWith('sink:') ? 'during' : 'before');
   let seen = 0;
   let fired = false;
   return {
-    spec,
+    ...spec,
     get fired() {
       return fired;
     },
@@ -45,7 +45,7 @@ export function armed(spec: CrashSpec): ArmedCrash {
       if (spec.batchId !== undefined && batchId !== spec.batchId) return;
       if (++seen < (spec.occurrence ?? 1)) return;
       fired = true;
-      throw new SimulatedCrash(`${phase} ${point}${batchId >= 0 ? ` (batch ${batchId})` : ''}`);
+      throw new SimulatedCrash(`${phase}:${point}${batchId >= 0 ? ` (batch ${batchId})` : ''}`);
     },
   };
 }

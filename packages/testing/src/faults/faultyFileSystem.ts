@@ -36,7 +36,8 @@ export function faultyFileSystem(faults: readonly FileFault[], base: FileSystem 
 
   const check = (operation: FileOperation, path: unknown): void => {
     if (healed) return;
-    const text = String(path);
+    // The temp file of a whole-or-nothing write (`.7.<uuid>.tmp`) counts as the file it becomes (`7`).
+    const text = String(path).replace(/\/\.([^/]+)\.[0-9a-f-]{36}\.tmp$/, '/$1');
     faults.forEach((fault, i) => {
       if (fault.operation !== operation || (fault.path !== undefined && !text.includes(fault.path))) return;
       const n = ++counts[i]!;

@@ -9,7 +9,7 @@ export interface MarbleEvent<T> {
 
 /** Parse a diagram in RxJS run-mode syntax (1 frame = 1 ms, `10ms` progressions, `(ab)` groups). */
 export function parseMarbles<T>(marbles: string, values: Readonly<Record<string, T>> | undefined, what: string): { events: MarbleEvent<T>[]; end: number } {
-  const messages = TestScheduler.parseMarbles(marbles, values as Record<string, T>, undefined, false, true);
+  const messages = runMode(() => TestScheduler.parseMarbles(marbles, values as Record<string, T>, undefined, false, true));
   const events: MarbleEvent<T>[] = [];
   let end = 0;
   for (const m of messages) {
@@ -24,8 +24,19 @@ export function parseMarbles<T>(marbles: string, values: Readonly<Record<string,
 
 /** The frame just past the diagram: its horizon. */
 export function marbleLength(marbles: string): number {
-  const messages = TestScheduler.parseMarbles(`${marbles.trimEnd()}|`, {}, undefined, false, true);
+  const messages = runMode(() => TestScheduler.parseMarbles(`${marbles.trimEnd()}|`, {}, undefined, false, true));
   return messages.at(-1)?.frame ?? 0;
+}
+
+/** RxJS counts a dash as 10 frames outside `TestScheduler.run`; here a dash is always 1 ms. */
+function runMode<T>(parse: () => T): T {
+  const factor = TestScheduler.frameTimeFactor;
+  TestScheduler.frameTimeFactor = 1;
+  try {
+    return parse();
+  } finally {
+    TestScheduler.frameTimeFactor = factor;
+  }
 }
 
 /**
