@@ -102,6 +102,12 @@ export class QueryRun {
     return this.crashed;
   }
 
+  /** Simulate the process dying now: nothing more runs, the lock is abandoned (fault-injection tests). */
+  kill(): void {
+    this.crashed = true;
+    this.actor.send({ type: 'query.stop' });
+  }
+
   /** Wake a waiting default/availableNow trigger now (data arrived, processAllAvailable). */
   wake(): void {
     if (this.trigger.kind !== 'processingTime' && this.actor.getSnapshot().value === 'waiting') this.actor.send({ type: 'query.trigger' });
