@@ -4,6 +4,7 @@
  */
 import { registerSinkFormat } from '@sluice/core';
 import { consoleProvider } from './console/consoleSink.ts';
+import { deltaProvider } from './delta/deltaSink.ts';
 import { foreachProvider } from './foreach/foreachSink.ts';
 import { foreachBatchProvider } from './foreachBatch/foreachBatchSink.ts';
 import { memoryProvider } from './memory/memorySink.ts';
@@ -25,6 +26,10 @@ export type { PostgresSinkConfig } from './postgres/postgresSink.ts';
 export { idempotentBatch } from './postgres/idempotentBatch.ts';
 export type { BatchIdentity, IdempotentBatchOptions, IdempotentBatchResult } from './postgres/idempotentBatch.ts';
 export { postgresTableWriter } from './postgres/postgresTableWriter.ts';
+export { deltaSink, deltaProvider } from './delta/deltaSink.ts';
+export type { DeltaSinkConfig } from './delta/deltaSink.ts';
+export { deltaForeachBatch } from './delta/deltaForeachBatch.ts';
+export type { DeltaForeachBatchOptions } from './delta/deltaForeachBatch.ts';
 export type { PostgresTableWriter, PostgresTableWriterConfig } from './postgres/postgresTableWriter.ts';
 
 registerSinkFormat({ name: 'noop', createSink: ({ options }) => noopProvider(options) });
@@ -33,3 +38,4 @@ registerSinkFormat({ name: 'memory', createSink: ({ options }) => memoryProvider
 registerSinkFormat({ name: 'foreach', createSink: ({ options }) => foreachProvider(options) });
 registerSinkFormat({ name: 'foreachBatch', createSink: ({ options }) => foreachBatchProvider(options) });
 registerSinkFormat({ name: 'postgres', createSink: ({ options, partitionBy }) => postgresProvider(options, partitionBy) });
+registerSinkFormat({ name: 'delta', createSink: ({ options, partitionBy }) => deltaProvider(options, partitionBy) });
