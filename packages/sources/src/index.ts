@@ -6,6 +6,7 @@ import { registerSourceFormat, SluiceError } from '@sluice/core';
 import { MemoryStream } from './memory/memoryStream.ts';
 import { rateProvider } from './rate/rateSource.ts';
 import { rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts';
+import { deltaSourceProvider } from './delta/deltaSource.ts';
 
 export { rateSource, rateProvider, valueAtSecond } from './rate/rateSource.ts';
 export { RATE_SCHEMA } from './rate/rateSchema.ts';
@@ -13,6 +14,9 @@ export { rateMicroBatchSource, rateMicroBatchProvider } from './rateMicroBatch/r
 export type { RatePerMicroBatchOffset } from './rateMicroBatch/rateMicroBatchSource.ts';
 export { MemoryStream, memoryStream } from './memory/memoryStream.ts';
 export { int64Sequence } from './rate/int64Columns.ts';
+export { DEFAULT_MAX_FILES_PER_TRIGGER, deltaSource, deltaSourceProvider } from './delta/deltaSource.ts';
+export type { DeltaSourceOffset } from './delta/deltaOffset.ts';
+export type { DeltaSourceOptions } from './delta/options.ts';
 
 registerSourceFormat({ name: 'rate', createSource: ({ options }) => rateProvider(options) });
 registerSourceFormat({ name: 'rate-micro-batch', createSource: ({ options }) => rateMicroBatchProvider(options) });
@@ -26,3 +30,4 @@ registerSourceFormat({
     return stream.sourceProvider;
   },
 });
+registerSourceFormat({ name: 'delta', createSource: ({ options, userSchema }) => deltaSourceProvider(options, userSchema) });

@@ -1,0 +1,43 @@
+import { SluiceError, defineOptions, opt } from '@sluice/core';
+
+const isStartingVersion = (v: unknown): v is number | 'latest' => v === 'latest' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
+
+/** The `delta` source's options, named as Spark's Delta source names them (`DeltaOptions`). */
+export const deltaSourceOptions = defineOptions('delta', {
+  path: opt.nonEmptyString().required().describe('the Delta table directory'),
+  maxFilesPerTrigger: opt.positiveInt().describe('new files per micro-batch (default 1000 unless maxBytesPerTrigger alone is set)'),
+  maxBytesPerTrigger: opt.bytes().describe('soft limit of bytes per micro-batch, e.g. "1g" (at least one file is read)'),
+  ignoreDeletes: opt.boolean().default(false).describe('tolerate commits that only delete data (e.g. dropping old partitions)'),
+  ignoreChanges: opt.boolean().default(false).describe('tolerate commits that rewrite data: the rewritten files are read again (duplicates)'),
+  skipChangeCommits: opt.boolean().default(false).describe('skip every commit that removes data, its added files included'),
+  startingVersion: opt.custom<number | 'latest'>("a version number ≥ 0 or 'latest'", isStartingVersion)
+    .describe("read the changes from this version on (inclusive) instead of the table's snapshot; 'latest' = only new commits"),
+  startingTimestamp: opt.string().describe('read the changes committed at or after this time (a timestamp or date string)'),
+});
+
+export interface DeltaSourceOptions {
+  readonly path: string;
+  readonly maxFilesPerTrigger: number | undefined;
+  readonly maxBytesPerTrigger: number | undefined;
+  readonly ignoreDeletes: boolean;
+  readonly ignoreChanges: boolean;
+  readonly skipChangeCommits: boolean;
+  readonly startingVersion: number | 'latest' | undefined;
+  readonly startingTimestamp: string | undefined;
+}
+
+/** Parse once, at the edge. Numbers given as strings ("5") are read as Spark reads them. */
+export function parseDeltaSourceOptions(raw: Readonly<Record<string, unknown>>): DeltaSourceOptions {
+  const normalized = Object.fromEntries(Object.entries(raw).map(([k, v]) => {
+    if (k.toLowerCase() === 'startingversion' && typeof v === 'string') return [k, /^\s*\d+\s*$/.test(v) ? Number(v) : v.trim().toLowerCase()];
+    if (k.toLowerCase() === 'startingtimestamp' && (typeof v === 'number' || v instanceof Date)) return [k, new Date(v).toISOString()];
+    return [k, v];
+  }));
+  const { options } = deltaSourceOptions.parse(normalized);
+  if (options.startingVersion !== undefined && options.startingTimestamp !== undefined) {
+    throw new SluiceError('INVALID_OPTION', "Options 'startingVersion' and 'startingTimestamp' of the delta source cannot be used together; give one.", {
+      details: { format: 'delta', option: 'startingTimestamp' },
+    });
+  }
+  return options;
+}
