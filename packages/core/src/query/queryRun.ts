@@ -8,7 +8,7 @@ import { Checkpoint } from '../checkpoint/checkpoint.ts';
 import type { CheckpointLock } from '../checkpoint/checkpointStore.ts';
 import type { OffsetSeqMetadata } from '../checkpoint/logEntries.ts';
 import { describeError, isSluiceError, SluiceError, type ErrorCode } from '../errors.ts';
-import { SimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
+import { isSimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
 import { fromStep } from '../lifecycle/fromStep.ts';
 import { queryLifecycleMachine, type GetOffsetsOutput, type InitializeOutput } from '../lifecycle/queryLifecycle.ts';
 import type { Logger } from '../logger.ts';
@@ -137,7 +137,7 @@ export class QueryRun {
   private step<T>(work: () => Promise<T>): Observable<T> {
     return defer(() => {
       const promise = work().catch((error: unknown) => {
-        if (error instanceof SimulatedCrash) this.crashed = true;
+        if (isSimulatedCrash(error)) this.crashed = true;
         throw error;
       });
       this.inFlight = promise;
@@ -307,7 +307,7 @@ export class QueryRun {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof SimulatedCrash || isSluiceError(error)) throw error;
+      if (isSimulatedCrash(error) || isSluiceError(error)) throw error;
       const where = batchId >= 0 ? ` in batch ${batchId}` : '';
       throw new SluiceError(code, `Query ${this.label()} failed${where} while ${action}: ${describeError(error)}`, {
         cause: error,

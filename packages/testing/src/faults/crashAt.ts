@@ -62,8 +62,4 @@ export function pointRecorder(): FaultInjector & { readonly points: ReadonlySet<
   return { points, at: (point) => void points.add(point) };
 }
 
-/** Whether an error is (or was caused by) a simulated crash. */
-export function isSimulatedCrash(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause as Error) if (e instanceof SimulatedCrash) return true;
-  return false;
-}
+export { isSimulatedCrash } from '@sluice/core';
