@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { Field, Null, Schema } from 'apache-arrow';
 import { toSchema } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { arbitrarySchema } from '../testing/arbitraryTable.ts';
+import { arbitrarySchema } from '@sluice/core/arbitraries';
 import { arrowToDeltaSchema, deltaToArrowSchema, parseSchemaString } from './deltaSchema.ts';
 
 describe("Delta's JSON schema", () => {

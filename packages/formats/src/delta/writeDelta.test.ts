@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { tableFromRows, tableToRows, toSchema } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arbitraryValue } from '../testing/arbitraryTable.ts';
+import { arbitraryValue } from '@sluice/core/arbitraries';
 import { parseCommit } from './actions.ts';
 import { DeltaLog } from './deltaLog.ts';
 import { history } from './history.ts';
