@@ -56,14 +56,11 @@ const DOMAIN = new Struct([f('domain', new Utf8()), f('configuration', new Utf8(
 
 const big = (n: number | null | undefined): bigint | null => (n === null || n === undefined ? null : BigInt(Math.trunc(n)));
 
-/** How long a removed file stays a tombstone in checkpoints (`delta.deletedFileRetentionDuration`, default one week). */
-export const DEFAULT_TOMBSTONE_RETENTION_MS = 7 * 24 * 3_600_000;
-
 /**
  * The bytes of a checkpoint of `snapshot`, and how many actions and live files it holds.
- * Tombstones older than the retention are dropped, as Delta does.
+ * Tombstones older than `tombstoneRetentionMs` (`delta.deletedFileRetentionDuration`) are dropped, as Delta does.
  */
-export function writeCheckpoint(snapshot: Snapshot, nowMs: number, tombstoneRetentionMs = DEFAULT_TOMBSTONE_RETENTION_MS): { bytes: Uint8Array; size: number; numOfAddFiles: number } {
+export function writeCheckpoint(snapshot: Snapshot, nowMs: number, tombstoneRetentionMs: number): { bytes: Uint8Array; size: number; numOfAddFiles: number } {
   const { protocol, metadata } = snapshot;
   const hasFeatures = protocol.readerFeatures !== undefined || protocol.writerFeatures !== undefined;
   const protocolType = new Struct([

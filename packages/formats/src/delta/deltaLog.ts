@@ -9,9 +9,11 @@ import { SluiceError, type JsonValue } from '@sluice/core';
 import { parseCommit, serializeAction, type Action, type CommitInfo, type Metadata, type Protocol } from './actions.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { checkConflict, concurrentModification, createdSameTable, footprint } from './conflicts.ts';
+import { cleanUpExpiredLog } from './logCleanup.ts';
 import { checkpointFileName, commitFileName, LogStore, type LogListing } from './logStore.ts';
 import { planReplay } from './replayPlan.ts';
 import { Snapshot } from './snapshot.ts';
+import { DAY_MS, tableDuration } from './tableDurations.ts';
 
 /** Sluice's name in `commitInfo.engineInfo`, as Spark writes `Apache-Spark/3.5 Delta-Lake/3.2`. */
 export const ENGINE_INFO = 'Sluice/0.1.0';
@@ -245,11 +247,18 @@ export class DeltaLog {
     }
   }
 
-  /** Write a classic Parquet checkpoint of `snapshot` and point `_last_checkpoint` at it. */
+  /**
+   * Write a classic Parquet checkpoint of `snapshot` and point `_last_checkpoint` at it; then,
+   * as Delta does, delete log entries past `delta.logRetentionDuration` (30 days) that a
+   * checkpoint makes unnecessary (unless `delta.enableExpiredLogCleanup` is false).
+   */
   async checkpoint(snapshot: Snapshot): Promise<void> {
-    const { bytes, size, numOfAddFiles } = writeCheckpoint(snapshot, this.now());
+    const { bytes, size, numOfAddFiles } = writeCheckpoint(snapshot, this.now(), tableDuration(snapshot.configuration['delta.deletedFileRetentionDuration'], 7 * DAY_MS));
     await this.store.replace(checkpointFileName(snapshot.version), bytes);
     await this.store.replace('_last_checkpoint', JSON.stringify({ version: snapshot.version, size, sizeInBytes: bytes.length, numOfAddFiles }));
+    if (snapshot.configuration['delta.enableExpiredLogCleanup'] !== 'false') {
+      await cleanUpExpiredLog(this.store, tableDuration(snapshot.configuration['delta.logRetentionDuration'], 30 * DAY_MS), this.now());
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { Field, Null, Schema } from 'apache-arrow';
 import { toSchema } from '@sluice/core';
 import { describe, expect, it } from 'vitest';

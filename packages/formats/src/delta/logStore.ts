@@ -165,15 +165,6 @@ export class LogStore {
     }
   }
 
-  readTextSync(name: string): string | undefined {
-    try {
-      return readFileSync(join(this.logPath, name), 'utf8');
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw io(`read ${join(this.logPath, name)}`, e);
-    }
-  }
-
   /**
    * Create commit `version` with `text` unless it exists. Returns false when another writer
    * created it first (the caller re-reads the winner and retries), never overwriting it.

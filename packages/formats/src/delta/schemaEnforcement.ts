@@ -5,8 +5,8 @@
  * anything else — a different type, a missing NOT NULL column — is a `SCHEMA_MISMATCH` listing
  * every difference at once. `overwriteSchema` (overwrite/complete writes only) replaces the schema.
  */
-import { DataType, type Field, type Schema } from 'apache-arrow';
-import { SluiceError, sparkTypeName } from '@sluice/core';
+import type { Field, Schema } from 'apache-arrow';
+import { SluiceError } from '@sluice/core';
 import {
   arrowToDeltaSchema, deltaToArrowSchema, deltaTypeName, toDeltaType,
   type DeltaStructField, type DeltaStructType, type DeltaType,
@@ -171,9 +171,4 @@ export function checkNotNull(schema: DeltaStructType, batch: { readonly schema: 
       });
     }
   }
-}
-
-/** Spark's name for a batch column's type, for messages. */
-export function batchTypeName(type: DataType): string {
-  return sparkTypeName(type);
 }

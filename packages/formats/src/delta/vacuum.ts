@@ -5,6 +5,7 @@ import { deletionVectorFile } from './deletionVectors.ts';
 import { DeltaLog } from './deltaLog.ts';
 import { LOG_DIRECTORY } from './logStore.ts';
 import { resolveDataPath } from './partitionValues.ts';
+import { DAY_MS, tableDuration } from './tableDurations.ts';
 import { checkWritable } from './tableFeatures.ts';
 
 export interface VacuumOptions {
@@ -45,7 +46,7 @@ export async function vacuum(path: string, options: VacuumOptions = {}): Promise
   const snapshot = await log.requireLatest();
   checkWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${log.tablePath}`);
   const retentionHours = options.retentionHours ?? 168;
-  const configured = retentionOf(snapshot.configuration['delta.deletedFileRetentionDuration']);
+  const configured = tableDuration(snapshot.configuration['delta.deletedFileRetentionDuration'], 7 * DAY_MS);
   if (!(retentionHours >= 0)) throw new SluiceError('INVALID_OPTION', `Option 'retentionHours' must be a number of hours ≥ 0, got ${retentionHours}.`, { details: { option: 'retentionHours' } });
   if ((options.retentionDurationCheck ?? true) && retentionHours * HOUR < configured) {
     throw new SluiceError('INVALID_OPTION', `Refusing to vacuum the Delta table at ${log.tablePath} with a retention of ${retentionHours} hours: that is below the table's ${configured / HOUR} hours (delta.deletedFileRetentionDuration). Readers of older versions and writers still working may need the files it would delete. If you are certain nothing needs them, pass retentionDurationCheck: false.`, {
@@ -97,14 +98,4 @@ export async function vacuum(path: string, options: VacuumOptions = {}): Promise
 /** Hidden files and directories (`.crc` side files, `_change_data` …) are not data; partition directories may start with `_` but hold `=`. */
 function isHidden(name: string): boolean {
   return (name.startsWith('.') || name.startsWith('_')) && !name.includes('=');
-}
-
-/** `interval 7 days` / `168 hours` as ms (the table property's form); default one week. */
-function retentionOf(value: string | undefined): number {
-  if (value === undefined) return 168 * HOUR;
-  const m = /^\s*(?:interval\s+)?(\d+(?:\.\d+)?)\s*(weeks?|days?|hours?|minutes?|seconds?|milliseconds?|ms)\s*$/i.exec(value);
-  if (!m) return 168 * HOUR;
-  const unit = m[2]!.toLowerCase();
-  const factor = unit.startsWith('week') ? 168 * HOUR : unit.startsWith('day') ? 24 * HOUR : unit.startsWith('hour') ? HOUR : unit.startsWith('minute') ? 60_000 : unit.startsWith('second') ? 1000 : 1;
-  return Number(m[1]) * factor;
 }

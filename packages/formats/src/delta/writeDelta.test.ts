@@ -262,7 +262,7 @@ describe('optimistic concurrency', () => {
   it('writers appending at the same time all land every row, with no version skipped or reused', async () => {
     const path = fresh();
     const s = toSchema('writer INT, i INT');
-    const writers = Array.from({ length: 4 }, (_, w) => new DeltaLog(path));
+    const writers = Array.from({ length: 4 }, () => new DeltaLog(path));
     await Promise.all(writers.map(async (log, w) => {
       for (let i = 0; i < 6; i++) await writeDelta(path, tableFromRows(s, [{ writer: w, i }]), { log });
     }));
