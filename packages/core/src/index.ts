@@ -94,3 +94,5 @@ export type { FromJsonOptions } from './operators/fromJson.ts';
 export type { ColumnLike } from './operators/column.ts';
 export { takeRows } from './arrow/take.ts';
 export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
+export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
+export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
