@@ -48,7 +48,8 @@ export { StreamFrame } from './builders/streamFrame.ts';
 export type { Operator, WriteToOptions } from './builders/streamFrame.ts';
 export { createStreamingQuery } from './builders/createStreamingQuery.ts';
 export type { StreamOptions } from './builders/createStreamingQuery.ts';
-export type { OperatorContext, PlanNode, PlanStep } from './builders/plan.ts';
+export { executePlan, planSteps, standaloneOperatorContext } from './builders/plan.ts';
+export type { EventTimeStats, OperatorContext, PlanNode, PlanStep, StateMetrics } from './builders/plan.ts';
 
 /* Triggers */
 export { availableNow, defaultTrigger, once, processingTime, toTrigger } from './triggers/trigger.ts';
