@@ -40,6 +40,13 @@ export interface SourceMetadataStore {
   put(name: string, value: JsonValue): Promise<void>;
   list(): Promise<string[]>;
   remove(name: string): Promise<void>;
+  /**
+   * The raw text of an entry, or undefined: for logs a source keeps in a layout of its own
+   * (the file source's `v1` + one JSON object per line, as Spark's FileStreamSourceLog).
+   */
+  readText(name: string): Promise<string | undefined>;
+  /** Write raw text whole-or-nothing; with `ifAbsent` an existing entry is kept and false returned. */
+  writeText(name: string, text: string, options?: { readonly ifAbsent?: boolean }): Promise<boolean>;
 }
 
 /** What a running source is given by the engine. */
