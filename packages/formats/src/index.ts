@@ -32,9 +32,9 @@ export { inferCsvSchema } from './schema/inferCsvSchema.ts';
 export { inferJsonSchema } from './schema/inferJsonSchema.ts';
 
 /* Directories of files: listing, partition directories, the file sink manifest, batch reads */
-export { readFiles, committedFiles, partitionOf } from './files/readFiles.ts';
+export { readFiles, committedFiles, listInputFiles, partitionOf, readBytes } from './files/readFiles.ts';
 export type { ReadFilesOptions } from './files/readFiles.ts';
-export { listDataFiles, isHiddenName, isGlobPath } from './files/listDataFiles.ts';
+export { globBase, listDataFiles, isHiddenName, isGlobPath } from './files/listDataFiles.ts';
 export type { DataFile, ListOptions } from './files/listDataFiles.ts';
 export { planFileRead, readDataFile, inferFileSchema } from './files/fileRead.ts';
 export type { FileReadPlan } from './files/fileRead.ts';

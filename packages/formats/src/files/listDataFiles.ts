@@ -38,6 +38,15 @@ export function isGlobPath(path: string): boolean {
   return GLOB_CHARS.test(path);
 }
 
+/** The directory a glob starts from (`/in/*\/x` → `/in`); a plain path is itself. */
+export function globBase(path: string): string {
+  const absolute = resolve(path);
+  if (!isGlobPath(absolute)) return absolute;
+  const segments = absolute.split(sep);
+  const first = segments.findIndex((s) => isGlobPath(s));
+  return segments.slice(0, first).join(sep) || sep;
+}
+
 /**
  * The data files under `path` (a directory, a file, or a glob such as `/in/*\/day=*`), sorted by
  * path. Partition directories (`col=value/`) are descended into and their values recorded;

@@ -51,13 +51,18 @@ export async function readFiles(path: string, options: ReadFilesOptions): Promis
  * committed files), else by listing. Exported for the file source, which reads the same way.
  */
 export async function committedFiles(path: string, options: { readonly recursiveFileLookup?: boolean; readonly pathGlobFilter?: string } = {}): Promise<DataFile[]> {
+  return (await listInputFiles(path, options)).files;
+}
+
+/** `committedFiles`, telling whether they came from a sink manifest (files there are complete by construction). */
+export async function listInputFiles(path: string, options: { readonly recursiveFileLookup?: boolean; readonly pathGlobFilter?: string } = {}): Promise<{ files: DataFile[]; fromManifest: boolean }> {
   const manifest = isGlobPath(path) ? undefined : await SinkManifest.find(resolve(path));
-  if (manifest === undefined) return listDataFiles(path, options);
+  if (manifest === undefined) return { files: await listDataFiles(path, options), fromManifest: false };
   const out: DataFile[] = [];
   for (const { file, entry } of await manifest.files()) {
     out.push({ path: file, size: entry.size, modificationTime: entry.modificationTime, partition: partitionOf(manifest.root, file) });
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), fromManifest: true };
 }
 
 /** Partition values from the `col=value` directories between `root` and `file`. */
@@ -72,7 +77,8 @@ export function partitionOf(root: string, file: string): PartitionValues {
   return values;
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
+/** A file's bytes; a missing file is `FILE_NOT_FOUND` naming it. */
+export async function readBytes(path: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {

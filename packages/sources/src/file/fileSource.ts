@@ -1,0 +1,336 @@
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Schema, Table } from 'apache-arrow';
+import { firstValueFrom, from, interval, merge, Subject, timer, type Observable, type Subscription } from 'rxjs';
+import {
+  SluiceError, StreamFrame, concatTables, isSluiceError, redactOptions,
+  type ReadLimit, type Source, type SourceContext, type SourceProvider,
+} from '@sluice/core';
+import {
+  inferFileSchema, listInputFiles, partitionOf, planFileRead, readBytes, readDataFile, SinkManifest, type DataFile, type FileReadPlan,
+} from '@sluice/formats';
+import { cleanFile } from './cleanSource.ts';
+import { DirectoryWatcher } from './directoryWatcher.ts';
+import { FileStability } from './fileStability.ts';
+import { sampleInput } from './inputSample.ts';
+import { FILE_SOURCE_FORMATS, parseFileSourceOptions, type FileSourceFormat, type FileSourceOptions } from './options.ts';
+import { SeenFilesLog, type SeenFile } from './seenFilesLog.ts';
+
+/** The file source's offset: the id of the last batch in its seen-files log (Spark's FileStreamSourceOffset). */
+export type FileSourceOffset = { readonly logOffset: number };
+
+/** `fileSource({...})`'s options; the format's own read options (mode, header, sep …) go alongside. */
+export interface FileSourceConfig {
+  readonly format: FileSourceFormat;
+  readonly path: string;
+  readonly schema?: Schema | string | Readonly<Record<string, string>>;
+  readonly inferSchema?: boolean | string;
+  readonly maxFilesPerTrigger?: number | string;
+  readonly maxBytesPerTrigger?: number | string;
+  readonly latestFirst?: boolean | string;
+  readonly fileNameOnly?: boolean | string;
+  readonly maxFileAge?: number | string;
+  readonly cleanSource?: 'off' | 'delete' | 'archive';
+  readonly sourceArchiveDir?: string;
+  readonly recursiveFileLookup?: boolean | string;
+  readonly pathGlobFilter?: string;
+  readonly fileSettleTime?: number | string;
+  readonly ignoreMissingFiles?: boolean | string;
+  readonly ignoreCorruptFiles?: boolean | string;
+  readonly relistInterval?: number | string;
+  readonly [readOption: string]: unknown;
+}
+
+/**
+ * Spark's streaming file source: new files landing in a directory (or matching a glob) become
+ * batches, oldest first, `maxFilesPerTrigger` / `maxBytesPerTrigger` at a time. chokidar wakes
+ * the query when a file lands; a periodic re-list catches what it misses. Admitted files are
+ * logged in the checkpoint (`sources/<i>/<logBatch>`, Spark's layout) before the batch runs, so
+ * a restart neither skips nor repeats a file. Files must be complete when they appear: publish
+ * them by rename, or the source waits until their size and mtime are stable for
+ * `fileSettleTime`. A directory written by a file sink is read through its manifest.
+ *
+ * @example
+ * const events = fileSource({ format: 'json', path: '/data/incoming', schema: 'id LONG, name STRING', maxFilesPerTrigger: 10 });
+ * // or: readStream().format('json').schema('id LONG, name STRING').option('maxFilesPerTrigger', 10).load('/data/incoming')
+ */
+export function fileSource(config: FileSourceConfig): StreamFrame {
+  const { format, ...options } = config;
+  return StreamFrame.fromSource(fileSourceProvider(format, options));
+}
+
+/** The provider from raw options (the fluent API's strings included); what `format('json').load(path)` builds. */
+export function fileSourceProvider(format: string, raw: Readonly<Record<string, unknown>>, userSchema?: Schema): SourceProvider {
+  const options = parseFileSourceOptions(format, raw, userSchema);
+  const sample = sampleInput(options.basePath, { recursiveFileLookup: options.recursiveFileLookup, pathGlobFilter: options.pathGlobFilter, readBytes: options.inferSchema && options.userSchema === undefined });
+  const partitions = options.recursiveFileLookup ? [] : sample.partitions;
+  const schema = options.userSchema ?? inferFileSchema(options.format, sample.files, options.readOptions);
+  const plan = planFileRead(options.format, options.readOptions, schema, partitions);
+  return {
+    format: options.format,
+    schema: plan.schema,
+    options: redactOptions(raw),
+    open: async (context) => FileSource.open(options, plan, context),
+  };
+}
+
+class FileSource implements Source<FileSourceOffset> {
+  readonly description: string;
+  readonly schema: Schema;
+  readonly defaultReadLimit: ReadLimit;
+  readonly dataArrived$: Observable<void>;
+  private readonly wake = new Subject<void>();
+  private readonly stability: FileStability;
+  private readonly seen = new Map<string, number>();
+  private latestTimestamp = 0;
+  private purgeThreshold = -Infinity;
+  private dirty = true;
+  private listing: DataFile[] = [];
+  private fromManifest = false;
+  private target: Set<string> | null = null;
+  private committedLogOffset = -1;
+  private cleanedUpTo = -1;
+  private outstanding = { files: 0, bytes: 0 };
+  private skipped = { missing: 0, corrupt: 0 };
+  private settleTimer: Subscription | undefined;
+  private readonly relist: Subscription;
+
+  private constructor(
+    private readonly options: FileSourceOptions,
+    private readonly plan: FileReadPlan,
+    private readonly context: SourceContext,
+    private readonly log: SeenFilesLog,
+    private readonly watcher: DirectoryWatcher,
+  ) {
+    this.description = `FileStreamSource[file:${options.path}]`;
+    this.schema = plan.schema;
+    this.stability = new FileStability(options.fileSettleTimeMs);
+    this.defaultReadLimit = options.maxFilesPerTrigger !== undefined
+      ? { kind: 'maxFiles', maxFiles: options.maxFilesPerTrigger }
+      : options.maxBytesPerTrigger !== undefined ? { kind: 'maxBytes', maxBytes: options.maxBytesPerTrigger } : { kind: 'all' };
+    this.dataArrived$ = merge(this.wake, watcher.changes$);
+    watcher.changes$.subscribe(() => (this.dirty = true));
+    this.relist = interval(Math.max(1, options.relistIntervalMs), context.scheduler).subscribe(() => {
+      this.dirty = true;
+      this.wake.next();
+    });
+    for (const entry of log.entries()) this.markSeen(entry.path, entry.timestamp);
+    this.purge();
+  }
+
+  static async open(options: FileSourceOptions, plan: FileReadPlan, context: SourceContext): Promise<FileSource> {
+    const log = new SeenFilesLog(context.metadata, `sources/${context.sourceIndex}`);
+    await log.load();
+    if (options.cleanSource !== 'off' && (await SinkManifest.find(options.basePath))) {
+      throw new SluiceError('INVALID_OPTION', `cleanSource '${options.cleanSource}' cannot be used on ${options.basePath}: it is the output of a file sink, whose manifest would then list missing files. Read it with cleanSource 'off'.`, {
+        details: { option: 'cleanSource' },
+      });
+    }
+    const depth = options.recursiveFileLookup || plan.partitionColumns.length > 0 || options.path !== options.basePath ? 64 : 1;
+    const watcher = new DirectoryWatcher(options.basePath, depth, context.log);
+    await watcher.start();
+    return new FileSource(options, plan, context, log, watcher);
+  }
+
+  async initialOffset(): Promise<FileSourceOffset> {
+    return { logOffset: -1 };
+  }
+
+  async latestOffset(start: FileSourceOffset, limit: ReadLimit): Promise<FileSourceOffset | null> {
+    this.committedLogOffset = Math.max(this.committedLogOffset, checkOffset(start).logOffset);
+    const now = this.context.scheduler.now();
+    // Listing happens when the watcher or the periodic re-list said something changed, and while
+    // a file is settling (it may still grow without the watcher telling: chokidar drops changes
+    // that keep the same mtime); otherwise the cached listing answers, so polling costs nothing.
+    if (this.dirty || this.stability.waiting > 0) await this.refresh();
+    const candidates = this.candidates(now);
+    const selected = this.select(candidates, limit);
+    if (selected.length > 0) {
+      const entries = selected.map((f) => ({ path: pathToFileURL(f.path).href, timestamp: f.modificationTime }));
+      await this.log.append(entries, (e) => this.keepInLog(e));
+      for (const [i, f] of selected.entries()) {
+        this.markSeen(entries[i]!.path, f.modificationTime);
+        this.stability.forget(f.path);
+      }
+      this.purge();
+    }
+    const rest = candidates.filter((f) => !selected.includes(f));
+    this.outstanding = { files: rest.length + this.stability.waiting, bytes: rest.reduce((n, f) => n + f.size, 0) };
+    this.scheduleSettleWake();
+    return this.log.latestBatchId < 0 ? null : { logOffset: this.log.latestBatchId };
+  }
+
+  reportLatestOffset(): FileSourceOffset | null {
+    return this.log.latestBatchId < 0 ? null : { logOffset: this.log.latestBatchId };
+  }
+
+  async prepareForAvailableNow(): Promise<void> {
+    await this.refresh();
+    this.candidates(this.context.scheduler.now());
+    if (this.stability.waiting > 0) {
+      // Files still being written at start: give them one settle time to finish.
+      await firstValueFrom(timer(this.options.fileSettleTimeMs, this.context.scheduler));
+      await this.refresh();
+    }
+    this.target = new Set(this.candidates(this.context.scheduler.now()).map((f) => this.key(pathToFileURL(f.path).href)));
+  }
+
+  read(start: FileSourceOffset, end: FileSourceOffset): Observable<Table> {
+    const entries = this.log.range(checkOffset(start).logOffset, checkOffset(end).logOffset);
+    return from(this.readEntries(entries));
+  }
+
+  async commit(end: FileSourceOffset): Promise<void> {
+    const upTo = checkOffset(end).logOffset;
+    this.committedLogOffset = Math.max(this.committedLogOffset, upTo);
+    if (this.options.cleanSource === 'off' || upTo <= this.cleanedUpTo) return;
+    for (const entry of this.log.entries()) {
+      if (entry.batchId > this.cleanedUpTo && entry.batchId <= upTo) {
+        await cleanFile(localFile(entry.path), this.options.cleanSource, this.options.sourceArchiveDir, this.context.log);
+      }
+    }
+    this.cleanedUpTo = upTo;
+  }
+
+  metrics(): Record<string, string> {
+    return {
+      numFilesOutstanding: String(this.outstanding.files),
+      numBytesOutstanding: String(this.outstanding.bytes),
+      numFilesMissing: String(this.skipped.missing),
+      numFilesCorrupt: String(this.skipped.corrupt),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.relist.unsubscribe();
+    this.settleTimer?.unsubscribe();
+    await this.watcher.stop();
+    this.wake.complete();
+  }
+
+  /** List the input (through a sink manifest when there is one). */
+  private async refresh(): Promise<void> {
+    this.dirty = false;
+    const listed = await listInputFiles(this.options.path, {
+      recursiveFileLookup: this.options.recursiveFileLookup,
+      ...(this.options.pathGlobFilter === undefined ? {} : { pathGlobFilter: this.options.pathGlobFilter }),
+    });
+    this.listing = listed.files;
+    this.fromManifest = listed.fromManifest;
+    this.stability.retainOnly(new Set(listed.files.map((f) => f.path)));
+  }
+
+  /** Listed files not yet seen, young enough, settled, and (availableNow) present at start, in admission order. */
+  private candidates(now: number): DataFile[] {
+    const out: DataFile[] = [];
+    for (const file of this.listing) {
+      const key = this.key(pathToFileURL(file.path).href);
+      if (this.seen.has(key) || file.modificationTime < this.purgeThreshold) continue;
+      if (this.target !== null && !this.target.has(key)) continue;
+      if (!this.fromManifest && !this.stability.check(file.path, file.size, file.modificationTime, now)) continue;
+      out.push(file);
+    }
+    const order = this.options.latestFirst ? -1 : 1;
+    return out.sort((a, b) => order * (a.modificationTime - b.modificationTime) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  private select(candidates: DataFile[], limit: ReadLimit): DataFile[] {
+    const maxFiles = limitOf(limit, 'maxFiles');
+    const maxBytes = limitOf(limit, 'maxBytes');
+    if (maxFiles !== undefined) return candidates.slice(0, maxFiles);
+    if (maxBytes !== undefined) {
+      let bytes = 0;
+      let n = 0;
+      // Always at least one file, even one larger than the limit (Spark's rule).
+      while (n < candidates.length && (n === 0 || bytes + candidates[n]!.size <= maxBytes)) bytes += candidates[n++]!.size;
+      return candidates.slice(0, n);
+    }
+    return candidates;
+  }
+
+  private async readEntries(entries: readonly SeenFile[]): Promise<Table> {
+    const tables: Table[] = [];
+    for (const entry of entries) {
+      const file = localFile(entry.path);
+      let bytes: Uint8Array;
+      try {
+        bytes = await readBytes(file);
+      } catch (error) {
+        if (isSluiceError(error, 'FILE_NOT_FOUND')) {
+          if (this.options.ignoreMissingFiles) {
+            this.skipped.missing++;
+            this.context.log.warn(`${this.description}: ${file} was deleted before it was read; skipped (ignoreMissingFiles).`);
+            continue;
+          }
+          throw new SluiceError('FILE_NOT_FOUND', `${this.description}: file ${file} (log batch ${entry.batchId}) was deleted before it was read. Restore it, or set ignoreMissingFiles: true to skip such files and count them in the source metrics.`, {
+            details: { file, logBatch: entry.batchId },
+          });
+        }
+        throw error;
+      }
+      try {
+        tables.push(readDataFile(this.plan, bytes, file, partitionOf(this.options.basePath, file)));
+      } catch (error) {
+        if (isSluiceError(error, 'FILE_CORRUPT') && this.options.ignoreCorruptFiles) {
+          this.skipped.corrupt++;
+          this.context.log.warn(`${this.description}: ${file} cannot be decoded; skipped (ignoreCorruptFiles).`);
+          continue;
+        }
+        throw error;
+      }
+    }
+    return tables.length === 1 ? tables[0]! : concatTables(this.schema, tables);
+  }
+
+  private key(uri: string): string {
+    return this.options.fileNameOnly ? basename(uri) : uri;
+  }
+
+  private markSeen(uri: string, timestamp: number): void {
+    this.seen.set(this.key(uri), timestamp);
+    this.latestTimestamp = Math.max(this.latestTimestamp, timestamp);
+  }
+
+  /** Spark's SeenFilesMap.purge: forget files older than the newest by more than maxFileAge. */
+  private purge(): void {
+    if (!Number.isFinite(this.options.maxFileAgeMs)) return;
+    this.purgeThreshold = this.latestTimestamp - this.options.maxFileAgeMs;
+    for (const [key, timestamp] of this.seen) if (timestamp < this.purgeThreshold) this.seen.delete(key);
+  }
+
+  /** A compaction keeps an entry unless it is too old to be listed again and its batch can never be replayed. */
+  private keepInLog(entry: SeenFile): boolean {
+    return entry.timestamp >= this.purgeThreshold || entry.batchId > this.committedLogOffset;
+  }
+
+  /** Wake the query when the earliest unsettled file may have settled. */
+  private scheduleSettleWake(): void {
+    const at = this.stability.nextSettleAt();
+    this.settleTimer?.unsubscribe();
+    if (at === undefined) return;
+    this.settleTimer = this.context.scheduler.schedule(() => this.wake.next(), Math.max(0, at - this.context.scheduler.now()));
+  }
+}
+
+function limitOf(limit: ReadLimit, kind: 'maxFiles' | 'maxBytes'): number | undefined {
+  if (limit.kind === 'maxFiles' && kind === 'maxFiles') return limit.maxFiles;
+  if (limit.kind === 'maxBytes' && kind === 'maxBytes') return limit.maxBytes;
+  if (limit.kind === 'composite') {
+    const values = limit.limits.map((l) => limitOf(l, kind)).filter((v): v is number => v !== undefined);
+    return values.length === 0 ? undefined : Math.min(...values);
+  }
+  return undefined;
+}
+
+function checkOffset(offset: FileSourceOffset): FileSourceOffset {
+  if (typeof offset !== 'object' || offset === null || !Number.isSafeInteger(offset.logOffset)) {
+    throw new SluiceError('CHECKPOINT_CORRUPT', `A file source offset must be {"logOffset":N}, got ${JSON.stringify(offset)}. The checkpoint belongs to another kind of source; use a new checkpointLocation.`);
+  }
+  return offset;
+}
+
+function localFile(uri: string): string {
+  return /^file:/i.test(uri) ? fileURLToPath(uri) : uri;
+}
+
+export { FILE_SOURCE_FORMATS };
