@@ -88,6 +88,11 @@ export interface Source<O extends Offset = Offset> {
   reportLatestOffset?(): O | null;
   /** Source-specific progress metrics (Spark's `sources[].metrics`), given the batch end. */
   metrics?(end: O | null): Record<string, string>;
+  /**
+   * `processAllAvailable()` was called: a source that answers `latestOffset` from a cached view
+   * (the file source between watcher events) must look again, so data present now is seen.
+   */
+  refresh?(): void;
   /** Push hint that wakes a waiting trigger early (chokidar, a Kafka fetch); never required for correctness. */
   readonly dataArrived$?: Observable<void>;
   stop(): Promise<void>;

@@ -102,6 +102,11 @@ export class QueryRun {
     return this.crashed;
   }
 
+  /** processAllAvailable: sources that cache what is available look again before the next trigger. */
+  refreshSources(): void {
+    for (const source of this.sources) source.refresh?.();
+  }
+
   /** Wake a waiting default/availableNow trigger now (data arrived, processAllAvailable). */
   wake(): void {
     if (this.trigger.kind !== 'processingTime' && this.actor.getSnapshot().value === 'waiting') this.actor.send({ type: 'query.trigger' });

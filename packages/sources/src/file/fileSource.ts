@@ -93,7 +93,7 @@ class FileSource implements Source<FileSourceOffset> {
   private outstanding = { files: 0, bytes: 0 };
   private skipped = { missing: 0, corrupt: 0 };
   private settleTimer: Subscription | undefined;
-  private readonly relist: Subscription;
+  private readonly relistTimer: Subscription;
 
   private constructor(
     private readonly options: FileSourceOptions,
@@ -110,7 +110,7 @@ class FileSource implements Source<FileSourceOffset> {
       : options.maxBytesPerTrigger !== undefined ? { kind: 'maxBytes', maxBytes: options.maxBytesPerTrigger } : { kind: 'all' };
     this.dataArrived$ = merge(this.wake, watcher.changes$);
     watcher.changes$.subscribe(() => (this.dirty = true));
-    this.relist = interval(Math.max(1, options.relistIntervalMs), context.scheduler).subscribe(() => {
+    this.relistTimer = interval(Math.max(1, options.relistIntervalMs), context.scheduler).subscribe(() => {
       this.dirty = true;
       this.wake.next();
     });
@@ -142,7 +142,7 @@ class FileSource implements Source<FileSourceOffset> {
     // Listing happens when the watcher or the periodic re-list said something changed, and while
     // a file is settling (it may still grow without the watcher telling: chokidar drops changes
     // that keep the same mtime); otherwise the cached listing answers, so polling costs nothing.
-    if (this.dirty || this.stability.waiting > 0) await this.refresh();
+    if (this.dirty || this.stability.waiting > 0) await this.relist();
     const candidates = this.candidates(now);
     const selected = this.select(candidates, limit);
     if (selected.length > 0) {
@@ -160,17 +160,22 @@ class FileSource implements Source<FileSourceOffset> {
     return this.log.latestBatchId < 0 ? null : { logOffset: this.log.latestBatchId };
   }
 
+  /** processAllAvailable: list again at the next trigger, whatever the watcher said. */
+  refresh(): void {
+    this.dirty = true;
+  }
+
   reportLatestOffset(): FileSourceOffset | null {
     return this.log.latestBatchId < 0 ? null : { logOffset: this.log.latestBatchId };
   }
 
   async prepareForAvailableNow(): Promise<void> {
-    await this.refresh();
+    await this.relist();
     this.candidates(this.context.scheduler.now());
     if (this.stability.waiting > 0) {
       // Files still being written at start: give them one settle time to finish.
       await firstValueFrom(timer(this.options.fileSettleTimeMs, this.context.scheduler));
-      await this.refresh();
+      await this.relist();
     }
     this.target = new Set(this.candidates(this.context.scheduler.now()).map((f) => this.key(pathToFileURL(f.path).href)));
   }
@@ -202,14 +207,14 @@ class FileSource implements Source<FileSourceOffset> {
   }
 
   async stop(): Promise<void> {
-    this.relist.unsubscribe();
+    this.relistTimer.unsubscribe();
     this.settleTimer?.unsubscribe();
     await this.watcher.stop();
     this.wake.complete();
   }
 
   /** List the input (through a sink manifest when there is one). */
-  private async refresh(): Promise<void> {
+  private async relist(): Promise<void> {
     this.dirty = false;
     const listed = await listInputFiles(this.options.path, {
       recursiveFileLookup: this.options.recursiveFileLookup,
