@@ -45,7 +45,7 @@ describe('the file sink’s Parquet, read by DuckDB', () => {
     try {
       const list = (files: string[]) => `[${files.map((f) => `'${f}'`).join(', ')}]`;
       const query = (files: string[]) => `SELECT id, day::VARCHAR AS day, kind, score, epoch_ms(ts) AS ts FROM read_parquet(${list(files)}, hive_partitioning = true) ORDER BY id`;
-      const duck = async (files: string[]) => (await db.runAndReadAll(query(files))).getRowObjectsJS().map((r) => ({ ...r, kind: r['kind'] === '__HIVE_DEFAULT_PARTITION__' ? null : r['kind'] }));
+      const duck = async (files: string[]): Promise<Record<string, unknown>[]> => (await db.runAndReadAll(query(files))).getRowObjectsJS().map((r) => ({ ...r, kind: r['kind'] === '__HIVE_DEFAULT_PARTITION__' ? null : r['kind'] }));
       const ours = async () => tableToRows(await readFiles(out, { format: 'parquet' }))
         .map((r) => ({ id: r['id'], day: new Date(r['day'] as number).toISOString().slice(0, 10), kind: r['kind'], score: r['score'], ts: BigInt(r['ts'] as number) }))
         .sort((a, b) => Number(a.id) - Number(b.id));
