@@ -1,4 +1,4 @@
-import { DataType, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, Type, Utf8, makeData, type Vector } from 'apache-arrow';
+import { DataType, DateDay, Field, Float64, Int32, Int64, TimestampMillisecond, RecordBatch, Schema, Struct, Table, Type, Utf8, makeData, type Vector } from 'apache-arrow';
 import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName, vectorFromValues } from '@sluice/core';
 
 /** Hive's (and Spark's) directory name for a null or empty partition value. */
@@ -79,13 +79,15 @@ export function partitionValueOf(text: string | null, field: Field, where: strin
   return value;
 }
 
-/** The narrowest type every value fits (Spark's partition type inference): int, bigint, double, else string. */
+/** The narrowest type every value fits (Spark's partition type inference): int, bigint, double, date, timestamp, else string. */
 export function inferPartitionType(values: readonly (string | null)[]): DataType {
   const present = values.filter((v): v is string => v !== null);
   if (present.length > 0 && present.every((v) => /^-?\d+$/.test(v))) {
     return present.every((v) => Math.abs(Number(v)) <= 2 ** 31 - 1) ? new Int32() : new Int64();
   }
   if (present.length > 0 && present.every((v) => v.trim() !== '' && Number.isFinite(Number(v)))) return new Float64();
+  if (present.length > 0 && present.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && parseIsoDateDays(v) !== undefined)) return new DateDay();
+  if (present.length > 0 && present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(v))) return new TimestampMillisecond();
   return new Utf8();
 }
 

@@ -16,6 +16,9 @@ import { sampleInput } from './inputSample.ts';
 import { FILE_SOURCE_FORMATS, parseFileSourceOptions, type FileSourceFormat, type FileSourceOptions } from './options.ts';
 import { SeenFilesLog, type SeenFile } from './seenFilesLog.ts';
 
+/** How many settle times processAllAvailable waits for a file that keeps changing before it moves on. */
+const MAX_SETTLE_ROUNDS = 20;
+
 /** The file source's offset: the id of the last batch in its seen-files log (Spark's FileStreamSourceOffset). */
 export type FileSourceOffset = { readonly logOffset: number };
 
@@ -85,6 +88,7 @@ class FileSource implements Source<FileSourceOffset> {
   private latestTimestamp = 0;
   private purgeThreshold = -Infinity;
   private dirty = true;
+  private waitForSettling = false;
   private listing: DataFile[] = [];
   private fromManifest = false;
   private target: Set<string> | null = null;
@@ -138,12 +142,20 @@ class FileSource implements Source<FileSourceOffset> {
 
   async latestOffset(start: FileSourceOffset, limit: ReadLimit): Promise<FileSourceOffset | null> {
     this.committedLogOffset = Math.max(this.committedLogOffset, checkOffset(start).logOffset);
-    const now = this.context.scheduler.now();
     // Listing happens when the watcher or the periodic re-list said something changed, and while
     // a file is settling (it may still grow without the watcher telling: chokidar drops changes
     // that keep the same mtime); otherwise the cached listing answers, so polling costs nothing.
     if (this.dirty || this.stability.waiting > 0) await this.relist();
-    const candidates = this.candidates(now);
+    let candidates = this.candidates(this.context.scheduler.now());
+    if (this.waitForSettling) {
+      // processAllAvailable asked: files present now count even if still settling, so wait for them.
+      this.waitForSettling = false;
+      for (let round = 0; candidates.length === 0 && this.stability.waiting > 0 && round < MAX_SETTLE_ROUNDS; round++) {
+        await firstValueFrom(timer(Math.max(0, this.stability.nextSettleAt()! - this.context.scheduler.now()), this.context.scheduler));
+        await this.relist();
+        candidates = this.candidates(this.context.scheduler.now());
+      }
+    }
     const selected = this.select(candidates, limit);
     if (selected.length > 0) {
       const entries = selected.map((f) => ({ path: pathToFileURL(f.path).href, timestamp: f.modificationTime }));
@@ -160,9 +172,10 @@ class FileSource implements Source<FileSourceOffset> {
     return this.log.latestBatchId < 0 ? null : { logOffset: this.log.latestBatchId };
   }
 
-  /** processAllAvailable: list again at the next trigger, whatever the watcher said. */
+  /** processAllAvailable: list again at the next trigger, whatever the watcher said, and wait for files still settling. */
   refresh(): void {
     this.dirty = true;
+    this.waitForSettling = true;
   }
 
   reportLatestOffset(): FileSourceOffset | null {
