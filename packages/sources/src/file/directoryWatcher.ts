@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { Subject, type Observable } from 'rxjs';
@@ -11,6 +12,9 @@ import type { Logger } from '@sluice/core';
 export class DirectoryWatcher {
   private readonly changes = new Subject<void>();
   private watcher: FSWatcher | undefined;
+  private warned = false;
+  private starting: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly directory: string,
@@ -22,8 +26,24 @@ export class DirectoryWatcher {
     return this.changes.asObservable();
   }
 
-  /** Start watching; resolves once chokidar has scanned the tree, so later arrivals are events. */
-  async start(): Promise<void> {
+  /**
+   * Start watching; resolves once chokidar has scanned the tree, so later arrivals are events. A
+   * directory that does not exist yet cannot be watched (chokidar reports nothing for it): the
+   * source's periodic re-list finds it, and calls this again.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.tryStart().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async tryStart(): Promise<void> {
+    if (this.watcher !== undefined || this.stopped) return;
+    const exists = await stat(this.directory).then((s) => s.isDirectory(), () => false);
+    if (!exists) {
+      if (!this.warned) this.log.warn(`${this.directory} does not exist yet; it is looked for every relistInterval, and watched once it appears.`);
+      this.warned = true;
+      return;
+    }
     const watcher = watch(this.directory, {
       ignoreInitial: true,
       depth: this.depth,
@@ -38,6 +58,7 @@ export class DirectoryWatcher {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.watcher?.close();
     this.changes.complete();
   }

@@ -234,3 +234,35 @@ describe('file source', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 });
+
+describe('file source on a directory that does not exist yet', () => {
+  it('finds it at the next re-list and watches it from then on', async () => {
+    const parent = await tempDir();
+    const dir = join(parent, 'later');
+    const clock = new VirtualScheduler(1_000_000);
+    const source = await openSource(fileSourceProvider('json', { path: dir, fileSettleTime: 0, relistInterval: '1 s' }, toSchema(schema)), memoryCheckpoint(), clock);
+    expect(await source.latestOffset({ logOffset: -1 }, ALL)).toBeNull();
+    await mkdir(dir);
+    await landFile(dir, 'a.json', jsonLines([{ id: 1 }]));
+    await clock.advanceBy(1_000); // the periodic re-list
+    const e0 = await source.latestOffset({ logOffset: -1 }, ALL);
+    expect(ids(await readRows(source, { logOffset: -1 }, e0!))).toEqual([1]);
+    const arrived = firstValueFrom(source.dataArrived$!);
+    await landFile(dir, 'b.json', jsonLines([{ id: 2 }]));
+    await arrived; // now watched: the watcher reports it, no re-list needed
+    const e1 = await source.latestOffset(e0!, ALL);
+    expect(ids(await readRows(source, e0!, e1!))).toEqual([2]);
+    await source.stop();
+  });
+
+  it('skips (and counts) an undecodable Parquet file with ignoreCorruptFiles', async () => {
+    const dir = await tempDir();
+    await landFile(dir, 'a.parquet', writeParquet(tableFromRows(toSchema(schema), [{ id: 1n, name: 'x' }])), 1_000);
+    await landFile(dir, 'b.parquet', new TextEncoder().encode('PAR1 this is not parquet PAR1'), 2_000);
+    const source = await openSource(fileSourceProvider('parquet', { path: dir, fileSettleTime: 0, ignoreCorruptFiles: true }, toSchema(schema)), memoryCheckpoint());
+    const end = await source.latestOffset({ logOffset: -1 }, ALL);
+    expect(await readRows(source, { logOffset: -1 }, end!)).toEqual([{ id: 1n, name: 'x' }]);
+    expect(source.metrics!(end)['numFilesCorrupt']).toBe('1');
+    await source.stop();
+  });
+});

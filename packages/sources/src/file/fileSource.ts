@@ -236,6 +236,7 @@ class FileSource implements Source<FileSourceOffset> {
     this.listing = listed.files;
     this.fromManifest = listed.fromManifest;
     this.stability.retainOnly(new Set(listed.files.map((f) => f.path)));
+    await this.watcher.start(); // a no-op once watching; picks up an input directory created after the query started
   }
 
   /** Listed files not yet seen, young enough, settled, and (availableNow) present at start, in admission order. */
