@@ -36,6 +36,8 @@ export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './reg
 export { DEFAULT_CORRUPT_RECORD_COLUMN, parseJsonRecords } from './arrow/json/parseJsonRecords.ts';
 export type { ParseJsonOptions, ParseMode } from './arrow/json/parseJsonRecords.ts';
 export { tableToJsonLines } from './arrow/json/tableToJsonLines.ts';
+export { columnBuilder } from './arrow/json/columnBuilders.ts';
+export type { ColumnBuilder } from './arrow/json/columnBuilders.ts';
 export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from './arrow/json/temporal.ts';
 
 /* Building queries */
@@ -67,12 +69,12 @@ export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
 export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
 export { fromStep } from './lifecycle/fromStep.ts';
 export { statusOf } from './lifecycle/status.ts';
-export { FAULT_POINTS, SimulatedCrash } from './lifecycle/faults.ts';
+export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
 export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
 export { schedulerClock } from './time/schedulerClock.ts';
 
 /* Checkpoint */
-export type { CheckpointLock, CheckpointStore, LockOwner } from './checkpoint/checkpointStore.ts';
+export type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpoint/checkpointStore.ts';
 export { FileCheckpointStore, checkpointPath } from './checkpoint/fileCheckpointStore.ts';
 export { MemoryCheckpointStore, memoryCheckpoint } from './checkpoint/memoryCheckpointStore.ts';
 export { nodeFileSystem } from './checkpoint/fileSystem.ts';

@@ -8,7 +8,7 @@ import { Checkpoint } from '../checkpoint/checkpoint.ts';
 import type { CheckpointLock } from '../checkpoint/checkpointStore.ts';
 import type { OffsetSeqMetadata } from '../checkpoint/logEntries.ts';
 import { describeError, isSluiceError, SluiceError, type ErrorCode } from '../errors.ts';
-import { SimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
+import { isSimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
 import { fromStep } from '../lifecycle/fromStep.ts';
 import { queryLifecycleMachine, type GetOffsetsOutput, type InitializeOutput } from '../lifecycle/queryLifecycle.ts';
 import type { Logger } from '../logger.ts';
@@ -107,6 +107,12 @@ export class QueryRun {
     for (const source of this.sources) source.refresh?.();
   }
 
+  /** Simulate the process dying now: nothing more runs, the lock is abandoned (fault-injection tests). */
+  kill(): void {
+    this.crashed = true;
+    this.actor.send({ type: 'query.stop' });
+  }
+
   /** Wake a waiting default/availableNow trigger now (data arrived, processAllAvailable). */
   wake(): void {
     if (this.trigger.kind !== 'processingTime' && this.actor.getSnapshot().value === 'waiting') this.actor.send({ type: 'query.trigger' });
@@ -136,7 +142,7 @@ export class QueryRun {
   private step<T>(work: () => Promise<T>): Observable<T> {
     return defer(() => {
       const promise = work().catch((error: unknown) => {
-        if (error instanceof SimulatedCrash) this.crashed = true;
+        if (isSimulatedCrash(error)) this.crashed = true;
         throw error;
       });
       this.inFlight = promise;
@@ -306,7 +312,7 @@ export class QueryRun {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof SimulatedCrash || isSluiceError(error)) throw error;
+      if (isSimulatedCrash(error) || isSluiceError(error)) throw error;
       const where = batchId >= 0 ? ` in batch ${batchId}` : '';
       throw new SluiceError(code, `Query ${this.label()} failed${where} while ${action}: ${describeError(error)}`, {
         cause: error,
