@@ -48,7 +48,7 @@ export async function readFiles(path: string, options: ReadFilesOptions): Promis
 
 /**
  * The data files of an input path: through the sink manifest when the directory has one (only
- * committed files), else by listing. Exported for the file source, which reads the same way.
+ * committed files, in commit order), else by listing (sorted by path). Exported for the file source, which reads the same way.
  */
 export async function committedFiles(path: string, options: { readonly recursiveFileLookup?: boolean; readonly pathGlobFilter?: string } = {}): Promise<DataFile[]> {
   return (await listInputFiles(path, options)).files;
@@ -62,7 +62,8 @@ export async function listInputFiles(path: string, options: { readonly recursive
   for (const { file, entry } of await manifest.files()) {
     out.push({ path: file, size: entry.size, modificationTime: entry.modificationTime, partition: partitionOf(manifest.root, file) });
   }
-  return { files: out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), fromManifest: true };
+  // Manifest order is commit order (batch by batch), so readers see rows in the order they were written.
+  return { files: out, fromManifest: true };
 }
 
 /** Partition values from the `col=value` directories between `root` and `file`. */
