@@ -1,20 +1,22 @@
-import { basename } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Schema, Table } from 'apache-arrow';
 import { firstValueFrom, from, interval, merge, Subject, timer, type Observable, type Subscription } from 'rxjs';
 import {
-  SluiceError, StreamFrame, concatTables, isSluiceError, redactOptions,
+  SluiceError, StreamFrame, redactOptions,
   type ReadLimit, type Source, type SourceContext, type SourceProvider,
 } from '@sluice/core';
 import {
-  inferFileSchema, listInputFiles, partitionOf, planFileRead, readBytes, readDataFile, SinkManifest, type DataFile, type FileReadPlan,
+  inferFileSchema, listInputFiles, planFileRead, SinkManifest, type DataFile, type FileReadPlan,
 } from '@sluice/formats';
 import { cleanFile } from './cleanSource.ts';
 import { DirectoryWatcher } from './directoryWatcher.ts';
 import { FileStability } from './fileStability.ts';
 import { sampleInput } from './inputSample.ts';
 import { FILE_SOURCE_FORMATS, parseFileSourceOptions, type FileSourceFormat, type FileSourceOptions } from './options.ts';
+import { localFile, readLoggedFiles, type ReadSettings, type SkippedFiles } from './readLoggedFiles.ts';
+import { SeenFiles } from './seenFiles.ts';
 import { SeenFilesLog, type SeenFile } from './seenFilesLog.ts';
+import { admissionOrder, withinLimit } from './selectFiles.ts';
 
 /** How many settle times processAllAvailable waits for a file that keeps changing before it moves on. */
 const MAX_SETTLE_ROUNDS = 20;
@@ -84,9 +86,7 @@ class FileSource implements Source<FileSourceOffset> {
   readonly dataArrived$: Observable<void>;
   private readonly wake = new Subject<void>();
   private readonly stability: FileStability;
-  private readonly seen = new Map<string, number>();
-  private latestTimestamp = 0;
-  private purgeThreshold = -Infinity;
+  private readonly seen: SeenFiles;
   private dirty = true;
   private waitForSettling = false;
   private listing: DataFile[] = [];
@@ -95,7 +95,8 @@ class FileSource implements Source<FileSourceOffset> {
   private committedLogOffset = -1;
   private cleanedUpTo = -1;
   private outstanding = { files: 0, bytes: 0 };
-  private skipped = { missing: 0, corrupt: 0 };
+  private readonly skipped: SkippedFiles = { missing: 0, corrupt: 0 };
+  private readonly readSettings: ReadSettings;
   private settleTimer: Subscription | undefined;
   private readonly relistTimer: Subscription;
 
@@ -109,6 +110,8 @@ class FileSource implements Source<FileSourceOffset> {
     this.description = `FileStreamSource[file:${options.path}]`;
     this.schema = plan.schema;
     this.stability = new FileStability(options.fileSettleTimeMs);
+    this.seen = new SeenFiles(options.maxFileAgeMs, options.fileNameOnly);
+    this.readSettings = { description: this.description, basePath: options.basePath, ignoreMissingFiles: options.ignoreMissingFiles, ignoreCorruptFiles: options.ignoreCorruptFiles, log: context.log };
     this.defaultReadLimit = options.maxFilesPerTrigger !== undefined
       ? { kind: 'maxFiles', maxFiles: options.maxFilesPerTrigger }
       : options.maxBytesPerTrigger !== undefined ? { kind: 'maxBytes', maxBytes: options.maxBytesPerTrigger } : { kind: 'all' };
@@ -118,8 +121,8 @@ class FileSource implements Source<FileSourceOffset> {
       this.dirty = true;
       this.wake.next();
     });
-    for (const entry of log.entries()) this.markSeen(entry.path, entry.timestamp);
-    this.purge();
+    for (const entry of log.entries()) this.seen.add(entry.path, entry.timestamp);
+    this.seen.purge();
   }
 
   static async open(options: FileSourceOptions, plan: FileReadPlan, context: SourceContext): Promise<FileSource> {
@@ -156,15 +159,15 @@ class FileSource implements Source<FileSourceOffset> {
         candidates = this.candidates(this.context.scheduler.now());
       }
     }
-    const selected = this.select(candidates, limit);
+    const selected = withinLimit(candidates, limit);
     if (selected.length > 0) {
       const entries = selected.map((f) => ({ path: pathToFileURL(f.path).href, timestamp: f.modificationTime }));
       await this.log.append(entries, (e) => this.keepInLog(e));
       for (const [i, f] of selected.entries()) {
-        this.markSeen(entries[i]!.path, f.modificationTime);
+        this.seen.add(entries[i]!.path, f.modificationTime);
         this.stability.forget(f.path);
       }
-      this.purge();
+      this.seen.purge();
     }
     const rest = candidates.filter((f) => !selected.includes(f));
     this.outstanding = { files: rest.length + this.stability.waiting, bytes: rest.reduce((n, f) => n + f.size, 0) };
@@ -190,22 +193,20 @@ class FileSource implements Source<FileSourceOffset> {
       await firstValueFrom(timer(this.options.fileSettleTimeMs, this.context.scheduler));
       await this.relist();
     }
-    this.target = new Set(this.candidates(this.context.scheduler.now()).map((f) => this.key(pathToFileURL(f.path).href)));
+    this.target = new Set(this.candidates(this.context.scheduler.now()).map((f) => this.seen.key(pathToFileURL(f.path).href)));
   }
 
   read(start: FileSourceOffset, end: FileSourceOffset): Observable<Table> {
     const entries = this.log.range(checkOffset(start).logOffset, checkOffset(end).logOffset);
-    return from(this.readEntries(entries));
+    return from(readLoggedFiles(entries, this.plan, this.readSettings, this.skipped));
   }
 
   async commit(end: FileSourceOffset): Promise<void> {
     const upTo = checkOffset(end).logOffset;
     this.committedLogOffset = Math.max(this.committedLogOffset, upTo);
     if (this.options.cleanSource === 'off' || upTo <= this.cleanedUpTo) return;
-    for (const entry of this.log.entries()) {
-      if (entry.batchId > this.cleanedUpTo && entry.batchId <= upTo) {
-        await cleanFile(localFile(entry.path), this.options.cleanSource, this.options.sourceArchiveDir, this.context.log);
-      }
+    for (const entry of this.log.entriesBetween(this.cleanedUpTo, upTo)) {
+      await cleanFile(localFile(entry.path), this.options.cleanSource, this.options.sourceArchiveDir, this.context.log);
     }
     this.cleanedUpTo = upTo;
   }
@@ -243,83 +244,22 @@ class FileSource implements Source<FileSourceOffset> {
   private candidates(now: number): DataFile[] {
     const out: DataFile[] = [];
     for (const file of this.listing) {
-      const key = this.key(pathToFileURL(file.path).href);
-      if (this.seen.has(key) || file.modificationTime < this.purgeThreshold) continue;
-      if (this.target !== null && !this.target.has(key)) continue;
+      const uri = pathToFileURL(file.path).href;
+      if (!this.seen.isNew(uri, file.modificationTime)) continue;
+      if (this.target !== null && !this.target.has(this.seen.key(uri))) continue;
       if (!this.fromManifest && !this.stability.check(file.path, file.size, file.modificationTime, now)) continue;
       out.push(file);
     }
-    const order = this.options.latestFirst ? -1 : 1;
-    return out.sort((a, b) => order * (a.modificationTime - b.modificationTime) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return admissionOrder(out, this.options.latestFirst);
   }
 
-  private select(candidates: DataFile[], limit: ReadLimit): DataFile[] {
-    const maxFiles = limitOf(limit, 'maxFiles');
-    const maxBytes = limitOf(limit, 'maxBytes');
-    if (maxFiles !== undefined) return candidates.slice(0, maxFiles);
-    if (maxBytes !== undefined) {
-      let bytes = 0;
-      let n = 0;
-      // Always at least one file, even one larger than the limit (Spark's rule).
-      while (n < candidates.length && (n === 0 || bytes + candidates[n]!.size <= maxBytes)) bytes += candidates[n++]!.size;
-      return candidates.slice(0, n);
-    }
-    return candidates;
-  }
-
-  private async readEntries(entries: readonly SeenFile[]): Promise<Table> {
-    const tables: Table[] = [];
-    for (const entry of entries) {
-      const file = localFile(entry.path);
-      let bytes: Uint8Array;
-      try {
-        bytes = await readBytes(file);
-      } catch (error) {
-        if (isSluiceError(error, 'FILE_NOT_FOUND')) {
-          if (this.options.ignoreMissingFiles) {
-            this.skipped.missing++;
-            this.context.log.warn(`${this.description}: ${file} was deleted before it was read; skipped (ignoreMissingFiles).`);
-            continue;
-          }
-          throw new SluiceError('FILE_NOT_FOUND', `${this.description}: file ${file} (log batch ${entry.batchId}) was deleted before it was read. Restore it, or set ignoreMissingFiles: true to skip such files and count them in the source metrics.`, {
-            details: { file, logBatch: entry.batchId },
-          });
-        }
-        throw error;
-      }
-      try {
-        tables.push(readDataFile(this.plan, bytes, file, partitionOf(this.options.basePath, file)));
-      } catch (error) {
-        if (isSluiceError(error, 'FILE_CORRUPT') && this.options.ignoreCorruptFiles) {
-          this.skipped.corrupt++;
-          this.context.log.warn(`${this.description}: ${file} cannot be decoded; skipped (ignoreCorruptFiles).`);
-          continue;
-        }
-        throw error;
-      }
-    }
-    return tables.length === 1 ? tables[0]! : concatTables(this.schema, tables);
-  }
-
-  private key(uri: string): string {
-    return this.options.fileNameOnly ? basename(uri) : uri;
-  }
-
-  private markSeen(uri: string, timestamp: number): void {
-    this.seen.set(this.key(uri), timestamp);
-    this.latestTimestamp = Math.max(this.latestTimestamp, timestamp);
-  }
-
-  /** Spark's SeenFilesMap.purge: forget files older than the newest by more than maxFileAge. */
-  private purge(): void {
-    if (!Number.isFinite(this.options.maxFileAgeMs)) return;
-    this.purgeThreshold = this.latestTimestamp - this.options.maxFileAgeMs;
-    for (const [key, timestamp] of this.seen) if (timestamp < this.purgeThreshold) this.seen.delete(key);
-  }
-
-  /** A compaction keeps an entry unless it is too old to be listed again and its batch can never be replayed. */
+  /**
+   * A compaction keeps an entry unless it is too old to be listed again, its batch can never be
+   * replayed, and cleanSource (if on) is done with it.
+   */
   private keepInLog(entry: SeenFile): boolean {
-    return entry.timestamp >= this.purgeThreshold || entry.batchId > this.committedLogOffset;
+    const cleaned = this.options.cleanSource === 'off' || entry.batchId <= this.cleanedUpTo;
+    return entry.timestamp >= this.seen.threshold || entry.batchId > this.committedLogOffset || !cleaned;
   }
 
   /** Wake the query when the earliest unsettled file may have settled. */
@@ -331,25 +271,11 @@ class FileSource implements Source<FileSourceOffset> {
   }
 }
 
-function limitOf(limit: ReadLimit, kind: 'maxFiles' | 'maxBytes'): number | undefined {
-  if (limit.kind === 'maxFiles' && kind === 'maxFiles') return limit.maxFiles;
-  if (limit.kind === 'maxBytes' && kind === 'maxBytes') return limit.maxBytes;
-  if (limit.kind === 'composite') {
-    const values = limit.limits.map((l) => limitOf(l, kind)).filter((v): v is number => v !== undefined);
-    return values.length === 0 ? undefined : Math.min(...values);
-  }
-  return undefined;
-}
-
 function checkOffset(offset: FileSourceOffset): FileSourceOffset {
   if (typeof offset !== 'object' || offset === null || !Number.isSafeInteger(offset.logOffset)) {
     throw new SluiceError('CHECKPOINT_CORRUPT', `A file source offset must be {"logOffset":N}, got ${JSON.stringify(offset)}. The checkpoint belongs to another kind of source; use a new checkpointLocation.`);
   }
   return offset;
-}
-
-function localFile(uri: string): string {
-  return /^file:/i.test(uri) ? fileURLToPath(uri) : uri;
 }
 
 export { FILE_SOURCE_FORMATS };

@@ -52,6 +52,11 @@ export class SeenFilesLog {
     return [...this.batches.keys()].sort((a, b) => a - b).flatMap((id) => this.batches.get(id)!);
   }
 
+  /** The entries the log still holds of batches in (start, end]. */
+  entriesBetween(start: number, end: number): SeenFile[] {
+    return [...this.batches.keys()].filter((id) => id > start && id <= end).sort((a, b) => a - b).flatMap((id) => this.batches.get(id)!);
+  }
+
   /** The entries of log batches in (start, end]; a batch the log no longer has is CHECKPOINT_CORRUPT. */
   range(start: number, end: number): SeenFile[] {
     const out: SeenFile[] = [];
