@@ -20,6 +20,7 @@ import { admissionOrder, withinLimit } from './selectFiles.ts';
 
 /** How many settle times processAllAvailable waits for a file that keeps changing before it moves on. */
 const MAX_SETTLE_ROUNDS = 20;
+const WATCH_DEPTH = 64;
 
 /** The file source's offset: the id of the last batch in its seen-files log (Spark's FileStreamSourceOffset). */
 export type FileSourceOffset = { readonly logOffset: number };
@@ -133,8 +134,9 @@ class FileSource implements Source<FileSourceOffset> {
         details: { option: 'cleanSource' },
       });
     }
-    const depth = options.recursiveFileLookup || plan.partitionColumns.length > 0 || options.path !== options.basePath ? 64 : 1;
-    const watcher = new DirectoryWatcher(options.basePath, depth, context.log);
+    // The whole tree: files in partition directories (even ones created later), glob matches and a
+    // sink's manifest folder all mean new data; a spurious event only costs one listing.
+    const watcher = new DirectoryWatcher(options.basePath, WATCH_DEPTH, context.log);
     await watcher.start();
     return new FileSource(options, plan, context, log, watcher);
   }
