@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -163,5 +163,13 @@ describe('file sink', () => {
     const all = await fileSink({ format: 'json', path, partitionBy: ['id', 'kind', 'score'] }).open(context);
     await expect(all.addBatch(0, batch([1]), batchContext(0, context))).rejects.toThrow(/cannot use all columns/);
     await expect(fileSink({ format: 'json', path }).open({ ...context, outputMode: 'complete' })).rejects.toThrow(/UNSUPPORTED_OUTPUT_MODE/);
+  });
+});
+
+describe('file sink on a Spark output directory', () => {
+  it('refuses to add a second manifest beside _spark_metadata', async () => {
+    const path = await tempDir();
+    await mkdir(join(path, '_spark_metadata'));
+    await expect(fileSink({ format: 'parquet', path }).open(sinkContext())).rejects.toThrow(/INVALID_OPTION.*output of a Spark query/);
   });
 });

@@ -89,6 +89,12 @@ class FileSink implements Sink {
     }
     const root = localPath(options.path);
     const manifest = new SinkManifest(root);
+    const existing = await SinkManifest.find(root);
+    if (existing !== undefined && existing.logDir !== manifest.logDir) {
+      throw new SluiceError('INVALID_OPTION', `${root} is the output of a Spark query (it has ${existing.logDir}); two manifests would hide each other's files. Write to another directory.`, {
+        details: { option: 'path', path: root },
+      });
+    }
     try {
       await mkdir(root, { recursive: true });
       const committed = new Set((await manifest.files()).map((f) => f.file));

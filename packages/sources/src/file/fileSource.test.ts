@@ -266,3 +266,17 @@ describe('file source on a directory that does not exist yet', () => {
     await source.stop();
   });
 });
+
+describe('schema inference with a glob path', () => {
+  it('samples only files the glob matches', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'a'));
+    await mkdir(join(dir, 'b'));
+    await landFile(join(dir, 'a'), 'x.json', jsonLines([{ id: 1 }]));
+    await landFile(join(dir, 'b'), 'x.json', jsonLines([{ other: 'text' }]));
+    for (const recursiveFileLookup of [false, true]) {
+      const provider = fileSourceProvider('json', { path: join(dir, 'a*'), inferSchema: true, recursiveFileLookup });
+      expect(provider.schema.names).toEqual(['id', '_corrupt_record']);
+    }
+  });
+});

@@ -68,7 +68,7 @@ export function fileSource(config: FileSourceConfig): StreamFrame {
 /** The provider from raw options (the fluent API's strings included); what `format('json').load(path)` builds. */
 export function fileSourceProvider(format: string, raw: Readonly<Record<string, unknown>>, userSchema?: Schema): SourceProvider {
   const options = parseFileSourceOptions(format, raw, userSchema);
-  const sample = sampleInput(options.basePath, { recursiveFileLookup: options.recursiveFileLookup, pathGlobFilter: options.pathGlobFilter, readBytes: options.inferSchema && options.userSchema === undefined });
+  const sample = sampleInput(options.path, options.basePath, { recursiveFileLookup: options.recursiveFileLookup, pathGlobFilter: options.pathGlobFilter, readBytes: options.inferSchema && options.userSchema === undefined });
   const partitions = options.recursiveFileLookup ? [] : sample.partitions;
   const schema = options.userSchema ?? inferFileSchema(options.format, sample.files, options.readOptions);
   const plan = planFileRead(options.format, options.readOptions, schema, partitions);
