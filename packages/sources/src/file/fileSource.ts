@@ -147,10 +147,12 @@ class FileSource implements Source<FileSourceOffset> {
 
   async latestOffset(start: FileSourceOffset, limit: ReadLimit): Promise<FileSourceOffset | null> {
     this.committedLogOffset = Math.max(this.committedLogOffset, checkOffset(start).logOffset);
-    // Listing happens when the watcher or the periodic re-list said something changed, and while
-    // a file is settling (it may still grow without the watcher telling: chokidar drops changes
-    // that keep the same mtime); otherwise the cached listing answers, so polling costs nothing.
-    if (this.dirty || this.stability.waiting > 0) await this.relist();
+    // Listing happens when the watcher or the periodic re-list said something changed, and when a
+    // settling file is due for its second look (the watcher may miss an append that keeps the
+    // mtime); otherwise the cached listing answers, so the engine's polling costs nothing. A file
+    // is only admitted by a listing at least fileSettleTime after the one that last saw it change.
+    const settleAt = this.stability.nextSettleAt();
+    if (this.dirty || (settleAt !== undefined && settleAt <= this.context.scheduler.now())) await this.relist();
     let candidates = this.candidates(this.context.scheduler.now());
     if (this.waitForSettling) {
       // processAllAvailable asked: files present now count even if still settling, so wait for them.
