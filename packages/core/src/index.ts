@@ -48,7 +48,8 @@ export { StreamFrame } from './builders/streamFrame.ts';
 export type { Operator, WriteToOptions } from './builders/streamFrame.ts';
 export { createStreamingQuery } from './builders/createStreamingQuery.ts';
 export type { StreamOptions } from './builders/createStreamingQuery.ts';
-export type { OperatorContext, PlanNode, PlanStep } from './builders/plan.ts';
+export { executePlan, planSteps, standaloneOperatorContext } from './builders/plan.ts';
+export type { EventTimeStats, OperatorContext, PlanNode, PlanStep, StateMetrics } from './builders/plan.ts';
 
 /* Triggers */
 export { availableNow, defaultTrigger, once, processingTime, toTrigger } from './triggers/trigger.ts';
@@ -94,3 +95,5 @@ export type { FromJsonOptions } from './operators/fromJson.ts';
 export type { ColumnLike } from './operators/column.ts';
 export { takeRows } from './arrow/take.ts';
 export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
+export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
+export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';

@@ -218,18 +218,26 @@ function bindComparison(node: Extract<ExprNode, { op: 'cmp' }>, schema: Schema):
   const right = bindExpression(node.right, schema);
   const compare = comparator(node.fn);
   const timestampSide = DataType.isTimestamp(left.type) || DataType.isTimestamp(right.type);
+  return booleanPair(node, left, right, (a, b, i) =>
+    isNullAt(a, i) || isNullAt(b, i) ? null : compare(comparable(valueAt(a, i), timestampSide), comparable(valueAt(b, i), timestampSide)),
+  );
+}
+
+/** A boolean column computed from two operands, row by row. */
+function booleanPair(
+  node: Extract<ExprNode, { left: ExprNode; right: ExprNode }>,
+  left: BoundExpression,
+  right: BoundExpression,
+  cell: (a: Operand, b: Operand, i: number) => boolean | null,
+): BoundExpression {
   return {
     name: describeExpression(node),
     type: new Bool(),
     evaluate: (batch, context) => {
       const a = operand(left, node.left, batch, context);
       const b = operand(right, node.right, batch, context);
-      const n = batch.numRows;
-      const out = new Array<boolean | null>(n);
-      for (let i = 0; i < n; i++) {
-        if (isNullAt(a, i) || isNullAt(b, i)) out[i] = null;
-        else out[i] = compare(comparable(valueAt(a, i), timestampSide), comparable(valueAt(b, i), timestampSide));
-      }
+      const out = new Array<boolean | null>(batch.numRows);
+      for (let i = 0; i < batch.numRows; i++) out[i] = cell(a, b, i);
       return vectorFromValues(new Bool(), out);
     },
   };
@@ -271,23 +279,13 @@ function bindLogical(node: Extract<ExprNode, { op: 'and' | 'or' }>, schema: Sche
   requireType(left, node, 'boolean', (t) => t.typeId === Type.Bool);
   requireType(right, node, 'boolean', (t) => t.typeId === Type.Bool);
   const isAnd = node.op === 'and';
-  return {
-    name: describeExpression(node),
-    type: new Bool(),
-    evaluate: (batch, context) => {
-      const a = operand(left, node.left, batch, context);
-      const b = operand(right, node.right, batch, context);
-      const out = new Array<boolean | null>(batch.numRows);
-      for (let i = 0; i < batch.numRows; i++) {
-        const x = isNullAt(a, i) ? null : Boolean(valueAt(a, i));
-        const y = isNullAt(b, i) ? null : Boolean(valueAt(b, i));
-        // SQL three-valued logic: a decisive value wins over null.
-        if (isAnd) out[i] = x === false || y === false ? false : x === null || y === null ? null : true;
-        else out[i] = x === true || y === true ? true : x === null || y === null ? null : false;
-      }
-      return vectorFromValues(new Bool(), out);
-    },
-  };
+  return booleanPair(node, left, right, (a, b, i) => {
+    const x = isNullAt(a, i) ? null : Boolean(valueAt(a, i));
+    const y = isNullAt(b, i) ? null : Boolean(valueAt(b, i));
+    // SQL three-valued logic: a decisive value wins over null.
+    if (isAnd) return x === false || y === false ? false : x === null || y === null ? null : true;
+    return x === true || y === true ? true : x === null || y === null ? null : false;
+  });
 }
 
 function bindCast(node: Extract<ExprNode, { op: 'cast' }>, schema: Schema): BoundExpression {

@@ -20,6 +20,7 @@ import type { StreamingQueryProgress } from './progress.ts';
 import { ProgressReporter, type Descriptions } from './progressReporter.ts';
 import { redactString } from '../redact.ts';
 import type { QueryDefinition } from './queryDefinition.ts';
+import { StatefulOperators, type BatchStateReport } from './statefulOperators.ts';
 
 export type LifecycleActor = Actor<typeof queryLifecycleMachine>;
 
@@ -62,6 +63,9 @@ export class QueryRun {
   private inFlight: Promise<unknown> | null = null;
   private rowsPerSource: number[] = [];
   private outputRows = 0;
+  private readonly statefulOps: StatefulOperators;
+  private lastBatchWatermarkMs = 0;
+  private stateReport: BatchStateReport = { stateOperators: [], eventTime: undefined };
   private wakeSubscription: Subscription | undefined;
   private crashed = false;
   private descriptions: Descriptions = { sources: [], sink: '' };
@@ -72,6 +76,7 @@ export class QueryRun {
   ) {
     this.trigger = definition.trigger;
     this.checkpoint = new Checkpoint(definition.checkpoint);
+    this.statefulOps = new StatefulOperators(definition.plan, definition.checkpoint, definition.minBatchesToRetain, () => env.scheduler.now());
     this.reporter = new ProgressReporter(env.scheduler, { id: () => this.queryId ?? '', runId: this.runId, name: definition.name }, definition.noDataProgressEventIntervalMs);
     const logic = queryLifecycleMachine.provide({
       actors: {
@@ -162,6 +167,7 @@ export class QueryRun {
     const recovery = await this.checkpoint.recover(definition.sources.length);
     this.committed = recovery.committed;
     this.watermarkMs = recovery.watermarkMs;
+    this.lastBatchWatermarkMs = recovery.lastBatchWatermarkMs;
     if (recovery.pending) {
       const { batchId, seq } = recovery.pending;
       this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata };
@@ -212,7 +218,9 @@ export class QueryRun {
       this.guard('SOURCE_FAILED', 'getting offsets', batchId, () => Promise.all(this.sources.map((s, i) => s.latestOffset(start[i]!, this.readLimit(s))))),
     );
     const end = latest.map((offset, i) => offset ?? start[i]!);
-    const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i]));
+    // A watermark that moved since the last batch may close windows: Spark runs a batch without
+    // new data then, so that their results are emitted and their state evicted.
+    const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i])) || (this.statefulOps.hasState && this.watermarkMs > this.lastBatchWatermarkMs);
     if (hasNewData) {
       this.planned = {
         batchId,
@@ -252,13 +260,16 @@ export class QueryRun {
     );
     this.rowsPerSource = inputs.map((t) => t.numRows);
     await this.fault('getBatch', 'after', batchId);
-    const context = { batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs: planned.metadata.batchWatermarkMs };
+    const watermarkMs = planned.metadata.batchWatermarkMs;
+    const context = await this.statefulOps.begin({ batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, outputMode: this.definition.outputMode });
     await this.reporter.time('addBatch', async () => {
       const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
       const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
       await this.fault('addBatch', 'before', batchId);
       const batchContext: BatchContext = {
-        ...context,
+        batchId,
+        batchTimestampMs: planned.metadata.batchTimestampMs,
+        watermarkMs,
         queryId: this.queryId!,
         runId: this.runId,
         queryName: this.definition.name,
@@ -268,7 +279,10 @@ export class QueryRun {
       };
       await this.guard('SINK_FAILED', `writing to the sink ${this.sink!.description}`, batchId, () => this.sink!.addBatch(batchId, output, batchContext));
       this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
+      this.stateReport = await this.statefulOps.commit(batchId, watermarkMs);
     });
+    this.lastBatchWatermarkMs = watermarkMs;
+    this.watermarkMs = this.statefulOps.nextWatermark(this.watermarkMs);
     await this.fault('addBatch', 'after', batchId);
   }
 
@@ -281,7 +295,7 @@ export class QueryRun {
     this.planned = null;
     this.sink!.batchCommitted?.(batchId);
     const progress = this.reporter.finishBatch(
-      { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, watermarkMs: this.watermarkMs },
+      { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, ...this.stateReport },
       this.sources,
       this.sink!,
       this.descriptions,

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../csv/csv.ts';
 import { readJson } from '../json/json.ts';
 import { readParquet, writeParquet } from '../parquet/parquet.ts';
-import { arbitraryRows, plainRows } from '../testing/arbitraryTable.ts';
+import { arbitraryRows, plainRows } from '@sluice/core/arbitraries';
 
 let dir: string;
 let instance: DuckDBInstance;
