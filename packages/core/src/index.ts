@@ -26,6 +26,7 @@ export { closestName } from './options/closestName.ts';
 export { sparkTypeName, toDataType, toSchema } from './arrow/schema.ts';
 export type { SchemaLike } from './arrow/schema.ts';
 export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
+export { takeRows } from './arrow/take.ts';
 export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVectors, tableToRows } from './arrow/tables.ts';
 
 /* Format registry */
@@ -72,7 +73,10 @@ export { fromStep } from './lifecycle/fromStep.ts';
 export { statusOf } from './lifecycle/status.ts';
 export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
 export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
+
+/* Time */
 export { schedulerClock } from './time/schedulerClock.ts';
+export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
 
 /* Checkpoint */
 export type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpoint/checkpointStore.ts';
@@ -83,6 +87,8 @@ export type { FileSystem } from './checkpoint/fileSystem.ts';
 export { Checkpoint } from './checkpoint/checkpoint.ts';
 export type { Recovery } from './checkpoint/checkpoint.ts';
 export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
+export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
+export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
 
 /* Operators and column expressions */
 export { select } from './operators/select.ts';
@@ -98,7 +104,3 @@ export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts'
 export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';
 export type { ColumnLike } from './operators/column.ts';
-export { takeRows } from './arrow/take.ts';
-export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
-export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
-export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
