@@ -83,6 +83,7 @@ export type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from '.
 export { FileCheckpointStore, checkpointPath } from './checkpoint/fileCheckpointStore.ts';
 export { MemoryCheckpointStore, memoryCheckpoint } from './checkpoint/memoryCheckpointStore.ts';
 export { nodeFileSystem } from './checkpoint/fileSystem.ts';
+export { syncDirectory, writeDurably } from './checkpoint/durableWrite.ts';
 export type { FileSystem } from './checkpoint/fileSystem.ts';
 export { Checkpoint } from './checkpoint/checkpoint.ts';
 export type { Recovery } from './checkpoint/checkpoint.ts';

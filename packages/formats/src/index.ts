@@ -44,4 +44,3 @@ export {
 export type { PartitionValues } from './files/partitionPath.ts';
 export { SINK_METADATA_DIR, SPARK_METADATA_DIR, SinkManifest } from './files/sinkManifest.ts';
 export type { CommitOptions, ManifestEntry } from './files/sinkManifest.ts';
-export { syncDirectory, writeFileDurably } from './files/durableFile.ts';

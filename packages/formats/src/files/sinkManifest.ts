@@ -1,8 +1,7 @@
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SluiceError } from '@sluice/core';
-import { writeFileDurably } from './durableFile.ts';
+import { SluiceError, nodeFileSystem, writeDurably } from '@sluice/core';
 
 /** Where Sluice's file sink logs its committed files, beside the data (Spark: `_spark_metadata`). */
 export const SINK_METADATA_DIR = '_sluice_metadata';
@@ -96,7 +95,7 @@ export class SinkManifest {
     if (await this.hasBatch(batchId)) return false;
     const text = [VERSION, ...lines.map((e) => JSON.stringify(e))].join('\n');
     try {
-      if (!(await writeFileDurably(join(this.logDir, name), text, { ifAbsent: true }))) return false;
+      if (!(await writeDurably(nodeFileSystem, join(this.logDir, name), text, true))) return false;
     } catch (error) {
       throw this.ioError('write', error);
     }

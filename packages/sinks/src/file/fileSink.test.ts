@@ -6,7 +6,7 @@ import { fc, test } from '@fast-check/vitest';
 import { SimulatedCrash, tableFromRows, tableToRows, toSchema } from '@sluice/core';
 import { SinkManifest, readFiles } from '@sluice/formats';
 import { fileSink } from './fileSink.ts';
-import { batchContext, sinkContext } from './testing/contexts.ts';
+import { batchContext, sinkContext } from '../testing/contexts.ts';
 
 const schema = toSchema('id LONG, kind STRING, score DOUBLE');
 const rowsOf = (ids: number[]) => ids.map((id) => ({ id: BigInt(id), kind: id % 3 === 0 ? null : `k${id % 3}`, score: id / 2 }));
@@ -108,7 +108,7 @@ describe('file sink', () => {
       const context = sinkContext();
       const sink = await fileSink({ format: 'parquet', path, partitionBy: ['kind'] }).open(context);
       await sink.addBatch(0, batch([1, 2]), batchContext(0, context));
-      await expect(sink.addBatch(1, batch([3, 4, 5, 6]), batchContext(1, context, { point, nth }))).rejects.toBeInstanceOf(SimulatedCrash);
+      await expect(sink.addBatch(1, batch([3, 4, 5, 6]), batchContext(1, context, { crash: { point, nth } }))).rejects.toBeInstanceOf(SimulatedCrash);
       const seen = ids(tableToRows(await readFiles(path, { format: 'parquet' })));
       expect(seen).toEqual(point === 'manifest-written' ? [1, 2, 3, 4, 5, 6] : [1, 2]);
       await writeFile(join(path, 'kind=k1', '.part-00009-x.tmp'), 'half a file');
@@ -137,7 +137,7 @@ describe('file sink', () => {
       const crash = pending.findIndex((c) => c.batch % sizes.length === b);
       const plan = crash >= 0 ? pending.splice(crash, 1)[0] : undefined;
       try {
-        await sink.addBatch(b, input(b), batchContext(b, sinkContext('q'), plan));
+        await sink.addBatch(b, input(b), batchContext(b, sinkContext('q'), plan ? { crash: plan } : {}));
         b++;
       } catch (error) {
         expect(error).toBeInstanceOf(SimulatedCrash);

@@ -3,8 +3,8 @@ import { mkdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
-import { SluiceError, describeError, type BatchContext, type OutputMode, type Sink, type SinkContext, type SinkProvider } from '@sluice/core';
-import { SinkManifest, fileFormat, writeFileDurably, type ManifestEntry } from '@sluice/formats';
+import { SluiceError, describeError, nodeFileSystem, writeDurably, type BatchContext, type OutputMode, type Sink, type SinkContext, type SinkProvider } from '@sluice/core';
+import { SinkManifest, fileFormat, type ManifestEntry } from '@sluice/formats';
 import { deleteOrphanFiles } from './orphanFiles.ts';
 import { parseFileSinkOptions, type FileSinkFormat, type FileSinkOptions } from './options.ts';
 import { partitionTable } from './partitionTable.ts';
@@ -123,7 +123,7 @@ class FileSink implements Sink {
         for (const [index, part] of this.split(group.table).entries()) {
           batch.signal.throwIfAborted();
           const file = join(dir, `part-${String(entries.length).padStart(5, '0')}-${randomUUID()}.c${String(index).padStart(3, '0')}${this.extension}`);
-          await writeFileDurably(file, this.codec.write(part, this.options.writeOptions as never), { ifAbsent: true });
+          await writeDurably(nodeFileSystem, file, this.codec.write(part, this.options.writeOptions as never), true);
           written.push(file);
           const info = await stat(file);
           entries.push(SinkManifest.entryFor(file, info.size, Math.floor(info.mtimeMs)));
