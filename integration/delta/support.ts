@@ -3,19 +3,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableToRows } from '@sluice/core';
-import { DeltaLog, readDataFile, scanPlan } from '@sluice/formats';
+import { DeltaLog, readDeltaFile, deltaScanPlan } from '@sluice/formats';
 
 /** The rows of a table in commit order (the order a Delta stream reads them), files within a commit in log order. */
 export async function rowsInCommitOrder(path: string): Promise<Record<string, unknown>[]> {
   const log = new DeltaLog(path);
   const snapshot = await log.update();
   if (snapshot === undefined) return [];
-  const plan = scanPlan(snapshot, log.tablePath);
+  const plan = deltaScanPlan(snapshot, log.tablePath);
   const rows: Record<string, unknown>[] = [];
   for (let version = 0; version <= snapshot.version; version++) {
     const entry = await log.readEntry(version);
     for (const action of entry?.actions ?? []) {
-      if (action.kind === 'add' && snapshot.hasFile(action.add.path)) rows.push(...tableToRows(await readDataFile(plan, action.add)));
+      if (action.kind === 'add' && snapshot.hasFile(action.add.path)) rows.push(...tableToRows(await readDeltaFile(plan, action.add)));
     }
   }
   return rows;

@@ -26,6 +26,7 @@ export { closestName } from './options/closestName.ts';
 export { sparkTypeName, toDataType, toSchema } from './arrow/schema.ts';
 export type { SchemaLike } from './arrow/schema.ts';
 export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
+export { takeRows } from './arrow/take.ts';
 export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVectors, tableToRows } from './arrow/tables.ts';
 
 /* Format registry */
@@ -72,17 +73,23 @@ export { fromStep } from './lifecycle/fromStep.ts';
 export { statusOf } from './lifecycle/status.ts';
 export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
 export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
+
+/* Time */
 export { schedulerClock } from './time/schedulerClock.ts';
+export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
 
 /* Checkpoint */
 export type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpoint/checkpointStore.ts';
 export { FileCheckpointStore, checkpointPath } from './checkpoint/fileCheckpointStore.ts';
 export { MemoryCheckpointStore, memoryCheckpoint } from './checkpoint/memoryCheckpointStore.ts';
 export { nodeFileSystem } from './checkpoint/fileSystem.ts';
+export { syncDirectory, writeDurably } from './checkpoint/durableWrite.ts';
 export type { FileSystem } from './checkpoint/fileSystem.ts';
 export { Checkpoint } from './checkpoint/checkpoint.ts';
 export type { Recovery } from './checkpoint/checkpoint.ts';
 export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
+export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
+export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
 
 /* Operators and column expressions */
 export { select } from './operators/select.ts';
@@ -91,9 +98,10 @@ export { drop, withColumn, withColumnRenamed } from './operators/withColumn.ts';
 export { map, mapBatches, transform } from './operators/map.ts';
 export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
 export { fromJson } from './operators/fromJson.ts';
+export { withWatermark } from './operators/withWatermark.ts';
+export { groupBy } from './operators/groupBy.ts';
+export { window, WindowSpec } from './operators/window.ts';
+export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
+export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';
 export type { ColumnLike } from './operators/column.ts';
-export { takeRows } from './arrow/take.ts';
-export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
-export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
-export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';

@@ -32,26 +32,42 @@ export { inferCsvSchema } from './schema/inferCsvSchema.ts';
 export { inferJsonSchema } from './schema/inferJsonSchema.ts';
 
 /* Delta Lake: transaction log, batch reads and writes, maintenance */
-export { DeltaLog, ENGINE_INFO, commitTimestamp } from './delta/deltaLog.ts';
-export type { CommitEntry, CommitRequest, CommitResult, DeltaLogOptions } from './delta/deltaLog.ts';
-export { Snapshot } from './delta/snapshot.ts';
+export { DeltaLog } from './delta/deltaLog.ts';
+export type { DeltaCommitEntry, DeltaCommitRequest, DeltaCommitResult, DeltaLogOptions } from './delta/deltaLog.ts';
+export { DeltaSnapshot } from './delta/snapshot.ts';
 export { latestSnapshotSync } from './delta/latestSnapshotSync.ts';
-export { parseAction, parseCommit, serializeAction } from './delta/actions.ts';
-export type { Action, AddFile, CommitInfo, DeletionVectorDescriptor, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from './delta/actions.ts';
+export { parseDeltaAction, parseDeltaCommit, serializeDeltaAction } from './delta/actions.ts';
+export type {
+  AddFile, DeletionVectorDescriptor, DeltaAction, DeltaCommitInfo, DeltaMetadata, DeltaProtocol, DeltaTxn, DomainMetadata, RemoveFile,
+} from './delta/actions.ts';
 export { arrowToDeltaSchema, deltaToArrowSchema, parseSchemaString } from './delta/deltaSchema.ts';
 export type { DeltaArrayType, DeltaMapType, DeltaStructField, DeltaStructType, DeltaType } from './delta/deltaSchema.ts';
-export { SUPPORTED_READER_FEATURES, checkReadable, checkWritable } from './delta/tableFeatures.ts';
-export { readDataFile, scanPlan } from './delta/scan.ts';
-export type { ScanPlan } from './delta/scan.ts';
-export { readDelta, readFiles, readSnapshot, snapshotFor, sortFiles } from './delta/readDelta.ts';
+export { DELTA_READER_FEATURES, checkDeltaReadable, checkDeltaWritable } from './delta/tableFeatures.ts';
+export { deltaScanPlan, readDeltaFile } from './delta/scan.ts';
+export type { DeltaScanPlan } from './delta/scan.ts';
+export { readDelta, readDeltaFiles, readSnapshot, snapshotFor, sortDeltaFiles } from './delta/readDelta.ts';
 export type { ReadDeltaOptions } from './delta/readDelta.ts';
 export { writeDelta } from './delta/writeDelta.ts';
 export type { DeltaSaveMode, DeltaWriteResult, WriteDeltaOptions } from './delta/writeDelta.ts';
-export type { DataFileCompression } from './delta/dataFiles.ts';
+export type { DeltaFileCompression } from './delta/dataFiles.ts';
 export { history } from './delta/history.ts';
 export type { DeltaHistoryEntry } from './delta/history.ts';
 export { optimize } from './delta/optimize.ts';
 export type { OptimizeOptions, OptimizeResult } from './delta/optimize.ts';
 export { vacuum } from './delta/vacuum.ts';
 export type { VacuumOptions, VacuumResult } from './delta/vacuum.ts';
-export { commitTimestamps, toEpochMs, versionAtOrAfter, versionAtOrBefore } from './delta/timeTravel.ts';
+export { deltaCommitTimestamps, deltaVersionAtOrAfter, deltaVersionAtOrBefore } from './delta/timeTravel.ts';
+
+/* Directories of files: listing, partition directories, the file sink manifest, batch reads */
+export { readFiles, committedFiles, listInputFiles, partitionOf, readBytes } from './files/readFiles.ts';
+export type { ReadFilesOptions } from './files/readFiles.ts';
+export { globBase, listDataFiles, isHiddenName, isGlobPath } from './files/listDataFiles.ts';
+export type { DataFile, ListOptions } from './files/listDataFiles.ts';
+export { planFileRead, readDataFile, inferFileSchema } from './files/fileRead.ts';
+export type { FileReadPlan } from './files/fileRead.ts';
+export {
+  DEFAULT_PARTITION_NAME, checkPartitionType, escapePartitionValue, parsePartitionDirectory, partitionDirectory, unescapePartitionValue,
+} from './files/partitionPath.ts';
+export type { PartitionValues } from './files/partitionPath.ts';
+export { SINK_METADATA_DIR, SPARK_METADATA_DIR, SinkManifest } from './files/sinkManifest.ts';
+export type { CommitOptions, ManifestEntry } from './files/sinkManifest.ts';

@@ -7,6 +7,7 @@ import { MemoryStream } from './memory/memoryStream.ts';
 import { rateProvider } from './rate/rateSource.ts';
 import { rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts';
 import { deltaSourceProvider } from './delta/deltaSource.ts';
+import { FILE_SOURCE_FORMATS, fileSourceProvider } from './file/fileSource.ts';
 
 export { rateSource, rateProvider, valueAtSecond } from './rate/rateSource.ts';
 export { RATE_SCHEMA } from './rate/rateSchema.ts';
@@ -17,6 +18,8 @@ export { int64Sequence } from './rate/int64Columns.ts';
 export { DEFAULT_MAX_FILES_PER_TRIGGER, deltaSource, deltaSourceProvider } from './delta/deltaSource.ts';
 export type { DeltaSourceOffset } from './delta/deltaOffset.ts';
 export type { DeltaSourceOptions } from './delta/options.ts';
+export { fileSource, fileSourceProvider } from './file/fileSource.ts';
+export type { FileSourceConfig, FileSourceOffset } from './file/fileSource.ts';
 
 registerSourceFormat({ name: 'rate', createSource: ({ options }) => rateProvider(options) });
 registerSourceFormat({ name: 'rate-micro-batch', createSource: ({ options }) => rateMicroBatchProvider(options) });
@@ -31,3 +34,4 @@ registerSourceFormat({
   },
 });
 registerSourceFormat({ name: 'delta', createSource: ({ options, userSchema }) => deltaSourceProvider(options, userSchema) });
+for (const name of FILE_SOURCE_FORMATS) registerSourceFormat({ name, createSource: ({ options, userSchema }) => fileSourceProvider(name, options, userSchema) });

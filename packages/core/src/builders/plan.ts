@@ -42,7 +42,13 @@ export interface PlanStep {
   readonly schema: Schema;
   apply(table: Table, context: OperatorContext): Table | Promise<Table>;
   /** Set on steps that keep state across batches (aggregations): the engine versions it in `state/<id>/`. */
-  readonly stateful?: { readonly operatorName: string; readonly aggregates: boolean };
+  readonly stateful?: {
+    readonly operatorName: string;
+    /** An aggregation (which decides what the output modes mean). */
+    readonly aggregates: boolean;
+    /** It groups by a watermarked event time, so it can finalize and forget groups. */
+    readonly eventTimeKey: boolean;
+  };
   /** Set on `withWatermark` steps: the column and delay that define the watermark. */
   readonly watermark?: { readonly column: string; readonly delayMs: number };
 }

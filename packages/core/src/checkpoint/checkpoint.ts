@@ -188,4 +188,12 @@ class SourceMetadataLog implements SourceMetadataStore {
   async remove(name: string): Promise<void> {
     await this.store.delete(`${this.dir}/${name}`);
   }
+
+  readText(name: string): Promise<string | undefined> {
+    return this.store.read(`${this.dir}/${name}`);
+  }
+
+  writeText(name: string, text: string, options: { readonly ifAbsent?: boolean } = {}): Promise<boolean> {
+    return this.store.write(`${this.dir}/${name}`, text, { ifAbsent: options.ifAbsent ?? false });
+  }
 }

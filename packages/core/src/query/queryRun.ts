@@ -107,6 +107,11 @@ export class QueryRun {
     return this.crashed;
   }
 
+  /** processAllAvailable: sources that cache what is available look again before the next trigger. */
+  refreshSources(): void {
+    for (const source of this.sources) source.refresh?.();
+  }
+
   /** Simulate the process dying now: nothing more runs, the lock is abandoned (fault-injection tests). */
   kill(): void {
     this.crashed = true;

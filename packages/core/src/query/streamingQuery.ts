@@ -163,6 +163,7 @@ export class StreamingQuery {
         if (this.failure) reject(this.failure);
         else resolve();
       });
+      this.run?.refreshSources();
       this.run?.wake();
     });
   }

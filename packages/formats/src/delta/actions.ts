@@ -6,7 +6,7 @@
 import { SluiceError, type JsonValue } from '@sluice/core';
 
 /** The protocol versions (and, from reader 3 / writer 7, the table features) a client needs. */
-export interface Protocol {
+export interface DeltaProtocol {
   readonly minReaderVersion: number;
   readonly minWriterVersion: number;
   readonly readerFeatures?: readonly string[];
@@ -14,7 +14,7 @@ export interface Protocol {
 }
 
 /** The table's metadata: identity, schema (as Delta's JSON schema string), partitioning, properties. */
-export interface Metadata {
+export interface DeltaMetadata {
   readonly id: string;
   readonly name?: string | null;
   readonly description?: string | null;
@@ -64,7 +64,7 @@ export interface RemoveFile {
 }
 
 /** An application's progress marker, committed atomically with its data (exactly-once writers). */
-export interface Txn {
+export interface DeltaTxn {
   readonly appId: string;
   readonly version: number;
   readonly lastUpdated?: number | null;
@@ -78,16 +78,16 @@ export interface DomainMetadata {
 }
 
 /** Provenance of a commit: free-form JSON (timestamp, operation, operationParameters …). */
-export type CommitInfo = Readonly<Record<string, JsonValue>>;
+export type DeltaCommitInfo = Readonly<Record<string, JsonValue>>;
 
-export type Action =
-  | { readonly kind: 'protocol'; readonly protocol: Protocol }
-  | { readonly kind: 'metaData'; readonly metaData: Metadata }
+export type DeltaAction =
+  | { readonly kind: 'protocol'; readonly protocol: DeltaProtocol }
+  | { readonly kind: 'metaData'; readonly metaData: DeltaMetadata }
   | { readonly kind: 'add'; readonly add: AddFile }
   | { readonly kind: 'remove'; readonly remove: RemoveFile }
-  | { readonly kind: 'txn'; readonly txn: Txn }
+  | { readonly kind: 'txn'; readonly txn: DeltaTxn }
   | { readonly kind: 'domainMetadata'; readonly domainMetadata: DomainMetadata }
-  | { readonly kind: 'commitInfo'; readonly commitInfo: CommitInfo }
+  | { readonly kind: 'commitInfo'; readonly commitInfo: DeltaCommitInfo }
   | { readonly kind: 'cdc'; readonly path: string };
 
 type Json = Record<string, unknown>;
@@ -125,7 +125,7 @@ function deletionVector(v: unknown): DeletionVectorDescriptor | null {
  * The action one log line (or one checkpoint row, already as an object) describes, or
  * `undefined` for an action this reader does not use. `where` names the file in errors.
  */
-export function parseAction(value: unknown, where: string): Action | undefined {
+export function parseDeltaAction(value: unknown, where: string): DeltaAction | undefined {
   if (!isObject(value)) throw corrupt(where, 'a line is not a JSON object');
   for (const [key, body] of Object.entries(value)) {
     if (body == null) continue; // checkpoint rows carry every action column, all but one null
@@ -147,7 +147,7 @@ export function parseAction(value: unknown, where: string): Action | undefined {
         if (!isObject(body) || typeof body['domain'] !== 'string') return undefined;
         return { kind: 'domainMetadata', domainMetadata: { domain: body['domain'], configuration: str(body['configuration']) ?? '', removed: body['removed'] === true } };
       case 'commitInfo':
-        return isObject(body) ? { kind: 'commitInfo', commitInfo: body as CommitInfo } : undefined;
+        return isObject(body) ? { kind: 'commitInfo', commitInfo: body as DeltaCommitInfo } : undefined;
       case 'cdc':
         return isObject(body) && typeof body['path'] === 'string' ? { kind: 'cdc', path: body['path'] } : undefined;
       default:
@@ -193,7 +193,7 @@ function parseRemove(body: unknown, where: string): RemoveFile {
   };
 }
 
-function parseMetadata(body: unknown, where: string): Metadata {
+function parseMetadata(body: unknown, where: string): DeltaMetadata {
   if (!isObject(body) || typeof body['schemaString'] !== 'string') throw corrupt(where, 'a metaData action has no schemaString');
   const format = isObject(body['format']) ? body['format'] : {};
   const createdTime = num(body['createdTime']);
@@ -209,7 +209,7 @@ function parseMetadata(body: unknown, where: string): Metadata {
   };
 }
 
-function parseProtocol(body: unknown, where: string): Protocol {
+function parseProtocol(body: unknown, where: string): DeltaProtocol {
   if (!isObject(body)) throw corrupt(where, 'a protocol action is not an object');
   const readerFeatures = stringList(body['readerFeatures']);
   const writerFeatures = stringList(body['writerFeatures']);
@@ -222,8 +222,8 @@ function parseProtocol(body: unknown, where: string): Protocol {
 }
 
 /** The actions of a commit file's text (newline-delimited JSON). */
-export function parseCommit(text: string, where: string): Action[] {
-  const actions: Action[] = [];
+export function parseDeltaCommit(text: string, where: string): DeltaAction[] {
+  const actions: DeltaAction[] = [];
   let lineNumber = 0;
   for (const line of text.split('\n')) {
     lineNumber++;
@@ -234,14 +234,14 @@ export function parseCommit(text: string, where: string): Action[] {
     } catch (e) {
       throw corrupt(where, `line ${lineNumber} is not valid JSON (${(e as Error).message})`);
     }
-    const action = parseAction(value, `${where} line ${lineNumber}`);
+    const action = parseDeltaAction(value, `${where} line ${lineNumber}`);
     if (action !== undefined) actions.push(action);
   }
   return actions;
 }
 
 /** One log line for an action, in Delta's JSON shape (`{"add":{…}}`). */
-export function serializeAction(action: Action): string {
+export function serializeDeltaAction(action: DeltaAction): string {
   switch (action.kind) {
     case 'protocol':
       return JSON.stringify({ protocol: action.protocol });

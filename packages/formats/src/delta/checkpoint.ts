@@ -7,15 +7,15 @@
 import { Bool, Field, Int32, Int64, List, Map_, Schema, Struct, Utf8, type DataType } from 'apache-arrow';
 import { tableFromVectors, tableToRows, vectorFromValues } from '@sluice/core';
 import { readParquet, writeParquet } from '../parquet/parquet.ts';
-import { parseAction, type Action } from './actions.ts';
-import type { Snapshot } from './snapshot.ts';
+import { parseDeltaAction, type DeltaAction } from './actions.ts';
+import type { DeltaSnapshot } from './snapshot.ts';
 
 /** The actions a checkpoint file holds. */
-export function readCheckpoint(bytes: Uint8Array, where: string): Action[] {
+export function readCheckpoint(bytes: Uint8Array, where: string): DeltaAction[] {
   const table = readParquet(bytes, { file: where });
-  const actions: Action[] = [];
+  const actions: DeltaAction[] = [];
   for (const row of tableToRows(table)) {
-    const action = parseAction(plain(row), where);
+    const action = parseDeltaAction(plain(row), where);
     if (action !== undefined) actions.push(action);
   }
   return actions;
@@ -60,7 +60,7 @@ const big = (n: number | null | undefined): bigint | null => (n === null || n ==
  * The bytes of a checkpoint of `snapshot`, and how many actions and live files it holds.
  * Tombstones older than `tombstoneRetentionMs` (`delta.deletedFileRetentionDuration`) are dropped, as Delta does.
  */
-export function writeCheckpoint(snapshot: Snapshot, nowMs: number, tombstoneRetentionMs: number): { bytes: Uint8Array; size: number; numOfAddFiles: number } {
+export function writeCheckpoint(snapshot: DeltaSnapshot, nowMs: number, tombstoneRetentionMs: number): { bytes: Uint8Array; size: number; numOfAddFiles: number } {
   const { protocol, metadata } = snapshot;
   const hasFeatures = protocol.readerFeatures !== undefined || protocol.writerFeatures !== undefined;
   const protocolType = new Struct([

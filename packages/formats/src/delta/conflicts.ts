@@ -6,7 +6,7 @@
  * concurrent metadata changes and two commits of one application's transaction.
  */
 import { SluiceError } from '@sluice/core';
-import type { Action, Metadata, Protocol } from './actions.ts';
+import type { DeltaAction, DeltaMetadata, DeltaProtocol } from './actions.ts';
 import { decodeLogPath } from './partitionValues.ts';
 
 /** What a transaction read and wrote, for deciding conflicts. */
@@ -14,7 +14,7 @@ export interface TransactionFootprint {
   /** The transaction depends on the whole table (overwrite): any concurrent data-changing add conflicts. */
   readonly readWholeTable: boolean;
   /** Files the transaction read or rewrites (optimize): a concurrent remove of one conflicts. */
-  readonly readFiles: ReadonlySet<string>;
+  readonly readDeltaFiles: ReadonlySet<string>;
   /** Files the transaction removes. */
   readonly removedFiles: ReadonlySet<string>;
   /** Application ids of the `txn` actions it commits. */
@@ -28,7 +28,7 @@ export type ConflictCheck =
   | { readonly ok: true }
   | { readonly ok: false; readonly conflict: string; readonly reason: string };
 
-export function footprint(actions: readonly Action[], readWholeTable: boolean, readFiles: Iterable<string>): TransactionFootprint {
+export function footprint(actions: readonly DeltaAction[], readWholeTable: boolean, readDeltaFiles: Iterable<string>): TransactionFootprint {
   const removedFiles = new Set<string>();
   const appIds = new Set<string>();
   let changesMetadata = false;
@@ -37,11 +37,11 @@ export function footprint(actions: readonly Action[], readWholeTable: boolean, r
     else if (a.kind === 'txn') appIds.add(a.txn.appId);
     else if (a.kind === 'metaData' || a.kind === 'protocol') changesMetadata = true;
   }
-  return { readWholeTable, readFiles: new Set([...readFiles].map(decodeLogPath)), removedFiles, appIds, changesMetadata };
+  return { readWholeTable, readDeltaFiles: new Set([...readDeltaFiles].map(decodeLogPath)), removedFiles, appIds, changesMetadata };
 }
 
 /** Whether our transaction (`ours`) may commit after `winner` (the actions of the version we lost). */
-export function checkConflict(ours: TransactionFootprint, winner: readonly Action[], version: number): ConflictCheck {
+export function checkConflict(ours: TransactionFootprint, winner: readonly DeltaAction[], version: number): ConflictCheck {
   for (const a of winner) {
     if (a.kind === 'metaData' || a.kind === 'protocol') {
       return { ok: false, conflict: a.kind === 'protocol' ? 'ProtocolChanged' : 'MetadataChanged', reason: `the table's ${a.kind === 'protocol' ? 'protocol' : 'metadata (schema, partitioning or properties)'} was changed by a concurrent update at version ${version}` };
@@ -52,7 +52,7 @@ export function checkConflict(ours: TransactionFootprint, winner: readonly Actio
     if (a.kind === 'remove') {
       const path = decodeLogPath(a.remove.path);
       if (ours.removedFiles.has(path)) return { ok: false, conflict: 'ConcurrentDeleteDelete', reason: `file ${a.remove.path} was removed by a concurrent update at version ${version}` };
-      if (ours.readFiles.has(path)) return { ok: false, conflict: 'ConcurrentDeleteRead', reason: `file ${a.remove.path}, which this transaction read, was removed by a concurrent update at version ${version}` };
+      if (ours.readDeltaFiles.has(path)) return { ok: false, conflict: 'ConcurrentDeleteRead', reason: `file ${a.remove.path}, which this transaction read, was removed by a concurrent update at version ${version}` };
     }
     if (a.kind === 'add' && a.add.dataChange && ours.readWholeTable) {
       return { ok: false, conflict: 'ConcurrentAppend', reason: `files were added to the table by a concurrent update at version ${version}` };
@@ -62,7 +62,7 @@ export function checkConflict(ours: TransactionFootprint, winner: readonly Actio
 }
 
 /** Whether a winning commit created the same table we meant to create (then we append to it instead). */
-export function createdSameTable(winner: readonly Action[], metadata: Metadata, protocol: Protocol): boolean {
+export function createdSameTable(winner: readonly DeltaAction[], metadata: DeltaMetadata, protocol: DeltaProtocol): boolean {
   const theirs = winner.find((a) => a.kind === 'metaData');
   const theirProtocol = winner.find((a) => a.kind === 'protocol');
   if (theirs?.kind !== 'metaData' || theirProtocol?.kind !== 'protocol') return false;

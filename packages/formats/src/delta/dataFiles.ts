@@ -6,17 +6,16 @@
  * by an `add` action with Delta statistics.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RecordBatch, Table } from 'apache-arrow';
-import { takeRows } from '@sluice/core';
+import { nodeFileSystem, syncDirectory, takeRows, type FileSystem } from '@sluice/core';
 import { writeParquet } from '../parquet/parquet.ts';
 import { columnStats } from '../stats/columnStats.ts';
-import { writeDurably } from './logStore.ts';
+import { writeWhole } from './logStore.ts';
 import type { AddFile } from './actions.ts';
 import { encodeLogPath, partitionDirectory, serializePartitionValue } from './partitionValues.ts';
 
-export type DataFileCompression = 'none' | 'uncompressed' | 'snappy' | 'gzip' | 'zstd' | 'lz4' | 'brotli';
+export type DeltaFileCompression = 'none' | 'uncompressed' | 'snappy' | 'gzip' | 'zstd' | 'lz4' | 'brotli';
 
 export interface DataFileOptions {
   readonly partitionColumns: readonly string[];
@@ -24,11 +23,12 @@ export interface DataFileOptions {
   readonly maxRecordsPerFile: number;
   /** Aim for files of about this many bytes (estimated from the in-memory size); 0 = one file per partition. */
   readonly targetFileSize: number;
-  readonly compression: DataFileCompression;
+  readonly compression: DeltaFileCompression;
   /** `add.modificationTime` (ms). */
   readonly now: number;
   /** `add.dataChange` (false for compaction). */
   readonly dataChange: boolean;
+  readonly fs?: FileSystem;
 }
 
 export interface WrittenFiles {
@@ -43,6 +43,8 @@ export async function writeDataFiles(tablePath: string, table: Table, options: D
   const groups = splitByPartition(table, options.partitionColumns);
   const partitionSet = new Set(options.partitionColumns);
   const dataColumns = table.schema.fields.filter((f) => !partitionSet.has(f.name)).map((f) => f.name);
+  const fs = options.fs ?? nodeFileSystem;
+  const directories = new Set<string>();
   const adds: AddFile[] = [];
   let bytesTotal = 0;
   let fileIndex = 0;
@@ -55,8 +57,10 @@ export async function writeDataFiles(tablePath: string, table: Table, options: D
       const name = `part-${String(fileIndex++).padStart(5, '0')}-${randomUUID()}-c000${suffix}.parquet`;
       const relative = directory === '' ? name : `${directory}/${name}`;
       const file = join(tablePath, relative);
-      await mkdir(dirname(file), { recursive: true });
-      await writeDurably(file, bytes, 'wx');
+      await fs.mkdir(dirname(file), { recursive: true });
+      // Written in place (no temp file): no commit names it yet, so no reader can see it half-written.
+      await writeWhole(fs, file, bytes);
+      directories.add(dirname(file));
       bytesTotal += bytes.length;
       adds.push({
         path: encodeLogPath(relative),
@@ -68,6 +72,8 @@ export async function writeDataFiles(tablePath: string, table: Table, options: D
       });
     }
   }
+  // The files' names must survive a power cut before a commit may name them.
+  for (const directory of directories) await syncDirectory(fs, directory);
   return { adds, numOutputRows: table.numRows, numOutputBytes: bytesTotal };
 }
 

@@ -5,32 +5,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { SluiceError, type JsonValue } from '@sluice/core';
-import { parseCommit, serializeAction, type Action, type CommitInfo, type Metadata, type Protocol } from './actions.ts';
+import { SluiceError, type FileSystem, type JsonValue } from '@sluice/core';
+import { parseDeltaCommit, serializeDeltaAction, type DeltaAction, type DeltaCommitInfo, type DeltaMetadata, type DeltaProtocol } from './actions.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { checkConflict, concurrentModification, createdSameTable, footprint } from './conflicts.ts';
 import { cleanUpExpiredLog } from './logCleanup.ts';
 import { checkpointFileName, commitFileName, LogStore, type LogListing } from './logStore.ts';
 import { planReplay } from './replayPlan.ts';
-import { Snapshot } from './snapshot.ts';
+import { DeltaSnapshot } from './snapshot.ts';
 import { DAY_MS, tableDuration } from './tableDurations.ts';
 
 /** Sluice's name in `commitInfo.engineInfo`, as Spark writes `Apache-Spark/3.5 Delta-Lake/3.2`. */
 export const ENGINE_INFO = 'Sluice/0.1.0';
 
 /** One version of the log as read: its actions and when it was committed. */
-export interface CommitEntry {
+export interface DeltaCommitEntry {
   readonly version: number;
-  readonly actions: readonly Action[];
+  readonly actions: readonly DeltaAction[];
   /** `commitInfo.inCommitTimestamp`, else `commitInfo.timestamp`, else the file's modification time (ms). */
   readonly timestamp: number;
-  readonly commitInfo: CommitInfo | undefined;
+  readonly commitInfo: DeltaCommitInfo | undefined;
 }
 
 /** What a writer commits and how it may conflict. */
-export interface CommitRequest {
+export interface DeltaCommitRequest {
   /** The actions besides `commitInfo` (protocol, metaData, txn, add, remove). */
-  readonly actions: readonly Action[];
+  readonly actions: readonly DeltaAction[];
   /** `commitInfo.operation`, e.g. `WRITE`, `STREAMING UPDATE`, `OPTIMIZE`. */
   readonly operation: string;
   readonly operationParameters: Readonly<Record<string, JsonValue>>;
@@ -41,12 +41,12 @@ export interface CommitRequest {
   /** An overwrite: any concurrent data-changing append conflicts. */
   readonly readWholeTable?: boolean;
   /** Log paths of files the transaction read (optimize): their concurrent removal conflicts. */
-  readonly readFiles?: readonly string[];
+  readonly readDeltaFiles?: readonly string[];
 }
 
-export interface CommitResult {
+export interface DeltaCommitResult {
   readonly version: number;
-  readonly snapshot: Snapshot;
+  readonly snapshot: DeltaSnapshot;
   /** Set when the commit succeeded but writing its checkpoint failed (the table is fine; the next checkpoint retries). */
   readonly checkpointError?: unknown;
 }
@@ -56,6 +56,8 @@ export interface DeltaLogOptions {
   readonly now?: () => number;
   /** Commit attempts before giving up under contention (default 1000). */
   readonly maxCommitAttempts?: number;
+  /** The filesystem (fault-injection tests pass a faulty one); default node's. */
+  readonly fileSystem?: FileSystem;
 }
 
 /**
@@ -71,11 +73,11 @@ export class DeltaLog {
   readonly store: LogStore;
   private readonly now: () => number;
   private readonly maxAttempts: number;
-  private latest: Snapshot | undefined;
+  private latest: DeltaSnapshot | undefined;
 
   constructor(tablePath: string, options: DeltaLogOptions = {}) {
     this.tablePath = resolve(tablePath);
-    this.store = new LogStore(this.tablePath);
+    this.store = new LogStore(this.tablePath, options.fileSystem);
     this.now = options.now ?? Date.now;
     this.maxAttempts = options.maxCommitAttempts ?? 1000;
   }
@@ -86,7 +88,7 @@ export class DeltaLog {
   }
 
   /** The latest snapshot (reading only the commits since the last call), or undefined when no table exists. */
-  async update(): Promise<Snapshot | undefined> {
+  async update(): Promise<DeltaSnapshot | undefined> {
     if (this.latest === undefined) {
       const listing = await this.store.list();
       if (listing === undefined || (listing.commits.length === 0 && listing.checkpoints.length === 0)) return undefined;
@@ -100,14 +102,14 @@ export class DeltaLog {
   }
 
   /** The latest snapshot, or `DELTA_TABLE_NOT_FOUND`. */
-  async requireLatest(): Promise<Snapshot> {
+  async requireLatest(): Promise<DeltaSnapshot> {
     const snapshot = await this.update();
     if (snapshot === undefined) throw tableNotFound(this.tablePath);
     return snapshot;
   }
 
   /** The snapshot at `version` (time travel). */
-  async snapshotAt(version: number): Promise<Snapshot> {
+  async snapshotAt(version: number): Promise<DeltaSnapshot> {
     if (!Number.isSafeInteger(version) || version < 0) {
       throw new SluiceError('DELTA_VERSION_NOT_FOUND', `Delta versions are whole numbers from 0; got ${version}.`, { details: { version } });
     }
@@ -130,10 +132,10 @@ export class DeltaLog {
   }
 
   /** Version `version`'s commit, or undefined when it does not exist. */
-  async readEntry(version: number): Promise<CommitEntry | undefined> {
+  async readEntry(version: number): Promise<DeltaCommitEntry | undefined> {
     const text = await this.store.readCommit(version);
     if (text === undefined) return undefined;
-    const actions = parseCommit(text, `${this.store.logPath}/${commitFileName(version)}`);
+    const actions = parseDeltaCommit(text, `${this.store.logPath}/${commitFileName(version)}`);
     const commitInfo = actions.find((a) => a.kind === 'commitInfo')?.commitInfo;
     let timestamp = commitTimestamp(commitInfo);
     timestamp ??= (await this.store.modificationTime(commitFileName(version))) ?? 0;
@@ -145,9 +147,9 @@ export class DeltaLog {
     return this.store.list();
   }
 
-  private async load(listing: LogListing, version: number | undefined): Promise<Snapshot> {
+  private async load(listing: LogListing, version: number | undefined): Promise<DeltaSnapshot> {
     const plan = planReplay(listing, version, this.tablePath);
-    let base: readonly Action[] | undefined;
+    let base: readonly DeltaAction[] | undefined;
     let start = -1;
     for (const checkpoint of plan.checkpoints) {
       try {
@@ -161,7 +163,7 @@ export class DeltaLog {
       }
     }
     const versions = plan.commitsAfter(start);
-    const entries: CommitEntry[] = [];
+    const entries: DeltaCommitEntry[] = [];
     for (let i = 0; i < versions.length; i += 32) {
       const chunk = await Promise.all(versions.slice(i, i + 32).map((v) => this.readEntry(v)));
       chunk.forEach((entry, k) => {
@@ -171,7 +173,7 @@ export class DeltaLog {
     }
     const groups = [...(base ? [base] : []), ...entries.map((e) => e.actions)];
     const timestamp = entries.at(-1)?.timestamp;
-    const snapshot = Snapshot.replay(plan.version, groups, this.tablePath, timestamp);
+    const snapshot = DeltaSnapshot.replay(plan.version, groups, this.tablePath, timestamp);
     if (this.latest === undefined || snapshot.version > this.latest.version) this.latest = snapshot;
     return snapshot;
   }
@@ -180,19 +182,19 @@ export class DeltaLog {
    * Commit `request` on top of `base` (the snapshot the transaction read; undefined to create
    * the table). Lost races re-read the winner and retry when nothing conflicts.
    */
-  async commit(base: Snapshot | undefined, request: CommitRequest): Promise<CommitResult> {
+  async commit(base: DeltaSnapshot | undefined, request: DeltaCommitRequest): Promise<DeltaCommitResult> {
     let actions = request.actions;
-    const ours = footprint(actions, request.readWholeTable ?? false, request.readFiles ?? []);
+    const ours = footprint(actions, request.readWholeTable ?? false, request.readDeltaFiles ?? []);
     const txnId = randomUUID();
     let current = base;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const version = (current?.version ?? -1) + 1;
       const timestamp = Math.max(this.now(), (current?.timestamp ?? 0) + 1);
       const commitInfo = this.commitInfo(request, base, timestamp, txnId);
-      const text = [serializeAction({ kind: 'commitInfo', commitInfo }), ...actions.map(serializeAction)].join('\n') + '\n';
+      const text = [serializeDeltaAction({ kind: 'commitInfo', commitInfo }), ...actions.map(serializeDeltaAction)].join('\n') + '\n';
       if (await this.store.putCommitIfAbsent(version, text)) {
         const snapshot = current === undefined
-          ? Snapshot.replay(version, [actions], this.tablePath, timestamp)
+          ? DeltaSnapshot.replay(version, [actions], this.tablePath, timestamp)
           : current.apply(version, actions, this.tablePath, timestamp);
         if (this.latest === undefined || snapshot.version > this.latest.version) this.latest = snapshot;
         const checkpointError = await this.checkpointIfDue(snapshot);
@@ -206,7 +208,7 @@ export class DeltaLog {
         if (meta?.kind === 'metaData' && protocol?.kind === 'protocol' && createdSameTable(winner.actions, meta.metaData, protocol.protocol)) {
           // Another writer created the very table we meant to create: append to theirs.
           actions = actions.filter((a) => a.kind !== 'metaData' && a.kind !== 'protocol');
-          current = Snapshot.replay(version, [winner.actions], this.tablePath, winner.timestamp);
+          current = DeltaSnapshot.replay(version, [winner.actions], this.tablePath, winner.timestamp);
           continue;
         }
         throw concurrentModification(this.tablePath, { ok: false, conflict: 'ProtocolChanged', reason: 'another writer created the table concurrently with a different schema or partitioning' }, version);
@@ -220,7 +222,7 @@ export class DeltaLog {
     });
   }
 
-  private commitInfo(request: CommitRequest, base: Snapshot | undefined, timestamp: number, txnId: string): CommitInfo {
+  private commitInfo(request: DeltaCommitRequest, base: DeltaSnapshot | undefined, timestamp: number, txnId: string): DeltaCommitInfo {
     return {
       timestamp,
       operation: request.operation,
@@ -236,7 +238,7 @@ export class DeltaLog {
   }
 
   /** Write a checkpoint of `snapshot` when its version is a multiple of the interval; errors are returned, not thrown. */
-  private async checkpointIfDue(snapshot: Snapshot): Promise<unknown> {
+  private async checkpointIfDue(snapshot: DeltaSnapshot): Promise<unknown> {
     const interval = Number(snapshot.configuration['delta.checkpointInterval'] ?? 10);
     if (snapshot.version === 0 || !(interval > 0) || snapshot.version % interval !== 0) return undefined;
     try {
@@ -252,7 +254,7 @@ export class DeltaLog {
    * as Delta does, delete log entries past `delta.logRetentionDuration` (30 days) that a
    * checkpoint makes unnecessary (unless `delta.enableExpiredLogCleanup` is false).
    */
-  async checkpoint(snapshot: Snapshot): Promise<void> {
+  async checkpoint(snapshot: DeltaSnapshot): Promise<void> {
     const { bytes, size, numOfAddFiles } = writeCheckpoint(snapshot, this.now(), tableDuration(snapshot.configuration['delta.deletedFileRetentionDuration'], 7 * DAY_MS));
     await this.store.replace(checkpointFileName(snapshot.version), bytes);
     await this.store.replace('_last_checkpoint', JSON.stringify({ version: snapshot.version, size, sizeInBytes: bytes.length, numOfAddFiles }));
@@ -263,7 +265,7 @@ export class DeltaLog {
 }
 
 /** When a commit happened according to its commitInfo (in-commit timestamp first). */
-export function commitTimestamp(info: CommitInfo | undefined): number | undefined {
+export function commitTimestamp(info: DeltaCommitInfo | undefined): number | undefined {
   const inCommit = info?.['inCommitTimestamp'];
   if (typeof inCommit === 'number') return inCommit;
   const ts = info?.['timestamp'];
@@ -276,8 +278,8 @@ export function tableNotFound(path: string): SluiceError {
   });
 }
 
-/** Metadata and protocol of a new table. */
-export function newTableActions(metadata: Omit<Metadata, 'id' | 'format'> & { readonly id?: string }, createdTime: number): { protocol: Protocol; metaData: Metadata } {
+/** DeltaMetadata and protocol of a new table. */
+export function newTableActions(metadata: Omit<DeltaMetadata, 'id' | 'format'> & { readonly id?: string }, createdTime: number): { protocol: DeltaProtocol; metaData: DeltaMetadata } {
   return {
     protocol: { minReaderVersion: 1, minWriterVersion: 2 },
     metaData: {

@@ -1,5 +1,5 @@
 import type { JsonValue } from '@sluice/core';
-import type { CommitInfo } from './actions.ts';
+import type { DeltaCommitInfo } from './actions.ts';
 import { DeltaLog, tableNotFound } from './deltaLog.ts';
 
 /** One row of `history(path)`: Spark's `DESCRIBE HISTORY` columns, from the version's commitInfo. */
@@ -16,7 +16,7 @@ export interface DeltaHistoryEntry {
   readonly userMetadata: string | null;
   readonly engineInfo: string | null;
   /** The whole commitInfo as written, for fields not listed above. */
-  readonly commitInfo: CommitInfo | null;
+  readonly commitInfo: DeltaCommitInfo | null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { commitFileName, padVersion, type LogStore } from './logStore.ts';
 
 /**
- * Metadata cleanup (PROTOCOL.md, "Metadata Cleanup"): log entries older than the table's
+ * DeltaMetadata cleanup (PROTOCOL.md, "DeltaMetadata Cleanup"): log entries older than the table's
  * `delta.logRetentionDuration` (30 days) go, but only those before a checkpoint that still
  * rebuilds every version kept. The newest commit at or before the cutoff time is found by file
  * modification time; the newest checkpoint not after it is kept with everything after it.

@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SluiceError, describeError } from '@sluice/core';
+import { SluiceError, describeError, nodeFileSystem, syncDirectory, writeDurably, type FileSystem } from '@sluice/core';
 
 export const LOG_DIRECTORY = '_delta_log';
 
@@ -88,7 +87,8 @@ export function classifyLogFiles(names: readonly string[]): LogListing {
 export class LogStore {
   readonly logPath: string;
 
-  constructor(readonly tablePath: string) {
+  /** `fs` is an interface so that fault-injection tests can fail a chosen write, link or fsync. */
+  constructor(readonly tablePath: string, readonly fs: FileSystem = nodeFileSystem) {
     this.logPath = join(tablePath, LOG_DIRECTORY);
   }
 
@@ -100,7 +100,7 @@ export class LogStore {
   /** The log's files, or `undefined` when there is no `_delta_log/`. */
   async list(): Promise<LogListing | undefined> {
     try {
-      return classifyLogFiles(await readdir(this.logPath));
+      return classifyLogFiles(await this.fs.readdir(this.logPath));
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw io(`list ${this.logPath}`, e);
@@ -133,7 +133,7 @@ export class LogStore {
   /** Modification time of a log file in ms, or undefined when absent. */
   async modificationTime(name: string): Promise<number | undefined> {
     try {
-      return (await stat(join(this.logPath, name))).mtimeMs;
+      return (await this.fs.stat(join(this.logPath, name))).mtimeMs;
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw io(`stat ${join(this.logPath, name)}`, e);
@@ -142,7 +142,7 @@ export class LogStore {
 
   async readText(name: string): Promise<string | undefined> {
     try {
-      return await readFile(join(this.logPath, name), 'utf8');
+      return await this.fs.readFile(join(this.logPath, name), 'utf8');
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw io(`read ${join(this.logPath, name)}`, e);
@@ -151,7 +151,7 @@ export class LogStore {
 
   async readBytes(name: string): Promise<Uint8Array> {
     try {
-      return await readFile(join(this.logPath, name));
+      return await this.fs.readFile(join(this.logPath, name));
     } catch (e) {
       throw io(`read ${join(this.logPath, name)}`, e);
     }
@@ -170,62 +170,56 @@ export class LogStore {
    * created it first (the caller re-reads the winner and retries), never overwriting it.
    */
   async putCommitIfAbsent(version: number, text: string): Promise<boolean> {
-    await mkdir(this.logPath, { recursive: true });
+    const { fs } = this;
+    await fs.mkdir(this.logPath, { recursive: true });
     const target = join(this.logPath, commitFileName(version));
     const temp = join(this.logPath, `.${commitFileName(version)}.${randomUUID()}.tmp`);
-    await writeDurably(temp, text, 'wx');
     try {
-      await link(temp, target);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV'].includes((e as NodeJS.ErrnoException).code ?? '')) throw io(`create ${target}`, e);
-      // A filesystem without hard links: exclusive create still never overwrites.
+      await writeWhole(fs, temp, text);
       try {
-        await writeDurably(target, text, 'wx');
-      } catch (e2) {
-        if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw io(`create ${target}`, e2);
+        await fs.link(temp, target);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+        // A filesystem without hard links: an exclusive create still never overwrites. (Unlike a
+        // query's checkpoint, a table has concurrent writers, so check-then-rename would not do.)
+        try {
+          await writeWhole(fs, target, text);
+        } catch (e2) {
+          if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') return false;
+          throw e2;
+        }
       }
+      await syncDirectory(fs, this.logPath);
+      return true;
+    } catch (e) {
+      throw io(`create ${target}`, e);
     } finally {
-      await unlink(temp).catch(() => undefined);
+      await fs.unlink(temp).catch(() => undefined);
     }
-    await syncDirectory(this.logPath);
-    return true;
   }
 
   /** Replace a file of the log atomically (checkpoints and `_last_checkpoint`, where the latest writer may win). */
   async replace(name: string, data: string | Uint8Array): Promise<void> {
-    await mkdir(this.logPath, { recursive: true });
+    await this.fs.mkdir(this.logPath, { recursive: true });
     const target = join(this.logPath, name);
-    const temp = join(this.logPath, `.${name}.${randomUUID()}.tmp`);
     try {
-      await writeDurably(temp, data, 'wx');
-      await rename(temp, target);
+      await writeDurably(this.fs, target, data, false);
     } catch (e) {
-      await unlink(temp).catch(() => undefined);
       throw io(`write ${target}`, e);
     }
-    await syncDirectory(this.logPath);
   }
 }
 
-/** Write a file and fsync it before it is made visible. */
-export async function writeDurably(path: string, data: string | Uint8Array, flag: 'wx' | 'w'): Promise<void> {
-  const handle = await open(path, flag);
+/** Create a file with `data` (failing if it exists) and fsync it. */
+export async function writeWhole(fs: FileSystem, path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(path, 'wx');
   try {
     await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
   }
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  // A rename or link is durable only once its directory is; some platforms cannot fsync a directory.
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (handle === undefined) return;
-  await handle.sync().catch(() => undefined);
-  await handle.close();
 }
 
 export function isNotFound(e: unknown): boolean {

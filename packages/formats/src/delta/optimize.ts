@@ -1,17 +1,17 @@
 import { SluiceError, concatTables, parseByteSize } from '@sluice/core';
-import type { Action, AddFile } from './actions.ts';
-import { writeDataFiles, type DataFileCompression } from './dataFiles.ts';
+import type { DeltaAction, AddFile } from './actions.ts';
+import { writeDataFiles, type DeltaFileCompression } from './dataFiles.ts';
 import { DeltaLog } from './deltaLog.ts';
-import { readFiles, sortFiles } from './readDelta.ts';
-import { scanPlan } from './scan.ts';
-import { checkWritable } from './tableFeatures.ts';
+import { readDeltaFiles, sortDeltaFiles } from './readDelta.ts';
+import { deltaScanPlan } from './scan.ts';
+import { checkDeltaWritable } from './tableFeatures.ts';
 
 export interface OptimizeOptions {
   /** Size the compacted files aim for: bytes or "256m" (default 1g, Delta's `optimize.maxFileSize`). */
   readonly targetFileSize?: number | string;
   /** Files at least this big are left alone (default: the target size). */
   readonly minFileSize?: number | string;
-  readonly compression?: DataFileCompression;
+  readonly compression?: DeltaFileCompression;
 }
 
 export interface OptimizeResult {
@@ -40,9 +40,9 @@ export async function optimize(path: string, options: OptimizeOptions = {}): Pro
   const minimum = bytesOption(options.minFileSize, target, 'minFileSize');
   const log = new DeltaLog(path);
   const snapshot = await log.requireLatest();
-  checkWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${log.tablePath}`);
+  checkDeltaWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${log.tablePath}`);
   const byPartition = new Map<string, AddFile[]>();
-  for (const file of sortFiles(snapshot.files)) {
+  for (const file of sortDeltaFiles(snapshot.files)) {
     if (file.size >= minimum) continue;
     const key = JSON.stringify(snapshot.partitionColumns.map((c) => file.partitionValues[c] ?? null));
     byPartition.set(key, [...(byPartition.get(key) ?? []), file]);
@@ -66,17 +66,17 @@ export async function optimize(path: string, options: OptimizeOptions = {}): Pro
   const nothing: OptimizeResult = { version: null, numFilesRemoved: 0, numFilesAdded: 0, numBytesRemoved: 0, numBytesAdded: 0 };
   if (compacted.length === 0) return nothing;
 
-  const plan = scanPlan(snapshot, log.tablePath);
+  const plan = deltaScanPlan(snapshot, log.tablePath);
   const now = log.currentTimeMs();
-  const actions: Action[] = [];
+  const actions: DeltaAction[] = [];
   let added = 0;
   let bytesAdded = 0;
   let bytesRemoved = 0;
   for (const bin of compacted) {
-    const rows = concatTables(plan.schema, await readFiles(plan, bin));
+    const rows = concatTables(plan.schema, await readDeltaFiles(plan, bin));
     const written = await writeDataFiles(log.tablePath, rows, {
       partitionColumns: snapshot.partitionColumns, maxRecordsPerFile: 0, targetFileSize: 0,
-      compression: options.compression ?? 'snappy', now, dataChange: false,
+      compression: options.compression ?? 'snappy', now, dataChange: false, fs: log.store.fs,
     });
     for (const file of bin) {
       bytesRemoved += file.size;
@@ -104,7 +104,7 @@ export async function optimize(path: string, options: OptimizeOptions = {}): Pro
       numRemovedFiles: String(removed.length), numAddedFiles: String(added), numRemovedBytes: String(bytesRemoved), numAddedBytes: String(bytesAdded),
     },
     isBlindAppend: false,
-    readFiles: removed.map((f) => f.path),
+    readDeltaFiles: removed.map((f) => f.path),
   });
   return { version: result.version, numFilesRemoved: removed.length, numFilesAdded: added, numBytesRemoved: bytesRemoved, numBytesAdded: bytesAdded };
 }

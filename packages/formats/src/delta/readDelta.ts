@@ -2,9 +2,9 @@ import type { Table } from 'apache-arrow';
 import { SluiceError, concatTables } from '@sluice/core';
 import type { AddFile } from './actions.ts';
 import { DeltaLog } from './deltaLog.ts';
-import { readDataFile, scanPlan, type ScanPlan } from './scan.ts';
-import type { Snapshot } from './snapshot.ts';
-import { toEpochMs, versionAtOrBefore } from './timeTravel.ts';
+import { readDeltaFile, deltaScanPlan, type DeltaScanPlan } from './scan.ts';
+import type { DeltaSnapshot } from './snapshot.ts';
+import { toEpochMs, deltaVersionAtOrBefore } from './timeTravel.ts';
 
 /** Which version `readDelta` reads: the latest, a version number, or the table as of a time. */
 export interface ReadDeltaOptions {
@@ -31,30 +31,30 @@ export async function readDelta(path: string, options: ReadDeltaOptions = {}): P
 }
 
 /** The snapshot `options` select. */
-export async function snapshotFor(log: DeltaLog, options: ReadDeltaOptions): Promise<Snapshot> {
+export async function snapshotFor(log: DeltaLog, options: ReadDeltaOptions): Promise<DeltaSnapshot> {
   if (options.versionAsOf !== undefined && options.timestampAsOf !== undefined) {
     throw new SluiceError('INVALID_OPTION', "Give either 'versionAsOf' or 'timestampAsOf' to read a Delta table, not both.", { details: { option: 'versionAsOf' } });
   }
   if (options.versionAsOf !== undefined) return log.snapshotAt(options.versionAsOf);
-  if (options.timestampAsOf !== undefined) return log.snapshotAt(await versionAtOrBefore(log, toEpochMs(options.timestampAsOf, 'timestampAsOf')));
+  if (options.timestampAsOf !== undefined) return log.snapshotAt(await deltaVersionAtOrBefore(log, toEpochMs(options.timestampAsOf, 'timestampAsOf')));
   return log.requireLatest();
 }
 
 /** Every live row of a snapshot. */
-export async function readSnapshot(snapshot: Snapshot, tablePath: string): Promise<Table> {
-  const plan = scanPlan(snapshot, tablePath);
-  const tables = await readFiles(plan, sortFiles(snapshot.files));
+export async function readSnapshot(snapshot: DeltaSnapshot, tablePath: string): Promise<Table> {
+  const plan = deltaScanPlan(snapshot, tablePath);
+  const tables = await readDeltaFiles(plan, sortDeltaFiles(snapshot.files));
   return concatTables(plan.schema, tables);
 }
 
 /** Read files with a few reads in flight (the decode itself is synchronous). */
-export async function readFiles(plan: ScanPlan, files: readonly AddFile[], concurrency = 8): Promise<Table[]> {
+export async function readDeltaFiles(plan: DeltaScanPlan, files: readonly AddFile[], concurrency = 8): Promise<Table[]> {
   const out: Table[] = new Array(files.length);
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
       const i = next++;
-      out[i] = await readDataFile(plan, files[i]!);
+      out[i] = await readDeltaFile(plan, files[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
@@ -62,6 +62,6 @@ export async function readFiles(plan: ScanPlan, files: readonly AddFile[], concu
 }
 
 /** Files in the order a stream reads them: by modification time, then path. */
-export function sortFiles(files: readonly AddFile[]): AddFile[] {
+export function sortDeltaFiles(files: readonly AddFile[]): AddFile[] {
   return [...files].sort((a, b) => a.modificationTime - b.modificationTime || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

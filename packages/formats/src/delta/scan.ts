@@ -13,11 +13,11 @@ import type { AddFile } from './actions.ts';
 import { readDeletionVector } from './deletionVectors.ts';
 import { deltaToArrowSchema, physicalName, type DeltaStructType } from './deltaSchema.ts';
 import { parsePartitionValue, resolveDataPath } from './partitionValues.ts';
-import type { Snapshot } from './snapshot.ts';
-import { checkReadable, columnMappingMode, type ColumnMappingMode } from './tableFeatures.ts';
+import type { DeltaSnapshot } from './snapshot.ts';
+import { checkDeltaReadable, columnMappingMode, type ColumnMappingMode } from './tableFeatures.ts';
 
 /** How to read the files of one table version: computed once, used for every file. */
-export interface ScanPlan {
+export interface DeltaScanPlan {
   readonly tablePath: string;
   /** The rows' schema: every column of the table, in schema order. */
   readonly schema: Schema;
@@ -29,8 +29,8 @@ export interface ScanPlan {
 }
 
 /** The scan plan of a snapshot; refuses tables with reader features Sluice lacks. */
-export function scanPlan(snapshot: Snapshot, tablePath: string, schema?: DeltaStructType): ScanPlan {
-  checkReadable(snapshot.protocol, snapshot.metadata, `The Delta table at ${tablePath}`);
+export function deltaScanPlan(snapshot: DeltaSnapshot, tablePath: string, schema?: DeltaStructType): DeltaScanPlan {
+  checkDeltaReadable(snapshot.protocol, snapshot.metadata, `The Delta table at ${tablePath}`);
   const mode = columnMappingMode(snapshot.protocol, snapshot.metadata);
   const struct = schema ?? snapshot.deltaSchema;
   const partition = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
@@ -45,7 +45,7 @@ export function scanPlan(snapshot: Snapshot, tablePath: string, schema?: DeltaSt
 }
 
 /** The rows of one live file, in the plan's schema. */
-export async function readDataFile(plan: ScanPlan, add: AddFile): Promise<Table> {
+export async function readDeltaFile(plan: DeltaScanPlan, add: AddFile): Promise<Table> {
   const file = resolveDataPath(plan.tablePath, add.path);
   const bytes = await readFile(file).catch((e: unknown) => {
     throw new SluiceError('FILE_NOT_FOUND', `The Delta table at ${plan.tablePath} lists data file ${add.path}, but ${file} cannot be read (${(e as Error).message}). It was deleted outside Delta (or vacuumed while still needed); restore it, or read an older version.`, {
@@ -64,7 +64,7 @@ export async function readDataFile(plan: ScanPlan, add: AddFile): Promise<Table>
 }
 
 /** Output columns from the file's data columns and the file's partition values. */
-function assemble(plan: ScanPlan, data: Table, add: AddFile): Table {
+function assemble(plan: DeltaScanPlan, data: Table, add: AddFile): Table {
   const partitionValue = (key: string, type: DataType, name: string): unknown => {
     const values = add.partitionValues;
     const text = key in values ? values[key] : Object.entries(values).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];

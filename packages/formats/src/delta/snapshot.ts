@@ -1,28 +1,28 @@
 /**
- * The state of a Delta table at one version (PROTOCOL.md, "Action Reconciliation"): the latest
+ * The state of a Delta table at one version (PROTOCOL.md, "DeltaAction Reconciliation"): the latest
  * protocol and metadata, the live files, the tombstones, the latest version of each application
  * transaction. Immutable: `apply` returns the next version's snapshot.
  */
 import type { Schema } from 'apache-arrow';
 import { SluiceError } from '@sluice/core';
-import type { Action, AddFile, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from './actions.ts';
+import type { DeltaAction, AddFile, DomainMetadata, DeltaMetadata, DeltaProtocol, RemoveFile, DeltaTxn } from './actions.ts';
 import { deltaToArrowSchema, parseSchemaString, type DeltaStructType } from './deltaSchema.ts';
 import { decodeLogPath } from './partitionValues.ts';
 
-/** The mutable maps a replay fills; a Snapshot owns them once built. */
+/** The mutable maps a replay fills; a DeltaSnapshot owns them once built. */
 interface SnapshotState {
-  protocol: Protocol | undefined;
-  metadata: Metadata | undefined;
+  protocol: DeltaProtocol | undefined;
+  metadata: DeltaMetadata | undefined;
   files: Map<string, AddFile>;
   tombstones: Map<string, RemoveFile>;
-  txns: Map<string, Txn>;
+  txns: Map<string, DeltaTxn>;
   domains: Map<string, DomainMetadata>;
 }
 
 const fileKey = (path: string): string => decodeLogPath(path);
 
 /** Apply one version's actions to the state. Removes go first: a commit may remove and re-add a path (with a new deletion vector), in any order. */
-function applyActions(state: SnapshotState, actions: readonly Action[]): void {
+function applyActions(state: SnapshotState, actions: readonly DeltaAction[]): void {
   for (const action of actions) {
     if (action.kind !== 'remove') continue;
     const key = fileKey(action.remove.path);
@@ -56,14 +56,14 @@ function applyActions(state: SnapshotState, actions: readonly Action[]): void {
   }
 }
 
-export class Snapshot {
+export class DeltaSnapshot {
   private deltaSchemaValue: DeltaStructType | undefined;
   private schemaValue: Schema | undefined;
 
   private constructor(
     /** The table version this snapshot is. */
     readonly version: number,
-    private readonly state: SnapshotState & { protocol: Protocol; metadata: Metadata },
+    private readonly state: SnapshotState & { protocol: DeltaProtocol; metadata: DeltaMetadata },
     /** When the commit of this version was made (ms), if known. */
     readonly timestamp: number | undefined,
   ) {}
@@ -72,24 +72,24 @@ export class Snapshot {
    * Replay a log: a checkpoint's actions (if any) then the commits after it, in order.
    * `where` names the table in errors.
    */
-  static replay(version: number, groups: Iterable<readonly Action[]>, where: string, timestamp?: number): Snapshot {
+  static replay(version: number, groups: Iterable<readonly DeltaAction[]>, where: string, timestamp?: number): DeltaSnapshot {
     const state: SnapshotState = { protocol: undefined, metadata: undefined, files: new Map(), tombstones: new Map(), txns: new Map(), domains: new Map() };
     for (const actions of groups) applyActions(state, actions);
-    return Snapshot.seal(version, state, where, timestamp);
+    return DeltaSnapshot.seal(version, state, where, timestamp);
   }
 
-  private static seal(version: number, state: SnapshotState, where: string, timestamp: number | undefined): Snapshot {
+  private static seal(version: number, state: SnapshotState, where: string, timestamp: number | undefined): DeltaSnapshot {
     if (state.protocol === undefined || state.metadata === undefined) {
       const missing = state.protocol === undefined ? 'protocol' : 'metaData';
       throw new SluiceError('FILE_CORRUPT', `The Delta log of ${where} has no ${missing} action up to version ${version}; it is incomplete or not a Delta table.`, {
         details: { table: where, version },
       });
     }
-    return new Snapshot(version, state as SnapshotState & { protocol: Protocol; metadata: Metadata }, timestamp);
+    return new DeltaSnapshot(version, state as SnapshotState & { protocol: DeltaProtocol; metadata: DeltaMetadata }, timestamp);
   }
 
   /** The snapshot after commit `version` with `actions`. */
-  apply(version: number, actions: readonly Action[], where: string, timestamp?: number): Snapshot {
+  apply(version: number, actions: readonly DeltaAction[], where: string, timestamp?: number): DeltaSnapshot {
     const state: SnapshotState = {
       protocol: this.state.protocol,
       metadata: this.state.metadata,
@@ -99,14 +99,14 @@ export class Snapshot {
       domains: new Map(this.state.domains),
     };
     applyActions(state, actions);
-    return Snapshot.seal(version, state, where, timestamp);
+    return DeltaSnapshot.seal(version, state, where, timestamp);
   }
 
-  get protocol(): Protocol {
+  get protocol(): DeltaProtocol {
     return this.state.protocol;
   }
 
-  get metadata(): Metadata {
+  get metadata(): DeltaMetadata {
     return this.state.metadata;
   }
 
@@ -154,7 +154,7 @@ export class Snapshot {
     return [...this.state.tombstones.values()];
   }
 
-  get txns(): Txn[] {
+  get txns(): DeltaTxn[] {
     return [...this.state.txns.values()];
   }
 

@@ -1,20 +1,20 @@
 /**
  * What this client can do with a table, decided from its protocol and metadata (PROTOCOL.md,
- * "Protocol Evolution", "Table Features", "Reader/Writer Version Requirements"). A table that
+ * "DeltaProtocol Evolution", "Table Features", "Reader/Writer Version Requirements"). A table that
  * needs something Sluice lacks is refused with `DELTA_UNSUPPORTED_FEATURE` naming the feature:
  * reading it anyway would return wrong rows (deleted rows back, columns missing).
  */
 import { SluiceError, type JsonValue } from '@sluice/core';
-import type { Metadata, Protocol } from './actions.ts';
+import type { DeltaMetadata, DeltaProtocol } from './actions.ts';
 import type { DeltaStructType, DeltaType } from './deltaSchema.ts';
 
 /** Reader features Sluice implements. */
-export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set(['columnMapping', 'deletionVectors', 'timestampNtz', 'vacuumProtocolCheck']);
+export const DELTA_READER_FEATURES: ReadonlySet<string> = new Set(['columnMapping', 'deletionVectors', 'timestampNtz', 'vacuumProtocolCheck']);
 
 /** The column mapping mode a table reads with. */
 export type ColumnMappingMode = 'none' | 'name' | 'id';
 
-export function columnMappingMode(protocol: Protocol, metadata: Metadata): ColumnMappingMode {
+export function columnMappingMode(protocol: DeltaProtocol, metadata: DeltaMetadata): ColumnMappingMode {
   const enabled = protocol.minReaderVersion === 2 || (protocol.readerFeatures ?? []).includes('columnMapping');
   if (!enabled) return 'none';
   const mode = metadata.configuration['delta.columnMapping.mode'] ?? 'none';
@@ -23,20 +23,20 @@ export function columnMappingMode(protocol: Protocol, metadata: Metadata): Colum
 }
 
 /** Throws unless Sluice can read a table with this protocol. */
-export function checkReadable(protocol: Protocol, metadata: Metadata, where: string): void {
+export function checkDeltaReadable(protocol: DeltaProtocol, metadata: DeltaMetadata, where: string): void {
   if (protocol.minReaderVersion > 3) {
     throw unsupported(`readerVersion ${protocol.minReaderVersion}`, `${where} needs Delta reader version ${protocol.minReaderVersion}; Sluice implements reader versions 1 to 3`);
   }
   if (protocol.minReaderVersion === 3) {
-    const missing = (protocol.readerFeatures ?? []).filter((f) => !SUPPORTED_READER_FEATURES.has(f));
+    const missing = (protocol.readerFeatures ?? []).filter((f) => !DELTA_READER_FEATURES.has(f));
     if (missing.length > 0) {
-      throw unsupported(missing[0]!, `${where} needs the reader feature${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}, which Sluice does not implement (it reads: ${[...SUPPORTED_READER_FEATURES].join(', ')})`);
+      throw unsupported(missing[0]!, `${where} needs the reader feature${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}, which Sluice does not implement (it reads: ${[...DELTA_READER_FEATURES].join(', ')})`);
     }
   }
   columnMappingMode(protocol, metadata);
 }
 
-/** Writer features Sluice honors when they are present but not in use (see `checkWritable`). */
+/** Writer features Sluice honors when they are present but not in use (see `checkDeltaWritable`). */
 const WRITER_FEATURES: ReadonlySet<string> = new Set([
   'appendOnly', 'invariants', 'checkConstraints', 'changeDataFeed', 'generatedColumns', 'columnMapping', 'identityColumns', 'domainMetadata', 'vacuumProtocolCheck',
 ]);
@@ -46,8 +46,8 @@ const WRITER_FEATURES: ReadonlySet<string> = new Set([
  * invariants, 3: CHECK constraints, 4: change data feed and generated columns, 5: column mapping,
  * 6: identity columns, 7: the listed features); a feature is fine while it is not in use.
  */
-export function checkWritable(protocol: Protocol, metadata: Metadata, schema: DeltaStructType, where: string): void {
-  checkReadable(protocol, metadata, where);
+export function checkDeltaWritable(protocol: DeltaProtocol, metadata: DeltaMetadata, schema: DeltaStructType, where: string): void {
+  checkDeltaReadable(protocol, metadata, where);
   const writer = protocol.minWriterVersion;
   if (writer > 7) throw unsupported(`writerVersion ${writer}`, `${where} needs Delta writer version ${writer}; Sluice implements writer versions up to 7`);
   const features = new Set<string>(writer === 7 ? (protocol.writerFeatures ?? []) : []);

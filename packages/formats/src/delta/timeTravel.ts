@@ -8,7 +8,7 @@ import { SluiceError, parseIsoTimestampMs } from '@sluice/core';
 import { tableNotFound, type DeltaLog } from './deltaLog.ts';
 
 /** Each readable version's commit time (ms), ascending by version. */
-export async function commitTimestamps(log: DeltaLog): Promise<{ version: number; timestamp: number }[]> {
+export async function deltaCommitTimestamps(log: DeltaLog): Promise<{ version: number; timestamp: number }[]> {
   const listing = await log.list();
   if (listing === undefined || listing.commits.length === 0) throw tableNotFound(log.tablePath);
   const out: { version: number; timestamp: number }[] = [];
@@ -38,8 +38,8 @@ export function toEpochMs(value: number | string | Date, option: string): number
 }
 
 /** `timestampAsOf`: the latest version committed at or before `ms`. */
-export async function versionAtOrBefore(log: DeltaLog, ms: number): Promise<number> {
-  const times = await commitTimestamps(log);
+export async function deltaVersionAtOrBefore(log: DeltaLog, ms: number): Promise<number> {
+  const times = await deltaCommitTimestamps(log);
   let found: number | undefined;
   for (const t of times) if (t.timestamp <= ms) found = t.version;
   if (found === undefined) {
@@ -51,7 +51,7 @@ export async function versionAtOrBefore(log: DeltaLog, ms: number): Promise<numb
 }
 
 /** `startingTimestamp`: the first version committed at or after `ms`; the next version to come when none is. */
-export async function versionAtOrAfter(log: DeltaLog, ms: number): Promise<number> {
-  const times = await commitTimestamps(log);
+export async function deltaVersionAtOrAfter(log: DeltaLog, ms: number): Promise<number> {
+  const times = await deltaCommitTimestamps(log);
   return times.find((t) => t.timestamp >= ms)?.version ?? times.at(-1)!.version + 1;
 }

@@ -6,7 +6,7 @@ import { DeltaLog } from './deltaLog.ts';
 import { LOG_DIRECTORY } from './logStore.ts';
 import { resolveDataPath } from './partitionValues.ts';
 import { DAY_MS, tableDuration } from './tableDurations.ts';
-import { checkWritable } from './tableFeatures.ts';
+import { checkDeltaWritable } from './tableFeatures.ts';
 
 export interface VacuumOptions {
   /** Keep files that left the table less than this long ago (default 168 = 7 days, Delta's default). */
@@ -44,7 +44,7 @@ const HOUR = 3_600_000;
 export async function vacuum(path: string, options: VacuumOptions = {}): Promise<VacuumResult> {
   const log = new DeltaLog(path);
   const snapshot = await log.requireLatest();
-  checkWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${log.tablePath}`);
+  checkDeltaWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${log.tablePath}`);
   const retentionHours = options.retentionHours ?? 168;
   const configured = tableDuration(snapshot.configuration['delta.deletedFileRetentionDuration'], 7 * DAY_MS);
   if (!(retentionHours >= 0)) throw new SluiceError('INVALID_OPTION', `Option 'retentionHours' must be a number of hours ≥ 0, got ${retentionHours}.`, { details: { option: 'retentionHours' } });

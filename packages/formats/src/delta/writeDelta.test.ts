@@ -11,7 +11,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { tableFromRows, tableToRows, toSchema } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arbitraryValue } from '@sluice/core/arbitraries';
-import { parseCommit } from './actions.ts';
+import { parseDeltaCommit } from './actions.ts';
 import { DeltaLog } from './deltaLog.ts';
 import { history } from './history.ts';
 import { readDelta } from './readDelta.ts';
@@ -97,7 +97,7 @@ describe('DuckDB reads what writeDelta writes', () => {
     await writeDelta(path, tableFromRows(s, rows), { partitionBy: ['ts', 'd', 'b', 'x', 'k'] });
     expect(rowMultiset(tableToRows(await readDelta(path)))).toEqual(rowMultiset(rows));
     expect(rowMultiset((await duckdbReadDelta(db, path)).rows)).toEqual(rowMultiset(rows));
-    const add = parseCommit(await readFile(join(path, '_delta_log', '00000000000000000000.json'), 'utf8'), 'v0').find((a) => a.kind === 'add' && a.add.partitionValues['v'] === undefined && a.add.partitionValues['b'] === 'true');
+    const add = parseDeltaCommit(await readFile(join(path, '_delta_log', '00000000000000000000.json'), 'utf8'), 'v0').find((a) => a.kind === 'add' && a.add.partitionValues['v'] === undefined && a.add.partitionValues['b'] === 'true');
     expect(add?.kind === 'add' && add.add.partitionValues).toEqual({ ts: '2024-05-01T10:30:15.123000Z', d: '2024-05-01', b: 'true', x: '10.0', k: '5' });
   });
 });

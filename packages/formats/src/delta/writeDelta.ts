@@ -1,11 +1,11 @@
 import type { Table } from 'apache-arrow';
 import { SluiceError, parseByteSize, type JsonValue } from '@sluice/core';
 import { conformTable } from '../parquet/conform.ts';
-import type { Action, Metadata } from './actions.ts';
-import { writeDataFiles, type DataFileCompression } from './dataFiles.ts';
+import type { DeltaAction, DeltaMetadata } from './actions.ts';
+import { writeDataFiles, type DeltaFileCompression } from './dataFiles.ts';
 import { DeltaLog, newTableActions } from './deltaLog.ts';
 import { checkNotNull, planSchema } from './schemaEnforcement.ts';
-import { checkWritable } from './tableFeatures.ts';
+import { checkDeltaWritable } from './tableFeatures.ts';
 
 /** Spark's save modes for a batch write. */
 export type DeltaSaveMode = 'append' | 'overwrite' | 'errorIfExists' | 'ignore';
@@ -34,7 +34,7 @@ export interface WriteDeltaOptions {
   /** Aim for data files of about this size: bytes or "128m" (default: one file per partition per write). */
   readonly targetFileSize?: number | string;
   /** Parquet compression of the data files (default snappy, as Spark). */
-  readonly compression?: DataFileCompression;
+  readonly compression?: DeltaFileCompression;
   /** Table properties of a new table (`delta.appendOnly`, `delta.checkpointInterval` …). */
   readonly configuration?: Readonly<Record<string, string>>;
   /** Reuse a log across writes (sinks keep one, so each write reads only the new commits). */
@@ -79,7 +79,7 @@ export async function writeDelta(path: string, table: Table, options: WriteDelta
       throw new SluiceError('INVALID_QUERY', `The Delta table at ${where} already exists (mode 'errorIfExists'). Use mode 'append' or 'overwrite'.`, { details: { table: where } });
     }
     if (mode === 'ignore') return skipped;
-    checkWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${where}`);
+    checkDeltaWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${where}`);
     if (txn !== undefined && snapshot.txnVersion(txn.appId) >= txn.version) return skipped;
   }
   const overwrite = mode === 'overwrite';
@@ -107,16 +107,17 @@ export async function writeDelta(path: string, table: Table, options: WriteDelta
     compression: options.compression ?? 'snappy',
     now,
     dataChange: true,
+    fs: log.store.fs,
   });
   await options.fault?.('files-written');
 
-  const actions: Action[] = [];
+  const actions: DeltaAction[] = [];
   const schemaString = JSON.stringify(plan.schema);
   if (snapshot === undefined) {
     const created = newTableActions({ schemaString, partitionColumns: plan.partitionColumns, configuration: options.configuration ?? {} }, now);
     actions.push({ kind: 'protocol', protocol: created.protocol }, { kind: 'metaData', metaData: created.metaData });
   } else if (plan.metadataChanged) {
-    const metaData: Metadata = { ...snapshot.metadata, schemaString, partitionColumns: plan.partitionColumns };
+    const metaData: DeltaMetadata = { ...snapshot.metadata, schemaString, partitionColumns: plan.partitionColumns };
     actions.push({ kind: 'metaData', metaData });
   }
   if (txn !== undefined) actions.push({ kind: 'txn', txn: { appId: txn.appId, version: txn.version, lastUpdated: now } });

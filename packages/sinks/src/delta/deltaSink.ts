@@ -2,7 +2,7 @@ import type { Table } from 'apache-arrow';
 import {
   SluiceError, redactOptions, type BatchContext, type OutputMode, type Sink, type SinkContext, type SinkProvider,
 } from '@sluice/core';
-import { DeltaLog, checkWritable, writeDelta, type DataFileCompression } from '@sluice/formats';
+import { DeltaLog, checkDeltaWritable, writeDelta, type DeltaFileCompression } from '@sluice/formats';
 import { parseDeltaSinkOptions, type DeltaSinkOptions } from './options.ts';
 
 /** `deltaSink({...})`'s options; strings are accepted where the fluent API passes strings. */
@@ -19,7 +19,7 @@ export interface DeltaSinkConfig {
   readonly maxRecordsPerFile?: number | string;
   /** Bytes or "128m". */
   readonly targetFileSize?: number | string;
-  readonly compression?: DataFileCompression;
+  readonly compression?: DeltaFileCompression;
 }
 
 const MODES: ReadonlySet<OutputMode> = new Set(['append', 'complete']);
@@ -87,7 +87,7 @@ class DeltaSink implements Sink {
     const log = new DeltaLog(options.path, { now: () => context.scheduler.now() });
     const snapshot = await log.update();
     if (snapshot !== undefined) {
-      checkWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${log.tablePath}`);
+      checkDeltaWritable(snapshot.protocol, snapshot.metadata, snapshot.deltaSchema, `The Delta table at ${log.tablePath}`);
       const asked = options.partitionBy;
       const replacing = context.outputMode === 'complete' && options.overwriteSchema;
       if (asked !== undefined && asked.length > 0 && !replacing && asked.map((c) => c.toLowerCase()).join('\0') !== snapshot.partitionColumns.map((c) => c.toLowerCase()).join('\0')) {

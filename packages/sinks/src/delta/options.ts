@@ -1,5 +1,5 @@
 import { SluiceError, defineOptions, opt } from '@sluice/core';
-import type { DataFileCompression } from '@sluice/formats';
+import type { DeltaFileCompression } from '@sluice/formats';
 
 /** The `delta` sink's options, named as Spark's Delta sink names them. */
 export const deltaSinkOptions = defineOptions('delta', {
@@ -22,7 +22,7 @@ export interface DeltaSinkOptions {
   readonly userMetadata: string | undefined;
   readonly maxRecordsPerFile: number;
   readonly targetFileSize: number | undefined;
-  readonly compression: DataFileCompression;
+  readonly compression: DeltaFileCompression;
 }
 
 /** Parse once, at the edge; `partitionBy` may come from the writer as well as from the options (not both, differently). */

@@ -5,7 +5,7 @@ import {
   SluiceError, StreamFrame, type ReadLimit, type Source, type SourceContext, type SourceProvider,
 } from '@sluice/core';
 import {
-  DeltaLog, checkReadable, latestSnapshotSync, readFiles, scanPlan, toEpochMs, versionAtOrAfter, type ScanPlan, type Snapshot,
+  DeltaLog, checkDeltaReadable, latestSnapshotSync, readDeltaFiles, deltaScanPlan, deltaVersionAtOrAfter, type DeltaScanPlan, type DeltaSnapshot,
 } from '@sluice/formats';
 import { comparePositions, deltaOffset, toDeltaOffset, type DeltaSourceOffset } from './deltaOffset.ts';
 import { parseDeltaSourceOptions, type DeltaSourceOptions } from './options.ts';
@@ -48,8 +48,8 @@ export function deltaSourceProvider(raw: Readonly<Record<string, unknown>>, user
       details: { table: log.tablePath },
     });
   }
-  checkReadable(snapshot.protocol, snapshot.metadata, `The Delta table at ${log.tablePath}`);
-  const plan = scanPlan(snapshot, log.tablePath);
+  checkDeltaReadable(snapshot.protocol, snapshot.metadata, `The Delta table at ${log.tablePath}`);
+  const plan = deltaScanPlan(snapshot, log.tablePath);
   return {
     format: 'delta',
     schema: plan.schema,
@@ -68,8 +68,8 @@ class DeltaSource implements Source<DeltaSourceOffset> {
   private constructor(
     private readonly options: DeltaSourceOptions,
     private readonly log: DeltaLog,
-    private readonly table: Snapshot,
-    private readonly plan: ScanPlan,
+    private readonly table: DeltaSnapshot,
+    private readonly plan: DeltaScanPlan,
     private readonly changes: TableChanges,
     private readonly context: SourceContext,
   ) {
@@ -82,7 +82,7 @@ class DeltaSource implements Source<DeltaSourceOffset> {
     return this.plan.schema;
   }
 
-  static async open(options: DeltaSourceOptions, loaded: Snapshot, context: SourceContext): Promise<DeltaSource> {
+  static async open(options: DeltaSourceOptions, loaded: DeltaSnapshot, context: SourceContext): Promise<DeltaSource> {
     const log = new DeltaLog(options.path, { now: () => context.scheduler.now() });
     const table = await log.requireLatest();
     if (table.tableId !== loaded.tableId || table.metadata.schemaString !== loaded.metadata.schemaString) {
@@ -90,7 +90,7 @@ class DeltaSource implements Source<DeltaSourceOffset> {
         details: { table: log.tablePath },
       });
     }
-    const plan = scanPlan(table, log.tablePath);
+    const plan = deltaScanPlan(table, log.tablePath);
     return new DeltaSource(options, log, table, plan, new TableChanges(log, options, table), context);
   }
 
@@ -110,7 +110,7 @@ class DeltaSource implements Source<DeltaSourceOffset> {
         return deltaOffset(id, startingVersion, -1, false);
       }
       if (startingTimestamp !== undefined) {
-        return deltaOffset(id, await versionAtOrAfter(this.log, toEpochMs(startingTimestamp, 'startingTimestamp')), -1, false);
+        return deltaOffset(id, await deltaVersionAtOrAfter(this.log, startingTimestamp), -1, false);
       }
       return deltaOffset(id, latest, -1, true);
     });
@@ -181,7 +181,7 @@ class DeltaSource implements Source<DeltaSourceOffset> {
         if (comparePositions({ reservoirVersion: file.version, index: file.index, isStartingVersion: file.isStartingVersion }, to) > 0) break;
         adds.push(file.add);
       }
-      return readFiles(this.plan, adds);
+      return readDeltaFiles(this.plan, adds);
     }).pipe(mergeMap((tables) => from(tables)));
   }
 

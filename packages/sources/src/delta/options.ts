@@ -1,4 +1,4 @@
-import { SluiceError, defineOptions, opt } from '@sluice/core';
+import { SluiceError, defineOptions, opt, parseIsoTimestampMs } from '@sluice/core';
 
 const isStartingVersion = (v: unknown): v is number | 'latest' => v === 'latest' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
 
@@ -23,7 +23,8 @@ export interface DeltaSourceOptions {
   readonly ignoreChanges: boolean;
   readonly skipChangeCommits: boolean;
   readonly startingVersion: number | 'latest' | undefined;
-  readonly startingTimestamp: string | undefined;
+  /** `startingTimestamp` as epoch ms (a string without a zone is UTC). */
+  readonly startingTimestamp: number | undefined;
 }
 
 /** Parse once, at the edge. Numbers given as strings ("5") are read as Spark reads them. */
@@ -39,5 +40,14 @@ export function parseDeltaSourceOptions(raw: Readonly<Record<string, unknown>>):
       details: { format: 'delta', option: 'startingTimestamp' },
     });
   }
-  return options;
+  let startingTimestamp: number | undefined;
+  if (options.startingTimestamp !== undefined) {
+    startingTimestamp = parseIsoTimestampMs(options.startingTimestamp.trim());
+    if (startingTimestamp === undefined) {
+      throw new SluiceError('INVALID_OPTION', `Option 'startingTimestamp' of the delta source must be a timestamp such as '2024-05-01 10:00:00' or a date such as '2024-05-01'; got '${options.startingTimestamp}'.`, {
+        details: { format: 'delta', option: 'startingTimestamp' },
+      });
+    }
+  }
+  return { ...options, startingTimestamp };
 }

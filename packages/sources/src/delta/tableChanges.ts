@@ -6,7 +6,7 @@
  * as Spark's Delta source does; so does a schema change.
  */
 import { SluiceError } from '@sluice/core';
-import { checkReadable, parseSchemaString, sortFiles, type Action, type AddFile, type DeltaLog, type Snapshot } from '@sluice/formats';
+import { checkDeltaReadable, parseSchemaString, sortDeltaFiles, type DeltaAction, type AddFile, type DeltaLog, type DeltaSnapshot } from '@sluice/formats';
 import type { DeltaSourceOffset } from './deltaOffset.ts';
 import type { DeltaSourceOptions } from './options.ts';
 
@@ -31,7 +31,7 @@ export class TableChanges {
     private readonly log: DeltaLog,
     private readonly options: Pick<DeltaSourceOptions, 'ignoreDeletes' | 'ignoreChanges' | 'skipChangeCommits'>,
     /** The table as the stream reads it: schema and partitioning must not change under it. */
-    private readonly reading: Snapshot,
+    private readonly reading: DeltaSnapshot,
   ) {}
 
   /** The files after `position`, through version `lastVersion`. */
@@ -62,7 +62,7 @@ export class TableChanges {
     if (this.snapshot?.version !== version) {
       const snapshot = await this.log.snapshotAt(version);
       this.checkSameTable(snapshot.metadata.schemaString, snapshot.partitionColumns, version);
-      this.snapshot = { version, files: sortFiles(snapshot.files) };
+      this.snapshot = { version, files: sortDeltaFiles(snapshot.files) };
     }
     return this.snapshot.files;
   }
@@ -83,14 +83,14 @@ export class TableChanges {
     return files;
   }
 
-  private admit(version: number, actions: readonly Action[]): readonly AddFile[] {
+  private admit(version: number, actions: readonly DeltaAction[]): readonly AddFile[] {
     const adds: AddFile[] = [];
     let removed: string | undefined;
     for (const action of actions) {
       if (action.kind === 'add' && action.add.dataChange) adds.push(action.add);
       else if (action.kind === 'remove' && action.remove.dataChange) removed ??= action.remove.path;
       else if (action.kind === 'metaData') this.checkSameTable(action.metaData.schemaString, action.metaData.partitionColumns, version);
-      else if (action.kind === 'protocol') checkReadable(action.protocol, this.reading.metadata, `The Delta table at ${this.log.tablePath} (version ${version})`);
+      else if (action.kind === 'protocol') checkDeltaReadable(action.protocol, this.reading.metadata, `The Delta table at ${this.log.tablePath} (version ${version})`);
     }
     if (removed === undefined) return adds;
     const { skipChangeCommits, ignoreChanges, ignoreDeletes } = this.options;
