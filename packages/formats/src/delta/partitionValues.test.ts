@@ -1,7 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { Bool, DateDay, Float32, Float64, Int32, Int64, TimestampMillisecond, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { decodeLogPath, encodeLogPath, escapePathName, parsePartitionValue, partitionDirectory, resolveDataPath, serializePartitionValue } from './partitionValues.ts';
+import { escapePartitionValue } from '../files/partitionPath.ts';
+import { decodeLogPath, encodeLogPath, parsePartitionValue, partitionDirectory, resolveDataPath, serializePartitionValue } from './partitionValues.ts';
 
 describe('partition values', () => {
   test.prop([fc.oneof(
@@ -36,12 +37,12 @@ describe('partition values', () => {
   });
 
   it('name directories the Hive way', () => {
-    expect(escapePathName('A/A')).toBe('A%2FA');
+    expect(escapePartitionValue('A/A')).toBe('A%2FA');
     expect(partitionDirectory(['y', 'k'], { y: '2024', k: null })).toBe('y=2024/k=__HIVE_DEFAULT_PARTITION__');
   });
 
   test.prop([fc.string({ unit: 'grapheme' })])('log paths are URIs that decode back', (segment) => {
-    const path = `x=${escapePathName(segment)}/part-0.parquet`;
+    const path = `x=${escapePartitionValue(segment)}/part-0.parquet`;
     expect(decodeLogPath(encodeLogPath(path))).toBe(path);
     expect(encodeLogPath(path)).toMatch(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/);
   });

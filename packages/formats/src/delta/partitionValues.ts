@@ -2,34 +2,14 @@
  * Partition values as Delta keeps them (PROTOCOL.md, "Partition Value Serialization"): strings in
  * the log, typed in the data. Plus the two encodings a partitioned file's path goes through: Hive's
  * escaping of directory names (`x=A%2FA`, `k=__HIVE_DEFAULT_PARTITION__`) and the URI encoding of
- * the `path` field in the log (`x=A%252FA`).
+ * the `path` field in the log (`x=A%252FA`). Directory names are escaped as the file sink's are.
  */
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataType, Type, type Float } from 'apache-arrow';
 import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
-
-/** The directory name Hive (and Spark, and Delta) give a null partition value. */
-export const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
-
+import { DEFAULT_PARTITION_NAME, escapePartitionValue } from '../files/partitionPath.ts';
 const MS_PER_DAY = 86_400_000;
-
-/** Whether a column of this type can partition a Delta table written by Sluice. */
-export function checkPartitionType(type: DataType, column: string): void {
-  switch (type.typeId) {
-    case Type.Utf8:
-    case Type.Int:
-    case Type.Float:
-    case Type.Bool:
-    case Type.Date:
-    case Type.Timestamp:
-      return;
-    default:
-      throw new SluiceError('INVALID_OPTION', `Cannot partition by column '${column}' of type ${sparkTypeName(type)}: partition columns must be string, integer, floating-point, boolean, date or timestamp columns.`, {
-        details: { option: 'partitionBy', column },
-      });
-  }
-}
 
 /**
  * The log's string for one value of a partition column (as read from an Arrow vector), or null.
@@ -133,22 +113,9 @@ function javaStyle(n: number, shortest: string): string {
   return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent.replace('+', '')}`;
 }
 
-/** Characters Hive/Spark escape in partition directory names (`ExternalCatalogUtils.escapePathName`). */
-const ESCAPED = new Set(['"', '#', '%', "'", '*', '/', ':', '=', '?', '\\', '\x7f', '{', '[', ']', '^', ' ']);
-
-/** A partition directory name part, Hive-escaped (`A/A` → `A%2FA`). */
-export function escapePathName(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.charCodeAt(0);
-    out += (code < 0x20 || ESCAPED.has(ch)) && ch.length === 1 ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : ch;
-  }
-  return out;
-}
-
 /** The relative directory of a partition: `year=2024/month=1`, nulls as `__HIVE_DEFAULT_PARTITION__`. */
 export function partitionDirectory(columns: readonly string[], values: Readonly<Record<string, string | null>>): string {
-  return columns.map((c) => `${escapePathName(c)}=${values[c] == null ? NULL_PARTITION : escapePathName(values[c]!)}`).join('/');
+  return columns.map((c) => `${escapePartitionValue(c)}=${values[c] == null ? DEFAULT_PARTITION_NAME : escapePartitionValue(values[c]!)}`).join('/');
 }
 
 /** Characters a URI path keeps as they are (RFC 2396 unreserved, sub-delims, ':', '@', '/'). */

@@ -11,7 +11,7 @@ import {
   arrowToDeltaSchema, deltaToArrowSchema, deltaTypeName, toDeltaType,
   type DeltaStructField, type DeltaStructType, type DeltaType,
 } from './deltaSchema.ts';
-import { checkPartitionType } from './partitionValues.ts';
+import { checkPartitionType } from '../files/partitionPath.ts';
 
 export interface SchemaPlanRequest {
   /** The table's schema and partitioning, or undefined for a new table. */
@@ -118,7 +118,7 @@ function resolvePartitionColumns(columns: readonly string[], batch: Schema, wher
         details: { option: 'partitionBy', column },
       });
     }
-    checkPartitionType(field.type, field.name);
+    checkPartitionType(field);
     return field.name;
   });
   if (resolved.length > 0 && resolved.length === batch.fields.length) {

@@ -96,6 +96,8 @@ describe('delta source', () => {
     expect(await ids(latest, start, (await latest.latestOffset(start, READ_ALL))!)).toEqual([9]);
     await expect(open({ path, startingVersion: 99 }).then((s) => s.initialOffset())).rejects.toMatchObject({ code: 'DELTA_VERSION_NOT_FOUND' });
     expect(() => deltaSourceProvider({ path, startingVersion: 1, startingTimestamp: '2024-01-01' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => deltaSourceProvider({ path, startingTimestamp: 'yesterday' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { format: 'delta', option: 'startingTimestamp' } }));
+    expect(() => deltaSourceProvider({ path, startingVersion: 'soon' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   it('startingTimestamp reads from the first commit at or after the time', async () => {
