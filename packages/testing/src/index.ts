@@ -1,1 +1,3 @@
-export {};
+/* Kafka test broker */
+export { brokerControlSkipReason, startKafkaBroker, uniqueTopicName } from './kafka/broker.ts';
+export type { KafkaBrokerOptions, KafkaTestBroker, KafkaTestTopic } from './kafka/broker.ts';
