@@ -53,6 +53,7 @@ export class KafkaSource implements Source<KafkaOffset> {
     this.dataLoss = new DataLossPolicy(config.failOnDataLoss, context.log);
     this.reader = client.createReader({
       groupId: config.client.groupId ?? `${config.groupIdPrefix}-${context.runId}-${context.sourceIndex}`,
+      fixedGroupId: config.client.groupId !== undefined,
       pollTimeoutMs: config.pollTimeoutMs,
     });
     this.lastTriggerMs = context.scheduler.now();
@@ -74,7 +75,10 @@ export class KafkaSource implements Source<KafkaOffset> {
   async latestOffset(start: KafkaOffset, limit: ReadLimit): Promise<KafkaOffset> {
     const startOffsets = toPartitionOffsets(start);
     const partitions = await this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin));
-    const ranges = new Map((await this.offsetRanges(unique(partitions.map((p) => p.topic)))).map((r) => [partitionKey(r.topic, r.partition), r]));
+    const subscribed = new Set(partitions.map((p) => partitionKey(p.topic, p.partition)));
+    const ranges = new Map(
+      (await this.offsetRanges(unique(partitions.map((p) => p.topic)))).map((r) => [partitionKey(r.topic, r.partition), r] as const).filter(([k]) => subscribed.has(k)),
+    );
     let latest: PartitionOffsets = new Map([...ranges].map(([k, r]) => [k, r.latest]));
     if (this.availableNowTarget) latest = capTo(latest, this.availableNowTarget);
     this.latest = latest;
@@ -113,7 +117,8 @@ export class KafkaSource implements Source<KafkaOffset> {
   async prepareForAvailableNow(): Promise<void> {
     const partitions = await this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin));
     const ranges = await this.offsetRanges(unique(partitions.map((p) => p.topic)));
-    this.availableNowTarget = new Map(ranges.map((r) => [partitionKey(r.topic, r.partition), r.latest]));
+    const subscribed = new Set(partitions.map((p) => partitionKey(p.topic, p.partition)));
+    this.availableNowTarget = new Map(ranges.map((r) => [partitionKey(r.topic, r.partition), r.latest] as const).filter(([k]) => subscribed.has(k)));
   }
 
   reportLatestOffset(): KafkaOffset | null {

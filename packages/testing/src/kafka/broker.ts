@@ -127,3 +127,14 @@ let topicCounter = 0;
 export function uniqueTopicName(prefix = 'topic'): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${(topicCounter++).toString(36)}`;
 }
+
+/**
+ * Why tests of offset look-ups by timestamp are skipped, or `undefined` when they can run:
+ * librdkafka's mock broker answers ListOffsets with a timestamp with the log end, so only a
+ * real Kafka (`SLUICE_KAFKA_BROKERS`) can check them.
+ */
+export function timestampLookupSkipReason(): string | undefined {
+  return externalBrokers()
+    ? undefined
+    : "librdkafka's mock broker does not look offsets up by timestamp (it answers with the log end); set SLUICE_KAFKA_BROKERS to run this against a real Kafka";
+}

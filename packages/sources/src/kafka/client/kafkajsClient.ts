@@ -30,7 +30,7 @@ export function createKafkajsClient(settings: KafkaClientSettings, options: Kafk
     requestTimeout: settings.requestTimeoutMs,
     // Fail fast: the source and sink decide how long to wait out an outage.
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-    logLevel: logLevel.WARN,
+    logLevel: process.env.KJS_DEBUG ? logLevel.DEBUG : logLevel.WARN,
     logCreator: forwardTo(log),
   });
   const admin = new KafkajsAdmin(kafka.admin(), settings.brokers);

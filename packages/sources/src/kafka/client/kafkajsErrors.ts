@@ -8,6 +8,7 @@ const CONNECTIVITY = new Set([
   'KafkaJSMetadataNotLoaded',
   'KafkaJSLockTimeout',
   'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSNoBrokerAvailableError',
 ]);
 const CONNECTIVITY_TYPES = new Set(['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION']);
 
@@ -18,6 +19,7 @@ export function isConnectivityError(error: unknown): boolean {
     const { name, type, code } = e as { name?: string; type?: string; code?: string };
     if ((name && CONNECTIVITY.has(name)) || (type && CONNECTIVITY_TYPES.has(type))) return true;
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') return true;
+    if (name === 'KafkaJSAggregateError') return ((e as { errors?: unknown[] }).errors ?? []).some(isConnectivityError);
     if (name === 'KafkaJSNumberOfRetriesExceeded' && /connect|ECONN|timed? ?out/i.test((e as Error).message)) return true;
   }
   return false;

@@ -1,9 +1,9 @@
 import { Observable, Subject, type SchedulerLike } from 'rxjs';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { SluiceError } from '@sluice/core';
+import { describeError, SluiceError } from '@sluice/core';
 import { assignAllPartitions } from './assigner.ts';
 import type { KafkaClientSettings } from './clientSettings.ts';
-import { kafkaError } from './kafkajsErrors.ts';
+import { isConnectivityError, kafkaError } from './kafkajsErrors.ts';
 import { PartitionBuffer } from './partitionBuffer.ts';
 import type { KafkaHeader, KafkaRangeReader, KafkaReaderOptions, KafkaRecord, OffsetRangeRequest, RecordChunk, TopicPartition } from './types.ts';
 
@@ -37,6 +37,9 @@ export class KafkajsRangeReader implements KafkaRangeReader {
   private readonly waiters = new Set<() => void>();
   private readonly arrivals = new Subject<void>();
   private activeReads = 0;
+  /** The current consumer has joined and not crashed since. */
+  private isReady = false;
+  private generation = 0;
   private failure: SluiceError | undefined;
   private closed = false;
   private readonly maxBuffered: number;
@@ -53,6 +56,7 @@ export class KafkajsRangeReader implements KafkaRangeReader {
 
   prefetch(positions: readonly (TopicPartition & { readonly offset: number })[]): void {
     if (this.closed) return;
+    if (positions.length === 0) return;
     for (const p of positions) this.position(p.topic, p.partition, p.offset);
     // Failures surface on the next read; a prefetch is only a hint.
     this.ensureConsumer(positions).catch(() => {});
@@ -84,13 +88,22 @@ export class KafkajsRangeReader implements KafkaRangeReader {
   private async readRanges(ranges: readonly OffsetRangeRequest[], emit: (chunk: RecordChunk) => void, cancelled: () => boolean): Promise<void> {
     if (ranges.length === 0) return;
     for (const r of ranges) this.position(r.topic, r.partition, r.from);
-    await this.ensureConsumer(ranges);
     const remaining = new Set(ranges);
     const { scheduler, pollTimeoutMs } = this.options;
     let lastProgress = scheduler.now();
+    let lastError: unknown;
     while (remaining.size > 0) {
       if (this.closed || cancelled()) return;
       if (this.failure) throw this.failure;
+      if (!this.ready || !this.isReady) {
+        // No consumer yet, or it was lost with the connection: (re)join, waiting out an outage.
+        try {
+          await this.ensureConsumer([...remaining]);
+        } catch (error) {
+          if (!isConnectivityError(error)) throw error;
+          lastError = error;
+        }
+      }
       for (const range of remaining) {
         const state = this.partitions.get(key(range.topic, range.partition))!;
         const { records, gaps } = state.buffer.take(range.until);
@@ -107,12 +120,12 @@ export class KafkajsRangeReader implements KafkaRangeReader {
         const behind = [...remaining].map((r) => `${r.topic}-${r.partition} at ${this.partitions.get(key(r.topic, r.partition))!.buffer.position} of [${r.from}, ${r.until})`);
         throw new SluiceError(
           'KAFKA_UNREACHABLE',
-          `No records arrived from Kafka (${this.settings.brokers.join(',')}) for ${pollTimeoutMs} ms while reading ${behind.join(', ')}. ` +
-            "The brokers may be down or the records gone; raise 'kafkaConsumer.pollTimeoutMs' to wait longer.",
+          `No records arrived from Kafka (${this.settings.brokers.join(',')}) for ${pollTimeoutMs} ms while reading ${behind.join(', ')}` +
+            `${lastError ? ` (last error: ${describeError(lastError)})` : ''}. The brokers may be down or the records gone; raise 'kafkaConsumer.pollTimeoutMs' to wait longer.`,
           { details: { brokers: [...this.settings.brokers], pollTimeoutMs } },
         );
       }
-      await this.changed(pollTimeoutMs - waited);
+      await this.changed(Math.min(pollTimeoutMs - waited, this.isReady ? pollTimeoutMs : 500));
     }
   }
 
@@ -153,12 +166,11 @@ export class KafkajsRangeReader implements KafkaRangeReader {
 
   private async ensureConsumer(wanted: readonly TopicPartition[]): Promise<void> {
     const topics = new Set(wanted.map((w) => w.topic));
-    const covered = () => [...topics].every((t) => this.subscribed.has(t));
-    if (!this.ready || !covered()) this.ready = this.startConsumer(new Set([...this.subscribed, ...topics]));
+    if (!this.ready || ![...topics].every((t) => this.subscribed.has(t))) this.restartConsumer(topics);
     await this.ready;
     if (wanted.every((w) => this.assigned.has(key(w.topic, w.partition)))) return;
     // A partition added after the join: only a new join hands it to us.
-    this.ready = this.startConsumer(new Set([...this.subscribed, ...topics]));
+    this.restartConsumer(topics);
     await this.ready;
     const missing = wanted.filter((w) => !this.assigned.has(key(w.topic, w.partition)));
     if (missing.length > 0) {
@@ -166,16 +178,34 @@ export class KafkajsRangeReader implements KafkaRangeReader {
     }
   }
 
+  /** Queue a consumer (re)start for the topics subscribed so far plus `topics`; starts never overlap. */
+  private restartConsumer(topics: ReadonlySet<string>): void {
+    // Decided synchronously, so concurrent callers see the new subscription and wait for the same start.
+    this.subscribed = new Set([...this.subscribed, ...topics]);
+    const subscription = this.subscribed;
+    const previous = this.ready ?? Promise.resolve();
+    const started = previous.catch(() => {}).then(() => this.startConsumer(subscription));
+    this.ready = started;
+    started.catch(() => {
+      if (this.ready === started) this.ready = undefined;
+    });
+  }
+
   private async startConsumer(topics: Set<string>): Promise<void> {
     const previous = this.consumer;
     this.consumer = undefined;
+    this.isReady = false;
     this.assigned = new Set();
     await previous?.disconnect().catch(() => {});
     if (this.closed) throw new SluiceError('KAFKA_ERROR', 'The Kafka reader is closed.');
     this.failure = undefined;
     const { consumer: c, brokers } = this.settings;
+    // Each consumer generation joins its own group: a member of the previous one that has not
+    // left yet (kafkajs leaves asynchronously) would otherwise hold the new join in a rebalance.
+    this.generation++;
+    const groupId = this.options.fixedGroupId ? this.options.groupId : `${this.options.groupId}-${this.generation}`;
     const consumer = this.kafka.consumer({
-      groupId: this.options.groupId,
+      groupId,
       partitionAssigners: [assignAllPartitions],
       sessionTimeout: c.sessionTimeoutMs,
       heartbeatInterval: c.heartbeatIntervalMs,
@@ -184,10 +214,9 @@ export class KafkajsRangeReader implements KafkaRangeReader {
       minBytes: c.minBytes,
       maxWaitTimeInMs: c.maxWaitTimeMs,
       allowAutoTopicCreation: false,
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 1_000, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
-    this.subscribed = topics;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (consumer === this.consumer) this.onAssigned(consumer, payload.memberAssignment);
     });
@@ -201,11 +230,12 @@ export class KafkajsRangeReader implements KafkaRangeReader {
       this.offer(state, first, Number(payload.lastOffset), [], state.unsettledNodes === null);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      // kafkajs restarts itself after retriable failures (and we re-seek on the new join);
-      // anything else ends this consumer, and the next read starts a new one.
-      if (consumer !== this.consumer || payload.restart) return;
-      this.failure = kafkaError(payload.error, 'reading records', brokers);
-      this.ready = undefined;
+      if (consumer !== this.consumer) return;
+      this.isReady = false;
+      // A lost connection is waited out by starting a new consumer (in a fresh group: the crashed
+      // member would hold a rejoin of the old one until its session timed out); anything else fails reads.
+      if (isConnectivityError(payload.error)) this.ready = undefined;
+      else this.failure = kafkaError(payload.error, 'reading records', brokers);
       this.notify();
     });
     try {
@@ -217,9 +247,9 @@ export class KafkajsRangeReader implements KafkaRangeReader {
         partitionsConsumedConcurrently: 1,
         eachBatch: async (payload) => this.onBatch(consumer, payload),
       });
+      if (consumer === this.consumer) this.isReady = true;
     } catch (error) {
-      if (this.consumer === consumer) this.ready = undefined;
-      throw kafkaError(error, `joining consumer group '${this.options.groupId}'`, brokers);
+      throw kafkaError(error, `joining consumer group '${groupId}'`, brokers);
     }
   }
 

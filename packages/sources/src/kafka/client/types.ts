@@ -70,6 +70,8 @@ export interface RecordChunk extends TopicPartition {
 export interface KafkaReaderOptions {
   /** Consumer-group id, private to one query run (never used for offsets: the checkpoint is the truth). */
   readonly groupId: string;
+  /** Use `groupId` as is (the user's `kafka.group.id`) rather than as a prefix for the reader's own groups. */
+  readonly fixedGroupId?: boolean;
   /** A read that makes no progress for this long fails with `KAFKA_UNREACHABLE`. */
   readonly pollTimeoutMs: number;
   /** Records held ahead of reads per partition before fetching pauses. */
