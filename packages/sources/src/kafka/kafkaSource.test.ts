@@ -44,7 +44,7 @@ async function topicWith(partitions: number, perPartition: number, prefix = 'src
   return topic;
 }
 
-describe('subscribe', () => {
+describe.concurrent('subscribe', () => {
   test('reads exactly the records of a planned range, with Spark columns, and replays it identically', async () => {
     const topic = await topicWith(3, 40);
     const source = await open({ subscribe: topic, startingOffsets: 'earliest' });
@@ -91,7 +91,7 @@ describe('subscribe', () => {
   });
 });
 
-describe('startingOffsets', () => {
+describe.concurrent('startingOffsets', () => {
   test("'latest' starts after what is there; the resolved offsets are persisted, so a restart reads the same range", async () => {
     const topic = await topicWith(2, 10);
     const metadata = new MemoryMetadataStore();
@@ -134,7 +134,7 @@ describe('startingOffsets', () => {
   });
 });
 
-describe('subscribePattern and assign', () => {
+describe.concurrent('subscribePattern and assign', () => {
   test('a topic that starts matching the pattern later is read from its start', async () => {
     const prefix = uniqueTopicName('pat');
     const existing = `${prefix}-a`;
@@ -164,7 +164,7 @@ describe('subscribePattern and assign', () => {
   });
 });
 
-describe('read limits', () => {
+describe.concurrent('read limits', () => {
   test('maxOffsetsPerTrigger bounds every batch, split across partitions by lag, until all is read', async () => {
     const topic = uniqueTopicName('max');
     await broker.createTopic(topic, 3);
@@ -212,7 +212,7 @@ describe('read limits', () => {
   });
 });
 
-test('includeHeaders adds a headers column of key/value pairs', async () => {
+test.concurrent('includeHeaders adds a headers column of key/value pairs', async () => {
   const topic = uniqueTopicName('headers');
   await broker.createTopic(topic, 1);
   await produceRecords(broker.bootstrapServers, topic, [{ value: 'v', headers: { trace: 'abc', kind: Buffer.from([1, 2]) } }]);
@@ -224,7 +224,7 @@ test('includeHeaders adds a headers column of key/value pairs', async () => {
   expect(headers.map((h) => [h.key, [...h.value]])).toEqual([['trace', [...Buffer.from('abc')]], ['kind', [1, 2]]]);
 });
 
-test('unreachable bootstrap servers fail with KAFKA_UNREACHABLE naming them, within seconds', async () => {
+test.concurrent('unreachable bootstrap servers fail with KAFKA_UNREACHABLE naming them, within seconds', async () => {
   const provider = kafkaSource({ 'kafka.bootstrap.servers': '127.0.0.1:1', subscribe: 'events', 'fetchOffset.numRetries': 1 });
   const source = await provider.open(testSourceContext());
   opened.push(source);
@@ -233,7 +233,7 @@ test('unreachable bootstrap servers fail with KAFKA_UNREACHABLE naming them, wit
   expect(Date.now() - started).toBeLessThan(15_000);
 });
 
-describe('data loss', () => {
+describe.concurrent('data loss', () => {
   test('checkpointed offsets past the log end (broker restarted empty): KAFKA_DATA_LOSS, or with failOnDataLoss=false a warning, a skip and a metric', async () => {
     const topic = await topicWith(1, 100);
     const metadata = new MemoryMetadataStore();
