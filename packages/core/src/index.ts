@@ -31,3 +31,64 @@ export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVec
 /* Format registry */
 export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';
 export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './registry/formatRegistry.ts';
+
+/* JSON ⇄ Arrow (from_json / to_json, the json format) */
+export { DEFAULT_CORRUPT_RECORD_COLUMN, parseJsonRecords } from './arrow/json/parseJsonRecords.ts';
+export type { ParseJsonOptions, ParseMode } from './arrow/json/parseJsonRecords.ts';
+export { tableToJsonLines } from './arrow/json/tableToJsonLines.ts';
+export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from './arrow/json/temporal.ts';
+
+/* Building queries */
+export { readStream, DataStreamReader } from './builders/dataStreamReader.ts';
+export { DataStreamWriter } from './builders/dataStreamWriter.ts';
+export type { ForeachBatchFunction, ForeachWriter } from './builders/dataStreamWriter.ts';
+export { StreamFrame } from './builders/streamFrame.ts';
+export type { Operator, WriteToOptions } from './builders/streamFrame.ts';
+export { createStreamingQuery } from './builders/createStreamingQuery.ts';
+export type { StreamOptions } from './builders/createStreamingQuery.ts';
+export type { OperatorContext, PlanNode, PlanStep } from './builders/plan.ts';
+
+/* Triggers */
+export { availableNow, defaultTrigger, once, processingTime, toTrigger } from './triggers/trigger.ts';
+export type { Trigger, TriggerLike } from './triggers/trigger.ts';
+
+/* Running queries */
+export { StreamingQuery } from './query/streamingQuery.ts';
+export type { RestartPolicy } from './query/streamingQuery.ts';
+export { QueryManager, defaultQueryManager } from './query/queryManager.ts';
+export type { QueryManagerOptions } from './query/queryManager.ts';
+export type { QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from './query/listener.ts';
+export { progressToJson } from './query/progress.ts';
+export type { DurationMs, SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgress, StreamingQueryStatus } from './query/progress.ts';
+export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
+
+/* Lifecycle (exported for inspection and model-based tests) */
+export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
+export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
+export { fromStep } from './lifecycle/fromStep.ts';
+export { statusOf } from './lifecycle/status.ts';
+export { FAULT_POINTS, SimulatedCrash } from './lifecycle/faults.ts';
+export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
+export { schedulerClock } from './time/schedulerClock.ts';
+
+/* Checkpoint */
+export type { CheckpointLock, CheckpointStore, LockOwner } from './checkpoint/checkpointStore.ts';
+export { FileCheckpointStore, checkpointPath } from './checkpoint/fileCheckpointStore.ts';
+export { MemoryCheckpointStore, memoryCheckpoint } from './checkpoint/memoryCheckpointStore.ts';
+export { nodeFileSystem } from './checkpoint/fileSystem.ts';
+export type { FileSystem } from './checkpoint/fileSystem.ts';
+export { Checkpoint } from './checkpoint/checkpoint.ts';
+export type { Recovery } from './checkpoint/checkpoint.ts';
+export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
+
+/* Operators and column expressions */
+export { select } from './operators/select.ts';
+export { filter, where } from './operators/filter.ts';
+export { drop, withColumn, withColumnRenamed } from './operators/withColumn.ts';
+export { map, mapBatches, transform } from './operators/map.ts';
+export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
+export { fromJson } from './operators/fromJson.ts';
+export type { FromJsonOptions } from './operators/fromJson.ts';
+export type { ColumnLike } from './operators/column.ts';
+export { takeRows } from './arrow/take.ts';
+export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';

@@ -107,6 +107,11 @@ export interface BatchContext {
   readonly watermarkMs: number;
   /** Aborted when the query is stopped mid-batch; long writes should give up promptly. */
   readonly signal: AbortSignal;
+  /**
+   * Sinks call this at the steps of their own write protocol (`await context.fault('files-written')`)
+   * so that fault-injection tests can crash a write half-way. A no-op outside such tests.
+   */
+  fault(point: string): Promise<void>;
 }
 
 /** A running sink (DESIGN §5). `addBatch` is idempotent per batchId for exactly-once sinks. */
@@ -119,6 +124,8 @@ export interface Sink {
   lastBatchOutputRows?(): number;
   /** Sink-specific progress metrics. */
   metrics?(): Record<string, string>;
+  /** Called once `commits/<batchId>` is durable: the batch will never be replayed (observable sinks emit here). */
+  batchCommitted?(batchId: number): void;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,21 @@
+/**
+ * @sluice/sources: streaming sources. Importing this package registers each source by name
+ * for `readStream().format(name)`.
+ */
+import { registerSourceFormat, SluiceError } from '@sluice/core';
+import { MemoryStream } from './memory/memoryStream.ts';
+import { rateProvider } from './rate/rateSource.ts';
+import { rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts';
+import { kafkaProvider } from './kafka/kafkaSourceProvider.ts';
+
+export { rateSource, rateProvider, valueAtSecond } from './rate/rateSource.ts';
+export { RATE_SCHEMA } from './rate/rateSchema.ts';
+export { rateMicroBatchSource, rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts';
+export type { RatePerMicroBatchOffset } from './rateMicroBatch/rateMicroBatchSource.ts';
+export { MemoryStream, memoryStream } from './memory/memoryStream.ts';
+export { int64Sequence } from './rate/int64Columns.ts';
 /* Kafka */
-export { kafkaSource } from './kafka/kafkaSourceProvider.ts';
+export { kafkaProvider, kafkaSource } from './kafka/kafkaSourceProvider.ts';
 export type { KafkaClientFactory, KafkaSourceOptions } from './kafka/kafkaSourceProvider.ts';
 export type { KafkaOffset } from './kafka/kafkaOffset.ts';
 export { kafkaSourceSchema } from './kafka/recordTable.ts';
@@ -12,3 +28,17 @@ export type {
   KafkaAdmin, KafkaClient, KafkaHeader, KafkaProducerClient, KafkaProducerOptions, KafkaRangeReader, KafkaReaderOptions, KafkaRecord,
   OffsetRangeRequest, OutgoingRecord, PartitionOffsetRange, RecordChunk, TopicPartition,
 } from './kafka/client/types.ts';
+
+registerSourceFormat({ name: 'rate', createSource: ({ options }) => rateProvider(options) });
+registerSourceFormat({ name: 'rate-micro-batch', createSource: ({ options }) => rateMicroBatchProvider(options) });
+registerSourceFormat({
+  name: 'memory',
+  createSource: ({ options }) => {
+    const stream = Object.entries(options).find(([k]) => k.toLowerCase() === 'stream')?.[1];
+    if (!(stream instanceof MemoryStream)) {
+      throw new SluiceError('MISSING_OPTION', "The memory source reads a MemoryStream: readStream().format('memory').option('stream', memoryStream(schema)).load(), or memoryStream(schema).toFrame().");
+    }
+    return stream.sourceProvider;
+  },
+});
+registerSourceFormat({ name: 'kafka', createSource: ({ options, userSchema }) => kafkaProvider(options, userSchema) });

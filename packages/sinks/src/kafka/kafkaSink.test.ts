@@ -23,7 +23,7 @@ const context: SinkContext = {
   log: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} },
 };
 const batch = (batchId: number): BatchContext => ({
-  batchId, queryId: 'q', runId: 'r', queryName: null, outputMode: 'append', batchTimestampMs: 0, watermarkMs: 0, signal: new AbortController().signal,
+  batchId, queryId: 'q', runId: 'r', queryName: null, outputMode: 'append', batchTimestampMs: 0, watermarkMs: 0, signal: new AbortController().signal, fault: async () => {},
 });
 
 beforeAll(async () => {

@@ -40,6 +40,8 @@ export class KafkaSink implements Sink {
     const records = tableToRecords(table, this.layout.layout, this.config.topic);
     for (let i = 0; i < records.length; i += RECORDS_PER_SEND) {
       await this.sendWithRetry(batchId, records.slice(i, i + RECORDS_PER_SEND), batch.signal);
+      // A crash here leaves part of the batch in Kafka: the replay writes it again (at-least-once).
+      await batch.fault('kafka-records-sent');
     }
     this.written = records.length;
   }

@@ -1,4 +1,4 @@
-import { registerSinkFormat, type SinkProvider } from '@sluice/core';
+import type { SinkProvider } from '@sluice/core';
 import { createKafkajsClient, displayKafkaOptions, type KafkaClientFactory } from '@sluice/sources';
 import { KAFKA_SINK_OUTPUT_MODES, KafkaSink } from './kafkaSink.ts';
 import { parseKafkaSinkOptions } from './options.ts';
@@ -12,14 +12,18 @@ export interface KafkaSinkOptions {
 }
 
 /**
- * A Kafka sink provider (what `format('kafka')` builds for writing). Rows need a string or
- * binary `value`, and may have `key`, `topic`, `partition` and `headers` columns. At-least-once.
+ * Spark's `kafka` sink. Rows need a string or binary `value`, and may have `key`, `topic`,
+ * `partition` and `headers` columns. At-least-once. `clientFactory` swaps the Kafka client.
  *
  * @example
- * const sink = kafkaSink({ 'kafka.bootstrap.servers': 'localhost:9092', topic: 'results' });
+ * const query = await events.writeTo(kafkaSink({ 'kafka.bootstrap.servers': 'localhost:9092', topic: 'results' }), { checkpointLocation: './ckpt' });
  */
 export function kafkaSink(options: KafkaSinkOptions, clientFactory: KafkaClientFactory = createKafkajsClient): SinkProvider {
-  const raw = options as unknown as Readonly<Record<string, unknown>>;
+  return kafkaSinkProvider(options as unknown as Readonly<Record<string, unknown>>, clientFactory);
+}
+
+/** The Kafka sink provider from raw options (what `writeStream().format('kafka')` builds). */
+export function kafkaSinkProvider(raw: Readonly<Record<string, unknown>>, clientFactory: KafkaClientFactory = createKafkajsClient): SinkProvider {
   const config = parseKafkaSinkOptions(raw);
   return {
     format: 'kafka',
@@ -32,8 +36,3 @@ export function kafkaSink(options: KafkaSinkOptions, clientFactory: KafkaClientF
     },
   };
 }
-
-registerSinkFormat({
-  name: 'kafka',
-  createSink: ({ options }) => kafkaSink(options as unknown as KafkaSinkOptions),
-});

@@ -4,7 +4,8 @@ import { concatTables, READ_ALL, tableToRows, type ReadLimit, type Source } from
 import { produceRecords, startKafkaBroker, timestampLookupSkipReason, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import type { KafkaOffset } from './kafkaOffset.ts';
 import type { KafkaSource } from './kafkaSource.ts';
-import { kafkaSource, type KafkaSourceOptions } from './kafkaSourceProvider.ts';
+import { kafkaProvider } from './kafkaSourceProvider.ts';
+import type { KafkaSourceOptions } from './kafkaSourceProvider.ts';
 import { MemoryMetadataStore, recordingLogger, testSourceContext } from './testContext.ts';
 
 let broker: KafkaTestBroker;
@@ -22,7 +23,7 @@ type Options = Omit<KafkaSourceOptions, 'kafka.bootstrap.servers'>;
 
 async function open(options: Options, context = testSourceContext()): Promise<KafkaSource> {
   // The mock broker answers a fetch only when its wait runs out, so keep waits short in tests.
-  const provider = kafkaSource({ 'kafka.bootstrap.servers': broker.bootstrapServers, 'kafka.fetch.max.wait.ms': '20', ...options } as KafkaSourceOptions);
+  const provider = kafkaProvider({ 'kafka.bootstrap.servers': broker.bootstrapServers, 'kafka.fetch.max.wait.ms': '20', ...options } as Record<string, unknown>);
   const source = (await provider.open(context)) as KafkaSource;
   opened.push(source);
   return source;
@@ -225,7 +226,7 @@ test.concurrent('includeHeaders adds a headers column of key/value pairs', async
 });
 
 test.concurrent('unreachable bootstrap servers fail with KAFKA_UNREACHABLE naming them, within seconds', async () => {
-  const provider = kafkaSource({ 'kafka.bootstrap.servers': '127.0.0.1:1', subscribe: 'events', 'fetchOffset.numRetries': 1 });
+  const provider = kafkaProvider({ 'kafka.bootstrap.servers': '127.0.0.1:1', subscribe: 'events', 'fetchOffset.numRetries': 1 });
   const source = await provider.open(testSourceContext());
   opened.push(source);
   const started = Date.now();
@@ -246,7 +247,7 @@ describe.concurrent('data loss', () => {
     try {
       await produceRecords(restarted.bootstrapServers, topic, Array.from({ length: 10 }, (_, i) => ({ value: `new${i}` })));
       const options = { 'kafka.bootstrap.servers': restarted.bootstrapServers, subscribe: topic, 'kafka.fetch.max.wait.ms': '20' };
-      const strict = (await kafkaSource(options).open(testSourceContext({ metadata }))) as KafkaSource;
+      const strict = (await kafkaProvider(options).open(testSourceContext({ metadata }))) as KafkaSource;
       opened.push(strict);
       const failure = strict.latestOffset(end, READ_ALL);
       await expect(failure).rejects.toMatchObject({ code: 'KAFKA_DATA_LOSS', details: { topic, partition: 0, fromOffset: 10, untilOffset: 100 } });
@@ -254,7 +255,7 @@ describe.concurrent('data loss', () => {
       // Replaying the planned range after the restart cannot be exact either.
       await expect(lastValueFrom(strict.read({ [topic]: { 0: 90 } }, end).pipe(toArray()))).rejects.toMatchObject({ code: 'KAFKA_DATA_LOSS' });
       const log = recordingLogger();
-      const lenient = (await kafkaSource({ ...options, failOnDataLoss: false }).open(testSourceContext({ metadata, log }))) as KafkaSource;
+      const lenient = (await kafkaProvider({ ...options, failOnDataLoss: false }).open(testSourceContext({ metadata, log }))) as KafkaSource;
       opened.push(lenient as Source);
       const moved = (await lenient.latestOffset(end, READ_ALL)) as KafkaOffset;
       expect(moved).toEqual({ [topic]: { 0: 10 } });

@@ -4,7 +4,7 @@ import { concatTables, READ_ALL, tableToRows } from '@sluice/core';
 import { brokerControlSkipReason, produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import type { KafkaOffset } from './kafkaOffset.ts';
 import type { KafkaSource } from './kafkaSource.ts';
-import { kafkaSource } from './kafkaSourceProvider.ts';
+import { kafkaProvider } from './kafkaSourceProvider.ts';
 import { recordingLogger, testSourceContext } from './testContext.ts';
 
 let broker: KafkaTestBroker;
@@ -18,7 +18,7 @@ test.skipIf(brokerControlSkipReason() !== undefined)('a source waits out a broke
   await broker.createTopic(topic, 2);
   await produceRecords(broker.bootstrapServers, topic, Array.from({ length: 40 }, (_, i) => ({ partition: i % 2, value: `a${i}` })));
   const log = recordingLogger();
-  const source = (await kafkaSource({ 'kafka.bootstrap.servers': broker.bootstrapServers, subscribe: topic, startingOffsets: 'earliest', 'kafka.fetch.max.wait.ms': '20' })
+  const source = (await kafkaProvider({ 'kafka.bootstrap.servers': broker.bootstrapServers, subscribe: topic, startingOffsets: 'earliest', 'kafka.fetch.max.wait.ms': '20' })
     .open(testSourceContext({ log }))) as KafkaSource;
   try {
     const read = async (start: KafkaOffset, end: KafkaOffset) =>

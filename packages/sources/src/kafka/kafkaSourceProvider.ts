@@ -1,4 +1,5 @@
-import { registerSourceFormat, SluiceError, type SourceProvider } from '@sluice/core';
+import type { Schema } from 'apache-arrow';
+import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
 import type { KafkaClientSettings } from './client/clientSettings.ts';
 import { displayKafkaOptions } from './client/displayOptions.ts';
 import { createKafkajsClient, type KafkajsClientOptions } from './client/kafkajsClient.ts';
@@ -39,37 +40,35 @@ export interface KafkaSourceOptions {
 }
 
 /**
- * A Kafka source provider from options (what `format('kafka')` builds): options are checked
- * here, at definition time, so a typo fails before the query starts.
+ * Spark's `kafka` source as a typed stream: options are checked here, at definition time, so a
+ * typo fails before the query starts. `clientFactory` swaps the Kafka client (kafkajs by default).
  *
  * @example
- * const source = kafkaSource({ 'kafka.bootstrap.servers': 'localhost:9092', subscribe: 'events', startingOffsets: 'earliest' });
+ * const events = kafkaSource({ 'kafka.bootstrap.servers': 'localhost:9092', subscribe: 'events', startingOffsets: 'earliest' });
+ * const query = await events.pipe(select('value')).writeTo(consoleSink());
  */
-export function kafkaSource(options: KafkaSourceOptions, clientFactory: KafkaClientFactory = createKafkajsClient): SourceProvider {
-  const raw: Record<string, unknown> = { ...options };
-  // Spark takes JSON strings; typed callers may pass the objects themselves.
-  for (const key of ['startingOffsets', 'startingOffsetsByTimestamp'] as const) {
-    if (raw[key] !== null && typeof raw[key] === 'object') raw[key] = JSON.stringify(raw[key]);
+export function kafkaSource(options: KafkaSourceOptions, clientFactory: KafkaClientFactory = createKafkajsClient): StreamFrame {
+  return StreamFrame.fromSource(kafkaProvider(options as unknown as Readonly<Record<string, unknown>>, undefined, clientFactory));
+}
+
+/** The Kafka source provider from raw options (what `readStream().format('kafka')` builds). */
+export function kafkaProvider(raw: Readonly<Record<string, unknown>>, userSchema?: Schema, clientFactory: KafkaClientFactory = createKafkajsClient): SourceProvider {
+  if (userSchema) {
+    throw new SluiceError('INVALID_QUERY', 'The Kafka source has a fixed schema (key, value, topic, partition, offset, timestamp, timestampType[, headers]); remove .schema(...) and parse the value column instead, e.g. with fromJson.');
   }
-  const config = parseKafkaSourceOptions(raw);
-  const shown = displayKafkaOptions(options as unknown as Readonly<Record<string, unknown>>);
+  const options: Record<string, unknown> = { ...raw };
+  // Spark takes JSON strings; typed callers may pass the objects themselves.
+  for (const key of Object.keys(options)) {
+    if (/^(startingOffsets|startingOffsetsByTimestamp|assign)$/i.test(key) && options[key] !== null && typeof options[key] === 'object') options[key] = JSON.stringify(options[key]);
+  }
+  const config = parseKafkaSourceOptions(options);
   return {
     format: 'kafka',
     schema: kafkaSourceSchema(config.includeHeaders),
-    options: shown,
+    options: displayKafkaOptions(raw),
     async open(context) {
       const client = clientFactory(config.client, { log: context.log, scheduler: context.scheduler, decodeHeaders: config.includeHeaders });
       return new KafkaSource(config, client, context);
     },
   };
 }
-
-registerSourceFormat({
-  name: 'kafka',
-  createSource({ options, userSchema }) {
-    if (userSchema) {
-      throw new SluiceError('INVALID_QUERY', 'The Kafka source has a fixed schema (key, value, topic, partition, offset, timestamp, timestampType[, headers]); remove .schema(...) and parse the value column instead, e.g. with fromJson.');
-    }
-    return kafkaSource(options as unknown as KafkaSourceOptions);
-  },
-});

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { sourceFormat } from '@sluice/core';
-import './kafkaSourceProvider.ts';
-import { kafkaSource } from './kafkaSourceProvider.ts';
+import '../index.ts';
+import { kafkaProvider, kafkaSource } from './kafkaSourceProvider.ts';
 import { parseKafkaSourceOptions } from './options.ts';
 
 const base = { 'kafka.bootstrap.servers': 'localhost:9092' };
@@ -106,7 +106,7 @@ describe('Kafka source options', () => {
       'kafka.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="bob" password="${secret}";`,
       'kafka.ssl': { key: '-----BEGIN PRIVATE KEY-----abcdef', cert: 'cert' },
     };
-    const provider = kafkaSource(options);
+    const provider = kafkaProvider(options);
     expect(JSON.stringify(provider.options)).not.toContain(secret);
     expect(JSON.stringify(provider.options)).not.toContain('BEGIN PRIVATE KEY');
     const error = fails({ ...options, 'kafka.sasl.password': secret, 'kafka.ssl.key.password': 7 });

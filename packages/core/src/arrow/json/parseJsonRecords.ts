@@ -1,0 +1,122 @@
+import { Field, RecordBatch, Schema, Struct, Table, Utf8, makeData } from 'apache-arrow';
+import { SluiceError } from '../../errors.ts';
+import { utf8Vector } from '../vectors.ts';
+import { appendFields, columnBuilder, isPlainObject, type ColumnBuilder, type ParseState } from './columnBuilders.ts';
+import { parseJsonExact } from './exactJson.ts';
+
+/** How records that do not parse, or do not fit the schema, are handled (Spark's `mode`). */
+export type ParseMode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST';
+
+export interface ParseJsonOptions {
+  /** PERMISSIVE (default): a bad record becomes a row of nulls with its text in the corrupt-record column; DROPMALFORMED: dropped; FAILFAST: `MALFORMED_RECORD` error. */
+  readonly mode?: ParseMode;
+  /** The Utf8 column that holds a bad record's text in PERMISSIVE mode (default `_corrupt_record`). */
+  readonly columnNameOfCorruptRecord?: string;
+  /** Where record `index` came from, for FAILFAST messages: "file /in/a.json line 12". */
+  readonly locate?: (index: number) => string;
+}
+
+/** Spark's default name for the column that keeps a malformed record's text. */
+export const DEFAULT_CORRUPT_RECORD_COLUMN = '_corrupt_record';
+
+const EXCERPT_LENGTH = 80;
+
+/**
+ * Parse JSON texts (one record each) into a table of `schema`, with Spark's `from_json`
+ * semantics. A null or blank text gives a row of nulls. A text that is not a JSON object, or
+ * has a field of the wrong JSON type, is malformed and handled per `mode`; in PERMISSIVE mode
+ * the output gains a Utf8 `_corrupt_record` column (unless the schema already has it) holding
+ * the text of malformed records and null for good ones. Integers beyond 2^53 stay exact in
+ * Int64 columns; timestamps read ISO-8601 strings or epoch-millisecond numbers; binary reads base64.
+ *
+ * @example
+ * parseJsonRecords(['{"id":1,"tags":["a"]}', 'oops'], toSchema('id LONG, tags ARRAY<STRING>'))
+ * // → 2 rows; row 1 is nulls with _corrupt_record = 'oops'
+ */
+export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, schema: Schema, options: ParseJsonOptions = {}): Table {
+  const mode = options.mode ?? 'PERMISSIVE';
+  const corruptName = options.columnNameOfCorruptRecord ?? DEFAULT_CORRUPT_RECORD_COLUMN;
+  const corruptIndex = schema.fields.findIndex((f) => f.name === corruptName);
+  if (corruptIndex >= 0 && !(schema.fields[corruptIndex]!.type instanceof Utf8)) {
+    throw new SluiceError('INVALID_SCHEMA', `The corrupt-record column '${corruptName}' must be a string column; change its type or name another column with columnNameOfCorruptRecord.`);
+  }
+  // The JSON fields are all but the corrupt-record column, which is filled here, not parsed.
+  const dataFields = schema.fields.filter((_, i) => i !== corruptIndex);
+  const addCorrupt = mode === 'PERMISSIVE' || corruptIndex >= 0;
+  const state: ParseState = { inexact: false };
+  const count = texts.length;
+  const builders: ColumnBuilder[] = dataFields.map((f) => columnBuilder(f.type, state, count));
+  const names = dataFields.map((f) => f.name);
+  const corrupt: (string | null)[] | null = addCorrupt ? [] : null;
+  let rows = 0;
+
+  for (let i = 0; i < count; i++) {
+    const text = texts[i];
+    if (text == null || isBlank(text)) {
+      appendNulls(builders);
+      corrupt?.push(null);
+      rows++;
+      continue;
+    }
+    let ok = false;
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+      ok = isPlainObject(record);
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      state.inexact = false;
+      ok = appendFields(builders, names, record as Record<string, unknown>, rows);
+      if (ok && state.inexact) {
+        // JSON.parse rounded an integer that an Int64 column needs exact: parse this one again.
+        for (const b of builders) b.truncate(rows);
+        ok = appendFields(builders, names, parseJsonExact(text) as Record<string, unknown>, rows);
+      }
+    }
+    if (ok) {
+      corrupt?.push(null);
+      rows++;
+      continue;
+    }
+    if (mode === 'DROPMALFORMED') continue;
+    if (mode === 'FAILFAST') throw malformed(text, i, options.locate);
+    appendNulls(builders);
+    corrupt!.push(text);
+    rows++;
+  }
+
+  const outFields: Field[] = dataFields.map((f) => f.clone({ nullable: true }));
+  const outData = builders.map((b) => b.finish());
+  if (corrupt !== null) {
+    const position = corruptIndex >= 0 ? corruptIndex : outFields.length;
+    outFields.splice(position, 0, new Field(corruptName, new Utf8(), true));
+    outData.splice(position, 0, utf8Vector(corrupt).data[0]!);
+  }
+  const outSchema = new Schema(outFields, schema.metadata);
+  const struct = makeData({ type: new Struct(outFields), length: rows, nullCount: 0, children: outData });
+  return new Table([new RecordBatch(outSchema, struct)]);
+}
+
+function appendNulls(builders: readonly ColumnBuilder[]): void {
+  for (const b of builders) b.appendNull();
+}
+
+function isBlank(text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
+}
+
+function malformed(text: string, index: number, locate: ((index: number) => string) | undefined): SluiceError {
+  const where = locate ? locate(index) : `record ${index}`;
+  const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+  return new SluiceError(
+    'MALFORMED_RECORD',
+    `Malformed JSON record at ${where}: ${JSON.stringify(excerpt)}. It is not a JSON object of the expected schema; fix the input, or read with mode PERMISSIVE (keeps it in the corrupt-record column) or DROPMALFORMED (skips it).`,
+    { details: { where, index } },
+  );
+}

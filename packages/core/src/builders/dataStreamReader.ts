@@ -1,0 +1,58 @@
+import { toSchema, type SchemaLike } from '../arrow/schema.ts';
+import { SluiceError } from '../errors.ts';
+import { sourceFormat } from '../registry/formatRegistry.ts';
+import type { Schema } from 'apache-arrow';
+import { StreamFrame } from './streamFrame.ts';
+
+/**
+ * Spark's `spark.readStream`: choose a format, set options, load a stream.
+ *
+ * @example
+ * const events = readStream().format('kafka')
+ *   .option('kafka.bootstrap.servers', 'localhost:9092')
+ *   .option('subscribe', 'events')
+ *   .load();
+ */
+export class DataStreamReader {
+  private constructor(
+    private readonly formatName: string | undefined,
+    private readonly optionValues: Readonly<Record<string, unknown>>,
+    private readonly userSchema: Schema | undefined,
+  ) {}
+
+  static create(): DataStreamReader {
+    return new DataStreamReader(undefined, {}, undefined);
+  }
+
+  format(name: string): DataStreamReader {
+    return new DataStreamReader(name, this.optionValues, this.userSchema);
+  }
+
+  option(key: string, value: unknown): DataStreamReader {
+    return new DataStreamReader(this.formatName, { ...this.optionValues, [key]: value }, this.userSchema);
+  }
+
+  options(values: Readonly<Record<string, unknown>>): DataStreamReader {
+    return new DataStreamReader(this.formatName, { ...this.optionValues, ...values }, this.userSchema);
+  }
+
+  /** The schema of the rows (required by file sources): Spark DDL, `{ col: 'type' }` or an Arrow schema. */
+  schema(schema: SchemaLike): DataStreamReader {
+    return new DataStreamReader(this.formatName, this.optionValues, toSchema(schema));
+  }
+
+  /** Build the stream; `path` is the `path` option. Options are validated here, not when the query starts. */
+  load(path?: string): StreamFrame {
+    if (this.formatName === undefined) {
+      throw new SluiceError('INVALID_QUERY', "readStream() needs a format: readStream().format('rate').load().");
+    }
+    const options = path === undefined ? this.optionValues : { ...this.optionValues, path };
+    const provider = sourceFormat(this.formatName).createSource({ options, ...(this.userSchema ? { userSchema: this.userSchema } : {}) });
+    return StreamFrame.fromSource(provider);
+  }
+}
+
+/** Start defining a stream, Spark-style. */
+export function readStream(): DataStreamReader {
+  return DataStreamReader.create();
+}

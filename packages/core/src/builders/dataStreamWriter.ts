@@ -1,0 +1,207 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Table } from 'apache-arrow';
+import type { CheckpointStore } from '../checkpoint/checkpointStore.ts';
+import { FileCheckpointStore } from '../checkpoint/fileCheckpointStore.ts';
+import { SluiceError } from '../errors.ts';
+import type { FaultInjector } from '../lifecycle/faults.ts';
+import { opt } from '../options/optionTypes.ts';
+import { defaultQueryManager, type QueryManager } from '../query/queryManager.ts';
+import type { StreamingQuery } from '../query/streamingQuery.ts';
+import { sinkFormat } from '../registry/formatRegistry.ts';
+import { defaultTrigger, toTrigger, type Trigger, type TriggerLike } from '../triggers/trigger.ts';
+import { OUTPUT_MODES, type BatchContext, type OutputMode, type SinkProvider } from '../types.ts';
+import type { StreamFrame } from './streamFrame.ts';
+
+/** Spark's ForeachWriter: per partition and batch, `open` → `process` each row → `close`. */
+export interface ForeachWriter<Row = Record<string, unknown>> {
+  /** Return false to skip this partition of this batch (e.g. already written). */
+  open?(partitionId: number, epochId: number): boolean | Promise<boolean>;
+  process(row: Row): void | Promise<void>;
+  close?(error: Error | null): void | Promise<void>;
+}
+
+/** Spark's foreachBatch function; the context carries the query id (for idempotent writes keyed on it) and the output mode. */
+export type ForeachBatchFunction = (table: Table, batchId: number, context: BatchContext) => void | Promise<void>;
+
+/** Writer options the engine takes for itself; everything else goes to the sink. */
+const ENGINE_OPTIONS = {
+  minBatchesToRetain: opt.positiveInt().default(100),
+  pollingDelay: opt.duration('ms').default(10),
+  noDataProgressEventInterval: opt.duration('ms').default(10_000),
+} as const;
+
+/**
+ * Spark's `df.writeStream`: choose a sink and how the query runs, then `start()`.
+ *
+ * @example
+ * const query = await frame.writeStream()
+ *   .format('console').outputMode('append')
+ *   .option('checkpointLocation', '/tmp/ck')
+ *   .trigger(processingTime('10 seconds'))
+ *   .queryName('events')
+ *   .start();
+ */
+export class DataStreamWriter {
+  private formatName: string | undefined;
+  private provider: SinkProvider | undefined;
+  private mode: OutputMode | undefined;
+  private readonly values: Record<string, unknown> = {};
+  private triggerValue: Trigger = defaultTrigger;
+  private name: string | null = null;
+  private partitionColumns: readonly string[] | undefined;
+  private queryManager: QueryManager | undefined;
+  private faultInjector: FaultInjector | undefined;
+
+  constructor(private readonly frame: StreamFrame) {}
+
+  format(name: string): this {
+    this.formatName = name;
+    this.provider = undefined;
+    return this;
+  }
+
+  /** A sink built by a typed factory (`consoleSink({...})`) instead of `format(name)`. */
+  sink(provider: SinkProvider): this {
+    this.provider = provider;
+    this.formatName = undefined;
+    return this;
+  }
+
+  outputMode(mode: OutputMode | string): this {
+    const found = OUTPUT_MODES.find((m) => m === String(mode).toLowerCase());
+    if (!found) throw new SluiceError('INVALID_OPTION', `Unknown output mode '${mode}'. Use one of: ${OUTPUT_MODES.join(', ')}.`);
+    this.mode = found;
+    return this;
+  }
+
+  option(key: string, value: unknown): this {
+    this.values[key] = value;
+    return this;
+  }
+
+  options(values: Readonly<Record<string, unknown>>): this {
+    Object.assign(this.values, values);
+    return this;
+  }
+
+  trigger(trigger: TriggerLike): this {
+    this.triggerValue = toTrigger(trigger);
+    return this;
+  }
+
+  queryName(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  partitionBy(...columns: string[]): this {
+    this.partitionColumns = columns;
+    return this;
+  }
+
+  /** Call `fn(table, batchId)` for every micro-batch (Spark's foreachBatch; needs `@sluice/sinks`). */
+  foreachBatch(fn: ForeachBatchFunction): this {
+    return this.format('foreachBatch').option('function', fn);
+  }
+
+  /** Hand every row to a ForeachWriter (Spark's foreach; needs `@sluice/sinks`). */
+  foreach<Row = Record<string, unknown>>(writer: ForeachWriter<Row> | ((row: Row) => void | Promise<void>)): this {
+    return this.format('foreach').option('writer', writer);
+  }
+
+  /** Run the query under this manager instead of the default one. */
+  manager(manager: QueryManager): this {
+    this.queryManager = manager;
+    return this;
+  }
+
+  /** Crash points for fault-injection tests (see `@sluice/testing`). */
+  faults(injector: FaultInjector): this {
+    this.faultInjector = injector;
+    return this;
+  }
+
+  /**
+   * Start the query. Resolves once it is running: checkpoint locked and read, sources and sink
+   * open. Rejects with a SluiceError when it cannot start (bad options, locked or corrupt
+   * checkpoint, unreachable source or sink).
+   */
+  async start(path?: string): Promise<StreamingQuery> {
+    const { checkpointLocation, ...rest } = this.values;
+    const engineKeys = new Set(Object.keys(ENGINE_OPTIONS).map((k) => k.toLowerCase()));
+    const engineRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => engineKeys.has(k.toLowerCase())));
+    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !engineKeys.has(k.toLowerCase())));
+    if (path !== undefined) sinkOptions['path'] = path;
+    const engine = parseEngineOptions(engineRaw);
+
+    const sink = this.provider ?? this.sinkFromFormat(sinkOptions);
+    const outputMode = this.mode ?? 'append';
+    if (!sink.outputModes.has(outputMode)) {
+      throw new SluiceError(
+        'UNSUPPORTED_OUTPUT_MODE',
+        `The ${sink.format} sink does not support output mode '${outputMode}'; it supports: ${[...sink.outputModes].join(', ')}.`,
+      );
+    }
+    const sources = this.frame.sources;
+    if (sources.length === 0) throw new SluiceError('INVALID_QUERY', 'The stream has no source.');
+    const { store, temporary } = await resolveCheckpoint(checkpointLocation, sink);
+    const manager = this.queryManager ?? defaultQueryManager();
+    return manager.startQuery({
+      plan: this.frame.node,
+      sources,
+      sink,
+      outputMode,
+      trigger: this.triggerValue,
+      name: this.name,
+      checkpoint: store,
+      temporaryCheckpoint: temporary,
+      minBatchesToRetain: engine.minBatchesToRetain,
+      pollingDelayMs: engine.pollingDelay,
+      noDataProgressEventIntervalMs: engine.noDataProgressEventInterval,
+      ...(this.faultInjector ? { faults: this.faultInjector } : {}),
+    });
+  }
+
+  private sinkFromFormat(options: Record<string, unknown>): SinkProvider {
+    if (this.formatName === undefined) {
+      throw new SluiceError('INVALID_QUERY', "writeStream() needs a sink: .format('console') or .sink(consoleSink()).");
+    }
+    return sinkFormat(this.formatName).createSink({ options, ...(this.partitionColumns ? { partitionBy: this.partitionColumns } : {}) });
+  }
+}
+
+function parseEngineOptions(raw: Record<string, unknown>): { minBatchesToRetain: number; pollingDelay: number; noDataProgressEventInterval: number } {
+  const out: Record<string, number> = {};
+  for (const [name, option] of Object.entries(ENGINE_OPTIONS)) {
+    const entry = Object.entries(raw).find(([k]) => k.toLowerCase() === name.toLowerCase());
+    if (entry === undefined) {
+      out[name] = option.defaultValue!;
+      continue;
+    }
+    const value = option.accept(entry[1]);
+    if (value === undefined) throw new SluiceError('INVALID_OPTION', `Option '${name}' must be ${option.type.expected}, got ${JSON.stringify(entry[1])}.`);
+    out[name] = value;
+  }
+  return out as { minBatchesToRetain: number; pollingDelay: number; noDataProgressEventInterval: number };
+}
+
+async function resolveCheckpoint(location: unknown, sink: SinkProvider): Promise<{ store: CheckpointStore; temporary: boolean }> {
+  if (isCheckpointStore(location)) return { store: location, temporary: false };
+  if (typeof location === 'string' && location.trim() !== '') return { store: new FileCheckpointStore(location), temporary: false };
+  if (location !== undefined) throw new SluiceError('INVALID_OPTION', `Option 'checkpointLocation' must be a path, a file: URI or a checkpoint store, got ${JSON.stringify(location)}.`);
+  if (!sink.allowsTemporaryCheckpoint) {
+    throw new SluiceError(
+      'MISSING_OPTION',
+      `The ${sink.format} sink needs a checkpoint: set .option('checkpointLocation', '/path/to/checkpoint'). The checkpoint is what makes restarts exactly-once.`,
+      { details: { option: 'checkpointLocation' } },
+    );
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-temporary-checkpoint-'));
+  return { store: new FileCheckpointStore(dir), temporary: true };
+}
+
+function isCheckpointStore(value: unknown): value is CheckpointStore {
+  return typeof value === 'object' && value !== null && typeof (value as CheckpointStore).lock === 'function' && typeof (value as CheckpointStore).write === 'function';
+}

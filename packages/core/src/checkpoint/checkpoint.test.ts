@@ -1,0 +1,161 @@
+import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { isSluiceError } from '../errors.ts';
+import { Checkpoint } from './checkpoint.ts';
+import { FileCheckpointStore, checkpointPath } from './fileCheckpointStore.ts';
+import { MemoryCheckpointStore } from './memoryCheckpointStore.ts';
+import { parseOffsetSeq, serializeCommit, serializeOffsetSeq } from './logEntries.ts';
+
+const metadata = { batchWatermarkMs: 0, batchTimestampMs: 1744887126959, conf: {} };
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('offset and commit log entries', () => {
+  it("are written in Spark's v1 layout, one line per source, '-' for none, no trailing newline", () => {
+    const text = serializeOffsetSeq({ metadata, offsets: [{ users_input: { '0': 30 } }, null, 5] });
+    expect(text).toBe('v1\n{"batchWatermarkMs":0,"batchTimestampMs":1744887126959,"conf":{}}\n{"users_input":{"0":30}}\n-\n5');
+    expect(parseOffsetSeq(text, 'offsets/0')).toEqual({ metadata, offsets: [{ users_input: { '0': 30 } }, null, 5] });
+    expect(serializeCommit({ nextBatchWatermarkMs: 0 })).toBe('v1\n{"nextBatchWatermarkMs":0}');
+  });
+
+  it('refuses a newer log version with advice instead of guessing', () => {
+    const error = (() => {
+      try {
+        parseOffsetSeq('v9\n{}', 'file:///ck/offsets/3');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(isSluiceError(error, 'CHECKPOINT_CORRUPT')).toBe(true);
+    expect(error!.message).toContain('file:///ck/offsets/3');
+    expect(error!.message).toContain('upgrade Sluice');
+  });
+});
+
+describe('FileCheckpointStore', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sluice-ck-'));
+  });
+
+  it('accepts plain paths and file: URIs of both spellings', () => {
+    expect(checkpointPath('file:/tmp/checkpoint')).toBe('/tmp/checkpoint');
+    expect(checkpointPath('file:///tmp/checkpoint')).toBe('/tmp/checkpoint');
+    expect(checkpointPath('/tmp/checkpoint')).toBe('/tmp/checkpoint');
+    expect(() => checkpointPath('s3://bucket/ck')).toThrow(/scheme Sluice cannot write/);
+  });
+
+  it('adds log entries put-if-absent and leaves no temp files', async () => {
+    const store = new FileCheckpointStore(dir);
+    expect(await store.write('offsets/0', 'first', { ifAbsent: true })).toBe(true);
+    expect(await store.write('offsets/0', 'second', { ifAbsent: true })).toBe(false);
+    expect(await readFile(join(dir, 'offsets/0'), 'utf8')).toBe('first');
+    expect(await readdir(join(dir, 'offsets'))).toEqual(['0']);
+  });
+
+  it('lets one run hold the lock; a second gets CHECKPOINT_LOCKED naming the holder', async () => {
+    const store = new FileCheckpointStore(dir);
+    const lock = await store.lock({ queryId: null, runId: 'run-1', name: 'first' });
+    const error = await rejection(new FileCheckpointStore(dir).lock({ queryId: null, runId: 'run-2', name: 'second' }));
+    expect(isSluiceError(error, 'CHECKPOINT_LOCKED')).toBe(true);
+    expect(error.message).toContain("run run-1 of query 'first'");
+    await lock.release();
+    const again = await new FileCheckpointStore(dir).lock({ queryId: null, runId: 'run-3', name: null });
+    await again.release();
+  });
+
+  it('takes over a lock left by a dead process or an abandoned run', async () => {
+    await writeFile(join(dir, '.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: (await import('node:os')).hostname(), runId: 'dead', name: null }));
+    const lock = await new FileCheckpointStore(dir).lock({ queryId: null, runId: 'alive', name: null });
+    lock.abandon();
+    const next = await new FileCheckpointStore(dir).lock({ queryId: null, runId: 'next', name: null });
+    await next.release();
+  });
+});
+
+describe('Checkpoint recovery', () => {
+  const seq = (n: number) => ({ metadata: { ...metadata, batchTimestampMs: 1000 + n }, offsets: [n] as const });
+
+  it('starts a fresh query at batch 0', async () => {
+    const checkpoint = new Checkpoint(new MemoryCheckpointStore());
+    expect(await checkpoint.recover(1)).toEqual({ nextBatchId: 0, committed: null, pending: null, watermarkMs: 0 });
+  });
+
+  it('continues after the last committed batch', async () => {
+    const checkpoint = new Checkpoint(new MemoryCheckpointStore());
+    await checkpoint.recover(1);
+    for (const n of [0, 1]) {
+      await checkpoint.writeOffsets(n, seq(n));
+      await checkpoint.writeCommit(n, { nextBatchWatermarkMs: 0 });
+    }
+    const recovery = await new Checkpoint(checkpoint.store).recover(1);
+    expect(recovery).toMatchObject({ nextBatchId: 2, committed: [1], pending: null });
+  });
+
+  it('re-runs an uncommitted batch with exactly its logged range and timestamp', async () => {
+    const checkpoint = new Checkpoint(new MemoryCheckpointStore());
+    await checkpoint.recover(1);
+    await checkpoint.writeOffsets(0, seq(0));
+    await checkpoint.writeCommit(0, { nextBatchWatermarkMs: 0 });
+    await checkpoint.writeOffsets(1, seq(1));
+    const recovery = await new Checkpoint(checkpoint.store).recover(1);
+    expect(recovery.nextBatchId).toBe(1);
+    expect(recovery.committed).toEqual([0]);
+    expect(recovery.pending).toEqual({ batchId: 1, seq: { metadata: { ...metadata, batchTimestampMs: 1001 }, offsets: [1] } });
+  });
+
+  it('names a corrupt offsets file and overwrites nothing', async () => {
+    const store = new MemoryCheckpointStore('corrupt');
+    const checkpoint = new Checkpoint(store);
+    await checkpoint.recover(1);
+    await checkpoint.writeOffsets(0, seq(0));
+    store.overwriteRaw('offsets/0', 'v1\n{"batchWatermarkMs":0,"batchTi');
+    const before = store.snapshot();
+    const error = await rejection(new Checkpoint(store).recover(1));
+    expect(isSluiceError(error, 'CHECKPOINT_CORRUPT')).toBe(true);
+    expect(error.message).toContain('memory:corrupt/offsets/0');
+    expect(store.snapshot()).toEqual(before);
+  });
+
+  it('refuses a checkpoint written for a different number of sources', async () => {
+    const checkpoint = new Checkpoint(new MemoryCheckpointStore());
+    await checkpoint.recover(1);
+    await checkpoint.writeOffsets(0, seq(0));
+    const error = await rejection(new Checkpoint(checkpoint.store).recover(2));
+    expect(isSluiceError(error, 'CHECKPOINT_MISMATCH')).toBe(true);
+    expect(error.message).toContain('There are 1 sources in the checkpoint offsets');
+  });
+
+  it('detects a second writer of the same batch', async () => {
+    const store = new MemoryCheckpointStore();
+    const a = new Checkpoint(store);
+    const b = new Checkpoint(store);
+    await a.recover(1);
+    await b.recover(1);
+    await a.writeOffsets(0, seq(0));
+    const error = await rejection(b.writeOffsets(0, seq(0)));
+    expect(isSluiceError(error, 'CHECKPOINT_LOCKED')).toBe(true);
+  });
+
+  it('keeps minBatchesToRetain entries when purging', async () => {
+    const store = new MemoryCheckpointStore();
+    const checkpoint = new Checkpoint(store);
+    await checkpoint.recover(1);
+    for (let n = 0; n < 6; n++) {
+      await checkpoint.writeOffsets(n, seq(n));
+      await checkpoint.purge(n - 2);
+      await checkpoint.writeCommit(n, { nextBatchWatermarkMs: 0 });
+    }
+    expect((await store.list('offsets')).sort()).toEqual(['3', '4', '5']);
+    expect((await store.list('commits')).sort()).toEqual(['3', '4', '5']);
+  });
+});

@@ -1,0 +1,187 @@
+import { SluiceError } from '../errors.ts';
+import type { JsonValue, Offset, SourceMetadataStore } from '../types.ts';
+import type { CheckpointStore } from './checkpointStore.ts';
+import {
+  corrupt, parseCommit, parseOffsetSeq, serializeCommit, serializeOffsetSeq, type CommitMetadata, type OffsetSeq,
+} from './logEntries.ts';
+
+/** Where a (re)started query stands, read from its checkpoint (Spark's populateStartOffsets). */
+export interface Recovery {
+  /** The id the next planned batch gets. */
+  readonly nextBatchId: number;
+  /** End offsets of the last committed batch, i.e. where the next batch starts; null for a fresh query. */
+  readonly committed: readonly (Offset | null)[] | null;
+  /** A batch whose offsets were logged but never committed: re-run with exactly this range. */
+  readonly pending: { readonly batchId: number; readonly seq: OffsetSeq } | null;
+  readonly watermarkMs: number;
+}
+
+/**
+ * A query's checkpoint in Spark's layout: `metadata`, `offsets/N`, `commits/N`, `sources/<i>/`.
+ * Log entries are put-if-absent, so a second writer is detected rather than overwriting.
+ */
+export class Checkpoint {
+  private offsetIds: number[] = [];
+  private commitIds: number[] = [];
+
+  constructor(readonly store: CheckpointStore) {}
+
+  /** The query id from `metadata`, written once (`{"id":"…"}`) on a fresh checkpoint. */
+  async queryId(newId: () => string): Promise<string> {
+    const text = await this.store.read('metadata');
+    if (text !== undefined) return parseMetadata(text, this.file('metadata'));
+    const id = newId();
+    if (await this.store.write('metadata', JSON.stringify({ id }), { ifAbsent: true })) return id;
+    return parseMetadata((await this.store.read('metadata'))!, this.file('metadata'));
+  }
+
+  async recover(numSources: number): Promise<Recovery> {
+    this.offsetIds = await this.listIds('offsets');
+    this.commitIds = await this.listIds('commits');
+    const latest = this.offsetIds.at(-1);
+    if (latest === undefined) return { nextBatchId: 0, committed: null, pending: null, watermarkMs: 0 };
+
+    const seq = await this.readOffsets(latest);
+    if (seq.offsets.length !== numSources) {
+      throw new SluiceError(
+        'CHECKPOINT_MISMATCH',
+        `There are ${seq.offsets.length} sources in the checkpoint offsets (${this.file(`offsets/${latest}`)}) and now there are ${numSources} sources requested by the query. Cannot continue: restore the query's sources, or start it with a new checkpointLocation.`,
+        { details: { location: this.store.location } },
+      );
+    }
+    const lastCommit = this.commitIds.at(-1);
+    if (lastCommit !== undefined && lastCommit > latest) {
+      throw corrupt(this.file(`commits/${lastCommit}`), `it commits batch ${lastCommit} but offsets/${lastCommit} does not exist`);
+    }
+    const commit = lastCommit === undefined ? undefined : await this.readCommit(lastCommit);
+    const watermarkMs = Math.max(seq.metadata.batchWatermarkMs, commit?.nextBatchWatermarkMs ?? 0);
+    if (lastCommit === latest) {
+      return { nextBatchId: latest + 1, committed: seq.offsets, pending: null, watermarkMs };
+    }
+    let committed: readonly (Offset | null)[] | null = null;
+    if (latest > 0) {
+      if (!this.offsetIds.includes(latest - 1)) {
+        throw corrupt(this.file(`offsets/${latest}`), `batch ${latest} was never committed and offsets/${latest - 1}, which holds where it starts, is missing`);
+      }
+      committed = (await this.readOffsets(latest - 1)).offsets;
+    }
+    return { nextBatchId: latest, committed, pending: { batchId: latest, seq }, watermarkMs };
+  }
+
+  /** Log batch N's planned offsets before it runs (Spark's walCommit). */
+  async writeOffsets(batchId: number, seq: OffsetSeq): Promise<void> {
+    if (!(await this.store.write(`offsets/${batchId}`, serializeOffsetSeq(seq), { ifAbsent: true }))) throw this.concurrent(batchId, 'offsets');
+    this.offsetIds.push(batchId);
+  }
+
+  /**
+   * Mark batch N done after its sink write succeeded. Its name need not survive a power cut:
+   * without commits/N, N re-runs with its logged range and the idempotent sink skips it; and
+   * sources only discard batch N's input once offsets/N+1 is durable (see `QueryRun.walCommit`),
+   * after which recovery never re-runs N. That saves a directory fsync on every batch.
+   */
+  async writeCommit(batchId: number, commit: CommitMetadata): Promise<void> {
+    if (!(await this.store.write(`commits/${batchId}`, serializeCommit(commit), { ifAbsent: true, durableName: false }))) throw this.concurrent(batchId, 'commits');
+    this.commitIds.push(batchId);
+  }
+
+  /** Delete offsets and commits older than `beforeBatchId` (minBatchesToRetain). */
+  async purge(beforeBatchId: number): Promise<void> {
+    const doomed: string[] = [];
+    while (this.offsetIds.length > 0 && this.offsetIds[0]! < beforeBatchId) doomed.push(`offsets/${this.offsetIds.shift()}`);
+    while (this.commitIds.length > 0 && this.commitIds[0]! < beforeBatchId) doomed.push(`commits/${this.commitIds.shift()}`);
+    await Promise.all(doomed.map((path) => this.store.delete(path)));
+  }
+
+  /** The source's private folder `sources/<index>/`. */
+  sourceMetadata(index: number): SourceMetadataStore {
+    return new SourceMetadataLog(this.store, `sources/${index}`);
+  }
+
+  private async readOffsets(batchId: number): Promise<OffsetSeq> {
+    const path = `offsets/${batchId}`;
+    const text = await this.store.read(path);
+    if (text === undefined) throw corrupt(this.file(path), 'it disappeared while the query was starting');
+    return parseOffsetSeq(text, this.file(path));
+  }
+
+  private async readCommit(batchId: number): Promise<CommitMetadata> {
+    const path = `commits/${batchId}`;
+    const text = await this.store.read(path);
+    if (text === undefined) throw corrupt(this.file(path), 'it disappeared while the query was starting');
+    return parseCommit(text, this.file(path));
+  }
+
+  private async listIds(dir: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (const name of await this.store.list(dir)) {
+      if (!/^\d+$/.test(name)) throw corrupt(this.file(`${dir}/${name}`), `it is not a batch file (names in ${dir}/ are batch ids); remove it if it was put there by hand`);
+      ids.push(Number(name));
+    }
+    return ids.sort((a, b) => a - b);
+  }
+
+  private concurrent(batchId: number, log: string): SluiceError {
+    return new SluiceError(
+      'CHECKPOINT_LOCKED',
+      `Concurrent update to the log: ${log}/${batchId} in checkpoint ${this.store.location} was written by someone else. Multiple streaming queries are using this checkpoint; stop all but one.`,
+      { details: { location: this.store.location, batchId } },
+    );
+  }
+
+  private file(path: string): string {
+    return `${this.store.location.replace(/\/$/, '')}/${path}`;
+  }
+}
+
+function parseMetadata(text: string, file: string): string {
+  try {
+    const value = JSON.parse(text) as { id?: unknown };
+    if (typeof value.id === 'string' && value.id.length > 0) return value.id;
+  } catch {
+    // fall through to the corrupt error
+  }
+  throw corrupt(file, 'it should hold {"id":"<query id>"}');
+}
+
+/** `sources/<i>/<name>` entries as `v1\n<json>`, written whole-or-nothing. */
+class SourceMetadataLog implements SourceMetadataStore {
+  constructor(
+    private readonly store: CheckpointStore,
+    private readonly dir: string,
+  ) {}
+
+  async getOrCreate<T extends JsonValue>(name: string, create: () => T | Promise<T>): Promise<T> {
+    const existing = await this.get<T>(name);
+    if (existing !== undefined) return existing;
+    const value = await create();
+    if (await this.store.write(`${this.dir}/${name}`, `v1\n${JSON.stringify(value)}`, { ifAbsent: true })) return value;
+    return (await this.get<T>(name))!;
+  }
+
+  async get<T extends JsonValue>(name: string): Promise<T | undefined> {
+    const path = `${this.dir}/${name}`;
+    const text = await this.store.read(path);
+    if (text === undefined) return undefined;
+    const newline = text.indexOf('\n');
+    const file = `${this.store.location.replace(/\/$/, '')}/${path}`;
+    if (!/^v\d+$/.test(text.slice(0, newline))) throw corrupt(file, 'its first line is not a version like "v1"');
+    try {
+      return JSON.parse(text.slice(newline + 1)) as T;
+    } catch {
+      throw corrupt(file, 'its content is not valid JSON');
+    }
+  }
+
+  async put(name: string, value: JsonValue): Promise<void> {
+    await this.store.write(`${this.dir}/${name}`, `v1\n${JSON.stringify(value)}`, { ifAbsent: false });
+  }
+
+  async list(): Promise<string[]> {
+    return this.store.list(this.dir);
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.store.delete(`${this.dir}/${name}`);
+  }
+}

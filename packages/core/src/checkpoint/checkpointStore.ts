@@ -1,0 +1,46 @@
+/**
+ * Where a checkpoint lives. Paths are relative to the checkpoint root and use `/`
+ * (`offsets/7`, `sources/0/0`). Two implementations: files on disk (the real one) and memory
+ * (tests on virtual time, benchmarks of the engine alone).
+ */
+export interface CheckpointStore {
+  /** Shown in messages and progress: a `file:` URI or `memory:<name>`. */
+  readonly location: string;
+  /** The file's text, or undefined when it does not exist. */
+  read(path: string): Promise<string | undefined>;
+  /**
+   * Write whole-or-nothing. With `ifAbsent`, an existing file is left untouched and false is
+   * returned (put-if-absent: how offsets/N and commits/N are added).
+   */
+  write(path: string, content: string, options: WriteOptions): Promise<boolean>;
+  /** Names of the entries directly in `dir` (no hidden/temp files); [] when it does not exist. */
+  list(dir: string): Promise<string[]>;
+  delete(path: string): Promise<void>;
+  /** Take the checkpoint's `.lock`, or fail with CHECKPOINT_LOCKED. */
+  lock(owner: LockOwner): Promise<CheckpointLock>;
+  /** Remove the whole checkpoint (temporary checkpoints, on clean stop). */
+  destroy(): Promise<void>;
+}
+
+export interface WriteOptions {
+  readonly ifAbsent: boolean;
+  /**
+   * Also make the new name durable (fsync the directory). Default true. Only a write whose loss
+   * is harmless may skip it: the content is still never torn, the file may just be missing after
+   * a power cut.
+   */
+  readonly durableName?: boolean;
+}
+
+export interface LockOwner {
+  readonly queryId: string | null;
+  readonly runId: string;
+  readonly name: string | null;
+}
+
+export interface CheckpointLock {
+  /** Release on a clean stop or failure. */
+  release(): Promise<void>;
+  /** Forget the lock in-process but leave its file, as a killed process would (crash simulation). */
+  abandon(): void;
+}

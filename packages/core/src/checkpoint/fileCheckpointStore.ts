@@ -1,0 +1,185 @@
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SluiceError } from '../errors.ts';
+import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpointStore.ts';
+import { writeDurably } from './durableWrite.ts';
+import { nodeFileSystem, type FileSystem } from './fileSystem.ts';
+
+/** Locks this process holds, by lock file path: a second query in the same process is refused too. */
+const heldInProcess = new Set<string>();
+
+/**
+ * A checkpoint directory on the local filesystem, in Spark's layout. Accepts plain paths and
+ * `file:` URIs (`file:/tmp/ck`, `file:///tmp/ck`).
+ */
+export class FileCheckpointStore implements CheckpointStore {
+  readonly location: string;
+  readonly root: string;
+  private readonly createdDirs = new Set<string>();
+
+  constructor(location: string, private readonly fs: FileSystem = nodeFileSystem) {
+    this.root = checkpointPath(location);
+    this.location = pathToFileURL(this.root).href;
+  }
+
+  async read(path: string): Promise<string | undefined> {
+    try {
+      return await this.fs.readFile(this.resolve(path), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw this.ioError('read', path, error);
+    }
+  }
+
+  async write(path: string, content: string, options: WriteOptions): Promise<boolean> {
+    const full = this.resolve(path);
+    try {
+      await this.ensureDir(full.slice(0, full.lastIndexOf('/')));
+      return await writeDurably(this.fs, full, content, options.ifAbsent, options.durableName ?? true);
+    } catch (error) {
+      throw this.ioError('write', path, error);
+    }
+  }
+
+  async list(dir: string): Promise<string[]> {
+    try {
+      return (await this.fs.readdir(this.resolve(dir))).filter((name) => !name.startsWith('.'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw this.ioError('list', dir, error);
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    try {
+      await this.fs.unlink(this.resolve(path));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      // A directory (a source's own folder): remove it whole. unlink is tried first because the
+      // purge of old log entries runs every batch and rm's recursive walk costs several syscalls.
+      if (code === 'EISDIR' || code === 'EPERM') {
+        await this.fs.rm(this.resolve(path), { force: true, recursive: true }).catch((e: unknown) => {
+          throw this.ioError('delete', path, e);
+        });
+        return;
+      }
+      throw this.ioError('delete', path, error);
+    }
+  }
+
+  async lock(owner: LockOwner): Promise<CheckpointLock> {
+    const lockPath = join(this.root, '.lock');
+    await this.ensureDir(this.root);
+    const content = JSON.stringify({ pid: process.pid, hostname: hostname(), runId: owner.runId, queryId: owner.queryId, name: owner.name });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (await writeDurably(this.fs, lockPath, content, true).catch((e) => { throw this.ioError('lock', '.lock', e); })) {
+        heldInProcess.add(lockPath);
+        return this.lockHandle(lockPath, owner);
+      }
+      const holder = await this.read('.lock');
+      if (!isStale(holder, lockPath)) throw this.locked(holder);
+      // The holder died without releasing (kill -9, power cut): take the lock over.
+      await this.fs.unlink(lockPath).catch(() => undefined);
+    }
+    throw this.locked(await this.read('.lock'));
+  }
+
+  async destroy(): Promise<void> {
+    await this.fs.rm(this.root, { recursive: true, force: true });
+  }
+
+  private lockHandle(lockPath: string, owner: LockOwner): CheckpointLock {
+    let held = true;
+    return {
+      release: async () => {
+        if (!held) return;
+        held = false;
+        heldInProcess.delete(lockPath);
+        const current = await this.read('.lock').catch(() => undefined);
+        if (current && parseLock(current)?.runId === owner.runId) await this.fs.unlink(lockPath).catch(() => undefined);
+      },
+      abandon: () => {
+        held = false;
+        heldInProcess.delete(lockPath);
+      },
+    };
+  }
+
+  private locked(holder: string | undefined): SluiceError {
+    const info = holder ? parseLock(holder) : undefined;
+    const who = info ? ` by run ${info.runId}${info.name ? ` of query '${info.name}'` : ''} (pid ${info.pid} on ${info.hostname})` : '';
+    return new SluiceError(
+      'CHECKPOINT_LOCKED',
+      `Checkpoint ${this.location} is in use${who}. Two queries cannot share a checkpoint: stop the other one, or give this query its own checkpointLocation. If no query is running there, delete ${join(this.root, '.lock')}.`,
+      { details: { location: this.location } },
+    );
+  }
+
+  private resolve(path: string): string {
+    return path === '' ? this.root : join(this.root, path);
+  }
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.createdDirs.has(dir)) return;
+    await this.fs.mkdir(dir, { recursive: true });
+    this.createdDirs.add(dir);
+  }
+
+  private ioError(action: string, path: string, error: unknown): SluiceError {
+    if (error instanceof SluiceError) return error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return new SluiceError(
+      'CHECKPOINT_IO',
+      `Could not ${action} ${path === '' ? 'the checkpoint' : path} in checkpoint ${this.location}: ${code} (${(error as Error).message}). Nothing was half-written; fix the cause (disk space, permissions) and restart the query.`,
+      { cause: error, details: { location: this.location, path, errno: code } },
+    );
+  }
+}
+
+interface LockInfo {
+  pid: number;
+  hostname: string;
+  runId: string;
+  name: string | null;
+}
+
+function parseLock(text: string): LockInfo | undefined {
+  try {
+    const value = JSON.parse(text) as LockInfo;
+    return typeof value.pid === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isStale(holderText: string | undefined, lockPath: string): boolean {
+  if (holderText === undefined) return true;
+  const holder = parseLock(holderText);
+  if (!holder || holder.hostname !== hostname()) return false;
+  if (holder.pid === process.pid) return !heldInProcess.has(lockPath);
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** A local directory from a plain path or a `file:` URI; other schemes are refused. */
+export function checkpointPath(location: string): string {
+  if (/^file:/i.test(location)) {
+    // file:/tmp/x (Spark's spelling) is not a valid WHATWG file URL with a host; normalise it.
+    const url = /^file:\/\//i.test(location) ? location : `file://${location.slice(5)}`;
+    return fileURLToPath(url);
+  }
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location)) {
+    throw new SluiceError(
+      'INVALID_OPTION',
+      `checkpointLocation '${location}' uses a scheme Sluice cannot write yet; use a local path or a file: URI.`,
+      { details: { option: 'checkpointLocation' } },
+    );
+  }
+  return resolve(location);
+}

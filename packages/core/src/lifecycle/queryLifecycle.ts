@@ -1,0 +1,179 @@
+import { assign, setup } from 'xstate';
+import { EMPTY, of } from 'rxjs';
+import type { Trigger } from '../triggers/trigger.ts';
+import { fromStep } from './fromStep.ts';
+
+/**
+ * The lifecycle of one run of a streaming query, as one XState machine (DESIGN §7):
+ *
+ *   initializing → waiting ⇄ gettingOffsets → walCommit → processing → committing → waiting
+ *                    ↓ query.stop (from any state)                ↓ any step fails
+ *                 stopped                                       failed (error kept)
+ *
+ * The machine is the control flow only; the data each step reads and writes (offsets, tables,
+ * the checkpoint) lives in the query run that `.provide()`s the steps. Tests provide fakes the
+ * same way, which is how the model-based test walks every transition.
+ */
+
+export interface LifecycleInput {
+  readonly trigger: Trigger;
+}
+
+export interface LifecycleContext {
+  readonly trigger: Trigger;
+  /** The batch being planned or run, or the next one to plan. */
+  readonly batchId: number;
+  /** The batch in flight re-runs a logged but uncommitted batch from before a restart. */
+  readonly recovered: boolean;
+  /** Batches committed by this run; `once` stops after its first planned batch. */
+  readonly committedThisRun: number;
+  /** Whether the last offset check found new data (Spark's `isDataAvailable`). */
+  readonly isDataAvailable: boolean;
+  readonly error: unknown;
+}
+
+export type LifecycleEvent =
+  /** Wake a waiting query now (data arrived, processAllAvailable). */
+  | { readonly type: 'query.trigger' }
+  | { readonly type: 'query.stop' };
+
+export interface InitializeOutput {
+  readonly nextBatchId: number;
+  /** The trigger in force, when the run had to change it (availableNow on a source without support → once). */
+  readonly trigger?: Trigger;
+  /** A batch was logged in `offsets/N` but not committed: it runs first, with its recorded range. */
+  readonly hasPendingBatch: boolean;
+}
+
+export interface GetOffsetsOutput {
+  readonly hasNewData: boolean;
+}
+
+export interface BatchStepInput {
+  readonly batchId: number;
+}
+
+export const queryLifecycleMachine = setup({
+  types: {
+    context: {} as LifecycleContext,
+    events: {} as LifecycleEvent,
+    input: {} as LifecycleInput,
+  },
+  actors: {
+    // Placeholders: the query run provides the real steps with `.provide({ actors })`.
+    initialize: fromStep<InitializeOutput, Record<string, never>>(() => of({ nextBatchId: 0, hasPendingBatch: false })),
+    getOffsets: fromStep<GetOffsetsOutput, BatchStepInput>(() => of({ hasNewData: false })),
+    walCommit: fromStep<void, BatchStepInput>(() => EMPTY),
+    processBatch: fromStep<void, BatchStepInput>(() => EMPTY),
+    commitBatch: fromStep<void, BatchStepInput>(() => EMPTY),
+  },
+  actions: {
+    advanceBatch: assign({
+      batchId: ({ context }) => context.batchId + 1,
+      recovered: false,
+      committedThisRun: ({ context }) => context.committedThisRun + 1,
+    }),
+  },
+  delays: {
+    /** Time until the next trigger fires; the run computes it from its clock and trigger. */
+    triggerDelay: ({ context }) => (context.trigger.kind === 'processingTime' ? context.trigger.intervalMs : 10),
+  },
+  guards: {
+    /** After a batch: may the next trigger fire at once (default trigger, availableNow, an overrun interval)? */
+    nextTriggerDue: ({ context }) => context.trigger.kind !== 'processingTime',
+    /** `once` is done after the batch it planned; `availableNow` and `once` stop when nothing is left. */
+    isFinishedAfterBatch: ({ context }) => context.trigger.kind === 'once' && !context.recovered,
+    isFiniteTrigger: ({ context }) => context.trigger.kind === 'once' || context.trigger.kind === 'availableNow',
+  },
+}).createMachine({
+  id: 'query',
+  context: ({ input }) => ({
+    trigger: input.trigger,
+    batchId: 0,
+    recovered: false,
+    committedThisRun: 0,
+    isDataAvailable: false,
+    error: undefined,
+  }),
+  initial: 'initializing',
+  on: { 'query.stop': '.stopped' },
+  states: {
+    initializing: {
+      invoke: {
+        id: 'initialize',
+        src: 'initialize',
+        input: () => ({}),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.hasPendingBatch,
+            target: 'processing',
+            actions: assign({
+              batchId: ({ event }) => event.output.nextBatchId,
+              trigger: ({ event, context }) => event.output.trigger ?? context.trigger,
+              recovered: true,
+              isDataAvailable: true,
+            }),
+          },
+          {
+            target: 'gettingOffsets',
+            actions: assign({ batchId: ({ event }) => event.output.nextBatchId, trigger: ({ event, context }) => event.output.trigger ?? context.trigger }),
+          },
+        ],
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+      },
+    },
+    waiting: {
+      after: { triggerDelay: 'gettingOffsets' },
+      on: { 'query.trigger': 'gettingOffsets' },
+    },
+    gettingOffsets: {
+      invoke: {
+        id: 'getOffsets',
+        src: 'getOffsets',
+        input: ({ context }) => ({ batchId: context.batchId }),
+        onDone: [
+          { guard: ({ event }) => event.output.hasNewData, target: 'walCommit', actions: assign({ isDataAvailable: true }) },
+          { guard: 'isFiniteTrigger', target: 'stopped', actions: assign({ isDataAvailable: false }) },
+          { target: 'waiting', actions: assign({ isDataAvailable: false }) },
+        ],
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+      },
+    },
+    walCommit: {
+      invoke: {
+        id: 'walCommit',
+        src: 'walCommit',
+        input: ({ context }) => ({ batchId: context.batchId }),
+        onDone: 'processing',
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+      },
+    },
+    processing: {
+      invoke: {
+        id: 'processBatch',
+        src: 'processBatch',
+        input: ({ context }) => ({ batchId: context.batchId }),
+        onDone: 'committing',
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+      },
+    },
+    committing: {
+      invoke: {
+        id: 'commitBatch',
+        src: 'commitBatch',
+        input: ({ context }) => ({ batchId: context.batchId }),
+        onDone: [
+          { guard: 'isFinishedAfterBatch', target: 'stopped', actions: 'advanceBatch' },
+          { guard: 'nextTriggerDue', target: 'gettingOffsets', actions: 'advanceBatch' },
+          { target: 'waiting', actions: 'advanceBatch' },
+        ],
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+      },
+    },
+    stopped: { type: 'final' },
+    failed: { type: 'final' },
+  },
+});
+
+export type QueryLifecycleMachine = typeof queryLifecycleMachine;
+export type LifecycleStateName = 'initializing' | 'waiting' | 'gettingOffsets' | 'walCommit' | 'processing' | 'committing' | 'stopped' | 'failed';

@@ -1,0 +1,39 @@
+import type { Operator } from '../builders/streamFrame.ts';
+import { col, Column, lit } from './column.ts';
+import { bindExpression } from './expression.ts';
+import { projection } from './select.ts';
+
+/**
+ * Add a column, or replace the one of the same name in place (Spark's `withColumn`).
+ *
+ * @example
+ * frame.pipe(withColumn('ingestion_time', currentTimestamp()))
+ */
+export function withColumn(name: string, value: Column | string | number | bigint | boolean): Operator {
+  return (frame) => {
+    const expression = (value instanceof Column ? value : lit(value)).alias(name);
+    const exists = frame.schema.fields.some((f) => f.name === name);
+    const columns = exists
+      ? frame.schema.fields.map((f) => (f.name === name ? expression : col(f.name)))
+      : [...frame.schema.fields.map((f) => col(f.name)), expression];
+    const bound = columns.map((c) => bindExpression(c.node, frame.schema));
+    return frame.withStep(projection(`Project [*, ${expression}]`, bound));
+  };
+}
+
+/** Rename a column (Spark's `withColumnRenamed`); a missing column is left alone, as in Spark. */
+export function withColumnRenamed(existing: string, renamed: string): Operator {
+  return (frame) => {
+    const bound = frame.schema.fields.map((f) => bindExpression((f.name === existing ? col(f.name).alias(renamed) : col(f.name)).node, frame.schema));
+    return frame.withStep(projection(`Project [${existing} AS ${renamed}]`, bound));
+  };
+}
+
+/** Remove columns (Spark's `drop`); names that do not exist are ignored, as in Spark. */
+export function drop(...names: readonly string[]): Operator {
+  return (frame) => {
+    const kept = frame.schema.fields.filter((f) => !names.includes(f.name));
+    const bound = kept.map((f) => bindExpression(col(f.name).node, frame.schema));
+    return frame.withStep(projection(`Project [${kept.map((f) => f.name).join(', ')}]`, bound));
+  };
+}

@@ -1,0 +1,89 @@
+import type { JsonValue } from '../types.ts';
+
+/** Spark's `StreamingQueryStatus`. */
+export interface StreamingQueryStatus {
+  readonly message: string;
+  readonly isDataAvailable: boolean;
+  readonly isTriggerActive: boolean;
+}
+
+/** Durations of one trigger, in ms; only the phases that ran are present (Spark omits the rest). */
+export interface DurationMs {
+  readonly addBatch?: number;
+  readonly commitOffsets?: number;
+  readonly getBatch?: number;
+  readonly latestOffset?: number;
+  readonly queryPlanning?: number;
+  readonly triggerExecution?: number;
+  readonly walCommit?: number;
+}
+
+export interface SourceProgress {
+  readonly description: string;
+  readonly startOffset: JsonValue;
+  readonly endOffset: JsonValue;
+  readonly latestOffset: JsonValue;
+  readonly numInputRows: number;
+  readonly inputRowsPerSecond?: number;
+  readonly processedRowsPerSecond?: number;
+  readonly metrics?: Readonly<Record<string, string>>;
+}
+
+export interface SinkProgress {
+  readonly description: string;
+  /** -1 when the sink cannot tell (Spark's v1 sinks: file, foreachBatch, Delta). */
+  readonly numOutputRows: number;
+  readonly metrics?: Readonly<Record<string, string>>;
+}
+
+export interface StateOperatorProgress {
+  readonly operatorName: string;
+  readonly numRowsTotal: number;
+  readonly numRowsUpdated: number;
+  readonly numRowsRemoved: number;
+  readonly memoryUsedBytes: number;
+  readonly numRowsDroppedByWatermark: number;
+  readonly [key: string]: JsonValue;
+}
+
+/**
+ * Spark's `StreamingQueryProgress`, with its field names and rules: rates are omitted when
+ * undefined (NaN/Infinity in Spark), maps are omitted when empty.
+ */
+export interface StreamingQueryProgress {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  /** Trigger start, ISO-8601 UTC with milliseconds. */
+  readonly timestamp: string;
+  readonly batchId: number;
+  readonly batchDuration: number;
+  readonly numInputRows: number;
+  readonly inputRowsPerSecond?: number;
+  readonly processedRowsPerSecond?: number;
+  readonly durationMs: DurationMs;
+  readonly eventTime?: Readonly<Record<string, string>>;
+  readonly stateOperators: readonly StateOperatorProgress[];
+  readonly sources: readonly SourceProgress[];
+  readonly sink: SinkProgress;
+  readonly observedMetrics?: Readonly<Record<string, JsonValue>>;
+}
+
+/** rows / seconds, or undefined where Spark would print NaN/Infinity (and so omit the field). */
+export function rowsPerSecond(rows: number, ms: number): number | undefined {
+  if (!(ms > 0)) return undefined;
+  const rate = rows / (ms / 1000);
+  return Number.isFinite(rate) ? rate : undefined;
+}
+
+/** Drop undefined-valued keys so JSON and key-set checks match Spark's omission rules. */
+export function compact<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
+  return out as T;
+}
+
+/** Spark's `prettyJson` of a progress: two-space indentation. */
+export function progressToJson(progress: StreamingQueryProgress): string {
+  return JSON.stringify(progress, null, 2);
+}

@@ -1,0 +1,26 @@
+import type { CheckpointStore } from '../checkpoint/checkpointStore.ts';
+import type { FaultInjector } from '../lifecycle/faults.ts';
+import type { PlanNode } from '../builders/plan.ts';
+import type { Trigger } from '../triggers/trigger.ts';
+import type { OutputMode, SinkProvider, SourceProvider } from '../types.ts';
+
+/** Everything a started query is made of, fixed at `start()`; each run (restart) reuses it. */
+export interface QueryDefinition {
+  readonly plan: PlanNode;
+  readonly sources: readonly SourceProvider[];
+  readonly sink: SinkProvider;
+  readonly outputMode: OutputMode;
+  readonly trigger: Trigger;
+  readonly name: string | null;
+  readonly checkpoint: CheckpointStore;
+  /** The checkpoint was made up because none was given; it is deleted on a clean stop. */
+  readonly temporaryCheckpoint: boolean;
+  /** Offsets/commits entries kept (Spark's spark.sql.streaming.minBatchesToRetain, 100). */
+  readonly minBatchesToRetain: number;
+  /** Default trigger: wait this long before asking sources again when they had nothing (10 ms). */
+  readonly pollingDelayMs: number;
+  /** At most one idle progress event per this interval (Spark's noDataProgressEventInterval, 10 s). */
+  readonly noDataProgressEventIntervalMs: number;
+  /** Crash points for fault-injection tests. */
+  readonly faults?: FaultInjector;
+}

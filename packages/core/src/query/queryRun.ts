@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import type { Table } from 'apache-arrow';
+import { defer, EMPTY, from, lastValueFrom, merge, toArray, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { Actor } from 'xstate';
+import { concatTables, emptyTable } from '../arrow/tables.ts';
+import { executePlan } from '../builders/plan.ts';
+import { Checkpoint } from '../checkpoint/checkpoint.ts';
+import type { CheckpointLock } from '../checkpoint/checkpointStore.ts';
+import type { OffsetSeqMetadata } from '../checkpoint/logEntries.ts';
+import { describeError, isSluiceError, SluiceError, type ErrorCode } from '../errors.ts';
+import { SimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
+import { fromStep } from '../lifecycle/fromStep.ts';
+import { queryLifecycleMachine, type GetOffsetsOutput, type InitializeOutput } from '../lifecycle/queryLifecycle.ts';
+import type { Logger } from '../logger.ts';
+import type { Trigger } from '../triggers/trigger.ts';
+import { nextBatchTime } from '../triggers/trigger.ts';
+import { READ_ALL, type BatchContext, type Offset, type ReadLimit, type Sink, type Source } from '../types.ts';
+import { sameOffset } from './canonicalJson.ts';
+import type { StreamingQueryProgress } from './progress.ts';
+import { ProgressReporter, type Descriptions } from './progressReporter.ts';
+import { redactString } from '../redact.ts';
+import type { QueryDefinition } from './queryDefinition.ts';
+
+export type LifecycleActor = Actor<typeof queryLifecycleMachine>;
+
+export interface RunEnvironment {
+  readonly scheduler: SchedulerLike;
+  readonly log: Logger;
+  /** Start the run's lifecycle actor under the query manager. */
+  spawn(logic: typeof queryLifecycleMachine, runId: string, trigger: Trigger): LifecycleActor;
+  onProgress(progress: StreamingQueryProgress, idle: boolean): void;
+}
+
+interface PlannedBatch {
+  readonly batchId: number;
+  readonly start: readonly (Offset | null)[];
+  readonly end: readonly (Offset | null)[];
+  readonly metadata: OffsetSeqMetadata;
+}
+
+/**
+ * One run of a query: from `start()` (or a supervised restart) until it stops or fails. It
+ * owns the run's resources (checkpoint lock, opened sources, the sink) and provides the
+ * lifecycle machine's steps. Offsets and tables live here, never in the machine.
+ */
+export class QueryRun {
+  readonly runId = randomUUID();
+  readonly actor: LifecycleActor;
+  queryId: string | null = null;
+
+  private readonly checkpoint: Checkpoint;
+  private readonly reporter: ProgressReporter;
+  private readonly abort = new AbortController();
+  private lock: CheckpointLock | undefined;
+  private sources: Source[] = [];
+  private sink: Sink | undefined;
+  private committed: readonly (Offset | null)[] | null = null;
+  private initialOffsets: Promise<Offset[]> | undefined;
+  private planned: PlannedBatch | null = null;
+  private watermarkMs = 0;
+  private trigger: Trigger;
+  private inFlight: Promise<unknown> | null = null;
+  private rowsPerSource: number[] = [];
+  private outputRows = 0;
+  private wakeSubscription: Subscription | undefined;
+  private crashed = false;
+  private descriptions: Descriptions = { sources: [], sink: '' };
+
+  constructor(
+    private readonly definition: QueryDefinition,
+    private readonly env: RunEnvironment,
+  ) {
+    this.trigger = definition.trigger;
+    this.checkpoint = new Checkpoint(definition.checkpoint);
+    this.reporter = new ProgressReporter(env.scheduler, { id: () => this.queryId ?? '', runId: this.runId, name: definition.name }, definition.noDataProgressEventIntervalMs);
+    const logic = queryLifecycleMachine.provide({
+      actors: {
+        initialize: fromStep(() => this.step(() => this.initialize())),
+        getOffsets: fromStep(({ input }) => this.step(() => this.getOffsets(input.batchId))),
+        walCommit: fromStep(({ input }) => this.step(() => this.walCommit(input.batchId))),
+        processBatch: fromStep(({ input }) => this.step(() => this.processBatch(input.batchId))),
+        commitBatch: fromStep(({ input }) => this.step(() => this.commitBatch(input.batchId))),
+      },
+      delays: { triggerDelay: () => this.nextTriggerDelay() },
+      guards: {
+        nextTriggerDue: ({ context }) => context.trigger.kind !== 'processingTime' || this.nextTriggerDelay() <= 0,
+      },
+    });
+    this.actor = env.spawn(logic, this.runId, definition.trigger);
+  }
+
+  /** Descriptions of the opened sources (for the "Getting offsets from …" status), secrets scrubbed. */
+  get sourceDescriptions(): string[] {
+    return this.descriptions.sources.slice();
+  }
+
+  get sinkDescription(): string | undefined {
+    return this.sink ? this.descriptions.sink : undefined;
+  }
+
+  get wasCrash(): boolean {
+    return this.crashed;
+  }
+
+  /** Wake a waiting default/availableNow trigger now (data arrived, processAllAvailable). */
+  wake(): void {
+    if (this.trigger.kind !== 'processingTime' && this.actor.getSnapshot().value === 'waiting') this.actor.send({ type: 'query.trigger' });
+  }
+
+  /**
+   * Tear the run down after the machine reached `stopped` or `failed`: wait for the step in
+   * flight (its effect is atomic either way), then close sources and sink and release the lock.
+   * A simulated crash abandons the lock instead, as a dead process would.
+   */
+  async release(cleanStop: boolean): Promise<void> {
+    this.abort.abort();
+    this.wakeSubscription?.unsubscribe();
+    await this.inFlight?.catch(() => undefined);
+    const errors: unknown[] = [];
+    await Promise.all(this.sources.map((s) => s.stop().catch((e: unknown) => errors.push(e))));
+    await this.sink?.close().catch((e: unknown) => errors.push(e));
+    for (const e of errors) this.env.log.warn(`While closing query resources: ${describeError(e)}`);
+    if (this.crashed) {
+      this.lock?.abandon();
+      return;
+    }
+    await this.lock?.release();
+    if (cleanStop && this.definition.temporaryCheckpoint) await this.definition.checkpoint.destroy().catch(() => undefined);
+  }
+
+  private step<T>(work: () => Promise<T>): Observable<T> {
+    return defer(() => {
+      const promise = work().catch((error: unknown) => {
+        if (error instanceof SimulatedCrash) this.crashed = true;
+        throw error;
+      });
+      this.inFlight = promise;
+      return from(promise);
+    });
+  }
+
+  private async fault(point: FaultPoint, phase: FaultPhase, batchId: number): Promise<void> {
+    await this.definition.faults?.at(point, phase, batchId);
+  }
+
+  private async initialize(): Promise<InitializeOutput> {
+    await this.fault('initialize', 'before', -1);
+    const { definition, env } = this;
+    this.lock = await definition.checkpoint.lock({ queryId: null, runId: this.runId, name: definition.name });
+    this.queryId = await this.checkpoint.queryId(randomUUID);
+    const recovery = await this.checkpoint.recover(definition.sources.length);
+    this.committed = recovery.committed;
+    this.watermarkMs = recovery.watermarkMs;
+    if (recovery.pending) {
+      const { batchId, seq } = recovery.pending;
+      this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata };
+    }
+    for (const [index, provider] of definition.sources.entries()) {
+      const source = await this.guard('SOURCE_FAILED', `opening source '${provider.format}'`, -1, () =>
+        provider.open({ queryId: this.queryId!, runId: this.runId, sourceIndex: index, metadata: this.checkpoint.sourceMetadata(index), scheduler: env.scheduler, log: env.log }),
+      );
+      this.sources.push(source);
+    }
+    this.sink = await this.guard('SINK_FAILED', `opening sink '${definition.sink.format}'`, -1, () =>
+      definition.sink.open({ queryId: this.queryId!, runId: this.runId, queryName: definition.name, outputMode: definition.outputMode, scheduler: env.scheduler, log: env.log }),
+    );
+    this.descriptions = { sources: this.sources.map((s) => redactString(s.description)), sink: redactString(this.sink.description) };
+    await this.prepareTrigger();
+    this.wakeSubscription = merge(...this.sources.map((s) => s.dataArrived$ ?? EMPTY)).subscribe(() => this.wake());
+    await this.fault('initialize', 'after', -1);
+    return { nextBatchId: recovery.nextBatchId, hasPendingBatch: recovery.pending !== null, trigger: this.trigger };
+  }
+
+  /** availableNow needs every source to pin its target; otherwise Spark's rule: one batch of everything. */
+  private async prepareTrigger(): Promise<void> {
+    if (this.trigger.kind !== 'availableNow') return;
+    if (this.sources.every((s) => s.prepareForAvailableNow)) {
+      await Promise.all(this.sources.map((s) => s.prepareForAvailableNow!()));
+      return;
+    }
+    const unsupported = this.sources.filter((s) => !s.prepareForAvailableNow).map((s) => s.description);
+    this.env.log.warn(`Trigger.availableNow is not supported by ${unsupported.join(', ')}; running a single batch of all available data instead (Trigger.once).`);
+    this.trigger = { kind: 'once' };
+  }
+
+  private async startOffsets(): Promise<readonly Offset[]> {
+    this.initialOffsets ??= Promise.all(this.sources.map((s) => s.initialOffset()));
+    const initial = await this.initialOffsets;
+    return initial.map((offset, i) => this.committed?.[i] ?? offset);
+  }
+
+  private readLimit(source: Source): ReadLimit {
+    return this.trigger.kind === 'once' ? READ_ALL : (source.defaultReadLimit ?? READ_ALL);
+  }
+
+  private async getOffsets(batchId: number): Promise<GetOffsetsOutput> {
+    await this.fault('getOffsets', 'before', batchId);
+    this.reporter.beginTrigger();
+    const start = await this.guard('SOURCE_FAILED', 'getting offsets', batchId, () => this.startOffsets());
+    const latest = await this.reporter.time('latestOffset', () =>
+      this.guard('SOURCE_FAILED', 'getting offsets', batchId, () => Promise.all(this.sources.map((s, i) => s.latestOffset(start[i]!, this.readLimit(s))))),
+    );
+    const end = latest.map((offset, i) => offset ?? start[i]!);
+    const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i]));
+    if (hasNewData) {
+      this.planned = {
+        batchId,
+        start,
+        end,
+        metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: this.reporter.currentTriggerStartMs!, conf: {} },
+      };
+    } else {
+      const idle = this.reporter.finishIdle(batchId, start, this.sources, this.descriptions);
+      if (idle) this.env.onProgress(idle, true);
+    }
+    await this.fault('getOffsets', 'after', batchId);
+    return { hasNewData };
+  }
+
+  private async walCommit(batchId: number): Promise<void> {
+    await this.fault('walCommit', 'before', batchId);
+    const planned = this.planned!;
+    await this.reporter.time('walCommit', async () => {
+      await this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
+      await this.checkpoint.purge(batchId - this.definition.minBatchesToRetain);
+    });
+    // Only now may sources discard what the previous batch read: with offsets/N durable, recovery
+    // never re-runs batch N-1 (Spark commits sources at this point too).
+    if (this.committed) await this.commitSources(this.committed, batchId - 1);
+    await this.fault('walCommit', 'after', batchId);
+  }
+
+  private async processBatch(batchId: number): Promise<void> {
+    await this.fault('getBatch', 'before', batchId);
+    if (this.reporter.currentTriggerStartMs === null) this.reporter.beginTrigger(); // a recovered batch opens its own trigger
+    const planned = this.planned!;
+    const start = planned.start.length > 0 ? planned.start : await this.startOffsets();
+    if (planned.start.length === 0) this.planned = { ...planned, start };
+    const inputs = await this.reporter.time('getBatch', () =>
+      this.guard('SOURCE_FAILED', 'reading the batch', batchId, () => Promise.all(this.sources.map((s, i) => readRange(s, start[i] ?? null, planned.end[i] ?? null)))),
+    );
+    this.rowsPerSource = inputs.map((t) => t.numRows);
+    await this.fault('getBatch', 'after', batchId);
+    const context = { batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs: planned.metadata.batchWatermarkMs };
+    await this.reporter.time('addBatch', async () => {
+      const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
+      const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
+      await this.fault('addBatch', 'before', batchId);
+      const batchContext: BatchContext = {
+        ...context,
+        queryId: this.queryId!,
+        runId: this.runId,
+        queryName: this.definition.name,
+        outputMode: this.definition.outputMode,
+        signal: this.abort.signal,
+        fault: (point) => this.fault(`sink:${point}`, 'during', batchId),
+      };
+      await this.guard('SINK_FAILED', `writing to the sink ${this.sink!.description}`, batchId, () => this.sink!.addBatch(batchId, output, batchContext));
+      this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
+    });
+    await this.fault('addBatch', 'after', batchId);
+  }
+
+  private async commitBatch(batchId: number): Promise<void> {
+    await this.fault('commit', 'before', batchId);
+    const planned = this.planned!;
+    await this.reporter.time('commitOffsets', () => this.checkpoint.writeCommit(batchId, { nextBatchWatermarkMs: this.watermarkMs }));
+    await this.fault('commit', 'after', batchId);
+    this.committed = planned.end;
+    this.planned = null;
+    this.sink!.batchCommitted?.(batchId);
+    const progress = this.reporter.finishBatch(
+      { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, watermarkMs: this.watermarkMs },
+      this.sources,
+      this.sink!,
+      this.descriptions,
+    );
+    this.reporter.resetIdleClock();
+    this.env.onProgress(progress, false);
+  }
+
+  private async commitSources(end: readonly (Offset | null)[], batchId: number): Promise<void> {
+    for (const [i, source] of this.sources.entries()) {
+      const offset = end[i];
+      if (offset === null || offset === undefined) continue;
+      await source.commit(offset).catch((e: unknown) => this.env.log.warn(`Source ${source.description} could not clean up after batch ${batchId}: ${describeError(e)}`));
+    }
+  }
+
+  private nextTriggerDelay(): number {
+    const now = this.env.scheduler.now();
+    if (this.trigger.kind === 'processingTime') {
+      const last = this.reporter.lastTriggerStartMs ?? now;
+      return Math.max(0, nextBatchTime(last, this.trigger.intervalMs) - now);
+    }
+    return this.definition.pollingDelayMs;
+  }
+
+  /** Run work that may throw a foreign error; wrap it into a SluiceError that says what failed. */
+  private async guard<T>(code: ErrorCode, action: string, batchId: number, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof SimulatedCrash || isSluiceError(error)) throw error;
+      const where = batchId >= 0 ? ` in batch ${batchId}` : '';
+      throw new SluiceError(code, `Query ${this.label()} failed${where} while ${action}: ${describeError(error)}`, {
+        cause: error,
+        details: { queryId: this.queryId, runId: this.runId, batchId },
+      });
+    }
+  }
+
+  private label(): string {
+    return `${this.definition.name ? `'${this.definition.name}' ` : ''}[id = ${this.queryId ?? 'unknown'}, runId = ${this.runId}]`;
+  }
+}
+
+/** A source's rows for (start, end] as one table; an empty range reads nothing. */
+async function readRange(source: Source, start: Offset | null, end: Offset | null): Promise<Table> {
+  if (end === null || (start !== null && sameOffset(start, end))) return emptyTable(source.schema);
+  if (start === null) throw new SluiceError('SOURCE_FAILED', `Source ${source.description} has no start offset for its first batch.`);
+  const tables = await lastValueFrom(source.read(start, end).pipe(toArray()));
+  return tables.length === 1 ? tables[0]! : concatTables(source.schema, tables);
+}

@@ -1,0 +1,120 @@
+import { DataType, TimeUnit, Type, type Timestamp } from 'apache-arrow';
+import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
+import { compileDatetimePattern } from './datetimePattern.ts';
+
+/** Not a value of the column's type: the record is malformed. */
+export const INVALID = Symbol('invalid');
+
+export interface CsvValueOptions {
+  readonly nanValue: string;
+  readonly positiveInf: string;
+  readonly negativeInf: string;
+  readonly dateFormat?: string | undefined;
+  readonly timestampFormat?: string | undefined;
+}
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Text → value of `type` (in the form `vectorFromValues` takes), or INVALID. */
+export function csvValueParser(type: DataType, o: CsvValueOptions, column: string): (text: string) => unknown {
+  switch (type.typeId) {
+    case Type.Utf8:
+      return (t) => t;
+    case Type.Int: {
+      const { bitWidth, isSigned } = type as unknown as { bitWidth: number; isSigned: boolean };
+      if (!isSigned) break;
+      if (bitWidth === 64) {
+        return (t) => {
+          const s = t.trim();
+          if (!INTEGER.test(s)) return INVALID;
+          const v = BigInt(s);
+          return v >= -(2n ** 63n) && v < 2n ** 63n ? v : INVALID;
+        };
+      }
+      const max = 2 ** (bitWidth - 1);
+      return (t) => {
+        const s = t.trim();
+        if (!INTEGER.test(s)) return INVALID;
+        const v = Number(s);
+        return v >= -max && v < max ? v : INVALID;
+      };
+    }
+    case Type.Float:
+      return (t) => {
+        const s = t.trim();
+        if (s === o.nanValue || s === 'NaN') return NaN;
+        if (s === o.positiveInf || s === 'Infinity' || s === '+Infinity') return Infinity;
+        if (s === o.negativeInf || s === '-Infinity') return -Infinity;
+        return DECIMAL.test(s) ? Number(s) : INVALID;
+      };
+    case Type.Bool:
+      return (t) => {
+        const s = t.trim().toLowerCase();
+        return s === 'true' ? true : s === 'false' ? false : INVALID;
+      };
+    case Type.Timestamp: {
+      const pattern = o.timestampFormat === undefined ? undefined : compileDatetimePattern(o.timestampFormat, 'timestampFormat');
+      const unit = (type as Timestamp).unit;
+      const scale = unit === TimeUnit.SECOND ? 1 / 1000 : unit === TimeUnit.MICROSECOND ? 1000 : unit === TimeUnit.NANOSECOND ? 1_000_000 : 1;
+      return (t) => {
+        const ms = pattern ? pattern.parse(t.trim()) : parseIsoTimestampMs(t.trim());
+        return ms === undefined ? INVALID : scale === 1 ? ms : Math.floor(ms * scale);
+      };
+    }
+    case Type.Date: {
+      const pattern = o.dateFormat === undefined ? undefined : compileDatetimePattern(o.dateFormat, 'dateFormat');
+      return (t) => {
+        const days = pattern ? msToDays(pattern.parse(t.trim())) : parseIsoDateDays(t.trim());
+        // vectorFromValues takes dates as epoch milliseconds
+        return days === undefined || !Number.isInteger(days) ? INVALID : days * 86_400_000;
+      };
+    }
+  }
+  throw unsupported(type, column);
+}
+
+function msToDays(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : ms / 86_400_000;
+}
+
+/** Value of `type` (as a row view gives it) → its CSV text, before quoting. */
+export function csvValueFormatter(type: DataType, o: Pick<CsvValueOptions, 'dateFormat' | 'timestampFormat'>, column: string): (value: unknown) => string {
+  switch (type.typeId) {
+    case Type.Utf8:
+      return (v) => v as string;
+    case Type.Int:
+    case Type.Bool:
+      return (v) => String(v);
+    case Type.Float:
+      return (v) => {
+        const n = v as number;
+        return Number.isFinite(n) ? String(n) : Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+      };
+    case Type.Timestamp: {
+      const pattern = o.timestampFormat === undefined ? undefined : compileDatetimePattern(o.timestampFormat, 'timestampFormat');
+      const unit = (type as Timestamp).unit;
+      const toMs = (v: unknown) => {
+        const n = Number(v);
+        return unit === TimeUnit.SECOND ? n * 1000 : unit === TimeUnit.MICROSECOND ? Math.floor(n / 1000) : unit === TimeUnit.NANOSECOND ? Math.floor(n / 1e6) : n;
+      };
+      return (v) => (pattern ? pattern.format(toMs(v)) : formatIsoTimestampMs(toMs(v)));
+    }
+    case Type.Date: {
+      const pattern = o.dateFormat === undefined ? undefined : compileDatetimePattern(o.dateFormat, 'dateFormat');
+      return (v) => {
+        const ms = v instanceof Date ? v.getTime() : Number(v);
+        return pattern ? pattern.format(ms) : formatIsoDateDays(Math.floor(ms / 86_400_000));
+      };
+    }
+  }
+  throw unsupported(type, column);
+}
+
+function unsupported(type: DataType, column: string): SluiceError {
+  return new SluiceError(
+    'INVALID_SCHEMA',
+    `CSV cannot hold column '${column}' of type ${sparkTypeName(type)} (as in Spark, CSV carries strings, numbers, booleans, dates and timestamps); use json or parquet, or convert the column to a string with toJson.`,
+    { details: { column } },
+  );
+}

@@ -1,0 +1,25 @@
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core';
+
+/** Parquet files carry their own schema and encodings: nothing to configure when reading. */
+export const parquetReadOptionSpec = {};
+
+/**
+ * Parquet write options, named as Spark and parquet-mr name them.
+ * @example parquetWriteOptions.parse({ compression: 'zstd', 'parquet.block.size': '64m' })
+ */
+export const parquetWriteOptionSpec = {
+  compression: opt.oneOf(['none', 'uncompressed', 'snappy', 'gzip', 'zstd', 'lz4', 'brotli']).default('snappy')
+    .describe('page compression codec (Spark: compression)'),
+  rowGroupSize: opt.positiveInt().default(1_048_576).describe('maximum rows per row group'),
+  'parquet.block.size': opt.bytes().default(128 * 1024 * 1024).describe('maximum bytes per row group (parquet-mr: parquet.block.size)'),
+  'parquet.page.size': opt.bytes().default(1024 * 1024).describe('target data page size in bytes'),
+  'parquet.enable.dictionary': opt.boolean().default(true).describe('dictionary-encode columns (falls back to plain when the dictionary grows large)'),
+  'parquet.writer.version': opt.oneOf(['v1', 'v2']).default('v1').describe('data page format; v1 is what every reader reads'),
+  outputTimestampType: opt.oneOf(['TIMESTAMP_MILLIS', 'TIMESTAMP_MICROS']).default('TIMESTAMP_MILLIS')
+    .describe("physical unit of timestamp columns (Spark: spark.sql.parquet.outputTimestampType); Delta's protocol expects TIMESTAMP_MICROS"),
+};
+
+export const parquetReadOptions = defineOptions('parquet', parquetReadOptionSpec);
+export const parquetWriteOptions = defineOptions('parquet', parquetWriteOptionSpec);
+export type ParquetReadOptions = ParsedOptions<typeof parquetReadOptionSpec>;
+export type ParquetWriteOptions = ParsedOptions<typeof parquetWriteOptionSpec>;

@@ -1,0 +1,32 @@
+import { createRequire } from 'node:module';
+
+type ParquetWasm = typeof import('parquet-wasm');
+
+const require = createRequire(import.meta.url);
+const entry = require.resolve('parquet-wasm');
+let instance: ParquetWasm | undefined;
+
+/**
+ * The parquet-wasm module (parquet-rs compiled to WebAssembly). Its Node build instantiates the
+ * wasm synchronously when first required.
+ */
+export function parquetWasm(): ParquetWasm {
+  instance ??= require(entry) as ParquetWasm;
+  return instance;
+}
+
+/**
+ * Drop the wasm instance after a trap (a Rust panic surfaces as `WebAssembly.RuntimeError`):
+ * its memory may hold half-updated state, so the next call loads a fresh instance.
+ */
+export function discardParquetWasm(): void {
+  instance = undefined;
+  delete require.cache[entry];
+}
+
+const RuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly.RuntimeError;
+
+/** Whether `error` is a wasm trap (a Rust panic), after which the instance is discarded. */
+export function isWasmTrap(error: unknown): boolean {
+  return error instanceof RuntimeError;
+}

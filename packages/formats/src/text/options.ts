@@ -1,0 +1,20 @@
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core';
+
+/**
+ * Text read options, as Spark names them.
+ * @example textReadOptions.parse({ wholetext: 'true' })
+ */
+export const textReadOptionSpec = {
+  wholetext: opt.boolean().default(false).describe('each file is one row'),
+  lineSep: opt.string().describe('line separator (default: \\n, \\r\\n or \\r)'),
+};
+
+/** Text write options, as Spark names them. */
+export const textWriteOptionSpec = {
+  lineSep: opt.string().default('\n').describe('line separator after each row'),
+};
+
+export const textReadOptions = defineOptions('text', textReadOptionSpec);
+export const textWriteOptions = defineOptions('text', textWriteOptionSpec);
+export type TextReadOptions = ParsedOptions<typeof textReadOptionSpec>;
+export type TextWriteOptions = ParsedOptions<typeof textWriteOptionSpec>;

@@ -1,0 +1,10 @@
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core';
+
+export const rateMicroBatchOptions = defineOptions('rate-micro-batch', {
+  rowsPerBatch: opt.positiveInt().required().describe('rows in every micro-batch'),
+  numPartitions: opt.positiveInt().describe('partitions (record batches) per batch; default 1'),
+  startTimestamp: opt.nonNegativeInt().default(0).describe('generated time of batch 0, epoch ms'),
+  advanceMillisPerBatch: opt.nonNegativeInt().default(1000).describe('generated time added per batch, ms'),
+});
+
+export type RateMicroBatchOptions = ParsedOptions<typeof rateMicroBatchOptions.spec>;
