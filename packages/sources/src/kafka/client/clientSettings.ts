@@ -60,7 +60,7 @@ const SECRET_KEYS = new Set(['sasl', 'sasl.jaas.config', 'sasl.password', 'ssl',
 
 const COMMON: Record<string, Setter> = {
   'client.id': (d, v, k) => (d.clientId = text(v, k)),
-  clientid: (d, v, k) => (d.clientId = text(v, k)),
+  clientId: (d, v, k) => (d.clientId = text(v, k)),
   'security.protocol': (d, v, k) => {
     const protocol = text(v, k).toUpperCase();
     if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) invalid(k, 'one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL', v);
@@ -104,9 +104,9 @@ const COMMON: Record<string, Setter> = {
     d.sasl = { mechanism: (sasl.mechanism ?? 'plain').toLowerCase() as SaslSettings['mechanism'], username: sasl.username, password: sasl.password };
   },
   'request.timeout.ms': (d, v, k) => (d.requestTimeoutMs = nonNegative(v, k)),
-  requesttimeout: (d, v, k) => (d.requestTimeoutMs = nonNegative(v, k)),
+  requestTimeout: (d, v, k) => (d.requestTimeoutMs = nonNegative(v, k)),
   'socket.connection.setup.timeout.ms': (d, v, k) => (d.connectionTimeoutMs = nonNegative(v, k)),
-  connectiontimeout: (d, v, k) => (d.connectionTimeoutMs = nonNegative(v, k)),
+  connectionTimeout: (d, v, k) => (d.connectionTimeoutMs = nonNegative(v, k)),
 };
 
 const SOURCE: Record<string, Setter> = {
@@ -152,7 +152,8 @@ export function parseKafkaClientSettings(bootstrapServers: string, params: Reado
     consumer: { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, maxBytesPerPartition: 1_048_576, maxBytes: 52_428_800, minBytes: 1, maxWaitTimeMs: 500 },
     producer: { acks: -1, deliveryTimeoutMs: 120_000 },
   };
-  const setters = { ...COMMON, ...(role === 'source' ? SOURCE : SINK) };
+  const setters: Record<string, Setter> = { ...COMMON, ...(role === 'source' ? SOURCE : SINK) };
+  const byLowerName = new Map(Object.keys(setters).map((name) => [name.toLowerCase(), setters[name]!]));
   for (const [rawKey, value] of Object.entries(params)) {
     if (value === undefined) continue;
     const key = rawKey.toLowerCase();
@@ -162,7 +163,7 @@ export function parseKafkaClientSettings(bootstrapServers: string, params: Reado
     if (reason) {
       throw new SluiceError('INVALID_OPTION', `Kafka option 'kafka.${rawKey}' is not supported: ${reason}.`, { details: { option: `kafka.${rawKey}` } });
     }
-    const set = setters[key];
+    const set = byLowerName.get(key);
     if (!set) throw unknownSetting(rawKey, Object.keys(setters), role);
     set(draft, value, `kafka.${rawKey}`);
   }

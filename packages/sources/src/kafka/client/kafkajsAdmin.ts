@@ -22,11 +22,12 @@ export class KafkajsAdmin implements KafkaAdmin {
   async partitions(topics: readonly string[]): Promise<Map<string, number[]>> {
     const result = new Map<string, number[]>();
     if (topics.length === 0) return result;
-    const existing = new Set(await this.call('listing topics', (admin) => admin.listTopics()));
-    const wanted = topics.filter((t) => existing.has(t));
-    if (wanted.length === 0) return result;
-    const metadata = await this.call('reading topic metadata', (admin) => admin.fetchTopicMetadata({ topics: wanted }));
-    for (const topic of metadata.topics) result.set(topic.name, topic.partitions.map((p) => p.partitionId).sort((a, b) => a - b));
+    // One Metadata request for every topic: asking for a missing topic by name would fail (or create it).
+    const metadata = await this.call('reading topic metadata', (admin) => admin.fetchTopicMetadata());
+    const wanted = new Set(topics);
+    for (const topic of metadata.topics) {
+      if (wanted.has(topic.name)) result.set(topic.name, topic.partitions.map((p) => p.partitionId).sort((a, b) => a - b));
+    }
     return result;
   }
 
