@@ -51,7 +51,7 @@ describe.concurrent('Kafka examples', () => {
       const ranges = await client.admin.offsetRanges([output]);
       const reader = client.createReader({ groupId: `examples-${output}`, pollTimeoutMs: 20_000 });
       const chunks = await lastValueFrom(reader.read(ranges.map((r) => ({ topic: output, partition: r.partition, from: r.earliest, until: r.latest }))).pipe(toArray()));
-      const records = chunks.flatMap((c) => c.records).map((r) => ({ key: Buffer.from(r.key!).toString(), value: JSON.parse(Buffer.from(r.value!).toString()) as { user_id: number } }));
+      const records = chunks.flatMap((c) => c.records.rows()).map((r) => ({ key: Buffer.from(r.key!).toString(), value: JSON.parse(Buffer.from(r.value!).toString()) as { user_id: number } }));
       expect(records).toHaveLength(29);
       for (const r of records) expect(r.key).toBe(String(r.value.user_id));
       expect(records[0]!.value).toEqual({ user_id: expect.any(Number), event_type: 'click', ts: '2024-05-01T10:00:00.000Z' });

@@ -24,6 +24,7 @@ export type { KafkajsClientOptions } from './kafka/client/kafkajsClient.ts';
 export { parseKafkaClientSettings } from './kafka/client/clientSettings.ts';
 export type { KafkaClientSettings, SaslSettings } from './kafka/client/clientSettings.ts';
 export { displayKafkaOptions } from './kafka/client/displayOptions.ts';
+export { ByteColumn, RecordColumns } from './kafka/client/recordColumns.ts';
 export type {
   KafkaAdmin, KafkaClient, KafkaHeader, KafkaProducerClient, KafkaProducerOptions, KafkaRangeReader, KafkaReaderOptions, KafkaRecord,
   OffsetRangeRequest, OutgoingRecord, PartitionOffsetRange, RecordChunk, TopicPartition,

@@ -49,7 +49,7 @@ async function open(options: Omit<KafkaSinkOptions, 'kafka.bootstrap.servers'>):
 async function readBack(topic: string): Promise<(KafkaRecord & { partition: number })[]> {
   const ranges = await client.admin.offsetRanges([topic]);
   const chunks = await lastValueFrom(reader.read(ranges.map((r) => ({ topic, partition: r.partition, from: r.earliest, until: r.latest }))).pipe(toArray()));
-  return chunks.flatMap((c) => c.records.map((r) => ({ ...r, partition: c.partition })));
+  return chunks.flatMap((c) => c.records.rows().map((r) => ({ ...r, partition: c.partition })));
 }
 const text = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString());
 

@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { tableToRows } from '@sluice/core';
+import { RecordColumns } from './client/recordColumns.ts';
+import type { KafkaRecord } from './client/types.ts';
 import { kafkaSourceSchema, recordsToTable } from './recordTable.ts';
+
+const columnsOf = (records: KafkaRecord[]) => {
+  const c = RecordColumns.withHeaders();
+  for (const r of records) c.push(r.offset, r.key, r.value, r.timestamp, r.timestampType, r.headers);
+  return c;
+};
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -15,14 +23,17 @@ describe('recordsToTable', () => {
   test('keeps every field of every record, nulls included, and large offsets exactly', () => {
     const big = 2 ** 40 + 12345;
     const table = recordsToTable(kafkaSourceSchema(true), [
-      { topic: 'a', partition: 0, gaps: [], records: [{ offset: 7, key: null, value: bytes('v7'), timestamp: 1_700_000_000_123, timestampType: 0, headers: [{ key: 'h', value: bytes('x') }] }] },
-      { topic: 'bé', partition: 3, gaps: [], records: [{ offset: big, key: bytes('k'), value: null, timestamp: 5, timestampType: 1, headers: [] }] },
+      { topic: 'a', partition: 0, gaps: [], records: columnsOf([{ offset: 7, key: null, value: bytes('v7'), timestamp: 1_700_000_000_123, timestampType: 0, headers: [{ key: 'h', value: bytes('x') }] }]) },
+      { topic: 'bé', partition: 3, gaps: [], records: columnsOf([{ offset: big, key: bytes('k'), value: null, timestamp: 5, timestampType: 1, headers: [] }, { offset: big + 1, key: bytes(''), value: bytes('é'), timestamp: 6, timestampType: 1, headers: [] }]) },
     ]);
     const rows = tableToRows(table);
     expect(rows[0]).toMatchObject({ key: null, topic: 'a', partition: 0, offset: 7n, timestamp: 1_700_000_000_123, timestampType: 0 });
     expect(Buffer.from(rows[0]!['value'] as Uint8Array).toString()).toBe('v7');
     expect(rows[1]).toMatchObject({ value: null, topic: 'bé', partition: 3, offset: BigInt(big), timestamp: 5, timestampType: 1 });
     expect(Buffer.from(rows[1]!['key'] as Uint8Array).toString()).toBe('k');
+    expect(rows[2]).toMatchObject({ topic: 'bé', partition: 3, offset: BigInt(big + 1) });
+    expect(Buffer.from(rows[2]!['key'] as Uint8Array).length).toBe(0);
+    expect(Buffer.from(rows[2]!['value'] as Uint8Array).toString()).toBe('é');
     const headers = table.getChild('headers')!.get(0)!.toArray() as { toJSON(): { key: string; value: Uint8Array } }[];
     expect(headers.map((h) => h.toJSON().key)).toEqual(['h']);
   });

@@ -25,7 +25,7 @@ describe('KafkajsRangeReader', () => {
   });
 
   const values = (chunks: RecordChunk[], partition: number) =>
-    chunks.filter((c) => c.partition === partition).flatMap((c) => c.records.map((r) => Buffer.from(r.value!).toString()));
+    chunks.filter((c) => c.partition === partition).flatMap((c) => c.records.rows().map((r) => Buffer.from(r.value!).toString()));
   const read = (ranges: OffsetRangeRequest[]) => lastValueFrom(reader.read(ranges).pipe(toArray()));
 
   test('reads exactly the records of each range, in offset order', async () => {
@@ -44,7 +44,7 @@ describe('KafkajsRangeReader', () => {
     const again = await read([{ topic, partition: 1, from: 500, until: 700 }]);
     expect(values(again, 1)).toEqual(values(first, 1));
     expect(values(later, 1)[0]).toBe(`v${900 * 3 + 1}`);
-    const record = again[0]!.records[0]!;
+    const record = again[0]!.records.row(0);
     expect(record.offset).toBe(500);
     expect(Buffer.from(record.key!).toString()).toBe(`k${500 * 3 + 1}`);
     expect(record.headers).toEqual([{ key: 'n', value: Buffer.from(String(500 * 3 + 1)) }]);

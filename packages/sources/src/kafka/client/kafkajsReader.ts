@@ -5,7 +5,7 @@ import { assignAllPartitions } from './assigner.ts';
 import type { KafkaClientSettings } from './clientSettings.ts';
 import { isConnectivityError, kafkaError } from './kafkajsErrors.ts';
 import { PartitionBuffer } from './partitionBuffer.ts';
-import type { KafkaHeader, KafkaRangeReader, KafkaReaderOptions, KafkaRecord, OffsetRangeRequest, RecordChunk, TopicPartition } from './types.ts';
+import type { KafkaHeader, KafkaRangeReader, KafkaReaderOptions, OffsetRangeRequest, RecordChunk, TopicPartition } from './types.ts';
 
 interface PartitionState extends TopicPartition {
   readonly buffer: PartitionBuffer;
@@ -134,7 +134,7 @@ export class KafkajsRangeReader implements KafkaRangeReader {
     const k = key(topic, partition);
     let state = this.partitions.get(k);
     if (!state) {
-      state = { topic, partition, buffer: new PartitionBuffer(offset), active: false, pausedForBuffer: false, unsettledNodes: null };
+      state = { topic, partition, buffer: new PartitionBuffer(offset, this.options.decodeHeaders), active: false, pausedForBuffer: false, unsettledNodes: null };
       this.partitions.set(k, state);
     }
     const continues = state.active && state.buffer.covers(offset);
@@ -227,7 +227,10 @@ export class KafkajsRangeReader implements KafkaRangeReader {
       const state = this.partitions.get(key(payload.topic, payload.partition));
       if (!state?.active) return;
       const first = payload.firstOffset == null ? null : Number(payload.firstOffset);
-      this.offer(state, first, Number(payload.lastOffset), [], state.unsettledNodes === null);
+      if (state.buffer.beginBatch(first, Number(payload.lastOffset), state.unsettledNodes === null)) {
+        state.buffer.endBatch();
+        this.afterOffer(state, false);
+      }
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (consumer !== this.consumer) return;
@@ -283,30 +286,38 @@ export class KafkajsRangeReader implements KafkaRangeReader {
     // A batch fetched before our last seek is stale; kafkajs re-fetches from the seek offset.
     if (!state?.active || isStale()) return;
     const first = batch.firstOffset();
-    const records = batch.messages.map((m) => this.toRecord(m));
-    this.offer(state, first == null ? null : Number(first), Number(batch.lastOffset()), records, true);
+    const buffer = state.buffer;
+    if (!buffer.beginBatch(first == null ? null : Number(first), Number(batch.lastOffset()), true)) return;
+    const decodeHeaders = this.options.decodeHeaders;
+    // Records of one Kafka record batch share its context; look the timestamp type up once per batch.
+    let context: unknown;
+    let timestampType = 0;
+    for (const message of batch.messages) {
+      const messageContext = (message as { batchContext?: { timestampType?: number } }).batchContext;
+      if (messageContext !== context) {
+        context = messageContext;
+        timestampType = messageContext?.timestampType ?? 0;
+      }
+      buffer.append(
+        +message.offset,
+        message.key ?? null,
+        message.value ?? null,
+        +message.timestamp,
+        timestampType,
+        decodeHeaders ? toHeaders(message.headers) : null,
+      );
+    }
+    buffer.endBatch();
+    this.afterOffer(state, batch.messages.length > 0);
   }
 
-  private offer(state: PartitionState, first: number | null, last: number, records: readonly KafkaRecord[], mayOpenGap: boolean): void {
-    if (!state.buffer.offer(first, last, records, mayOpenGap)) return;
+  private afterOffer(state: PartitionState, hasRecords: boolean): void {
     if (!state.pausedForBuffer && state.buffer.bufferedRecords >= this.maxBuffered && this.consumer) {
       state.pausedForBuffer = true;
       this.consumer.pause([{ topic: state.topic, partitions: [state.partition] }]);
     }
     this.notify();
-    if (this.activeReads === 0 && records.length > 0) this.arrivals.next();
-  }
-
-  private toRecord(message: KafkaMessage): KafkaRecord {
-    const context = (message as { batchContext?: { timestampType?: number } }).batchContext;
-    return {
-      offset: Number(message.offset),
-      key: message.key ?? null,
-      value: message.value ?? null,
-      timestamp: Number(message.timestamp),
-      timestampType: context?.timestampType ?? 0,
-      headers: this.options.decodeHeaders ? toHeaders(message.headers) : null,
-    };
+    if (this.activeReads === 0 && hasRecords) this.arrivals.next();
   }
 
   private notify(): void {

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { RecordColumns } from './recordColumns.ts';
 
 /**
  * The Kafka client Sluice's source and sink are written against: a small interface of our own,
@@ -41,7 +42,7 @@ export interface KafkaHeader {
   readonly value: Uint8Array | null;
 }
 
-/** One record as read; `timestampType` is Kafka's: 0 = CreateTime, 1 = LogAppendTime. */
+/** One record as read (the row view of `RecordColumns`); `timestampType` is Kafka's: 0 = CreateTime, 1 = LogAppendTime. */
 export interface KafkaRecord {
   readonly offset: number;
   readonly key: Uint8Array | null;
@@ -63,7 +64,8 @@ export interface OffsetRangeRequest extends TopicPartition {
  * does retention deleting records before they were read — the caller tells these apart.
  */
 export interface RecordChunk extends TopicPartition {
-  readonly records: readonly KafkaRecord[];
+  /** Column by column; `records.rows()` gives objects. */
+  readonly records: RecordColumns;
   readonly gaps: readonly { readonly from: number; readonly until: number }[];
 }
 
