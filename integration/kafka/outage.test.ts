@@ -27,14 +27,14 @@ it.skipIf(skip !== undefined)('brokers down for 10 s mid-stream: the query waits
     await produceRecords(broker.bootstrapServers, topic, values('b', 300).map((value, i) => ({ value, partition: i % 3 })));
     for (const id of [1, 2, 3]) await broker.setBrokerDown(id);
     await new Promise((resolve) => setTimeout(resolve, 10_000));
-    expect(query.isActive).toBe(true);
     expect(query.exception).toBeNull();
+    expect(query.isActive).toBe(true);
     for (const id of [1, 2, 3]) await broker.setBrokerUp(id);
     await produceRecords(broker.bootstrapServers, topic, values('c', 300).map((value, i) => ({ value, partition: i % 3 })));
     await waitFor(() => memoryValues(topic).length >= 900, 'all 900 records in the memory sink', 30_000);
     await query.processAllAvailable();
     expect(memoryValues(topic).sort()).toEqual([...values('a', 300), ...values('b', 300), ...values('c', 300)].sort());
-    expect(log.lines.some((l) => /unreachable/i.test(l))).toBe(true);
+    expect(log.lines.filter((l) => /unreachable/i.test(l))).not.toEqual([]);
   } finally {
     await query.stop();
   }

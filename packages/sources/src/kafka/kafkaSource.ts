@@ -76,11 +76,19 @@ export class KafkaSource implements Source<KafkaOffset> {
 
   async latestOffset(start: KafkaOffset, limit: ReadLimit): Promise<KafkaOffset> {
     const startOffsets = toPartitionOffsets(start);
-    const partitions = await this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin));
+    // Metadata and the offsets of the topics read so far are looked up together (this is on
+    // every trigger's path); topics that only now appear get their offsets after.
+    const known = unique([...startOffsets.keys()].map((k) => splitKey(k).topic));
+    const [partitions, knownRanges] = await Promise.all([
+      this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin)),
+      // A topic deleted since the last batch fails this look-up; it is redone below without it.
+      this.client.admin.offsetRanges(known).catch(() => null),
+    ]);
+    const current = unique(partitions.map((p) => p.topic));
+    const missing = knownRanges === null ? current : current.filter((t) => !known.includes(t));
+    const allRanges = [...(knownRanges ?? []), ...(missing.length > 0 ? await this.offsetRanges(missing) : [])];
     const subscribed = new Set(partitions.map((p) => partitionKey(p.topic, p.partition)));
-    const ranges = new Map(
-      (await this.offsetRanges(unique(partitions.map((p) => p.topic)))).map((r) => [partitionKey(r.topic, r.partition), r] as const).filter(([k]) => subscribed.has(k)),
-    );
+    const ranges = new Map(allRanges.map((r) => [partitionKey(r.topic, r.partition), r] as const).filter(([k]) => subscribed.has(k)));
     let latest: PartitionOffsets = new Map([...ranges].map(([k, r]) => [k, r.latest]));
     if (this.availableNowTarget) latest = capTo(latest, this.availableNowTarget);
     this.latest = latest;

@@ -42,6 +42,7 @@ export function createKafkajsClient(settings: KafkaClientSettings, options: Kafk
         ...readerOptions,
         scheduler: options.scheduler ?? asyncScheduler,
         decodeHeaders: options.decodeHeaders ?? false,
+        log,
       });
       closers.push(() => reader.close());
       return reader;

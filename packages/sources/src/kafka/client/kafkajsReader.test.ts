@@ -69,6 +69,14 @@ describe('KafkajsRangeReader', () => {
     expect(values(await read([{ topic, partition: 0, from: 1002, until: 1003 }]), 0)).toEqual(['late-3']);
   });
 
+  test('a small buffer pauses fetching ahead and resumes as reads drain it, losing nothing', async () => {
+    const small = client.createReader({ groupId: `small-${topic}`, pollTimeoutMs: 20_000, maxBufferedRecordsPerPartition: 50, maxBufferedBytesPerPartition: 2_000 });
+    small.prefetch([{ topic, partition: 2, offset: 0 }]);
+    const chunks = await lastValueFrom(small.read([{ topic, partition: 2, from: 0, until: 1000 }]).pipe(toArray()));
+    expect(values(chunks, 2)).toEqual(Array.from({ length: 1000 }, (_, i) => `v${i * 3 + 2}`));
+    await small.close();
+  });
+
   test('an empty range reads nothing and completes at once', async () => {
     expect(await read([{ topic, partition: 0, from: 5, until: 5 }])).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { Observable, Subject, type SchedulerLike } from 'rxjs';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { describeError, SluiceError } from '@sluice/core';
+import { describeError, SluiceError, type Logger } from '@sluice/core';
 import { assignAllPartitions } from './assigner.ts';
 import type { KafkaClientSettings } from './clientSettings.ts';
 import { isConnectivityError, kafkaError } from './kafkajsErrors.ts';
@@ -43,15 +43,17 @@ export class KafkajsRangeReader implements KafkaRangeReader {
   private failure: SluiceError | undefined;
   private closed = false;
   private readonly maxBuffered: number;
+  private readonly maxBufferedBytes: number;
 
   readonly arrivals$ = this.arrivals.asObservable();
 
   constructor(
     private readonly kafka: Kafka,
     private readonly settings: KafkaClientSettings,
-    private readonly options: KafkaReaderOptions & { readonly scheduler: SchedulerLike; readonly decodeHeaders: boolean },
+    private readonly options: KafkaReaderOptions & { readonly scheduler: SchedulerLike; readonly decodeHeaders: boolean; readonly log: Logger },
   ) {
     this.maxBuffered = options.maxBufferedRecordsPerPartition ?? 50_000;
+    this.maxBufferedBytes = options.maxBufferedBytesPerPartition ?? 16 * 1024 * 1024;
   }
 
   prefetch(positions: readonly (TopicPartition & { readonly offset: number })[]): void {
@@ -158,10 +160,15 @@ export class KafkajsRangeReader implements KafkaRangeReader {
   }
 
   private resumeIfDrained(state: PartitionState): void {
-    if (state.pausedForBuffer && state.buffer.bufferedRecords < this.maxBuffered / 2 && this.consumer) {
+    if (state.pausedForBuffer && !this.isFull(state, 0.5) && this.consumer) {
       state.pausedForBuffer = false;
       this.consumer.resume([{ topic: state.topic, partitions: [state.partition] }]);
     }
+  }
+
+  /** Whether a partition holds `share` of its buffer limits (records or bytes) or more. */
+  private isFull(state: PartitionState, share: number): boolean {
+    return state.buffer.bufferedRecords >= this.maxBuffered * share || state.buffer.bufferedBytes >= this.maxBufferedBytes * share;
   }
 
   private async ensureConsumer(wanted: readonly TopicPartition[]): Promise<void> {
@@ -237,8 +244,10 @@ export class KafkajsRangeReader implements KafkaRangeReader {
       this.isReady = false;
       // A lost connection is waited out by starting a new consumer (in a fresh group: the crashed
       // member would hold a rejoin of the old one until its session timed out); anything else fails reads.
-      if (isConnectivityError(payload.error)) this.ready = undefined;
-      else this.failure = kafkaError(payload.error, 'reading records', brokers);
+      if (isConnectivityError(payload.error)) {
+        this.ready = undefined;
+        this.options.log.warn(`Kafka is unreachable from the consumer (${describeError(payload.error)}); it rejoins once the brokers answer.`);
+      } else this.failure = kafkaError(payload.error, 'reading records', brokers);
       this.notify();
     });
     try {
@@ -312,7 +321,7 @@ export class KafkajsRangeReader implements KafkaRangeReader {
   }
 
   private afterOffer(state: PartitionState, hasRecords: boolean): void {
-    if (!state.pausedForBuffer && state.buffer.bufferedRecords >= this.maxBuffered && this.consumer) {
+    if (!state.pausedForBuffer && this.isFull(state, 1) && this.consumer) {
       state.pausedForBuffer = true;
       this.consumer.pause([{ topic: state.topic, partitions: [state.partition] }]);
     }

@@ -46,6 +46,11 @@ export class PartitionBuffer {
     return this.columns.length - this.head;
   }
 
+  /** Key and value bytes buffered ahead of reads. */
+  get bufferedBytes(): number {
+    return this.columns.keys.bytesFrom(this.head) + this.columns.values.bytesFrom(this.head);
+  }
+
   /** Forget everything and cover nothing from `offset` on (after a seek). */
   reset(offset: number): void {
     this.columns = this.emptyColumns();

@@ -55,6 +55,11 @@ export class ByteColumn {
     return endOf(this.ends[i]!);
   }
 
+  /** Bytes held by rows `from` onward. */
+  bytesFrom(from: number): number {
+    return this.used - (from < this.ends.length ? this.startOf(from) : this.used);
+  }
+
   /** The backing bytes (row ranges index into it). */
   data(): Uint8Array {
     return this.bytes;

@@ -76,8 +76,10 @@ export interface KafkaReaderOptions {
   readonly fixedGroupId?: boolean;
   /** A read that makes no progress for this long fails with `KAFKA_UNREACHABLE`. */
   readonly pollTimeoutMs: number;
-  /** Records held ahead of reads per partition before fetching pauses. */
+  /** Records held ahead of reads per partition before fetching it pauses (default 50,000). */
   readonly maxBufferedRecordsPerPartition?: number;
+  /** Key and value bytes held ahead of reads per partition before fetching it pauses (default 16 MiB). */
+  readonly maxBufferedBytesPerPartition?: number;
 }
 
 export interface KafkaRangeReader {
