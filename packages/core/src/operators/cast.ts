@@ -1,7 +1,6 @@
 import { DataType, Type, type Int64 } from 'apache-arrow';
+import { isInt64, isNumeric } from './typeChecks.ts';
 
-const isNumeric = (t: DataType) => t.typeId === Type.Int || t.typeId === Type.Float;
-const isInt64 = (t: DataType) => t.typeId === Type.Int && (t as Int64).bitWidth === 64;
 
 const encoder = new TextEncoder();
 

@@ -10,6 +10,7 @@ import { closestName } from '../options/closestName.ts';
 import type { OperatorContext } from '../builders/plan.ts';
 import { binaryAsUtf8, buildVector, cellsOf, isNullAt, valueAt, type Cells, type Operand } from './cells.ts';
 import { describeExpression, type ExprNode } from './column.ts';
+import { isInt64, isNumeric } from './typeChecks.ts';
 
 /** An expression checked against a schema: its output name and type are known, evaluation is per batch. */
 export interface BoundExpression {
@@ -153,8 +154,6 @@ function normalizeLiteral(value: unknown): unknown {
   return value instanceof Date ? value.getTime() : value;
 }
 
-const isNumeric = (t: DataType) => t.typeId === Type.Int || t.typeId === Type.Float;
-const isInt64 = (t: DataType) => t.typeId === Type.Int && (t as Int64).bitWidth === 64;
 
 function operand(bound: BoundExpression, node: ExprNode, batch: RecordBatch, context: OperatorContext): Operand {
   if (node.op === 'lit') return { scalar: true, value: normalizeLiteral(node.value) };
