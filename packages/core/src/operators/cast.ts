@@ -1,6 +1,5 @@
-import { DataType, Type, type Int64 } from 'apache-arrow';
+import { DataType, Type } from 'apache-arrow';
 import { isInt64, isNumeric } from './typeChecks.ts';
-
 
 const encoder = new TextEncoder();
 
