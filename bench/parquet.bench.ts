@@ -9,7 +9,8 @@
  * - DuckDB write: the same rows already in a DuckDB table → `COPY t TO file`.
  * - Sluice read: file → Arrow table (readFile + readParquet).
  * - DuckDB read: file → a materialised DuckDB table (`CREATE TABLE … AS SELECT * FROM read_parquet`).
- * DuckDB runs on both cores; the wasm codec runs on one.
+ * DuckDB runs on both cores; the wasm codec runs on one. The same DuckDB steps with
+ * `SET threads = 1` are reported too, so a loaded machine's effect on the ratio shows.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { median, type Bench } from './lib/bench.ts';
 
 const N = 1_000_000;
-const RUNS = 3;
+const RUNS = 5;
 
 function makeTable(): Table {
   const schema = toSchema('id LONG, ts TIMESTAMP, name STRING, value DOUBLE');
@@ -67,21 +68,27 @@ export const bench: Bench = {
       await db.run(`CREATE TABLE t AS SELECT id, ts::TIMESTAMP AS ts, name, value FROM read_parquet('${ours}')`);
       progress('table ready in Arrow and in DuckDB');
 
-      const samples = { sw: [] as number[], dw: [] as number[], sr: [] as number[], dr: [] as number[] };
+      const samples = { sw: [] as number[], dw: [] as number[], sr: [] as number[], dr: [] as number[], dw1: [] as number[], dr1: [] as number[] };
+      const duckWrite = () => db.run(`COPY t TO '${theirs}' (FORMAT parquet, COMPRESSION snappy)`);
+      const duckRead = () => db.run(`CREATE OR REPLACE TABLE r AS SELECT * FROM read_parquet('${theirs}')`);
       for (let run = 0; run < RUNS; run++) {
         samples.sw.push(await time(async () => writeFile(ours, writeParquet(table, { compression: 'snappy' }))));
-        samples.dw.push(await time(() => db.run(`COPY t TO '${theirs}' (FORMAT parquet, COMPRESSION snappy)`)));
+        samples.dw.push(await time(duckWrite));
         let rows = 0;
         samples.sr.push(await time(async () => { rows = readParquet(await readFile(theirs)).numRows; }));
         if (rows !== N) throw new Error(`read ${rows} rows`);
-        samples.dr.push(await time(async () => {
-          await db.run(`CREATE OR REPLACE TABLE r AS SELECT * FROM read_parquet('${theirs}')`);
-        }));
-        progress(`run ${run + 1}: write ${samples.sw.at(-1)!.toFixed(0)} ms vs DuckDB ${samples.dw.at(-1)!.toFixed(0)} ms; read ${samples.sr.at(-1)!.toFixed(0)} ms vs DuckDB ${samples.dr.at(-1)!.toFixed(0)} ms`);
+        samples.dr.push(await time(duckRead));
+        await db.run('SET threads = 1');
+        samples.dw1.push(await time(duckWrite));
+        samples.dr1.push(await time(duckRead));
+        await db.run('RESET threads');
+        progress(`run ${run + 1}: write ${samples.sw.at(-1)!.toFixed(0)} ms vs DuckDB ${samples.dw.at(-1)!.toFixed(0)} ms (1 thread ${samples.dw1.at(-1)!.toFixed(0)}); read ${samples.sr.at(-1)!.toFixed(0)} ms vs DuckDB ${samples.dr.at(-1)!.toFixed(0)} ms (1 thread ${samples.dr1.at(-1)!.toFixed(0)})`);
       }
       const rate = (ms: number[]) => N / (median(ms) / 1000);
       report({ name: 'Parquet write 1M rows (snappy)', unit: 'rows/s', value: rate(samples.sw), baseline: { name: 'DuckDB COPY TO', value: rate(samples.dw) }, target: '≥ 0.8×', better: 'higher' });
       report({ name: 'Parquet read 1M rows (DuckDB-written file)', unit: 'rows/s', value: rate(samples.sr), baseline: { name: 'DuckDB read_parquet', value: rate(samples.dr) }, target: '≥ 1.0×', better: 'higher' });
+      report({ name: 'Parquet write 1M rows, vs 1-thread DuckDB', unit: 'rows/s', value: rate(samples.sw), baseline: { name: 'DuckDB COPY TO, threads=1', value: rate(samples.dw1) }, better: 'higher' });
+      report({ name: 'Parquet read 1M rows, vs 1-thread DuckDB', unit: 'rows/s', value: rate(samples.sr), baseline: { name: 'DuckDB read_parquet, threads=1', value: rate(samples.dr1) }, better: 'higher' });
 
       // Library comparison: in-memory bytes ⇄ columns, no disk.
       const ids = Array.from(table.getChild('id')!.toArray() as BigInt64Array);

@@ -30,7 +30,7 @@ describe('bad input gets a clear error and loses nothing', () => {
   it('an unknown format lists the registered ones', () => {
     const error = thrown(() => readStream().format('kafak').load());
     expect(isSluiceError(error, 'UNKNOWN_FORMAT')).toBe(true);
-    expect(error.message).toMatch(/Unknown source format 'kafak'\. Known source formats: .*memory, rate, rate-micro-batch/);
+    expect(error.message).toMatch(/Unknown source format 'kafak'\. Known source formats: .*memory, .*rate, rate-micro-batch/);
   });
 
   it('a misspelled option is an error naming it, never silently ignored', () => {

@@ -2,21 +2,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  FAULT_POINTS, FileCheckpointStore, memoryCheckpoint, QueryManager, SimulatedCrash, silentLogger,
-  type CheckpointStore, type FaultInjector, type FaultPhase, type FaultPoint,
+  FAULT_POINTS, FileCheckpointStore, memoryCheckpoint, QueryManager, silentLogger, type CheckpointStore, type FaultInjector,
 } from '@sluice/core';
 import { memoryStream } from '@sluice/sources';
-import { memorySink, memoryTableBatches, memoryTableRows } from '@sluice/sinks';
+import { dropMemoryTable, memorySink, memoryTableBatches, memoryTableRows } from '@sluice/sinks';
+import { crashAt, sluiceMarbles } from '@sluice/testing';
 
 const manager = new QueryManager({ logger: silentLogger });
-
-function crashAt(point: FaultPoint, phase: FaultPhase, batchId: number): FaultInjector {
-  return {
-    at(p, ph, b) {
-      if (p === point && ph === phase && (b === batchId || point === 'initialize')) throw new SimulatedCrash(`${phase}:${point}`);
-    },
-  };
-}
 
 describe('exactly-once through crashes', () => {
   const stores: Record<string, () => CheckpointStore> = {
@@ -29,34 +21,15 @@ describe('exactly-once through crashes', () => {
       for (const phase of ['before', 'after'] as const) {
         it(`${storeName} checkpoint: killed ${phase} ${point}, restarted, every row once`, async () => {
           const table = `recovery_${storeName}_${phase}_${point}`;
-          const input = memoryStream('n INT');
-          const checkpoint = store();
-          const start = (faults?: FaultInjector) => {
-            const writer = input.toFrame().writeStream().sink(memorySink()).queryName(table).option('checkpointLocation', checkpoint).manager(manager);
-            return (faults ? writer.faults(faults) : writer).start();
-          };
-
-          const first = await start();
-          input.addData([{ n: 1 }, { n: 2 }]);
-          await first.processAllAvailable();
-          await first.stop();
-
-          input.addData([{ n: 3 }]);
-          input.addData([{ n: 4 }]);
-          const injector = crashAt(point, phase, 1);
-          if (point === 'initialize') {
-            await expect(start(injector)).rejects.toThrow(/killed: Simulated crash/);
-          } else {
-            const crashing = await start(injector);
-            await expect(crashing.awaitTermination()).rejects.toThrow(/killed: Simulated crash/);
-            expect(crashing.isActive).toBe(false);
-          }
-
-          const restarted = await start();
-          input.addData([{ n: 5 }]);
-          await restarted.processAllAvailable();
-          await restarted.stop();
-          expect(memoryTableRows(table).map((r) => r['n']).sort()).toEqual([1, 2, 3, 4, 5]);
+          dropMemoryTable(table);
+          await sluiceMarbles(({ source, query }) => {
+            const input = source('memory', '-a--b-c-----', { a: [{ n: 1 }, { n: 2 }], b: [{ n: 3 }], c: [{ n: 4 }] });
+            // The crash is armed at 3 and fires when batch b reaches the point; c lands while the
+            // process is dead. Initialization only happens on a start, so that crash needs one more restart.
+            const lifecycle = point === 'initialize' ? '---X-k-R-R--' : '---k---R----';
+            query(input, { sink: memorySink({ tableName: table }), checkpoint: store() }, lifecycle, { k: crashAt(point, phase) });
+          });
+          expect(memoryTableRows(table).map((r) => r['n'])).toEqual([1, 2, 3, 4]);
         });
       }
     }
@@ -70,7 +43,7 @@ describe('exactly-once through crashes', () => {
       const w = input.toFrame().writeStream().sink(memorySink()).queryName(table).option('checkpointLocation', checkpoint).manager(manager);
       return (faults ? w.faults(faults) : w).start();
     };
-    const q = await start(crashAt('addBatch', 'after', 0));
+    const q = await start(crashAt('addBatch', 'after', { batchId: 0 }));
     input.addData([{ n: 1 }]);
     await expect(q.awaitTermination()).rejects.toThrow();
     input.addData([{ n: 2 }]); // arrives while the query is down: must not join the replayed batch 0

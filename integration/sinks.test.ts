@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryCheckpoint, QueryManager, silentLogger, type ForeachWriter } from '@sluice/core';
+import { count, groupBy, memoryCheckpoint, QueryManager, silentLogger, type ForeachWriter } from '@sluice/core';
 import { memoryStream } from '@sluice/sources';
 import { consoleSink, foreachSink, memorySink, memoryTableRows, observableSink, type CommittedBatch } from '@sluice/sinks';
 
@@ -54,13 +54,14 @@ describe('sinks in running queries', () => {
   });
 
   it('the memory sink in complete mode holds only the latest result table', async () => {
-    const input = memoryStream('x INT');
-    const query = await input.toFrame().writeTo(memorySink(), { queryName: 'sink_complete', outputMode: 'complete', checkpointLocation: memoryCheckpoint(), manager });
-    input.addData([{ x: 1 }]);
+    const input = memoryStream('word STRING');
+    const counts = input.toFrame().pipe(groupBy('word').agg(count().alias('n')));
+    const query = await counts.writeTo(memorySink(), { queryName: 'sink_complete', outputMode: 'complete', checkpointLocation: memoryCheckpoint(), manager });
+    input.addData([{ word: 'cat' }, { word: 'dog' }]);
     await query.processAllAvailable();
-    input.addData([{ x: 2 }]);
+    input.addData([{ word: 'cat' }]);
     await query.processAllAvailable();
-    expect(memoryTableRows('sink_complete')).toEqual([{ x: 2 }]);
+    expect(memoryTableRows('sink_complete')).toEqual([{ word: 'cat', n: 2n }, { word: 'dog', n: 1n }]);
     await query.stop();
   });
 

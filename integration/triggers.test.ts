@@ -2,40 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { availableNow, memoryCheckpoint, once, processingTime, QueryManager, silentLogger } from '@sluice/core';
 import { memoryStream, rateMicroBatchSource } from '@sluice/sources';
 import { memorySink, memoryTableBatches, memoryTableRows } from '@sluice/sinks';
-import { VirtualScheduler } from '@sluice/testing';
+import { sluiceMarbles, VirtualScheduler } from '@sluice/testing';
 
 describe('triggers', () => {
-  it('processingTime runs batches on interval boundaries, on virtual time, with no real waiting', async () => {
-    const clock = new VirtualScheduler(0);
-    const manager = new QueryManager({ scheduler: clock, logger: silentLogger });
-    const input = memoryStream('x INT');
-    const query = await input.toFrame().writeTo(memorySink(), { queryName: 'trigger_interval', trigger: processingTime('1 second'), checkpointLocation: memoryCheckpoint(), manager });
-    await clock.advanceTo(250);
-    input.addData([{ x: 1 }]); // lands between triggers: waits for the 1000 ms boundary
-    await clock.advanceTo(999);
-    expect(memoryTableRows('trigger_interval')).toEqual([]);
-    await clock.advanceTo(1000);
-    expect(memoryTableRows('trigger_interval')).toEqual([{ x: 1 }]);
-    input.addData([{ x: 2 }]);
-    input.addData([{ x: 3 }]);
-    await clock.advanceTo(2000);
-    expect(memoryTableBatches('trigger_interval').map((b) => b.table.numRows)).toEqual([1, 2]);
-    expect(query.recentProgress.filter((p) => p.numInputRows > 0).map((p) => p.timestamp)).toEqual(['1970-01-01T00:00:01.000Z', '1970-01-01T00:00:02.000Z']);
-    expect(query.status.message).toBe('Waiting for next trigger');
-    await query.stop();
-  });
+  it('processingTime runs batches on interval boundaries, on virtual time, with no real waiting', () =>
+    sluiceMarbles(({ source, query, expectSink, expectProgress, expectStatus }) => {
+      const input = source('memory', ' 250ms a 749ms (bc)', { a: [{ x: 1 }], b: [{ x: 2 }], c: [{ x: 3 }] });
+      const q = query(input, { trigger: processingTime('1 second') });
+      // a lands at 250 ms and waits for the 1000 ms boundary; b and c land at 1000 ms, and arrivals
+      // come before the trigger of their frame, so all three make that batch.
+      expectSink(q).toBe(' 1000ms x', { x: [{ x: 1 }, { x: 2 }, { x: 3 }] });
+      expectProgress(q).toBe(' 1000ms p', { p: { batchId: 0, numInputRows: 3, timestamp: '1970-01-01T00:00:01.000Z' } });
+      expectStatus(q).toBe(' 999ms w 500ms n', { w: 'Waiting for data to arrive', n: 'Waiting for next trigger' });
+    }));
 
-  it('default trigger wakes as soon as data arrives', async () => {
-    const clock = new VirtualScheduler(0);
-    const manager = new QueryManager({ scheduler: clock, logger: silentLogger });
-    const input = memoryStream('x INT');
-    const query = await input.toFrame().writeStream().sink(memorySink()).queryName('trigger_default').option('checkpointLocation', memoryCheckpoint()).option('pollingDelay', '1 hour').manager(manager).start();
-    await clock.advanceTo(10);
-    input.addData([{ x: 1 }]);
-    await clock.advanceTo(10); // no time passes: the arrival itself triggers the batch
-    expect(memoryTableRows('trigger_default')).toEqual([{ x: 1 }]);
-    await query.stop();
-  });
+  it('processingTime does not catch up: batches stay on boundaries after a quiet spell', () =>
+    sluiceMarbles(({ source, query, expectSink }) => {
+      const input = source('memory', '-a 3998ms b', { a: [{ x: 1 }], b: [{ x: 2 }] });
+      const q = query(input, { trigger: processingTime(1000) });
+      expectSink(q).toBe(' 1000ms x 2999ms y', { x: [{ x: 1 }], y: [{ x: 2 }] });
+    }));
+
+  it('the default trigger runs a batch the moment data arrives', () =>
+    sluiceMarbles(({ source, query, expectSink }) => {
+      const input = source('memory', '--a-----b', { a: [{ x: 1 }], b: [{ x: 2 }] });
+      expectSink(query(input)).toBe('--x-----y', { x: [{ x: 1 }], y: [{ x: 2 }] });
+    }));
 
   it('once processes everything available in one batch, ignoring read limits, then stops', async () => {
     const input = memoryStream('x INT');

@@ -58,7 +58,7 @@ describe('memory → postgres through real queries', () => {
     await query.processAllAvailable();
     expect(await idStats(table)).toEqual({ n: 250, distinct: 250, min: 0, max: 249 });
     const progress = query.lastProgress!;
-    expect(progress.sink.description).toMatch(/^PostgresSink\[table=sluice_it_\w+\.fluent/);
+    expect(progress.sink.description).toMatch(/^PostgresSink\[table=sluice_test_\w+\.fluent/);
     expect(progress.sink.numOutputRows).toBe(150);
     const seen = query.explain() + JSON.stringify(query.recentProgress);
     expect(seen).toContain('PostgresSink');

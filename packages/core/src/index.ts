@@ -26,6 +26,7 @@ export { closestName } from './options/closestName.ts';
 export { sparkTypeName, toDataType, toSchema } from './arrow/schema.ts';
 export type { SchemaLike } from './arrow/schema.ts';
 export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
+export { takeRows } from './arrow/take.ts';
 export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVectors, tableToRows } from './arrow/tables.ts';
 
 /* Format registry */
@@ -36,6 +37,8 @@ export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './reg
 export { DEFAULT_CORRUPT_RECORD_COLUMN, parseJsonRecords } from './arrow/json/parseJsonRecords.ts';
 export type { ParseJsonOptions, ParseMode } from './arrow/json/parseJsonRecords.ts';
 export { tableToJsonLines } from './arrow/json/tableToJsonLines.ts';
+export { columnBuilder } from './arrow/json/columnBuilders.ts';
+export type { ColumnBuilder } from './arrow/json/columnBuilders.ts';
 export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from './arrow/json/temporal.ts';
 
 /* Building queries */
@@ -46,7 +49,8 @@ export { StreamFrame } from './builders/streamFrame.ts';
 export type { Operator, WriteToOptions } from './builders/streamFrame.ts';
 export { createStreamingQuery } from './builders/createStreamingQuery.ts';
 export type { StreamOptions } from './builders/createStreamingQuery.ts';
-export type { OperatorContext, PlanNode, PlanStep } from './builders/plan.ts';
+export { executePlan, planSteps, standaloneOperatorContext } from './builders/plan.ts';
+export type { EventTimeStats, OperatorContext, PlanNode, PlanStep, StateMetrics } from './builders/plan.ts';
 
 /* Triggers */
 export { availableNow, defaultTrigger, once, processingTime, toTrigger } from './triggers/trigger.ts';
@@ -67,19 +71,25 @@ export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
 export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
 export { fromStep } from './lifecycle/fromStep.ts';
 export { statusOf } from './lifecycle/status.ts';
-export { FAULT_POINTS, SimulatedCrash } from './lifecycle/faults.ts';
+export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
 export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
+
+/* Time */
 export { schedulerClock } from './time/schedulerClock.ts';
+export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
 
 /* Checkpoint */
-export type { CheckpointLock, CheckpointStore, LockOwner } from './checkpoint/checkpointStore.ts';
+export type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpoint/checkpointStore.ts';
 export { FileCheckpointStore, checkpointPath } from './checkpoint/fileCheckpointStore.ts';
 export { MemoryCheckpointStore, memoryCheckpoint } from './checkpoint/memoryCheckpointStore.ts';
 export { nodeFileSystem } from './checkpoint/fileSystem.ts';
+export { syncDirectory, writeDurably } from './checkpoint/durableWrite.ts';
 export type { FileSystem } from './checkpoint/fileSystem.ts';
 export { Checkpoint } from './checkpoint/checkpoint.ts';
 export type { Recovery } from './checkpoint/checkpoint.ts';
 export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
+export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
+export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
 
 /* Operators and column expressions */
 export { select } from './operators/select.ts';
@@ -88,7 +98,10 @@ export { drop, withColumn, withColumnRenamed } from './operators/withColumn.ts';
 export { map, mapBatches, transform } from './operators/map.ts';
 export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
 export { fromJson } from './operators/fromJson.ts';
+export { withWatermark } from './operators/withWatermark.ts';
+export { groupBy } from './operators/groupBy.ts';
+export { window, WindowSpec } from './operators/window.ts';
+export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
+export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';
 export type { ColumnLike } from './operators/column.ts';
-export { takeRows } from './arrow/take.ts';
-export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';

@@ -40,6 +40,13 @@ export interface SourceMetadataStore {
   put(name: string, value: JsonValue): Promise<void>;
   list(): Promise<string[]>;
   remove(name: string): Promise<void>;
+  /**
+   * The raw text of an entry, or undefined: for logs a source keeps in a layout of its own
+   * (the file source's `v1` + one JSON object per line, as Spark's FileStreamSourceLog).
+   */
+  readText(name: string): Promise<string | undefined>;
+  /** Write raw text whole-or-nothing; with `ifAbsent` an existing entry is kept and false returned. */
+  writeText(name: string, text: string, options?: { readonly ifAbsent?: boolean }): Promise<boolean>;
 }
 
 /** What a running source is given by the engine. */
@@ -81,6 +88,11 @@ export interface Source<O extends Offset = Offset> {
   reportLatestOffset?(): O | null;
   /** Source-specific progress metrics (Spark's `sources[].metrics`), given the batch end. */
   metrics?(end: O | null): Record<string, string>;
+  /**
+   * `processAllAvailable()` was called: a source that answers `latestOffset` from a cached view
+   * (the file source between watcher events) must look again, so data present now is seen.
+   */
+  refresh?(): void;
   /** Push hint that wakes a waiting trigger early (chokidar, a Kafka fetch); never required for correctness. */
   readonly dataArrived$?: Observable<void>;
   stop(): Promise<void>;

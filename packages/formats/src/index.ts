@@ -30,3 +30,17 @@ export { columnStats } from './stats/columnStats.ts';
 export type { ColumnStats, StatsTree, StatsValue } from './stats/columnStats.ts';
 export { inferCsvSchema } from './schema/inferCsvSchema.ts';
 export { inferJsonSchema } from './schema/inferJsonSchema.ts';
+
+/* Directories of files: listing, partition directories, the file sink manifest, batch reads */
+export { readFiles, committedFiles, listInputFiles, partitionOf, readBytes } from './files/readFiles.ts';
+export type { ReadFilesOptions } from './files/readFiles.ts';
+export { globBase, listDataFiles, isHiddenName, isGlobPath } from './files/listDataFiles.ts';
+export type { DataFile, ListOptions } from './files/listDataFiles.ts';
+export { planFileRead, readDataFile, inferFileSchema } from './files/fileRead.ts';
+export type { FileReadPlan } from './files/fileRead.ts';
+export {
+  DEFAULT_PARTITION_NAME, checkPartitionType, escapePartitionValue, parsePartitionDirectory, partitionDirectory, unescapePartitionValue,
+} from './files/partitionPath.ts';
+export type { PartitionValues } from './files/partitionPath.ts';
+export { SINK_METADATA_DIR, SPARK_METADATA_DIR, SinkManifest } from './files/sinkManifest.ts';
+export type { CommitOptions, ManifestEntry } from './files/sinkManifest.ts';

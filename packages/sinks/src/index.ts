@@ -10,6 +10,8 @@ import { memoryProvider } from './memory/memorySink.ts';
 import { noopProvider } from './noop/noopSink.ts';
 import { postgresProvider } from './postgres/postgresSink.ts';
 import { kafkaSinkProvider } from './kafka/kafkaSinkProvider.ts';
+import { fileSinkProvider } from './file/fileSink.ts';
+import { FILE_SINK_FORMATS } from './file/options.ts';
 
 export { consoleSink, consoleProvider } from './console/consoleSink.ts';
 export type { ConsoleOptions } from './console/consoleSink.ts';
@@ -25,6 +27,8 @@ export { postgresSink, postgresProvider } from './postgres/postgresSink.ts';
 export type { PostgresSinkConfig } from './postgres/postgresSink.ts';
 export { idempotentBatch } from './postgres/idempotentBatch.ts';
 export type { BatchIdentity, IdempotentBatchOptions, IdempotentBatchResult } from './postgres/idempotentBatch.ts';
+export { fileSink, fileSinkProvider } from './file/fileSink.ts';
+export type { FileSinkConfig } from './file/fileSink.ts';
 export { postgresTableWriter } from './postgres/postgresTableWriter.ts';
 export type { PostgresTableWriter, PostgresTableWriterConfig } from './postgres/postgresTableWriter.ts';
 /* Kafka */
@@ -38,3 +42,4 @@ registerSinkFormat({ name: 'foreach', createSink: ({ options }) => foreachProvid
 registerSinkFormat({ name: 'foreachBatch', createSink: ({ options }) => foreachBatchProvider(options) });
 registerSinkFormat({ name: 'postgres', createSink: ({ options, partitionBy }) => postgresProvider(options, partitionBy) });
 registerSinkFormat({ name: 'kafka', createSink: ({ options }) => kafkaSinkProvider(options) });
+for (const name of FILE_SINK_FORMATS) registerSinkFormat({ name, createSink: ({ options, partitionBy }) => fileSinkProvider(name, options, partitionBy) });

@@ -6,6 +6,7 @@ import { registerSourceFormat, SluiceError } from '@sluice/core';
 import { MemoryStream } from './memory/memoryStream.ts';
 import { rateProvider } from './rate/rateSource.ts';
 import { rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts';
+import { FILE_SOURCE_FORMATS, fileSourceProvider } from './file/fileSource.ts';
 import { kafkaProvider } from './kafka/kafkaSourceProvider.ts';
 
 export { rateSource, rateProvider, valueAtSecond } from './rate/rateSource.ts';
@@ -14,6 +15,8 @@ export { rateMicroBatchSource, rateMicroBatchProvider } from './rateMicroBatch/r
 export type { RatePerMicroBatchOffset } from './rateMicroBatch/rateMicroBatchSource.ts';
 export { MemoryStream, memoryStream } from './memory/memoryStream.ts';
 export { int64Sequence } from './rate/int64Columns.ts';
+export { fileSource, fileSourceProvider } from './file/fileSource.ts';
+export type { FileSourceConfig, FileSourceOffset } from './file/fileSource.ts';
 /* Kafka */
 export { kafkaProvider, kafkaSource } from './kafka/kafkaSourceProvider.ts';
 export type { KafkaClientFactory, KafkaSourceOptions } from './kafka/kafkaSourceProvider.ts';
@@ -42,4 +45,5 @@ registerSourceFormat({
     return stream.sourceProvider;
   },
 });
+for (const name of FILE_SOURCE_FORMATS) registerSourceFormat({ name, createSource: ({ options, userSchema }) => fileSourceProvider(name, options, userSchema) });
 registerSourceFormat({ name: 'kafka', createSource: ({ options, userSchema }) => kafkaProvider(options, userSchema) });

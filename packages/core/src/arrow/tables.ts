@@ -37,12 +37,31 @@ export function emptyTable(schema: Schema): Table {
   return tableFromRows(schema, []);
 }
 
-/** The rows of a table as plain objects (the slow path: ~1 µs per row). */
+/**
+ * The rows of a table as plain objects (the slow path: ~1 µs per row). Nested values become
+ * plain objects and arrays too, not Arrow's row and vector proxies.
+ */
 export function tableToRows(table: Table): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = new Array(table.numRows);
   let i = 0;
-  for (const row of table) rows[i++] = row!.toJSON() as Record<string, unknown>;
+  for (const row of table) rows[i++] = plainObject(row!.toJSON() as Record<string, unknown>);
   return rows;
+}
+
+function plainObject(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) out[key] = plainValue(record[key]);
+  return out;
+}
+
+function plainValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (typeof (value as { toArray?: unknown }).toArray === 'function' && typeof (value as { get?: unknown }).get === 'function') {
+    return Array.from(value as Iterable<unknown>, plainValue);
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return plainObject((value as { toJSON(): Record<string, unknown> }).toJSON());
+  return value;
 }
 
 /** Concatenate tables of one schema without copying their batches. */

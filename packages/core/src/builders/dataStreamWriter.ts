@@ -13,6 +13,7 @@ import { sinkFormat } from '../registry/formatRegistry.ts';
 import { defaultTrigger, toTrigger, type Trigger, type TriggerLike } from '../triggers/trigger.ts';
 import { OUTPUT_MODES, type BatchContext, type OutputMode, type SinkProvider } from '../types.ts';
 import type { StreamFrame } from './streamFrame.ts';
+import { planSteps } from './plan.ts';
 
 /** Spark's ForeachWriter: per partition and batch, `open` → `process` each row → `close`. */
 export interface ForeachWriter<Row = Record<string, unknown>> {
@@ -144,6 +145,7 @@ export class DataStreamWriter {
         `The ${sink.format} sink does not support output mode '${outputMode}'; it supports: ${[...sink.outputModes].join(', ')}.`,
       );
     }
+    checkOutputMode(this.frame, outputMode);
     const sources = this.frame.sources;
     if (sources.length === 0) throw new SluiceError('INVALID_QUERY', 'The stream has no source.');
     const { store, temporary } = await resolveCheckpoint(checkpointLocation, sink);
@@ -169,6 +171,20 @@ export class DataStreamWriter {
       throw new SluiceError('INVALID_QUERY', "writeStream() needs a sink: .format('console') or .sink(consoleSink()).");
     }
     return sinkFormat(this.formatName).createSink({ options, ...(this.partitionColumns ? { partitionBy: this.partitionColumns } : {}) });
+  }
+}
+
+/** Spark's rules for output modes and aggregations, checked before anything starts. */
+function checkOutputMode(frame: StreamFrame, mode: OutputMode): void {
+  const aggregations = planSteps(frame.node).filter((s) => s.stateful?.aggregates);
+  if (mode === 'complete' && aggregations.length === 0) {
+    throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', 'Complete output mode not supported when there are no streaming aggregations: a complete result table needs groupBy(...).agg(...). Use append or update.');
+  }
+  if (mode === 'append' && aggregations.some((s) => !s.stateful!.eventTimeKey)) {
+    throw new SluiceError(
+      'UNSUPPORTED_OUTPUT_MODE',
+      'Append output mode not supported when there are streaming aggregations without a watermark: a group is never final. Use update or complete, or add withWatermark(...) on the time column you group by (e.g. a window).',
+    );
   }
 }
 

@@ -1,13 +1,38 @@
 import type { Schema, Table } from 'apache-arrow';
 import { concatTables } from '../arrow/tables.ts';
-import type { SourceProvider } from '../types.ts';
+import type { JsonValue, OutputMode, SourceProvider } from '../types.ts';
+
+/** Counters a stateful step reports for progress `stateOperators` (Spark's names). */
+export interface StateMetrics {
+  readonly numRowsTotal: number;
+  readonly numRowsUpdated: number;
+  readonly numRowsRemoved: number;
+  readonly numRowsDroppedByWatermark: number;
+  readonly memoryUsedBytes: number;
+}
+
+/** Event times a `withWatermark` step saw in a batch (epoch ms). */
+export interface EventTimeStats {
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+  readonly count: number;
+}
 
 /** What an operator sees of the batch it transforms. */
 export interface OperatorContext {
   readonly batchId: number;
   /** The batch's frozen "now" (from `offsets/N`): identical when a batch is replayed. */
   readonly batchTimestampMs: number;
+  /** The event-time watermark in force for this batch (from `offsets/N`). */
   readonly watermarkMs: number;
+  readonly outputMode: OutputMode;
+  /** A stateful step's state as of the start of this batch (undefined before its first batch). */
+  readState(step: PlanStep): JsonValue | undefined;
+  /** A stateful step's state after this batch: saved as a new version before the batch commits. */
+  writeState(step: PlanStep, state: JsonValue, metrics: StateMetrics): void;
+  /** A watermark step reports the event times it saw; the next watermark is derived from them. */
+  observeEventTime(step: PlanStep, stats: EventTimeStats): void;
 }
 
 /** One bound transformation: its output schema is known when the query is defined. */
@@ -16,6 +41,16 @@ export interface PlanStep {
   readonly name: string;
   readonly schema: Schema;
   apply(table: Table, context: OperatorContext): Table | Promise<Table>;
+  /** Set on steps that keep state across batches (aggregations): the engine versions it in `state/<id>/`. */
+  readonly stateful?: {
+    readonly operatorName: string;
+    /** An aggregation (which decides what the output modes mean). */
+    readonly aggregates: boolean;
+    /** It groups by a watermarked event time, so it can finalize and forget groups. */
+    readonly eventTimeKey: boolean;
+  };
+  /** Set on `withWatermark` steps: the column and delay that define the watermark. */
+  readonly watermark?: { readonly column: string; readonly delayMs: number };
 }
 
 /** The logical plan: sources at the leaves, steps and unions above them. */
@@ -35,6 +70,13 @@ export function planSources(node: PlanNode): SourceProvider[] {
   };
   visit(node);
   return found;
+}
+
+/** The plan's steps, inputs before outputs (depth first): a stateful step's index is its operator id. */
+export function planSteps(node: PlanNode): PlanStep[] {
+  if (node.kind === 'source') return [];
+  if (node.kind === 'step') return [...planSteps(node.input), node.step];
+  return node.inputs.flatMap(planSteps);
 }
 
 /** Run the plan over one batch: `inputs` holds each source's table for the batch. */
@@ -62,4 +104,21 @@ export function explainPlan(node: PlanNode, describeSource: (provider: SourcePro
   };
   visit(node, '', '');
   return lines;
+}
+
+/**
+ * An operator context with no engine behind it: state lives in this object, event times are
+ * ignored. For running a plan (or one operator) over tables directly, e.g. in a unit test.
+ */
+export function standaloneOperatorContext(values: Partial<Pick<OperatorContext, 'batchId' | 'batchTimestampMs' | 'watermarkMs' | 'outputMode'>> = {}): OperatorContext {
+  const states = new Map<PlanStep, JsonValue>();
+  return {
+    batchId: values.batchId ?? 0,
+    batchTimestampMs: values.batchTimestampMs ?? 0,
+    watermarkMs: values.watermarkMs ?? 0,
+    outputMode: values.outputMode ?? 'append',
+    readState: (step) => states.get(step),
+    writeState: (step, state) => void states.set(step, state),
+    observeEventTime: () => {},
+  };
 }

@@ -13,7 +13,10 @@ export interface Recovery {
   readonly committed: readonly (Offset | null)[] | null;
   /** A batch whose offsets were logged but never committed: re-run with exactly this range. */
   readonly pending: { readonly batchId: number; readonly seq: OffsetSeq } | null;
+  /** The watermark the next batch plans with. */
   readonly watermarkMs: number;
+  /** The watermark the last logged batch ran with: a higher `watermarkMs` calls for a no-data batch. */
+  readonly lastBatchWatermarkMs: number;
 }
 
 /**
@@ -39,7 +42,7 @@ export class Checkpoint {
     this.offsetIds = await this.listIds('offsets');
     this.commitIds = await this.listIds('commits');
     const latest = this.offsetIds.at(-1);
-    if (latest === undefined) return { nextBatchId: 0, committed: null, pending: null, watermarkMs: 0 };
+    if (latest === undefined) return { nextBatchId: 0, committed: null, pending: null, watermarkMs: 0, lastBatchWatermarkMs: 0 };
 
     const seq = await this.readOffsets(latest);
     if (seq.offsets.length !== numSources) {
@@ -55,8 +58,9 @@ export class Checkpoint {
     }
     const commit = lastCommit === undefined ? undefined : await this.readCommit(lastCommit);
     const watermarkMs = Math.max(seq.metadata.batchWatermarkMs, commit?.nextBatchWatermarkMs ?? 0);
+    const lastBatchWatermarkMs = seq.metadata.batchWatermarkMs;
     if (lastCommit === latest) {
-      return { nextBatchId: latest + 1, committed: seq.offsets, pending: null, watermarkMs };
+      return { nextBatchId: latest + 1, committed: seq.offsets, pending: null, watermarkMs, lastBatchWatermarkMs };
     }
     let committed: readonly (Offset | null)[] | null = null;
     if (latest > 0) {
@@ -65,7 +69,7 @@ export class Checkpoint {
       }
       committed = (await this.readOffsets(latest - 1)).offsets;
     }
-    return { nextBatchId: latest, committed, pending: { batchId: latest, seq }, watermarkMs };
+    return { nextBatchId: latest, committed, pending: { batchId: latest, seq }, watermarkMs: seq.metadata.batchWatermarkMs, lastBatchWatermarkMs };
   }
 
   /** Log batch N's planned offsets before it runs (Spark's walCommit). */
@@ -183,5 +187,13 @@ class SourceMetadataLog implements SourceMetadataStore {
 
   async remove(name: string): Promise<void> {
     await this.store.delete(`${this.dir}/${name}`);
+  }
+
+  readText(name: string): Promise<string | undefined> {
+    return this.store.read(`${this.dir}/${name}`);
+  }
+
+  writeText(name: string, text: string, options: { readonly ifAbsent?: boolean } = {}): Promise<boolean> {
+    return this.store.write(`${this.dir}/${name}`, text, { ifAbsent: options.ifAbsent ?? false });
   }
 }

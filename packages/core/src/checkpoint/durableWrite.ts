@@ -15,9 +15,13 @@ export async function writeDurably(fs: FileSystem, path: string, content: string
   try {
     await handle.writeFile(content);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // A failed write (ENOSPC, EIO) leaves nothing behind: the temp file goes too.
+    await handle.close().catch(() => undefined);
+    await fs.unlink(temp).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   if (ifAbsent) {
     let published: boolean;
     try {

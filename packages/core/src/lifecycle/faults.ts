@@ -29,3 +29,11 @@ export class SimulatedCrash extends Error {
     super(`Simulated crash at ${point}`);
   }
 }
+
+/** Whether an error is a simulated crash, or was caused by one (sinks may wrap what they catch). */
+export function isSimulatedCrash(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof SimulatedCrash) return true;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toSchema } from '../arrow/schema.ts';
 import { tableFromRows, tableToRows } from '../arrow/tables.ts';
-import { executePlan } from '../builders/plan.ts';
+import { executePlan, standaloneOperatorContext } from '../builders/plan.ts';
 import { StreamFrame } from '../builders/streamFrame.ts';
 import { isSluiceError } from '../errors.ts';
 import type { SourceProvider } from '../types.ts';
@@ -11,7 +11,7 @@ import { select } from './select.ts';
 
 const kafkaLike = toSchema('key BINARY, value BINARY, offset LONG');
 const provider: SourceProvider = { format: 'test', schema: kafkaLike, options: {}, open: () => Promise.reject(new Error('unused')) };
-const context = { batchId: 0, batchTimestampMs: 0, watermarkMs: 0 };
+const context = standaloneOperatorContext();
 const bytes = (s: string) => new TextEncoder().encode(s);
 const input = tableFromRows(kafkaLike, [
   { key: bytes('k1'), value: bytes('{"user_id":7,"event_type":"click"}'), offset: 0n },

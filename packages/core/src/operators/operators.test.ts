@@ -3,7 +3,7 @@ import { test as propertyTest, fc } from '@fast-check/vitest';
 import { Table } from 'apache-arrow';
 import { toSchema } from '../arrow/schema.ts';
 import { tableFromRows, tableToRows } from '../arrow/tables.ts';
-import { executePlan, type OperatorContext } from '../builders/plan.ts';
+import { executePlan, standaloneOperatorContext, type OperatorContext } from '../builders/plan.ts';
 import { StreamFrame } from '../builders/streamFrame.ts';
 import { isSluiceError } from '../errors.ts';
 import type { SourceProvider } from '../types.ts';
@@ -16,7 +16,7 @@ import { drop, withColumn, withColumnRenamed } from './withColumn.ts';
 const schema = toSchema('id LONG, name STRING, score DOUBLE, tags ARRAY<STRING>, data STRUCT<city: STRING, zip: INT>, at TIMESTAMP');
 const provider: SourceProvider = { format: 'test', schema, options: {}, open: () => Promise.reject(new Error('not opened in unit tests')) };
 const source = StreamFrame.fromSource(provider);
-const context: OperatorContext = { batchId: 3, batchTimestampMs: Date.UTC(2024, 0, 1), watermarkMs: 0 };
+const context: OperatorContext = standaloneOperatorContext({ batchId: 3, batchTimestampMs: Date.UTC(2024, 0, 1) });
 
 const rows = [
   { id: 1n, name: 'Ada', score: 9.5, tags: ['a'], data: { city: 'London', zip: 1 }, at: Date.UTC(2024, 0, 1, 10) },

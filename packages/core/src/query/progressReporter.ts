@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { Offset, Sink, Source } from '../types.ts';
-import { compact, rowsPerSecond, type DurationMs, type SinkProgress, type SourceProgress, type StreamingQueryProgress } from './progress.ts';
+import { compact, rowsPerSecond, type DurationMs, type SinkProgress, type SourceProgress, type StateOperatorProgress, type StreamingQueryProgress } from './progress.ts';
 
 type Phase = keyof DurationMs;
 
@@ -16,7 +16,8 @@ export interface ExecutedBatch {
   readonly end: readonly (Offset | null)[];
   readonly rowsPerSource: readonly number[];
   readonly outputRows: number;
-  readonly watermarkMs: number;
+  readonly stateOperators: readonly StateOperatorProgress[];
+  readonly eventTime: Record<string, string> | undefined;
 }
 
 /**
@@ -86,8 +87,8 @@ export class ProgressReporter {
       inputRowsPerSecond: rowsPerSecond(numInputRows, inputMs),
       processedRowsPerSecond: rowsPerSecond(numInputRows, processingMs),
       durationMs: sortedDurations(this.durations),
-      eventTime: batch.watermarkMs > 0 ? { watermark: new Date(batch.watermarkMs).toISOString() } : undefined,
-      stateOperators: [],
+      eventTime: batch.eventTime,
+      stateOperators: batch.stateOperators,
       sources: sourceProgress,
       sink: compact<SinkProgress>({ description: names.sink, numOutputRows: batch.outputRows, metrics: nonEmpty(sinkMetrics) }),
     });

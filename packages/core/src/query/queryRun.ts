@@ -8,7 +8,7 @@ import { Checkpoint } from '../checkpoint/checkpoint.ts';
 import type { CheckpointLock } from '../checkpoint/checkpointStore.ts';
 import type { OffsetSeqMetadata } from '../checkpoint/logEntries.ts';
 import { describeError, isSluiceError, SluiceError, type ErrorCode } from '../errors.ts';
-import { SimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
+import { isSimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
 import { fromStep } from '../lifecycle/fromStep.ts';
 import { queryLifecycleMachine, type GetOffsetsOutput, type InitializeOutput } from '../lifecycle/queryLifecycle.ts';
 import type { Logger } from '../logger.ts';
@@ -20,6 +20,7 @@ import type { StreamingQueryProgress } from './progress.ts';
 import { ProgressReporter, type Descriptions } from './progressReporter.ts';
 import { redactString } from '../redact.ts';
 import type { QueryDefinition } from './queryDefinition.ts';
+import { StatefulOperators, type BatchStateReport } from './statefulOperators.ts';
 
 export type LifecycleActor = Actor<typeof queryLifecycleMachine>;
 
@@ -62,6 +63,9 @@ export class QueryRun {
   private inFlight: Promise<unknown> | null = null;
   private rowsPerSource: number[] = [];
   private outputRows = 0;
+  private readonly statefulOps: StatefulOperators;
+  private lastBatchWatermarkMs = 0;
+  private stateReport: BatchStateReport = { stateOperators: [], eventTime: undefined };
   private wakeSubscription: Subscription | undefined;
   private crashed = false;
   private descriptions: Descriptions = { sources: [], sink: '' };
@@ -72,6 +76,7 @@ export class QueryRun {
   ) {
     this.trigger = definition.trigger;
     this.checkpoint = new Checkpoint(definition.checkpoint);
+    this.statefulOps = new StatefulOperators(definition.plan, definition.checkpoint, definition.minBatchesToRetain, () => env.scheduler.now());
     this.reporter = new ProgressReporter(env.scheduler, { id: () => this.queryId ?? '', runId: this.runId, name: definition.name }, definition.noDataProgressEventIntervalMs);
     const logic = queryLifecycleMachine.provide({
       actors: {
@@ -100,6 +105,17 @@ export class QueryRun {
 
   get wasCrash(): boolean {
     return this.crashed;
+  }
+
+  /** processAllAvailable: sources that cache what is available look again before the next trigger. */
+  refreshSources(): void {
+    for (const source of this.sources) source.refresh?.();
+  }
+
+  /** Simulate the process dying now: nothing more runs, the lock is abandoned (fault-injection tests). */
+  kill(): void {
+    this.crashed = true;
+    this.actor.send({ type: 'query.stop' });
   }
 
   /** Wake a waiting default/availableNow trigger now (data arrived, processAllAvailable). */
@@ -131,7 +147,7 @@ export class QueryRun {
   private step<T>(work: () => Promise<T>): Observable<T> {
     return defer(() => {
       const promise = work().catch((error: unknown) => {
-        if (error instanceof SimulatedCrash) this.crashed = true;
+        if (isSimulatedCrash(error)) this.crashed = true;
         throw error;
       });
       this.inFlight = promise;
@@ -151,6 +167,7 @@ export class QueryRun {
     const recovery = await this.checkpoint.recover(definition.sources.length);
     this.committed = recovery.committed;
     this.watermarkMs = recovery.watermarkMs;
+    this.lastBatchWatermarkMs = recovery.lastBatchWatermarkMs;
     if (recovery.pending) {
       const { batchId, seq } = recovery.pending;
       this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata };
@@ -201,7 +218,9 @@ export class QueryRun {
       this.guard('SOURCE_FAILED', 'getting offsets', batchId, () => Promise.all(this.sources.map((s, i) => s.latestOffset(start[i]!, this.readLimit(s))))),
     );
     const end = latest.map((offset, i) => offset ?? start[i]!);
-    const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i]));
+    // A watermark that moved since the last batch may close windows: Spark runs a batch without
+    // new data then, so that their results are emitted and their state evicted.
+    const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i])) || (this.statefulOps.hasState && this.watermarkMs > this.lastBatchWatermarkMs);
     if (hasNewData) {
       this.planned = {
         batchId,
@@ -241,13 +260,16 @@ export class QueryRun {
     );
     this.rowsPerSource = inputs.map((t) => t.numRows);
     await this.fault('getBatch', 'after', batchId);
-    const context = { batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs: planned.metadata.batchWatermarkMs };
+    const watermarkMs = planned.metadata.batchWatermarkMs;
+    const context = await this.statefulOps.begin({ batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, outputMode: this.definition.outputMode });
     await this.reporter.time('addBatch', async () => {
       const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
       const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
       await this.fault('addBatch', 'before', batchId);
       const batchContext: BatchContext = {
-        ...context,
+        batchId,
+        batchTimestampMs: planned.metadata.batchTimestampMs,
+        watermarkMs,
         queryId: this.queryId!,
         runId: this.runId,
         queryName: this.definition.name,
@@ -257,7 +279,10 @@ export class QueryRun {
       };
       await this.guard('SINK_FAILED', `writing to the sink ${this.sink!.description}`, batchId, () => this.sink!.addBatch(batchId, output, batchContext));
       this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
+      this.stateReport = await this.statefulOps.commit(batchId, watermarkMs);
     });
+    this.lastBatchWatermarkMs = watermarkMs;
+    this.watermarkMs = this.statefulOps.nextWatermark(this.watermarkMs);
     await this.fault('addBatch', 'after', batchId);
   }
 
@@ -270,7 +295,7 @@ export class QueryRun {
     this.planned = null;
     this.sink!.batchCommitted?.(batchId);
     const progress = this.reporter.finishBatch(
-      { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, watermarkMs: this.watermarkMs },
+      { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, ...this.stateReport },
       this.sources,
       this.sink!,
       this.descriptions,
@@ -301,7 +326,7 @@ export class QueryRun {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof SimulatedCrash || isSluiceError(error)) throw error;
+      if (isSimulatedCrash(error) || isSluiceError(error)) throw error;
       const where = batchId >= 0 ? ` in batch ${batchId}` : '';
       throw new SluiceError(code, `Query ${this.label()} failed${where} while ${action}: ${describeError(error)}`, {
         cause: error,

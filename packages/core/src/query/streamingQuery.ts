@@ -163,8 +163,24 @@ export class StreamingQuery {
         if (this.failure) reject(this.failure);
         else resolve();
       });
+      this.run?.refreshSources();
       this.run?.wake();
     });
+  }
+
+  /**
+   * Simulate the process dying at this instant (for fault-injection tests such as
+   * `@sluice/testing`'s marbles): the run stops dead, its lock is abandoned as a killed process
+   * leaves it, and the query terminates with a `STREAM_FAILED` error caused by a `SimulatedCrash`.
+   */
+  simulateCrash(): void {
+    if (this.restartTimer) {
+      this.restartTimer.unsubscribe();
+      this.restartTimer = undefined;
+      this.terminate(this.wrap(new SimulatedCrash('a kill'), undefined));
+      return;
+    }
+    this.run?.kill();
   }
 
   /** Stop the query: the batch in flight is abandoned uncommitted (it re-runs on restart). Resolves once resources are released. */
@@ -236,9 +252,10 @@ export class StreamingQuery {
 
   private async runEnded(run: QueryRun, state: LifecycleStateName, error: unknown): Promise<void> {
     this.runSubscription?.unsubscribe();
-    await run.release(state === 'stopped');
-    if (state === 'stopped') return this.terminate(null);
-    const failure = this.wrap(error, run);
+    const killed = run.wasCrash && state === 'stopped';
+    await run.release(state === 'stopped' && !killed);
+    if (state === 'stopped' && !killed) return this.terminate(null);
+    const failure = this.wrap(killed ? new SimulatedCrash('a kill') : error, run);
     const policy = this.host.restart;
     // Supervision restarts a query that was running; a first start that fails is the caller's error.
     if (!this.stopRequested && this.everStarted && policy && this.restarts < policy.maxRestarts && !run.wasCrash) {

@@ -40,9 +40,13 @@ export class VirtualScheduler extends TestScheduler {
    */
   async advanceTo(targetMs: number): Promise<void> {
     await this.settle();
-    for (let next = this.nextTime(); next !== undefined && next <= targetMs; next = this.nextTime()) {
-      this.maxFrames = next;
-      this.flush();
+    // One timer at a time, settling in between: `flush()` would run every timer of a frame back to
+    // back, before the promise work the first one started could finish.
+    for (let action = this.actions[0]; action !== undefined && action.delay <= targetMs; action = this.actions[0]) {
+      this.actions.shift();
+      this.frame = action.delay;
+      const error: unknown = action.execute(action.state, action.delay);
+      if (error) throw error;
       await this.settle();
     }
     this.frame = Math.max(this.frame, targetMs);

@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { Bool, DateDay, Float32, Float64, Int16, Int32, Int64, Int8, TimestampMillisecond, Utf8 } from 'apache-arrow';
 import { isSluiceError, registerSecret, tableFromRows, tableToRows, toSchema } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { arbitraryTableInput, plainRows } from '../testing/arbitraryTable.ts';
+import { arbitraryTableInput, plainRows } from '@sluice/core/arbitraries';
 import { csvReadOptions } from './options.ts';
 import { readCsv, writeCsv } from './csv.ts';
 

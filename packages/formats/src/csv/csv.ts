@@ -1,5 +1,6 @@
-import { Field, Schema, Utf8, type Table, type Vector } from 'apache-arrow';
-import { SluiceError, tableFromVectors, utf8Vector, vectorFromValues } from '@sluice/core';
+import { Field, Schema, Utf8, makeVector, type Table, type Vector } from 'apache-arrow';
+import { SluiceError, columnBuilder, sparkTypeName, tableFromVectors, utf8Vector, type ColumnBuilder } from '@sluice/core';
+import { columnReader } from '../columnReader.ts';
 import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { requireSchema } from '../json/json.ts';
 import { decodeText, encodeText } from '../lines.ts';
@@ -31,10 +32,10 @@ export function readCsv(bytes: Uint8Array, request: ReadRequest<CsvReadOptions> 
   }
   const fields = schema.fields.filter((_, i) => i !== corruptIndex);
   const parsers = fields.map((f) => csvValueParser(f.type, o, f.name));
-  const columns: unknown[][] = fields.map(() => []);
+  const builders: ColumnBuilder[] = fields.map((f) => columnBuilder(f.type, undefined, 1024));
   const addCorrupt = o.mode === 'PERMISSIVE' || corruptIndex >= 0;
   const corrupt: (string | null)[] = [];
-  const values = new Array<unknown>(fields.length);
+  let rows = 0;
   let headerSkipped = !o.header;
 
   tokenizeCsv(decodeText(bytes), { sep: o.delimiter ?? o.sep, quote: o.quote, escape: o.escape, comment: o.comment, multiLine: o.multiLine, lineSep: o.lineSep }, (record) => {
@@ -42,19 +43,22 @@ export function readCsv(bytes: Uint8Array, request: ReadRequest<CsvReadOptions> 
       headerSkipped = true;
       return;
     }
-    const problem = record.error ?? convert(record, values);
+    const problem = record.error ?? append(record);
     if (problem === undefined) {
-      for (let j = 0; j < fields.length; j++) columns[j]!.push(values[j]);
       if (addCorrupt) corrupt.push(null);
+      rows++;
       return;
     }
+    for (const b of builders) b.truncate(rows);
     if (o.mode === 'DROPMALFORMED') return;
     if (o.mode === 'FAILFAST') throw malformed(record, `${where} line ${record.line}`, problem);
-    for (const column of columns) column.push(null);
+    for (const b of builders) b.appendNull();
     corrupt.push(record.raw);
+    rows++;
   });
 
-  function convert(record: CsvRecord, out: unknown[]): string | undefined {
+  /** Appends the record's values to the builders, or says why it cannot (the caller rolls back). */
+  function append(record: CsvRecord): string | undefined {
     if (record.fields.length !== fields.length) return `it has ${record.fields.length} values but the schema has ${fields.length} columns`;
     for (let j = 0; j < fields.length; j++) {
       let text = record.fields[j]!;
@@ -62,20 +66,19 @@ export function readCsv(bytes: Uint8Array, request: ReadRequest<CsvReadOptions> 
         if (o.ignoreLeadingWhiteSpace) text = text.trimStart();
         if (o.ignoreTrailingWhiteSpace) text = text.trimEnd();
         if (text === o.nullValue || (text === '' && !(fields[j]!.type instanceof Utf8))) {
-          out[j] = null;
+          builders[j]!.appendNull();
           continue;
         }
         if (o.emptyValue !== undefined && o.emptyValue !== '' && text === o.emptyValue) text = '';
       }
       const value = parsers[j]!(text);
-      if (value === INVALID) return `value ${j + 1} (${JSON.stringify(short(text))}) is not a valid ${fields[j]!.type} for column '${fields[j]!.name}'`;
-      out[j] = value;
+      if (value === INVALID || !builders[j]!.append(value)) return `value ${j + 1} (${JSON.stringify(short(text))}) is not a valid ${sparkTypeName(fields[j]!.type)} for column '${fields[j]!.name}'`;
     }
     return undefined;
   }
 
   const outFields = fields.map((f) => f.clone({ nullable: true }));
-  const vectors: Vector[] = fields.map((f, j) => vectorFromValues(f.type, columns[j]!));
+  const vectors: Vector[] = builders.map((b) => makeVector(b.finish()));
   if (addCorrupt) {
     const position = corruptIndex >= 0 ? corruptIndex : outFields.length;
     outFields.splice(position, 0, new Field(corruptName, new Utf8(), true));
@@ -113,15 +116,19 @@ export function writeCsv(table: Table, options?: Partial<CsvWriteOptions>): Uint
   const formatters = fields.map((f) => csvValueFormatter(f.type, o, f.name));
   const lines: string[] = [];
   if (o.header) lines.push(fields.map((f) => quoteText(f.name)).join(sep));
-  const columns = fields.map((_, j) => table.getChildAt(j)!);
-  for (let r = 0; r < table.numRows; r++) {
-    let line = '';
-    for (let j = 0; j < columns.length; j++) {
-      const value = columns[j]!.get(r);
-      const text = value == null ? o.nullValue : formatters[j]!(value);
-      line += (j === 0 ? '' : sep) + (value == null ? text : text === '' ? emptyText : quoteText(text));
+  for (const batch of table.batches) {
+    const readers = batch.data.children.map((data) => columnReader(data)!);
+    for (let r = 0; r < batch.numRows; r++) {
+      let line = '';
+      for (let j = 0; j < readers.length; j++) {
+        const value = readers[j]!(r);
+        const text = value == null ? o.nullValue : formatters[j]!(value);
+        line += (j === 0 ? '' : sep) + (value == null ? text : text === '' ? emptyText : quoteText(text));
+      }
+      // Flatten the concatenated pieces while young (see tableToJsonLines).
+      line.charCodeAt(0);
+      lines.push(line);
     }
-    lines.push(line);
   }
   return encodeText(lines.length === 0 ? '' : lines.join(lineSep) + lineSep);
 }

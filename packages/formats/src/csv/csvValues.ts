@@ -1,4 +1,4 @@
-import { DataType, TimeUnit, Type, type Timestamp } from 'apache-arrow';
+import { DataType, Type } from 'apache-arrow';
 import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
 import { compileDatetimePattern } from './datetimePattern.ts';
 
@@ -16,7 +16,7 @@ export interface CsvValueOptions {
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Text → value of `type` (in the form `vectorFromValues` takes), or INVALID. */
+/** Text → value of `type` in the form core's `columnBuilder` takes (dates as epoch days, timestamps as epoch ms), or INVALID. */
 export function csvValueParser(type: DataType, o: CsvValueOptions, column: string): (text: string) => unknown {
   switch (type.typeId) {
     case Type.Utf8:
@@ -28,6 +28,8 @@ export function csvValueParser(type: DataType, o: CsvValueOptions, column: strin
         return (t) => {
           const s = t.trim();
           if (!INTEGER.test(s)) return INVALID;
+          // Up to 15 digits is exact as a number; longer goes through BigInt.
+          if (s.length <= 15) return Number(s);
           const v = BigInt(s);
           return v >= -(2n ** 63n) && v < 2n ** 63n ? v : INVALID;
         };
@@ -55,19 +57,16 @@ export function csvValueParser(type: DataType, o: CsvValueOptions, column: strin
       };
     case Type.Timestamp: {
       const pattern = o.timestampFormat === undefined ? undefined : compileDatetimePattern(o.timestampFormat, 'timestampFormat');
-      const unit = (type as Timestamp).unit;
-      const scale = unit === TimeUnit.SECOND ? 1 / 1000 : unit === TimeUnit.MICROSECOND ? 1000 : unit === TimeUnit.NANOSECOND ? 1_000_000 : 1;
       return (t) => {
         const ms = pattern ? pattern.parse(t.trim()) : parseIsoTimestampMs(t.trim());
-        return ms === undefined ? INVALID : scale === 1 ? ms : Math.floor(ms * scale);
+        return ms === undefined ? INVALID : ms;
       };
     }
     case Type.Date: {
       const pattern = o.dateFormat === undefined ? undefined : compileDatetimePattern(o.dateFormat, 'dateFormat');
       return (t) => {
         const days = pattern ? msToDays(pattern.parse(t.trim())) : parseIsoDateDays(t.trim());
-        // vectorFromValues takes dates as epoch milliseconds
-        return days === undefined || !Number.isInteger(days) ? INVALID : days * 86_400_000;
+        return days === undefined || !Number.isInteger(days) ? INVALID : days;
       };
     }
   }
@@ -78,7 +77,7 @@ function msToDays(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : ms / 86_400_000;
 }
 
-/** Value of `type` (as a row view gives it) → its CSV text, before quoting. */
+/** Value of `type` (as `columnReader` gives it: timestamps and dates in epoch ms) → its CSV text, before quoting. */
 export function csvValueFormatter(type: DataType, o: Pick<CsvValueOptions, 'dateFormat' | 'timestampFormat'>, column: string): (value: unknown) => string {
   switch (type.typeId) {
     case Type.Utf8:
@@ -93,12 +92,7 @@ export function csvValueFormatter(type: DataType, o: Pick<CsvValueOptions, 'date
       };
     case Type.Timestamp: {
       const pattern = o.timestampFormat === undefined ? undefined : compileDatetimePattern(o.timestampFormat, 'timestampFormat');
-      const unit = (type as Timestamp).unit;
-      const toMs = (v: unknown) => {
-        const n = Number(v);
-        return unit === TimeUnit.SECOND ? n * 1000 : unit === TimeUnit.MICROSECOND ? Math.floor(n / 1000) : unit === TimeUnit.NANOSECOND ? Math.floor(n / 1e6) : n;
-      };
-      return (v) => (pattern ? pattern.format(toMs(v)) : formatIsoTimestampMs(toMs(v)));
+      return (v) => (pattern ? pattern.format(v as number) : formatIsoTimestampMs(v as number));
     }
     case Type.Date: {
       const pattern = o.dateFormat === undefined ? undefined : compileDatetimePattern(o.dateFormat, 'dateFormat');

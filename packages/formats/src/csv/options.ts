@@ -36,7 +36,9 @@ export const csvWriteOptionSpec = {
   quoteAll: opt.boolean().default(false).describe('quote every value, not only those that need it'),
 };
 
+/** The csv read options, parsed once at the edge (case-insensitive keys, defaults, unknown key → UNKNOWN_OPTION). */
 export const csvReadOptions = defineOptions('csv', csvReadOptionSpec);
+/** The csv write options, parsed the same way. */
 export const csvWriteOptions = defineOptions('csv', csvWriteOptionSpec);
 export type CsvReadOptions = ParsedOptions<typeof csvReadOptionSpec>;
 export type CsvWriteOptions = ParsedOptions<typeof csvWriteOptionSpec>;

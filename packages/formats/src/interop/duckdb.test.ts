@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../csv/csv.ts';
 import { readJson } from '../json/json.ts';
 import { readParquet, writeParquet } from '../parquet/parquet.ts';
-import { arbitraryRows, plainRows } from '../testing/arbitraryTable.ts';
+import { arbitraryRows, plainRows } from '@sluice/core/arbitraries';
 
 let dir: string;
 let instance: DuckDBInstance;
@@ -63,6 +63,22 @@ describe('DuckDB reads the Parquet we write', () => {
       expect(plainRows(tableToRows(again))).toEqual(plainRows(tableToRows(table)));
     },
   );
+});
+
+describe('Parquet encodings we write, as DuckDB sees them', () => {
+  it('dictionary pages for repetitive columns, plain pages for mostly-distinct ones, zstd when asked', async () => {
+    const n = 20_000;
+    const table = tableFromRows(toSchema('id LONG, country STRING, note STRING'), Array.from({ length: n }, (_, i) => ({ id: BigInt(i), country: ['fr', 'de', 'nl'][i % 3], note: `note ${i}` })));
+    const file = join(dir, 'encodings.parquet');
+    await writeFile(file, writeParquet(table, { compression: 'zstd' }));
+    const meta = await rowsJS(`SELECT path_in_schema AS col, encodings, compression FROM parquet_metadata('${file}')`);
+    const encodings = Object.fromEntries(meta.map((m) => [m['col'], String(m['encodings'])]));
+    expect(encodings['country']).toMatch(/DICTIONARY/);
+    expect(encodings['id']).not.toMatch(/DICTIONARY/);
+    expect(encodings['note']).not.toMatch(/DICTIONARY/);
+    expect(new Set(meta.map((m) => m['compression']))).toEqual(new Set(['ZSTD']));
+    expect(await rowsJS(`SELECT count(*) AS n, count(DISTINCT note) AS d FROM read_parquet('${file}')`)).toEqual([{ n: BigInt(n), d: BigInt(n) }]);
+  });
 });
 
 describe('we read what DuckDB writes', () => {

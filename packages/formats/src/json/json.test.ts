@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { isSluiceError, tableFromRows, tableToRows, toSchema } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { arbitraryTableInput, plainRows } from '../testing/arbitraryTable.ts';
+import { arbitraryTableInput, plainRows } from '@sluice/core/arbitraries';
 import { jsonReadOptions } from './options.ts';
 import { readJson, writeJson } from './json.ts';
 

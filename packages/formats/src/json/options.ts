@@ -16,7 +16,9 @@ export const jsonWriteOptionSpec = {
   lineSep: opt.string().default('\n').describe('line separator between records'),
 };
 
+/** The json read options, parsed once at the edge (case-insensitive keys, defaults, unknown key → UNKNOWN_OPTION). */
 export const jsonReadOptions = defineOptions('json', jsonReadOptionSpec);
+/** The json write options, parsed the same way. */
 export const jsonWriteOptions = defineOptions('json', jsonWriteOptionSpec);
 export type JsonReadOptions = ParsedOptions<typeof jsonReadOptionSpec>;
 export type JsonWriteOptions = ParsedOptions<typeof jsonWriteOptionSpec>;

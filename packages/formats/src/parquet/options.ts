@@ -13,13 +13,15 @@ export const parquetWriteOptionSpec = {
   rowGroupSize: opt.positiveInt().default(1_048_576).describe('maximum rows per row group'),
   'parquet.block.size': opt.bytes().default(128 * 1024 * 1024).describe('maximum bytes per row group (parquet-mr: parquet.block.size)'),
   'parquet.page.size': opt.bytes().default(1024 * 1024).describe('target data page size in bytes'),
-  'parquet.enable.dictionary': opt.boolean().default(true).describe('dictionary-encode columns (falls back to plain when the dictionary grows large)'),
+  'parquet.enable.dictionary': opt.boolean().default(true).describe('dictionary-encode columns; columns whose sampled values are mostly distinct are written plain'),
   'parquet.writer.version': opt.oneOf(['v1', 'v2']).default('v1').describe('data page format; v1 is what every reader reads'),
   outputTimestampType: opt.oneOf(['TIMESTAMP_MILLIS', 'TIMESTAMP_MICROS']).default('TIMESTAMP_MILLIS')
     .describe("physical unit of timestamp columns (Spark: spark.sql.parquet.outputTimestampType); Delta's protocol expects TIMESTAMP_MICROS"),
 };
 
+/** The parquet read options, parsed once at the edge (case-insensitive keys, defaults, unknown key → UNKNOWN_OPTION). */
 export const parquetReadOptions = defineOptions('parquet', parquetReadOptionSpec);
+/** The parquet write options, parsed the same way. */
 export const parquetWriteOptions = defineOptions('parquet', parquetWriteOptionSpec);
 export type ParquetReadOptions = ParsedOptions<typeof parquetReadOptionSpec>;
 export type ParquetWriteOptions = ParsedOptions<typeof parquetWriteOptionSpec>;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSluiceError, tableFromRows, tableToRows, toSchema } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { arbitraryTableInput, plainRows } from '../testing/arbitraryTable.ts';
+import { arbitraryTableInput, plainRows } from '@sluice/core/arbitraries';
 import { readFooter } from './footer.ts';
 import { readParquet, writeParquet } from './parquet.ts';
 import { parquetWriteOptions } from './options.ts';

@@ -2,12 +2,13 @@ import { DataType, Field, Schema, Table, Timestamp, TimeUnit, tableFromIPC, tabl
 import { SluiceError, describeError } from '@sluice/core';
 import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { conformTable, sluiceType } from './conform.ts';
+import { highCardinalityColumns } from './dictionaryChoice.ts';
 import { readFooter } from './footer.ts';
 import { decodeInt96Columns, exposeInt96 } from './int96.ts';
 import {
   parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions, type ParquetReadOptions, type ParquetWriteOptions,
 } from './options.ts';
-import { discardParquetWasm, isWasmTrap, parquetWasm } from './wasm.ts';
+import { discardParquetWasm, isWasmTrap, parquetWasm, releaseLargeHeap } from './wasm.ts';
 
 /**
  * An Arrow table from the bytes of a Parquet file (parquet-rs in WebAssembly: snappy, zstd, gzip,
@@ -40,6 +41,8 @@ export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadO
   } catch (e) {
     if (isWasmTrap(e)) discardParquetWasm();
     throw corrupt(where, describeError(e), request.file, locateBadRowGroup(input, footer.rowGroupRows.length), e);
+  } finally {
+    releaseLargeHeap();
   }
   if (int96 !== undefined) table = decodeInt96Columns(table, int96.columns);
   if (table.numRows !== footer.numRows) {
@@ -86,7 +89,7 @@ export function writeParquet(table: Table, options?: Partial<ParquetWriteOptions
   const unit = o.outputTimestampType === 'TIMESTAMP_MICROS' ? TimeUnit.MICROSECOND : TimeUnit.MILLISECOND;
   const schema = new Schema(table.schema.fields.map((f) => new Field(f.name, writeType(f.type, unit), f.nullable, f.metadata)), table.schema.metadata);
   const prepared = conformTable(table, schema, (column) => `'${column}'`);
-  const builder = new pw.WriterPropertiesBuilder()
+  let builder = new pw.WriterPropertiesBuilder()
     .setCompression(pw.Compression[COMPRESSION[o.compression]])
     .setMaxRowGroupSize(o.rowGroupSize)
     .setMaxRowGroupBytes(o['parquet.block.size'])
@@ -94,12 +97,18 @@ export function writeParquet(table: Table, options?: Partial<ParquetWriteOptions
     .setDictionaryEnabled(o['parquet.enable.dictionary'])
     .setWriterVersion(o['parquet.writer.version'] === 'v2' ? pw.WriterVersion.V2 : pw.WriterVersion.V1)
     .setCreatedBy('sluice (parquet-rs via parquet-wasm)');
+  if (o['parquet.enable.dictionary']) {
+    // The wasm builder is consumed by each call and returns its successor.
+    for (const column of highCardinalityColumns(prepared)) builder = builder.setColumnDictionaryEnabled(column, false);
+  }
   try {
     const wasmTable = pw.Table.fromIPCStream(tableToIPC(prepared, 'stream'));
     return pw.writeParquet(wasmTable, builder.build());
   } catch (e) {
     if (isWasmTrap(e)) discardParquetWasm();
     throw new SluiceError('SINK_FAILED', `Cannot write the table as Parquet: ${describeError(e)}.`, { cause: e });
+  } finally {
+    releaseLargeHeap();
   }
 }
 

@@ -30,3 +30,11 @@ const RuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: ne
 export function isWasmTrap(error: unknown): boolean {
   return error instanceof RuntimeError;
 }
+
+/** Above this, the wasm heap is dropped after a call: wasm memory only grows, and one huge file should not pin it. */
+const KEEP_BYTES = 256 * 1024 * 1024;
+
+/** Lets a heap grown by a large file be collected (the next call loads a fresh, small instance). */
+export function releaseLargeHeap(): void {
+  if (instance !== undefined && instance.wasmMemory().buffer.byteLength > KEEP_BYTES) discardParquetWasm();
+}

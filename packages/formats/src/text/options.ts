@@ -14,7 +14,9 @@ export const textWriteOptionSpec = {
   lineSep: opt.string().default('\n').describe('line separator after each row'),
 };
 
+/** The text read options, parsed once at the edge (case-insensitive keys, defaults, unknown key → UNKNOWN_OPTION). */
 export const textReadOptions = defineOptions('text', textReadOptionSpec);
+/** The text write options, parsed the same way. */
 export const textWriteOptions = defineOptions('text', textWriteOptionSpec);
 export type TextReadOptions = ParsedOptions<typeof textReadOptionSpec>;
 export type TextWriteOptions = ParsedOptions<typeof textWriteOptionSpec>;

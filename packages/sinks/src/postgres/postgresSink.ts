@@ -159,7 +159,12 @@ class PostgresSink implements Sink {
         this.pool,
         { queryId: this.context.queryId, sinkName: this.sinkName, progressTable: this.options.progressTable },
         batchId,
-        (client) => this.writer.write(client, plan!, table, batch.signal),
+        async (client) => {
+          const rows = await this.writer.write(client, plan!, table, batch.signal);
+          // The rows are in, the transaction is not committed: a crash here must leave nothing.
+          await batch.fault('written-uncommitted');
+          return rows;
+        },
         {
           reconnectTimeoutMs: this.options.reconnectTimeoutMs,
           scheduler: this.context.scheduler,
@@ -171,6 +176,8 @@ class PostgresSink implements Sink {
           },
         },
       );
+      // Committed, but the engine does not know yet: a crash here replays the batch, which is skipped.
+      await batch.fault('committed');
       if (outcome.skipped) {
         this.skipped++;
         this.lastRows = 0;

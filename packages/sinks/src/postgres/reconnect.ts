@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { SluiceError, silentLogger, type Logger } from '@sluice/core';
+import { SimulatedCrash, SluiceError, silentLogger, type Logger } from '@sluice/core';
 import { classifyPgError, pgMessage, sanitizedCause, toSluiceError } from './pgErrors.ts';
 
 /** How long and how often an operation is retried when PostgreSQL cannot be reached. */
@@ -33,6 +33,8 @@ export async function withReconnect<T>(policy: ReconnectPolicy, doing: string, a
     try {
       return await attempt(tryNumber);
     } catch (error) {
+      // A simulated crash is the process dying, not a database error: it passes through untouched.
+      if (error instanceof SimulatedCrash) throw error;
       const kind = error instanceof SluiceError ? 'fatal' : classifyPgError(error);
       if (kind === 'fatal' || kind === 'auth') throw toSluiceError(error, policy.server, doing);
       const elapsed = scheduler.now() - start;

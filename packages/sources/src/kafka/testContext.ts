@@ -19,6 +19,16 @@ export class MemoryMetadataStore implements SourceMetadataStore {
   }
   async remove(name: string): Promise<void> {
     this.entries.delete(name);
+    this.texts.delete(name);
+  }
+  readonly texts = new Map<string, string>();
+  async readText(name: string): Promise<string | undefined> {
+    return this.texts.get(name);
+  }
+  async writeText(name: string, text: string, options: { readonly ifAbsent?: boolean } = {}): Promise<boolean> {
+    if (options.ifAbsent && this.texts.has(name)) return false;
+    this.texts.set(name, text);
+    return true;
   }
 }
 

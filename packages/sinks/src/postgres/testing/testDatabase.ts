@@ -3,9 +3,8 @@
  * test files run beside each other and beside other packages' tests on one server.
  */
 import { randomUUID } from 'node:crypto';
-import { asyncScheduler } from 'rxjs';
 import pg from 'pg';
-import { silentLogger, type BatchContext, type Logger, type OutputMode, type SinkContext } from '@sluice/core';
+import type { Logger } from '@sluice/core';
 
 /** `SLUICE_TEST_PG_URL`, else the local server that scripts/setup.d/30-postgres.sh provides. */
 export const TEST_PG_URL = process.env['SLUICE_TEST_PG_URL'] ?? 'postgres://postgres:sluice-test-pw@127.0.0.1:5432/postgres';
@@ -46,23 +45,7 @@ export async function createTestSchema(): Promise<TestSchema> {
   };
 }
 
-export function sinkContext(queryId: string = randomUUID(), outputMode: OutputMode = 'append', log: Logger = silentLogger): SinkContext {
-  return { queryId, runId: randomUUID(), queryName: null, outputMode, scheduler: asyncScheduler, log };
-}
-
-export function batchContext(batchId: number, context: SinkContext, signal: AbortSignal = new AbortController().signal): BatchContext {
-  return {
-    batchId,
-    queryId: context.queryId,
-    runId: context.runId,
-    queryName: context.queryName,
-    outputMode: context.outputMode,
-    batchTimestampMs: 0,
-    watermarkMs: 0,
-    signal,
-    fault: async () => {},
-  };
-}
+export { batchContext, sinkContext } from '../../testing/contexts.ts';
 
 /** A logger that keeps every line, to assert what was (and was not) logged. */
 export function recordingLogger(): Logger & { readonly lines: string[] } {

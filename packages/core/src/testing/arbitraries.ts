@@ -1,8 +1,9 @@
 /**
- * fast-check arbitraries of Arrow schemas and matching rows, over every type `toSchema` makes.
- * Test support only (imported by *.test.ts, not exported from the package).
+ * fast-check arbitraries of Arrow schemas and matching rows, over every type `toSchema` makes:
+ * the generators behind the codecs' round-trip property tests, for codec authors too.
+ * Published as `@sluice/core/arbitraries`; it needs `fast-check` (an optional peer).
  */
-import { fc } from '@fast-check/vitest';
+import fc from 'fast-check';
 import {
   Binary, Bool, DataType, DateDay, Field, Float32, Float64, Int16, Int32, Int64, Int8, List, Map_, Schema, Struct,
   TimestampMillisecond, Utf8,

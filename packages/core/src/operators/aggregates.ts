@@ -1,0 +1,92 @@
+import { DataType, Float64, Int64, Type } from 'apache-arrow';
+import { SluiceError } from '../errors.ts';
+import { sparkTypeName } from '../arrow/schema.ts';
+import { col, type Column, type ColumnLike } from './column.ts';
+import { isIntegral, isNumeric } from './typeChecks.ts';
+
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+/** An aggregate in `groupBy(...).agg(...)`: `count()`, `sum('amount').alias('total')`. */
+export class Aggregate {
+  constructor(
+    readonly fn: AggregateFunction,
+    /** null for count(*). */
+    readonly input: Column | null,
+    readonly name: string | undefined = undefined,
+  ) {}
+
+  alias(name: string): Aggregate {
+    return new Aggregate(this.fn, this.input, name);
+  }
+
+  as(name: string): Aggregate {
+    return this.alias(name);
+  }
+}
+
+/** Rows in the group (`count()`), or non-null values of a column (`count('x')`). */
+export function count(column?: ColumnLike): Aggregate {
+  return new Aggregate('count', column === undefined || column === '*' ? null : toColumn(column));
+}
+export function sum(column: ColumnLike): Aggregate {
+  return new Aggregate('sum', toColumn(column));
+}
+export function avg(column: ColumnLike): Aggregate {
+  return new Aggregate('avg', toColumn(column));
+}
+export function min(column: ColumnLike): Aggregate {
+  return new Aggregate('min', toColumn(column));
+}
+export function max(column: ColumnLike): Aggregate {
+  return new Aggregate('max', toColumn(column));
+}
+
+function toColumn(column: ColumnLike): Column {
+  return typeof column === 'string' ? col(column) : column;
+}
+
+/** An accumulator: JSON-able (bigints tagged by the state codec), merged row by row. */
+export type Accumulator = number | bigint | string | boolean | null | [number, number];
+
+export interface AggregateKind {
+  readonly resultType: DataType;
+  init(): Accumulator;
+  add(acc: Accumulator, value: unknown): Accumulator;
+  result(acc: Accumulator): unknown;
+}
+
+
+/** How an aggregate folds values of `inputType` (Spark's result types: count/sum of ints → long, avg → double). */
+export function aggregateKind(fn: AggregateFunction, inputType: DataType | null, label: string): AggregateKind {
+  const need = (ok: boolean, what: string) => {
+    if (!ok) throw new SluiceError('TYPE_MISMATCH', `${label} needs ${what} input, but it is ${inputType ? sparkTypeName(inputType) : 'missing'}.`);
+  };
+  switch (fn) {
+    case 'count':
+      return { resultType: new Int64(), init: () => 0, add: (acc, v) => (inputType === null || v !== null ? (acc as number) + 1 : acc), result: (acc) => BigInt(acc as number) };
+    case 'sum': {
+      need(inputType !== null && isNumeric(inputType), 'numeric');
+      const integral = isIntegral(inputType!);
+      return {
+        resultType: integral ? new Int64() : new Float64(),
+        init: () => null,
+        add: (acc, v) => (v === null ? acc : integral ? BigInt.asIntN(64, ((acc as bigint | null) ?? 0n) + BigInt(v as number | bigint)) : ((acc as number | null) ?? 0) + Number(v)),
+        result: (acc) => acc,
+      };
+    }
+    case 'avg':
+      need(inputType !== null && isNumeric(inputType), 'numeric');
+      return {
+        resultType: new Float64(),
+        init: () => [0, 0],
+        add: (acc, v) => (v === null ? acc : [(acc as [number, number])[0] + Number(v), (acc as [number, number])[1] + 1]),
+        result: (acc) => ((acc as [number, number])[1] === 0 ? null : (acc as [number, number])[0] / (acc as [number, number])[1]),
+      };
+    case 'min':
+    case 'max': {
+      need(inputType !== null, 'a');
+      const better = fn === 'min' ? (a: unknown, b: unknown) => (a as number) < (b as number) : (a: unknown, b: unknown) => (a as number) > (b as number);
+      return { resultType: inputType!, init: () => null, add: (acc, v) => (v === null ? acc : acc === null || better(v, acc) ? (v as Accumulator) : acc), result: (acc) => acc };
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { Field, Schema, type Table } from 'apache-arrow';
+import { SluiceError } from '@sluice/core';
+import { fileFormat, type FileFormatName } from '../fileFormats.ts';
+import { TEXT_SCHEMA } from '../text/text.ts';
+import { inferCsvSchema } from '../schema/inferCsvSchema.ts';
+import { inferJsonSchema } from '../schema/inferJsonSchema.ts';
+import { readParquet } from '../parquet/parquet.ts';
+import { inferPartitionType, withPartitionColumns, type PartitionValues } from './partitionPath.ts';
+
+type Codec = ReturnType<typeof fileFormat>;
+
+/**
+ * How the files of one input are read: the codec, its parsed options, the schema of the file
+ * contents, and the output schema (the contents as the codec returns them — with the corrupt-record
+ * column in PERMISSIVE mode — followed by the partition columns).
+ */
+export interface FileReadPlan {
+  readonly format: FileFormatName;
+  readonly codec: Codec;
+  readonly options: Readonly<Record<string, unknown>>;
+  /** What the files hold (no partition columns). */
+  readonly dataSchema: Schema;
+  readonly partitionColumns: readonly string[];
+  /** What a read returns. */
+  readonly schema: Schema;
+}
+
+/**
+ * Plan reading files of `format`. With `schema`, its partition columns take their types from it
+ * and the rest is the data schema; partition columns it lacks are appended with inferred types
+ * (Spark's rule). `partitions` are the partition values seen, to infer those types.
+ */
+export function planFileRead(
+  format: string,
+  options: Readonly<Record<string, unknown>>,
+  dataOrFullSchema: Schema,
+  partitions: readonly PartitionValues[],
+): FileReadPlan {
+  const codec = fileFormat(format);
+  const partitionColumns: string[] = [];
+  for (const values of partitions) for (const column of Object.keys(values)) if (!partitionColumns.includes(column)) partitionColumns.push(column);
+  const given = new Map(dataOrFullSchema.fields.map((f) => [f.name, f]));
+  const dataSchema = new Schema(dataOrFullSchema.fields.filter((f) => !partitionColumns.includes(f.name)));
+  const partitionFields = partitionColumns.map((column) =>
+    given.get(column)?.clone({ nullable: true }) ?? new Field(column, inferPartitionType(partitions.map((p) => (column in p ? p[column]! : null))), true),
+  );
+  const contents = contentSchema(codec, dataSchema, options);
+  return { format: codec.name, codec, options, dataSchema, partitionColumns, schema: new Schema([...contents.fields, ...partitionFields]) };
+}
+
+/** What the codec returns for files of `dataSchema`: json and csv add `_corrupt_record` in PERMISSIVE mode. */
+function contentSchema(codec: Codec, dataSchema: Schema, options: Readonly<Record<string, unknown>>): Schema {
+  if (codec.name === 'text') return TEXT_SCHEMA;
+  if (codec.name === 'parquet') return dataSchema;
+  return codec.read(new Uint8Array(0), { schema: dataSchema, options: options as never }).schema;
+}
+
+/**
+ * The table of one file in the plan's output schema; errors name the file (FAILFAST line, corrupt
+ * Parquet row group).
+ */
+export function readDataFile(plan: FileReadPlan, bytes: Uint8Array, file: string, partition: PartitionValues): Table {
+  const table = plan.codec.read(bytes, { schema: plan.dataSchema, file, options: plan.options as never });
+  const values: Record<string, string | null> = {};
+  for (const column of plan.partitionColumns) values[column] = partition[column] ?? null;
+  return withPartitionColumns(table, plan.schema, values, file);
+}
+
+/**
+ * A schema inferred from sample files, as Spark's `inferSchema`: JSON and CSV from their
+ * values, Parquet from the first file's footer, text is always `value: string`.
+ */
+export function inferFileSchema(format: string, samples: readonly { readonly bytes: Uint8Array; readonly file: string }[], options: Readonly<Record<string, unknown>>): Schema {
+  const codec = fileFormat(format);
+  if (codec.name === 'text') return TEXT_SCHEMA;
+  if (samples.length === 0) {
+    throw new SluiceError('INVALID_SCHEMA', `Unable to infer schema for ${codec.name.toUpperCase()}: there are no files to infer it from. Give a schema (e.g. .schema('id LONG, name STRING')), or add files before starting.`, {
+      details: { format: codec.name },
+    });
+  }
+  if (codec.name === 'parquet') return readParquet(samples[0]!.bytes, { file: samples[0]!.file }).schema;
+  const schema = codec.name === 'json'
+    ? inferJsonSchema(samples.map((s) => s.bytes), options as never)
+    : inferCsvSchema(samples.map((s) => s.bytes), options as never);
+  const corrupt = String(options['columnNameOfCorruptRecord'] ?? '_corrupt_record');
+  // The codec adds the corrupt-record column itself in PERMISSIVE mode.
+  return new Schema(schema.fields.filter((f) => f.name !== corrupt));
+}

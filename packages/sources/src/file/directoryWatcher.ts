@@ -1,0 +1,65 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { Subject, type Observable } from 'rxjs';
+import type { Logger } from '@sluice/core';
+
+/**
+ * Watches the input directory with chokidar (inotify/FSEvents, no polling) and emits whenever a
+ * file or directory appears, changes or goes. It only wakes the source: what is new is always
+ * decided by listing, so a missed or duplicated event changes nothing but latency.
+ */
+export class DirectoryWatcher {
+  private readonly changes = new Subject<void>();
+  private watcher: FSWatcher | undefined;
+  private warned = false;
+  private starting: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly directory: string,
+    private readonly depth: number,
+    private readonly log: Logger,
+  ) {}
+
+  get changes$(): Observable<void> {
+    return this.changes.asObservable();
+  }
+
+  /**
+   * Start watching; resolves once chokidar has scanned the tree, so later arrivals are events. A
+   * directory that does not exist yet cannot be watched (chokidar reports nothing for it): the
+   * source's periodic re-list finds it, and calls this again.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.tryStart().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async tryStart(): Promise<void> {
+    if (this.watcher !== undefined || this.stopped) return;
+    const exists = await stat(this.directory).then((s) => s.isDirectory(), () => false);
+    if (!exists) {
+      if (!this.warned) this.log.warn(`${this.directory} does not exist yet; it is looked for every relistInterval, and watched once it appears.`);
+      this.warned = true;
+      return;
+    }
+    const watcher = watch(this.directory, {
+      ignoreInitial: true,
+      depth: this.depth,
+      // Writers' temp files (".x.tmp") come and go on every rename: only their final names matter.
+      ignored: (path: string) => basename(path).startsWith('.') && path !== this.directory,
+    });
+    this.watcher = watcher;
+    const emit = () => this.changes.next();
+    watcher.on('add', emit).on('change', emit).on('addDir', emit).on('unlink', emit).on('unlinkDir', emit);
+    watcher.on('error', (error) => this.log.warn(`Watching ${this.directory} failed (${String(error)}); new files are still found by the periodic re-list.`));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.watcher?.close();
+    this.changes.complete();
+  }
+}
