@@ -84,7 +84,7 @@ export { FileCheckpointStore, checkpointPath } from './checkpoint/fileCheckpoint
 export { MemoryCheckpointStore, memoryCheckpoint } from './checkpoint/memoryCheckpointStore.ts';
 export { nodeFileSystem } from './checkpoint/fileSystem.ts';
 export { syncDirectory, writeDurably } from './checkpoint/durableWrite.ts';
-export type { FileSystem } from './checkpoint/fileSystem.ts';
+export type { FileSystem, SyncFileOps } from './checkpoint/fileSystem.ts';
 export { Checkpoint } from './checkpoint/checkpoint.ts';
 export type { Recovery } from './checkpoint/checkpoint.ts';
 export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';

@@ -10,6 +10,7 @@ import { foreachBatchProvider } from './foreachBatch/foreachBatchSink.ts';
 import { memoryProvider } from './memory/memorySink.ts';
 import { noopProvider } from './noop/noopSink.ts';
 import { postgresProvider } from './postgres/postgresSink.ts';
+import { kafkaSinkProvider } from './kafka/kafkaSinkProvider.ts';
 import { fileSinkProvider } from './file/fileSink.ts';
 import { FILE_SINK_FORMATS } from './file/options.ts';
 
@@ -35,6 +36,9 @@ export type { DeltaSinkConfig } from './delta/deltaSink.ts';
 export { deltaForeachBatch } from './delta/deltaForeachBatch.ts';
 export type { DeltaForeachBatchOptions } from './delta/deltaForeachBatch.ts';
 export type { PostgresTableWriter, PostgresTableWriterConfig } from './postgres/postgresTableWriter.ts';
+/* Kafka */
+export { kafkaSink, kafkaSinkProvider } from './kafka/kafkaSinkProvider.ts';
+export type { KafkaSinkOptions } from './kafka/kafkaSinkProvider.ts';
 
 registerSinkFormat({ name: 'noop', createSink: ({ options }) => noopProvider(options) });
 registerSinkFormat({ name: 'console', createSink: ({ options }) => consoleProvider(options) });
@@ -43,4 +47,5 @@ registerSinkFormat({ name: 'foreach', createSink: ({ options }) => foreachProvid
 registerSinkFormat({ name: 'foreachBatch', createSink: ({ options }) => foreachBatchProvider(options) });
 registerSinkFormat({ name: 'postgres', createSink: ({ options, partitionBy }) => postgresProvider(options, partitionBy) });
 registerSinkFormat({ name: 'delta', createSink: ({ options, partitionBy }) => deltaProvider(options, partitionBy) });
+registerSinkFormat({ name: 'kafka', createSink: ({ options }) => kafkaSinkProvider(options) });
 for (const name of FILE_SINK_FORMATS) registerSinkFormat({ name, createSink: ({ options, partitionBy }) => fileSinkProvider(name, options, partitionBy) });

@@ -8,6 +8,7 @@ import { rateProvider } from './rate/rateSource.ts';
 import { rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts';
 import { deltaSourceProvider } from './delta/deltaSource.ts';
 import { FILE_SOURCE_FORMATS, fileSourceProvider } from './file/fileSource.ts';
+import { kafkaProvider } from './kafka/kafkaSourceProvider.ts';
 
 export { rateSource, rateProvider, valueAtSecond } from './rate/rateSource.ts';
 export { RATE_SCHEMA } from './rate/rateSchema.ts';
@@ -20,6 +21,21 @@ export type { DeltaSourceOffset } from './delta/deltaOffset.ts';
 export type { DeltaSourceOptions } from './delta/options.ts';
 export { fileSource, fileSourceProvider } from './file/fileSource.ts';
 export type { FileSourceConfig, FileSourceOffset } from './file/fileSource.ts';
+/* Kafka */
+export { kafkaProvider, kafkaSource } from './kafka/kafkaSourceProvider.ts';
+export type { KafkaClientFactory, KafkaSourceOptions } from './kafka/kafkaSourceProvider.ts';
+export type { KafkaOffset } from './kafka/kafkaOffset.ts';
+export { kafkaSourceSchema } from './kafka/recordTable.ts';
+export { createKafkajsClient } from './kafka/client/kafkajsClient.ts';
+export type { KafkajsClientOptions } from './kafka/client/kafkajsClient.ts';
+export { parseKafkaClientSettings } from './kafka/client/clientSettings.ts';
+export type { KafkaClientSettings, SaslSettings } from './kafka/client/clientSettings.ts';
+export { displayKafkaOptions } from './kafka/client/displayOptions.ts';
+export { ByteColumn, RecordColumns } from './kafka/client/recordColumns.ts';
+export type {
+  KafkaAdmin, KafkaClient, KafkaHeader, KafkaProducerClient, KafkaProducerOptions, KafkaRangeReader, KafkaReaderOptions, KafkaRecord,
+  OffsetRangeRequest, OutgoingRecord, PartitionOffsetRange, RecordChunk, TopicPartition,
+} from './kafka/client/types.ts';
 
 registerSourceFormat({ name: 'rate', createSource: ({ options }) => rateProvider(options) });
 registerSourceFormat({ name: 'rate-micro-batch', createSource: ({ options }) => rateMicroBatchProvider(options) });
@@ -35,3 +51,4 @@ registerSourceFormat({
 });
 registerSourceFormat({ name: 'delta', createSource: ({ options, userSchema }) => deltaSourceProvider(options, userSchema) });
 for (const name of FILE_SOURCE_FORMATS) registerSourceFormat({ name, createSource: ({ options, userSchema }) => fileSourceProvider(name, options, userSchema) });
+registerSourceFormat({ name: 'kafka', createSource: ({ options, userSchema }) => kafkaProvider(options, userSchema) });

@@ -32,3 +32,9 @@ export { replayPath } from './model/lifecycleReplay.ts';
 /* Real services for integration tests */
 export { findPostgresBinaries, startPostgresServer } from './postgres/postgresServer.ts';
 export type { PostgresServer } from './postgres/postgresServer.ts';
+
+/* Kafka test broker */
+export { brokerControlSkipReason, startKafkaBroker, timestampLookupSkipReason, uniqueTopicName } from './kafka/broker.ts';
+export type { KafkaBrokerOptions, KafkaTestBroker, KafkaTestTopic } from './kafka/broker.ts';
+export { produceRecords } from './kafka/produce.ts';
+export type { TestRecord } from './kafka/produce.ts';

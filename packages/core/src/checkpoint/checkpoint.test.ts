@@ -6,6 +6,7 @@ import { isSluiceError } from '../errors.ts';
 import { Checkpoint } from './checkpoint.ts';
 import { FileCheckpointStore, checkpointPath } from './fileCheckpointStore.ts';
 import { MemoryCheckpointStore } from './memoryCheckpointStore.ts';
+import { inspectCheckpoint } from './inspectCheckpoint.ts';
 import { parseOffsetSeq, serializeCommit, serializeOffsetSeq } from './logEntries.ts';
 
 const metadata = { batchWatermarkMs: 0, batchTimestampMs: 1744887126959, conf: {} };
@@ -113,6 +114,26 @@ describe('Checkpoint recovery', () => {
     expect(recovery.pending).toEqual({ batchId: 1, seq: { metadata: { ...metadata, batchTimestampMs: 1001 }, offsets: [1] } });
   });
 
+  it('treats a torn newest commit (written without fsync) as absent: the batch re-runs', async () => {
+    const store = new MemoryCheckpointStore('torn-commit');
+    const checkpoint = new Checkpoint(store);
+    await checkpoint.recover(1);
+    for (const n of [0, 1]) {
+      await checkpoint.writeOffsets(n, seq(n));
+      await checkpoint.writeCommit(n, { nextBatchWatermarkMs: 0 });
+    }
+    store.overwriteRaw('commits/1', '');
+    const recovery = await new Checkpoint(store).recover(1);
+    expect(recovery).toMatchObject({ nextBatchId: 1, committed: [0], pending: { batchId: 1 } });
+    expect(store.snapshot().has('commits/1')).toBe(false);
+    // Below a good newest commit, a torn one is not a power cut's doing: that stays an error.
+    const again = new Checkpoint(store);
+    await again.recover(1);
+    await again.writeCommit(1, { nextBatchWatermarkMs: 0 });
+    store.overwriteRaw('commits/0', 'v1\n{');
+    await expect(inspectCheckpoint(store).then((r) => r.problems.join())).resolves.toContain('commits/0 is corrupt');
+  });
+
   it('names a corrupt offsets file and overwrites nothing', async () => {
     const store = new MemoryCheckpointStore('corrupt');
     const checkpoint = new Checkpoint(store);
@@ -152,9 +173,12 @@ describe('Checkpoint recovery', () => {
     await checkpoint.recover(1);
     for (let n = 0; n < 6; n++) {
       await checkpoint.writeOffsets(n, seq(n));
-      await checkpoint.purge(n - 2);
+      checkpoint.purge(n - 2, (e) => {
+        throw e;
+      });
       await checkpoint.writeCommit(n, { nextBatchWatermarkMs: 0 });
     }
+    await checkpoint.settled();
     expect((await store.list('offsets')).sort()).toEqual(['3', '4', '5']);
     expect((await store.list('commits')).sort()).toEqual(['3', '4', '5']);
   });

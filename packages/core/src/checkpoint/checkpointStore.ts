@@ -25,11 +25,11 @@ export interface CheckpointStore {
 export interface WriteOptions {
   readonly ifAbsent: boolean;
   /**
-   * Also make the new name durable (fsync the directory). Default true. Only a write whose loss
-   * is harmless may skip it: the content is still never torn, the file may just be missing after
-   * a power cut.
+   * Default true: whole or nothing, and durable (temp file, fsync, atomic publish, directory
+   * fsync). False is for an entry whose loss or tearing by a power cut is harmless — the file is
+   * written in place (still put-if-absent), and a reader must treat a torn one as absent.
    */
-  readonly durableName?: boolean;
+  readonly durable?: boolean;
 }
 
 export interface LockOwner {

@@ -8,7 +8,13 @@ import type { FileSystem } from './fileSystem.ts';
  * second query on one checkpoint is caught), `rename` to replace — and an fsync of the directory
  * so the new name survives a power cut. Returns false when `ifAbsent` and the file existed.
  */
-export async function writeDurably(fs: FileSystem, path: string, content: string | Uint8Array, ifAbsent: boolean, durableName = true): Promise<boolean> {
+export async function writeDurably(
+  fs: FileSystem,
+  path: string,
+  content: string | Uint8Array,
+  ifAbsent: boolean,
+  syncDir: (dir: string) => Promise<void> = (dir) => syncDirectory(fs, dir),
+): Promise<boolean> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
   const handle = await fs.open(temp, 'wx');
@@ -26,9 +32,12 @@ export async function writeDurably(fs: FileSystem, path: string, content: string
     let published: boolean;
     try {
       published = await linkIfAbsent(fs, temp, path);
-    } finally {
+    } catch (error) {
       await fs.unlink(temp).catch(() => undefined);
+      throw error;
     }
+    // The temp name is hidden from every listing, so removing it need not hold up the caller.
+    void fs.unlink(temp).catch(() => undefined);
     if (!published) return false;
   } else {
     try {
@@ -38,7 +47,28 @@ export async function writeDurably(fs: FileSystem, path: string, content: string
       throw error;
     }
   }
-  if (durableName) await syncDirectory(fs, dir);
+  await syncDir(dir);
+  return true;
+}
+
+/**
+ * Write a small file in place, put-if-absent with O_EXCL, without fsync: for entries whose
+ * loss or tearing by a power cut is harmless (the reader treats a torn one as absent). Three
+ * system calls instead of nine.
+ */
+export async function writeInPlace(fs: FileSystem, path: string, content: string | Uint8Array, ifAbsent: boolean): Promise<boolean> {
+  let handle;
+  try {
+    handle = await fs.open(path, ifAbsent ? 'wx' : 'w');
+  } catch (error) {
+    if (ifAbsent && (error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
+  }
   return true;
 }
 

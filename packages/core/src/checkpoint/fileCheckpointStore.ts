@@ -1,10 +1,13 @@
+import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SluiceError } from '../errors.ts';
 import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpointStore.ts';
-import { writeDurably } from './durableWrite.ts';
-import { nodeFileSystem, type FileSystem } from './fileSystem.ts';
+import { writeDurably, writeInPlace } from './durableWrite.ts';
+import { writeDurablyFast, writeInPlaceFast } from './fastDurableWrite.ts';
+import { nodeFileSystem, type FileSystem, type SyncFileOps } from './fileSystem.ts';
 
 /** Locks this process holds, by lock file path: a second query in the same process is refused too. */
 const heldInProcess = new Set<string>();
@@ -17,6 +20,9 @@ export class FileCheckpointStore implements CheckpointStore {
   readonly location: string;
   readonly root: string;
   private readonly createdDirs = new Set<string>();
+  /** Directory handles kept open for fsync: opening a directory on every batch costs as much as the fsync. */
+  private readonly dirHandles = new Map<string, Promise<FileHandle>>();
+  private readonly dirFds = new Map<string, number>();
 
   constructor(location: string, private readonly fs: FileSystem = nodeFileSystem) {
     this.root = checkpointPath(location);
@@ -36,7 +42,13 @@ export class FileCheckpointStore implements CheckpointStore {
     const full = this.resolve(path);
     try {
       await this.ensureDir(full.slice(0, full.lastIndexOf('/')));
-      return await writeDurably(this.fs, full, content, options.ifAbsent, options.durableName ?? true);
+      const sync = this.fs.sync;
+      if (sync) {
+        return options.durable === false ? writeInPlaceFast(sync, full, content, options.ifAbsent) : await writeDurablyFast(sync, full, content, options.ifAbsent, this.dirFd(sync, dirname(full)));
+      }
+      return options.durable === false
+        ? await writeInPlace(this.fs, full, content, options.ifAbsent)
+        : await writeDurably(this.fs, full, content, options.ifAbsent, (dir) => this.syncDir(dir));
     } catch (error) {
       throw this.ioError('write', path, error);
     }
@@ -97,12 +109,14 @@ export class FileCheckpointStore implements CheckpointStore {
         if (!held) return;
         held = false;
         heldInProcess.delete(lockPath);
+        await this.closeHandles();
         const current = await this.read('.lock').catch(() => undefined);
         if (current && parseLock(current)?.runId === owner.runId) await this.fs.unlink(lockPath).catch(() => undefined);
       },
       abandon: () => {
         held = false;
         heldInProcess.delete(lockPath);
+        void this.closeHandles();
       },
     };
   }
@@ -115,6 +129,40 @@ export class FileCheckpointStore implements CheckpointStore {
       `Checkpoint ${this.location} is in use${who}. Two queries cannot share a checkpoint: stop the other one, or give this query its own checkpointLocation. If no query is running there, delete ${join(this.root, '.lock')}.`,
       { details: { location: this.location } },
     );
+  }
+
+  private async syncDir(dir: string): Promise<void> {
+    let handle = this.dirHandles.get(dir);
+    if (!handle) {
+      handle = this.fs.open(dir, 'r');
+      this.dirHandles.set(dir, handle);
+      handle.catch(() => this.dirHandles.delete(dir));
+    }
+    try {
+      await (await handle).sync();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM') throw error;
+    }
+  }
+
+  /** A directory's descriptor for fsync on the fast path, opened once. */
+  private dirFd(sync: SyncFileOps, dir: string): number {
+    let fd = this.dirFds.get(dir);
+    if (fd === undefined) {
+      fd = sync.openSync(dir, constants.O_RDONLY);
+      this.dirFds.set(dir, fd);
+    }
+    return fd;
+  }
+
+  /** Close the directory handles kept for fsync (the run releasing the checkpoint calls this). */
+  async closeHandles(): Promise<void> {
+    const handles = [...this.dirHandles.values()];
+    this.dirHandles.clear();
+    for (const fd of this.dirFds.values()) this.fs.sync?.closeSync(fd);
+    this.dirFds.clear();
+    await Promise.all(handles.map((h) => h.then((fh) => fh.close()).catch(() => undefined)));
   }
 
   private resolve(path: string): string {

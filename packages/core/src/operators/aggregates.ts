@@ -2,6 +2,7 @@ import { DataType, Float64, Int64, Type } from 'apache-arrow';
 import { SluiceError } from '../errors.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { col, type Column, type ColumnLike } from './column.ts';
+import { isIntegral, isNumeric } from './typeChecks.ts';
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
@@ -54,8 +55,6 @@ export interface AggregateKind {
   result(acc: Accumulator): unknown;
 }
 
-const isIntegral = (t: DataType) => t.typeId === Type.Int;
-const isNumeric = (t: DataType) => t.typeId === Type.Int || t.typeId === Type.Float;
 
 /** How an aggregate folds values of `inputType` (Spark's result types: count/sum of ints → long, avg → double). */
 export function aggregateKind(fn: AggregateFunction, inputType: DataType | null, label: string): AggregateKind {

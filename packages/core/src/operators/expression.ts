@@ -2,6 +2,7 @@ import { Binary, Bool, DataType, Field, Float64, Int32, Int64, Schema, Table, Ti
 import { tableToJsonLines } from '../arrow/json/tableToJsonLines.ts';
 import { utf8Vector } from '../arrow/vectors.ts';
 import { recordBatchOf } from './batches.ts';
+import { castFunction } from './cast.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { vectorFromValues } from '../arrow/vectors.ts';
 import { SluiceError } from '../errors.ts';
@@ -9,6 +10,7 @@ import { closestName } from '../options/closestName.ts';
 import type { OperatorContext } from '../builders/plan.ts';
 import { binaryAsUtf8, buildVector, cellsOf, isNullAt, valueAt, type Cells, type Operand } from './cells.ts';
 import { describeExpression, type ExprNode } from './column.ts';
+import { isInt64, isNumeric } from './typeChecks.ts';
 
 /** An expression checked against a schema: its output name and type are known, evaluation is per batch. */
 export interface BoundExpression {
@@ -152,8 +154,6 @@ function normalizeLiteral(value: unknown): unknown {
   return value instanceof Date ? value.getTime() : value;
 }
 
-const isNumeric = (t: DataType) => t.typeId === Type.Int || t.typeId === Type.Float;
-const isInt64 = (t: DataType) => t.typeId === Type.Int && (t as Int64).bitWidth === 64;
 
 function operand(bound: BoundExpression, node: ExprNode, batch: RecordBatch, context: OperatorContext): Operand {
   if (node.op === 'lit') return { scalar: true, value: normalizeLiteral(node.value) };
@@ -299,50 +299,6 @@ function bindCast(node: Extract<ExprNode, { op: 'cast' }>, schema: Schema): Boun
     throw new SluiceError('TYPE_MISMATCH', `Cannot cast ${describeExpression(node.expr)} from ${sparkTypeName(from)} to ${sparkTypeName(to)}.`);
   }
   return mapUnary(name, to, inner, convert);
-}
-
-const encoder = new TextEncoder();
-
-function castFunction(from: DataType, to: DataType): ((v: unknown) => unknown) | undefined {
-  if (to.typeId === Type.Utf8) {
-    if (DataType.isTimestamp(from)) return (v) => new Date(Number(v)).toISOString().replace('T', ' ').replace('Z', '');
-    return (v) => String(v);
-  }
-  if (to.typeId === Type.Binary && from.typeId === Type.Utf8) return (v) => encoder.encode(String(v));
-  if (to.typeId === Type.Int) {
-    const wide = isInt64(to);
-    if (DataType.isTimestamp(from)) return (v) => (wide ? BigInt(Math.floor(Number(v) / 1000)) : Math.floor(Number(v) / 1000));
-    if (isNumeric(from) || from.typeId === Type.Utf8 || from.typeId === Type.Bool) {
-      return (v) => {
-        const n = typeof v === 'string' ? Number(v.trim()) : Number(v);
-        if (!Number.isFinite(n) || (typeof v === 'string' && v.trim() === '')) return null;
-        return wide ? (typeof v === 'bigint' ? v : BigInt(Math.trunc(n))) : Math.trunc(n) | 0;
-      };
-    }
-  }
-  if (to.typeId === Type.Float && (isNumeric(from) || from.typeId === Type.Utf8)) {
-    return (v) => {
-      const n = Number(typeof v === 'string' ? v.trim() : v);
-      return Number.isNaN(n) && !(typeof v === 'string' && /^nan$/i.test(v.trim())) ? null : n;
-    };
-  }
-  if (to.typeId === Type.Bool) {
-    if (from.typeId === Type.Utf8) return (v) => ({ true: true, t: true, yes: true, y: true, '1': true, false: false, f: false, no: false, n: false, '0': false } as Record<string, boolean>)[String(v).trim().toLowerCase()] ?? null;
-    if (isNumeric(from)) return (v) => Number(v) !== 0;
-  }
-  if (DataType.isTimestamp(to)) {
-    if (from.typeId === Type.Utf8) return (v) => { const ms = Date.parse(String(v)); return Number.isNaN(ms) ? null : ms; };
-    if (isNumeric(from)) return (v) => Number(v) * 1000; // Spark: numbers are seconds since the epoch
-    if (DataType.isDate(from)) return (v) => Number(v);
-  }
-  if (DataType.isDate(to) && (DataType.isTimestamp(from) || from.typeId === Type.Utf8)) {
-    return (v) => {
-      const ms = typeof v === 'string' ? Date.parse(v) : Number(v);
-      return Number.isNaN(ms) ? null : Math.floor(ms / 86_400_000) * 86_400_000;
-    };
-  }
-  if (from.typeId === to.typeId) return (v) => v;
-  return undefined;
 }
 
 function bindFunction(node: Extract<ExprNode, { op: 'fn' }>, schema: Schema): BoundExpression {

@@ -132,6 +132,7 @@ export class QueryRun {
     this.abort.abort();
     this.wakeSubscription?.unsubscribe();
     await this.inFlight?.catch(() => undefined);
+    await this.checkpoint.settled();
     const errors: unknown[] = [];
     await Promise.all(this.sources.map((s) => s.stop().catch((e: unknown) => errors.push(e))));
     await this.sink?.close().catch((e: unknown) => errors.push(e));
@@ -241,7 +242,7 @@ export class QueryRun {
     const planned = this.planned!;
     await this.reporter.time('walCommit', async () => {
       await this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
-      await this.checkpoint.purge(batchId - this.definition.minBatchesToRetain);
+      this.checkpoint.purge(batchId - this.definition.minBatchesToRetain, (e) => this.env.log.warn(`Could not delete old checkpoint entries: ${describeError(e)}`));
     });
     // Only now may sources discard what the previous batch read: with offsets/N durable, recovery
     // never re-runs batch N-1 (Spark commits sources at this point too).

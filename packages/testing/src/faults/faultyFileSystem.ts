@@ -1,4 +1,4 @@
-import { nodeFileSystem, type FileSystem } from '@sluice/core';
+import { nodeFileSystem, type FileSystem, type SyncFileOps } from '@sluice/core';
 
 export type FileOperation = 'write' | 'fsync' | 'rename' | 'link' | 'unlink' | 'mkdir' | 'read' | 'open';
 
@@ -73,6 +73,29 @@ export function faultyFileSystem(faults: readonly FileFault[], base: FileSystem 
     mkdir: (async (path: string, options?: unknown) => (check('mkdir', path), base.mkdir(path, options as never))) as FileSystem['mkdir'],
     rm: base.rm,
     stat: base.stat,
+    ...(base.sync ? { sync: faultySyncOps(base.sync, check) } : {}),
   };
   return fs;
+}
+
+/** The fast path's calls, failing the same way; a descriptor is matched by the path it was opened with. */
+function faultySyncOps(base: SyncFileOps, check: (operation: FileOperation, path: unknown) => void): SyncFileOps {
+  const paths = new Map<number, string>();
+  return {
+    openSync: (path, flags, mode) => {
+      check('open', path);
+      const fd = base.openSync(path, flags, mode);
+      paths.set(fd, path);
+      return fd;
+    },
+    writeSync: (fd, buffer, offset, length) => (check('write', paths.get(fd)), base.writeSync(fd, buffer, offset, length)),
+    closeSync: (fd) => {
+      paths.delete(fd);
+      base.closeSync(fd);
+    },
+    linkSync: (existing, path) => (check('link', path), base.linkSync(existing, path)),
+    renameSync: (from, to) => (check('rename', to), base.renameSync(from, to)),
+    unlinkSync: (path) => (check('unlink', path), base.unlinkSync(path)),
+    fsync: async (fd) => (check('fsync', paths.get(fd)), base.fsync(fd)),
+  };
 }

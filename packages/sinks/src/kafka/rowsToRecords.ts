@@ -1,0 +1,117 @@
+import { DataType, Type, type Data, type Field, type Schema, type Table, type Vector } from 'apache-arrow';
+import { sparkTypeName, SluiceError } from '@sluice/core';
+import type { KafkaHeader, OutgoingRecord } from '@sluice/sources';
+
+/** How each Kafka field is taken from the rows, checked once per schema. */
+export interface RecordLayout {
+  readonly value: Field;
+  readonly key: Field | undefined;
+  readonly topic: Field | undefined;
+  readonly partition: Field | undefined;
+  readonly headers: Field | undefined;
+}
+
+const isText = (type: DataType) => type.typeId === Type.Utf8 || type.typeId === Type.Binary;
+
+/**
+ * Check the columns the Kafka sink reads (Spark's KafkaWriter.validateQuery): `value` string or
+ * binary (required), `key` string or binary, `topic` string (required unless the `topic`
+ * option is set), `partition` integer, `headers` array<struct<key: string, value: binary>>.
+ * Other columns are ignored.
+ */
+export function recordLayout(schema: Schema, topicOption: string | undefined): RecordLayout {
+  const field = (name: string) => schema.fields.find((f) => f.name === name);
+  const value = field('value');
+  if (!value) {
+    throw new SluiceError('UNKNOWN_COLUMN', `The Kafka sink needs a 'value' column (string or binary); the output has ${list(schema)}. Build one, e.g. with toJson over the columns to send.`, {
+      details: { column: 'value', columns: schema.fields.map((f) => f.name) },
+    });
+  }
+  const checks: [Field | undefined, (type: DataType) => boolean, string][] = [
+    [value, isText, 'string or binary'],
+    [field('key'), isText, 'string or binary'],
+    [field('topic'), (t) => t.typeId === Type.Utf8, 'string'],
+    [field('partition'), (t) => DataType.isInt(t), 'int'],
+    [field('headers'), isHeaderType, 'array<struct<key:string,value:binary>>'],
+  ];
+  for (const [f, ok, expected] of checks) {
+    if (f && f.type.typeId !== Type.Null && !ok(f.type)) {
+      throw new SluiceError('TYPE_MISMATCH', `The Kafka sink's '${f.name}' column must be ${expected}, but it is ${sparkTypeName(f.type)}. Cast or convert it before writing.`, {
+        details: { column: f.name, type: sparkTypeName(f.type), expected },
+      });
+    }
+  }
+  const topic = field('topic');
+  if (!topicOption && !topic) {
+    throw new SluiceError('MISSING_OPTION', "The Kafka sink needs a topic: set the 'topic' option, or add a string 'topic' column to the output.", { details: { option: 'topic' } });
+  }
+  return { value, key: field('key'), topic, partition: field('partition'), headers: field('headers') };
+}
+
+/** The records of a table, reading string and binary columns as byte views (no copies, no decoding). */
+export function tableToRecords(table: Table, layout: RecordLayout, topicOption: string | undefined): OutgoingRecord[] {
+  const records: OutgoingRecord[] = [];
+  for (const batch of table.batches) {
+    const column = (f: Field | undefined) => (f ? (batch.getChild(f.name) as Vector | null) : null);
+    const value = bytesOf(column(layout.value));
+    const key = bytesOf(column(layout.key));
+    const topic = column(layout.topic);
+    const partition = column(layout.partition);
+    const headers = column(layout.headers);
+    for (let i = 0; i < batch.numRows; i++) {
+      const topicName = topicOption ?? (topic?.get(i) as string | null);
+      if (topicName == null) {
+        throw new SluiceError('MALFORMED_RECORD', "A row has a null 'topic' and no 'topic' option is set: every Kafka record needs a topic.", { details: { column: 'topic' } });
+      }
+      const p = partition?.get(i);
+      records.push({
+        topic: topicName,
+        partition: p == null ? null : Number(p),
+        key: key(i),
+        value: value(i),
+        headers: headers ? headersOf(headers.get(i)) : null,
+      });
+    }
+  }
+  return records;
+}
+
+/** A reader of row `i` of a Utf8/Binary column as bytes, straight from the Arrow buffers. */
+function bytesOf(vector: Vector | null): (i: number) => Uint8Array | null {
+  if (!vector || vector.type.typeId === Type.Null) return () => null;
+  const data = vector.data[0] as Data<DataType>;
+  const offsets = data.valueOffsets as Int32Array;
+  const values = data.values as Uint8Array;
+  const nulls = data.nullCount > 0 ? data.nullBitmap : null;
+  const base = data.offset;
+  return (i) => {
+    const row = base + i;
+    if (nulls && (nulls[row >> 3]! & (1 << (row & 7))) === 0) return null;
+    return values.subarray(offsets[row]!, offsets[row + 1]!);
+  };
+}
+
+function headersOf(list: unknown): KafkaHeader[] | null {
+  if (list == null) return null;
+  const out: KafkaHeader[] = [];
+  for (const entry of (list as { toArray(): unknown[] }).toArray() as ({ toJSON(): { key: string | null; value: Uint8Array | string | null } } | null)[]) {
+    if (!entry) continue;
+    const { key, value } = entry.toJSON();
+    if (key == null) throw new SluiceError('MALFORMED_RECORD', 'A Kafka header has a null key; header keys must be strings.', { details: { column: 'headers' } });
+    out.push({ key, value: typeof value === 'string' ? Buffer.from(value) : (value ?? null) });
+  }
+  return out;
+}
+
+function isHeaderType(type: DataType): boolean {
+  if (!DataType.isList(type)) return false;
+  const element = type.children[0]!.type;
+  if (!DataType.isStruct(element)) return false;
+  const key = element.children.find((c) => c.name === 'key');
+  const value = element.children.find((c) => c.name === 'value');
+  return element.children.length === 2 && key?.type.typeId === Type.Utf8 && value !== undefined && isText(value.type);
+}
+
+function list(schema: Schema): string {
+  return schema.fields.length === 0 ? 'no columns' : `columns ${schema.fields.map((f) => `'${f.name}' (${sparkTypeName(f.type)})`).join(', ')}`;
+}

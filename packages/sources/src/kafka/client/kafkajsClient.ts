@@ -1,0 +1,69 @@
+import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { silentLogger, type Logger } from '@sluice/core';
+import type { KafkaClientSettings } from './clientSettings.ts';
+import { KafkajsAdmin } from './kafkajsAdmin.ts';
+import { KafkajsProducer } from './kafkajsProducer.ts';
+import { KafkajsRangeReader } from './kafkajsReader.ts';
+import type { KafkaClient, KafkaProducerOptions, KafkaReaderOptions } from './types.ts';
+
+export interface KafkajsClientOptions {
+  readonly log?: Logger;
+  /** Timers for read time-outs; the query's scheduler. */
+  readonly scheduler?: SchedulerLike;
+  /** Decode record headers (only needed with `includeHeaders`). */
+  readonly decodeHeaders?: boolean;
+}
+
+/**
+ * The kafkajs implementation of `KafkaClient`. One `Kafka` instance per client; the admin
+ * connection is opened on first use.
+ */
+export function createKafkajsClient(settings: KafkaClientSettings, options: KafkajsClientOptions = {}): KafkaClient {
+  const log = options.log ?? silentLogger;
+  const kafka = new Kafka({
+    brokers: [...settings.brokers],
+    clientId: settings.clientId,
+    ssl: settings.ssl,
+    ...(settings.sasl ? { sasl: { ...settings.sasl } as never } : {}),
+    connectionTimeout: settings.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    // Fail fast: the source and sink decide how long to wait out an outage.
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: process.env.KJS_DEBUG ? logLevel.DEBUG : logLevel.WARN,
+    logCreator: forwardTo(log),
+  });
+  const admin = new KafkajsAdmin(kafka.admin(), settings.brokers);
+  const closers: (() => Promise<void>)[] = [];
+  return {
+    admin,
+    createReader(readerOptions: KafkaReaderOptions) {
+      const reader = new KafkajsRangeReader(kafka, settings, {
+        ...readerOptions,
+        scheduler: options.scheduler ?? asyncScheduler,
+        decodeHeaders: options.decodeHeaders ?? false,
+        log,
+      });
+      closers.push(() => reader.close());
+      return reader;
+    },
+    createProducer(_producerOptions: KafkaProducerOptions) {
+      const producer = new KafkajsProducer(kafka.producer({ allowAutoTopicCreation: true, idempotent: false, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 } }), settings);
+      closers.push(() => producer.close());
+      return producer;
+    },
+    async close() {
+      await Promise.all([...closers.splice(0).map((close) => close()), admin.close()]);
+    },
+  };
+}
+
+/** kafkajs log lines go to the query's logger at debug level: they are noisy during outages, which Sluice reports itself. */
+function forwardTo(log: Logger): logCreator {
+  return () => ({ namespace, log: entry }) => {
+    const { message, ...extra } = entry as { message: string } & Record<string, unknown>;
+    delete extra['timestamp'];
+    delete extra['logger'];
+    log.debug(`kafkajs ${namespace}: ${message} ${JSON.stringify(extra)}`);
+  };
+}

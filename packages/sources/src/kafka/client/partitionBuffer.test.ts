@@ -1,0 +1,79 @@
+import { describe, expect } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { PartitionBuffer } from './partitionBuffer.ts';
+import { RecordColumns } from './recordColumns.ts';
+
+const columns = (offsets: readonly number[]): RecordColumns => {
+  const c = new RecordColumns();
+  for (const o of offsets) c.push(o, null, null, o * 10, 0, null);
+  return c;
+};
+const offsetsOf = (c: RecordColumns) => [...c.offsets];
+
+describe('PartitionBuffer', () => {
+  test.prop([
+    fc.array(fc.record({ gap: fc.nat(3), size: fc.integer({ min: 1, max: 20 }), holes: fc.nat(2) }), { minLength: 1, maxLength: 30 }),
+    fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }),
+  ])('takes every offered offset exactly once, as a record or inside a gap, in order', (batches, takeSizes) => {
+    const buffer = new PartitionBuffer(10);
+    const offered: number[] = [];
+    let next = 10;
+    for (const { gap, size, holes } of batches) {
+      const first = next + gap;
+      const last = first + size - 1;
+      // The last `holes` offsets of a batch are control records: covered but not data.
+      const records = [];
+      for (let o = first; o <= last - holes; o++) records.push(o);
+      offered.push(...records);
+      expect(buffer.offer(first, last, columns(records), true)).toBe(true);
+      next = last + 1;
+    }
+    const taken: number[] = [];
+    const covered: number[] = [];
+    let until = 10;
+    for (const size of [...takeSizes, Number.MAX_SAFE_INTEGER - 10]) {
+      until = Math.min(next, until + size);
+      const { records, gaps } = buffer.take(until);
+      taken.push(...offsetsOf(records));
+      expect([...records.timestamps]).toEqual(offsetsOf(records).map((o) => o * 10));
+      for (const g of gaps) for (let o = g.from; o < g.until; o++) covered.push(o);
+      if (until === next) break;
+    }
+    expect(taken).toEqual(offered);
+    expect(buffer.bufferedRecords).toBe(0);
+    // Nothing is both a record and a gap.
+    expect(covered.filter((o) => taken.includes(o))).toEqual([]);
+  });
+
+  test('a batch starting past the position opens a gap only when it continues our fetch', () => {
+    const buffer = new PartitionBuffer(0);
+    expect(buffer.offer(5, 9, columns([5, 9]), false)).toBe(false);
+    expect(buffer.position).toBe(0);
+    expect(buffer.offer(5, 9, columns([5, 9]), true)).toBe(true);
+    const { records, gaps } = buffer.take(10);
+    expect(records.rows()).toEqual(columns([5, 9]).rows());
+    expect(gaps).toEqual([{ from: 0, until: 5 }]);
+  });
+
+  test('overlapping batches (re-fetched after a seek) add only the offsets not yet covered', () => {
+    const buffer = new PartitionBuffer(0);
+    buffer.offer(0, 2, columns([0, 1, 2]), true);
+    buffer.offer(1, 4, columns([1, 2, 3, 4]), false);
+    expect(offsetsOf(buffer.take(100).records)).toEqual([0, 1, 2, 3, 4]);
+    expect(buffer.offer(0, 3, columns([3]), true)).toBe(false);
+  });
+
+  test('skipTo drops what a read does not want and covers() tells when a seek is needed', () => {
+    const buffer = new PartitionBuffer(0);
+    buffer.offer(0, 9, columns(Array.from({ length: 10 }, (_, i) => i)), true);
+    expect(buffer.covers(4)).toBe(true);
+    expect(buffer.covers(11)).toBe(false);
+    buffer.skipTo(4);
+    expect(buffer.covers(3)).toBe(false);
+    expect(offsetsOf(buffer.take(6).records)).toEqual([4, 5]);
+    expect(buffer.from).toBe(6);
+    buffer.reset(100);
+    expect(buffer.position).toBe(100);
+    expect(buffer.bufferedRecords).toBe(0);
+  });
+});

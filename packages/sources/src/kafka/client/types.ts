@@ -1,0 +1,115 @@
+import type { Observable } from 'rxjs';
+import type { RecordColumns } from './recordColumns.ts';
+
+/**
+ * The Kafka client Sluice's source and sink are written against: a small interface of our own,
+ * so kafkajs (the implementation in this folder) can be replaced by another client without
+ * touching the source or sink. Offsets are JS numbers: exact up to 2^53, far beyond any log.
+ */
+export interface KafkaClient {
+  /** Metadata and offset look-ups (Kafka's Metadata and ListOffsets requests). */
+  readonly admin: KafkaAdmin;
+  /** One long-lived reader per query run: it keeps a consumer joined between batches. */
+  createReader(options: KafkaReaderOptions): KafkaRangeReader;
+  createProducer(options: KafkaProducerOptions): KafkaProducerClient;
+  close(): Promise<void>;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** The offsets a partition holds now: records live in `[earliest, latest)`. */
+export interface PartitionOffsetRange extends TopicPartition {
+  readonly earliest: number;
+  readonly latest: number;
+}
+
+export interface KafkaAdmin {
+  /** Every topic name the cluster knows (internal topics excluded). */
+  listTopics(): Promise<string[]>;
+  /** Partition ids of each existing topic among `topics`; missing topics are absent from the map. */
+  partitions(topics: readonly string[]): Promise<Map<string, number[]>>;
+  /** Earliest and latest offsets of every partition of `topics`. */
+  offsetRanges(topics: readonly string[]): Promise<PartitionOffsetRange[]>;
+  /** Per partition, the first offset whose timestamp is ≥ `timestampMs`, or `null` when no record is that late. */
+  offsetsForTimestamp(topic: string, timestampMs: number): Promise<{ partition: number; offset: number | null }[]>;
+}
+
+export interface KafkaHeader {
+  readonly key: string;
+  readonly value: Uint8Array | null;
+}
+
+/** One record as read (the row view of `RecordColumns`); `timestampType` is Kafka's: 0 = CreateTime, 1 = LogAppendTime. */
+export interface KafkaRecord {
+  readonly offset: number;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly timestamp: number;
+  readonly timestampType: number;
+  readonly headers: readonly KafkaHeader[] | null;
+}
+
+/** Read the records with offsets in `[from, until)` of one partition. */
+export interface OffsetRangeRequest extends TopicPartition {
+  readonly from: number;
+  readonly until: number;
+}
+
+/**
+ * Records of one partition, in offset order. `gaps` are offset spans inside the range that held
+ * no record when read: compaction and transaction markers make such spans legitimately, and so
+ * does retention deleting records before they were read — the caller tells these apart.
+ */
+export interface RecordChunk extends TopicPartition {
+  /** Column by column; `records.rows()` gives objects. */
+  readonly records: RecordColumns;
+  readonly gaps: readonly { readonly from: number; readonly until: number }[];
+}
+
+export interface KafkaReaderOptions {
+  /** Consumer-group id, private to one query run (never used for offsets: the checkpoint is the truth). */
+  readonly groupId: string;
+  /** Use `groupId` as is (the user's `kafka.group.id`) rather than as a prefix for the reader's own groups. */
+  readonly fixedGroupId?: boolean;
+  /** A read that makes no progress for this long fails with `KAFKA_UNREACHABLE`. */
+  readonly pollTimeoutMs: number;
+  /** Records held ahead of reads per partition before fetching it pauses (default 50,000). */
+  readonly maxBufferedRecordsPerPartition?: number;
+  /** Key and value bytes held ahead of reads per partition before fetching it pauses (default 16 MiB). */
+  readonly maxBufferedBytesPerPartition?: number;
+}
+
+export interface KafkaRangeReader {
+  /**
+   * Exactly the records of each range, as chunks per partition; completes once every range has
+   * been read to its end. Ranges must be of distinct partitions.
+   */
+  read(ranges: readonly OffsetRangeRequest[]): Observable<RecordChunk>;
+  /** Start fetching these partitions from these offsets ahead of the next `read` (a hint). */
+  prefetch(positions: readonly (TopicPartition & { readonly offset: number })[]): void;
+  /** Emits when records arrive ahead of any read: new data, for waking a waiting trigger. */
+  readonly arrivals$: Observable<void>;
+  close(): Promise<void>;
+}
+
+export interface OutgoingRecord {
+  readonly topic: string;
+  readonly partition: number | null;
+  readonly key: Uint8Array | string | null;
+  readonly value: Uint8Array | string | null;
+  readonly headers: readonly KafkaHeader[] | null;
+}
+
+export interface KafkaProducerOptions {
+  /** Give up a send that could not be acknowledged for this long (Kafka's `delivery.timeout.ms`). */
+  readonly deliveryTimeoutMs: number;
+}
+
+export interface KafkaProducerClient {
+  /** Resolves once the broker acknowledged every record (acks = all unless configured). */
+  send(records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,293 @@
+import { defer, from, merge, mergeMap, Subject, type Observable, type Subscription } from 'rxjs';
+import type { Schema, Table } from 'apache-arrow';
+import type { Offset, ReadLimit, Source, SourceContext } from '@sluice/core';
+import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, PartitionOffsetRange, RecordChunk } from './client/types.ts';
+import { DataLossPolicy } from './dataLoss.ts';
+import { partitionKey, splitKey, toKafkaOffset, toPartitionOffsets, type KafkaOffset, type PartitionOffsets } from './kafkaOffset.ts';
+import type { KafkaSourceConfig } from './options.ts';
+import { Patience } from './patience.ts';
+import { limitOffsets } from './rateLimit.ts';
+import { kafkaSourceSchema, recordsToTable } from './recordTable.ts';
+import { resolveStartingOffsets } from './startingOffsets.ts';
+import { describeSubscription, subscribedPartitions } from './subscription.ts';
+
+/** Rows per emitted table: big enough for columnar speed, small enough to stream a large batch. */
+const ROWS_PER_TABLE = 16_384;
+
+/**
+ * The running Kafka source (Spark's KafkaMicroBatchStream). Offsets come from the checkpoint
+ * only: the resolved starting offsets are persisted in `sources/<i>/0`, every batch's range is
+ * in the offset log, and the consumer group is a private detail of the reader.
+ */
+export class KafkaSource implements Source<KafkaOffset> {
+  readonly description: string;
+  readonly schema: Schema;
+  readonly defaultReadLimit?: ReadLimit;
+  readonly dataArrived$: Observable<void>;
+
+  private readonly reader: KafkaRangeReader;
+  private readonly patience: Patience;
+  private readonly dataLoss: DataLossPolicy;
+  private readonly wake = new Subject<void>();
+  private latest: PartitionOffsets | null = null;
+  /** Offsets looked up by the last `latestOffset`, reused once by the `read` of the batch it planned. */
+  private plannedRanges: Map<string, PartitionOffsetRange> | null = null;
+  private availableNowTarget: PartitionOffsets | null = null;
+  private lastTriggerMs: number;
+  private delayTimer: Subscription | undefined;
+
+  constructor(
+    private readonly config: KafkaSourceConfig,
+    private readonly client: KafkaClient,
+    private readonly context: SourceContext,
+  ) {
+    this.description = `KafkaV2[${describeSubscription(config.subscription)}]`;
+    this.schema = kafkaSourceSchema(config.includeHeaders);
+    const limit = readLimitOf(config);
+    if (limit) this.defaultReadLimit = limit;
+    this.patience = new Patience({
+      scheduler: context.scheduler,
+      log: context.log,
+      retriesBeforeContact: config.fetchOffsetRetries,
+      retryIntervalMs: config.fetchOffsetRetryIntervalMs,
+      outageTimeoutMs: config.pollTimeoutMs,
+    });
+    this.dataLoss = new DataLossPolicy(config.failOnDataLoss, context.log);
+    this.reader = client.createReader({
+      groupId: config.client.groupId ?? `${config.groupIdPrefix}-${context.runId}-${context.sourceIndex}`,
+      fixedGroupId: config.client.groupId !== undefined,
+      pollTimeoutMs: config.pollTimeoutMs,
+    });
+    this.lastTriggerMs = context.scheduler.now();
+    this.dataArrived$ = merge(this.reader.arrivals$, this.wake);
+  }
+
+  initialOffset(): Promise<KafkaOffset> {
+    // Spark's layout: sources/<i>/0 holds the initial offsets, resolved once per checkpoint.
+    return this.context.metadata.getOrCreate<KafkaOffset>('0', async () => {
+      const partitions = await this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin));
+      const ranges = await this.offsetRanges(unique(partitions.map((p) => p.topic)));
+      const offsets = await this.patience.run('resolving starting offsets', () =>
+        resolveStartingOffsets(this.config, partitions, ranges, this.client.admin, this.dataLoss),
+      );
+      return toKafkaOffset(offsets);
+    });
+  }
+
+  async latestOffset(start: KafkaOffset, limit: ReadLimit): Promise<KafkaOffset> {
+    const startOffsets = toPartitionOffsets(start);
+    // Metadata and the offsets of the topics read so far are looked up together (this is on
+    // every trigger's path); topics that only now appear get their offsets after.
+    const known = unique([...startOffsets.keys()].map((k) => splitKey(k).topic));
+    const [partitions, knownRanges] = await Promise.all([
+      this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin)),
+      // A topic deleted since the last batch fails this look-up; it is redone below without it.
+      this.client.admin.offsetRanges(known).catch(() => null),
+    ]);
+    const current = unique(partitions.map((p) => p.topic));
+    const missing = knownRanges === null ? current : current.filter((t) => !known.includes(t));
+    const allRanges = [...(knownRanges ?? []), ...(missing.length > 0 ? await this.offsetRanges(missing) : [])];
+    const subscribed = new Set(partitions.map((p) => partitionKey(p.topic, p.partition)));
+    const ranges = new Map(allRanges.map((r) => [partitionKey(r.topic, r.partition), r] as const).filter(([k]) => subscribed.has(k)));
+    let latest: PartitionOffsets = new Map([...ranges].map(([k, r]) => [k, r.latest]));
+    if (this.availableNowTarget) latest = capTo(latest, this.availableNowTarget);
+    this.latest = latest;
+    this.plannedRanges = ranges;
+
+    const begin: PartitionOffsets = new Map();
+    for (const [k, offset] of startOffsets) {
+      const { topic, partition } = splitKey(k);
+      const range = ranges.get(k);
+      if (!range) this.dataLoss.report(topic, partition, offset, null, 'the partition is gone: its topic was deleted');
+      else if (range.latest < offset) {
+        this.dataLoss.report(topic, partition, range.latest, offset, `the partition now ends at ${range.latest}: the topic was recreated or the broker lost its log`);
+        begin.set(k, range.latest);
+      } else begin.set(k, offset);
+    }
+    for (const [k, range] of ranges) {
+      if (startOffsets.has(k) || !latest.has(k)) continue;
+      // A partition that appeared since the last batch is read from its beginning.
+      const { topic, partition } = splitKey(k);
+      if (range.earliest > 0) this.dataLoss.report(topic, partition, 0, range.earliest, `the new partition starts at offset ${range.earliest}, not 0`);
+      begin.set(k, range.earliest);
+    }
+    // Keep the consumer fetching from where the next batch starts, even when nothing is new yet:
+    // it joins its group early (seconds) and its arrivals wake the trigger instead of polling.
+    this.reader.prefetch([...begin].map(([k, offset]) => ({ ...splitKey(k), offset })));
+
+    const end = this.applyLimit(limit, begin, latest);
+    return toKafkaOffset(end ?? startOffsets);
+  }
+
+  read(start: KafkaOffset, end: KafkaOffset): Observable<Table> {
+    return defer(() => from(this.readTables(start, end))).pipe(mergeMap((tables) => tables));
+  }
+
+  async commit(_end: Offset): Promise<void> {
+    // Nothing to release: offsets are never committed to Kafka (the checkpoint is the truth).
+  }
+
+  async prepareForAvailableNow(): Promise<void> {
+    const partitions = await this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin));
+    const ranges = await this.offsetRanges(unique(partitions.map((p) => p.topic)));
+    const subscribed = new Set(partitions.map((p) => partitionKey(p.topic, p.partition)));
+    this.availableNowTarget = new Map(ranges.map((r) => [partitionKey(r.topic, r.partition), r.latest] as const).filter(([k]) => subscribed.has(k)));
+  }
+
+  reportLatestOffset(): KafkaOffset | null {
+    return this.latest ? toKafkaOffset(this.latest) : null;
+  }
+
+  /** Spark's `minOffsetsBehindLatest`/`maxOffsetsBehindLatest`/`avgOffsetsBehindLatest`, plus `offsetsLost` when data loss is tolerated. */
+  metrics(end: Offset | null): Record<string, string> {
+    const metrics: Record<string, string> = {};
+    if (end !== null && this.latest && this.latest.size > 0) {
+      const consumed = toPartitionOffsets(end);
+      const behind = [...this.latest].map(([k, latest]) => latest - (consumed.get(k) ?? 0));
+      metrics['avgOffsetsBehindLatest'] = javaDouble(behind.reduce((a, b) => a + b, 0) / behind.length);
+      metrics['maxOffsetsBehindLatest'] = String(Math.max(...behind));
+      metrics['minOffsetsBehindLatest'] = String(Math.min(...behind));
+    }
+    if (!this.config.failOnDataLoss) metrics['offsetsLost'] = String(this.dataLoss.lostOffsets);
+    return metrics;
+  }
+
+  async stop(): Promise<void> {
+    this.delayTimer?.unsubscribe();
+    this.wake.complete();
+    await this.client.close();
+  }
+
+  private async readTables(start: KafkaOffset, end: KafkaOffset): Promise<Table[]> {
+    const startOffsets = toPartitionOffsets(start);
+    const endOffsets = toPartitionOffsets(end);
+    const ranges = await this.rangesFor(endOffsets);
+    const requests: OffsetRangeRequest[] = [];
+    for (const [k, endOffset] of endOffsets) {
+      const { topic, partition } = splitKey(k);
+      const range = ranges.get(k);
+      let from = startOffsets.get(k) ?? range?.earliest ?? 0;
+      let until = endOffset;
+      if (until <= from) continue; // empty, or the log moved back (reported when the batch was planned)
+      if (!range) {
+        this.dataLoss.report(topic, partition, from, until, 'the partition is gone: its topic was deleted');
+        continue;
+      }
+      if (range.earliest > from) {
+        this.dataLoss.report(topic, partition, from, Math.min(range.earliest, until), `the partition now starts at offset ${range.earliest} (aged out by retention)`);
+        from = range.earliest;
+      }
+      if (range.latest < until) {
+        this.dataLoss.report(topic, partition, Math.max(from, range.latest), until, `the partition now ends at ${range.latest}: the topic was recreated or the broker lost its log`);
+        until = range.latest;
+      }
+      if (from < until) requests.push({ topic, partition, from, until });
+    }
+    const tables: Table[] = [];
+    const pending: RecordChunk[] = [];
+    let pendingRows = 0;
+    const gaps: { topic: string; partition: number; from: number; until: number }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      this.reader.read(requests).subscribe({
+        next: (chunk) => {
+          for (const gap of chunk.gaps) gaps.push({ topic: chunk.topic, partition: chunk.partition, ...gap });
+          if (chunk.records.length === 0) return;
+          pending.push(chunk);
+          pendingRows += chunk.records.length;
+          if (pendingRows >= ROWS_PER_TABLE) {
+            tables.push(recordsToTable(this.schema, pending.splice(0)));
+            pendingRows = 0;
+          }
+        },
+        error: reject,
+        complete: resolve,
+      });
+    });
+    if (pending.length > 0 || tables.length === 0) tables.push(recordsToTable(this.schema, pending));
+    if (gaps.length > 0) await this.checkGaps(gaps);
+    return tables;
+  }
+
+  /**
+   * Offsets that held no record when read are compacted records or transaction markers — unless
+   * retention deleted them while the batch was read, which shows as a log start past the gap.
+   */
+  private async checkGaps(gaps: readonly { topic: string; partition: number; from: number; until: number }[]): Promise<void> {
+    const ranges = new Map((await this.offsetRanges(unique(gaps.map((g) => g.topic)))).map((r) => [partitionKey(r.topic, r.partition), r]));
+    for (const gap of gaps) {
+      const earliest = ranges.get(partitionKey(gap.topic, gap.partition))?.earliest ?? Infinity;
+      if (earliest > gap.from) {
+        this.dataLoss.report(gap.topic, gap.partition, gap.from, Math.min(gap.until, earliest), 'the records were deleted by retention while the batch was read');
+      }
+    }
+  }
+
+  /**
+   * The offsets a read checks its range against: those `latestOffset` just looked up for this
+   * batch when they cover it (saving two requests per batch), fresh ones otherwise (a replay
+   * after a restart). Records deleted in between still show, as a gap the read verifies.
+   */
+  private async rangesFor(endOffsets: PartitionOffsets): Promise<Map<string, PartitionOffsetRange>> {
+    const planned = this.plannedRanges;
+    this.plannedRanges = null;
+    if (planned && [...endOffsets].every(([k, end]) => (planned.get(k)?.latest ?? -1) >= end)) return planned;
+    const topics = unique([...endOffsets.keys()].map((k) => splitKey(k).topic));
+    return new Map((await this.offsetRanges(topics)).map((r) => [partitionKey(r.topic, r.partition), r]));
+  }
+
+  private offsetRanges(topics: readonly string[]): Promise<PartitionOffsetRange[]> {
+    return this.patience.run('listing offsets', () => this.client.admin.offsetRanges(topics));
+  }
+
+  /** The end of the next batch under `limit`, or null when minOffsetsPerTrigger holds the batch back. */
+  private applyLimit(limit: ReadLimit, begin: PartitionOffsets, latest: PartitionOffsets): PartitionOffsets | null {
+    const limits = limit.kind === 'composite' ? limit.limits : [limit];
+    if (limits.some((l) => l.kind === 'all')) return latest;
+    const min = limits.find((l) => l.kind === 'minRows');
+    if (min && this.holdBack(min.minRows, min.maxTriggerDelayMs, begin, latest)) return null;
+    const max = limits.find((l) => l.kind === 'maxRows');
+    return max ? limitOffsets(max.maxRows, begin, latest) : latest;
+  }
+
+  /** Spark's minOffsetsPerTrigger rule: wait for enough new offsets, but never longer than maxTriggerDelay. */
+  private holdBack(minRows: number, maxDelayMs: number, begin: PartitionOffsets, latest: PartitionOffsets): boolean {
+    const now = this.context.scheduler.now();
+    if (now - this.lastTriggerMs >= maxDelayMs) {
+      this.lastTriggerMs = now;
+      return false;
+    }
+    let available = 0;
+    for (const [k, offset] of latest) available += Math.max(0, offset - (begin.get(k) ?? offset));
+    if (available >= minRows) {
+      this.lastTriggerMs = now;
+      return false;
+    }
+    // Wake the trigger when the delay runs out, even if no more records arrive.
+    this.delayTimer?.unsubscribe();
+    this.delayTimer = this.context.scheduler.schedule(() => this.wake.next(), this.lastTriggerMs + maxDelayMs - now);
+    return true;
+  }
+}
+
+function readLimitOf(config: KafkaSourceConfig): ReadLimit | undefined {
+  const max: ReadLimit | undefined = config.maxOffsetsPerTrigger === undefined ? undefined : { kind: 'maxRows', maxRows: config.maxOffsetsPerTrigger };
+  const min: ReadLimit | undefined =
+    config.minOffsetsPerTrigger === undefined ? undefined : { kind: 'minRows', minRows: config.minOffsetsPerTrigger, maxTriggerDelayMs: config.maxTriggerDelayMs };
+  if (max && min) return { kind: 'composite', limits: [min, max] };
+  return max ?? min;
+}
+
+function capTo(latest: PartitionOffsets, target: PartitionOffsets): PartitionOffsets {
+  const capped: PartitionOffsets = new Map();
+  for (const [k, offset] of latest) if (target.has(k)) capped.set(k, Math.min(offset, target.get(k)!));
+  return capped;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** A double as Java prints it ("3.0", "2.5"), as in Spark's progress metrics. */
+function javaDouble(value: number): string {
+  return Number.isInteger(value) ? `${value}.0` : String(value);
+}
