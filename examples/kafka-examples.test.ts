@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { createKafkajsClient, parseKafkaClientSettings } from '@sluice/sources';
+import { createKafkajsClient, parseKafkaClientSettings } from '@sluice/kafka';
 import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { startKafkaToConsole } from './kafka-to-console.ts';
 import { startKafkaToKafka } from './kafka-to-kafka.ts';

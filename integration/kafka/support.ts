@@ -4,7 +4,7 @@
  */
 import { lastValueFrom, toArray } from 'rxjs';
 import { isSluiceError, type Logger, type StreamingQuery } from '@sluice/core';
-import { createKafkajsClient, parseKafkaClientSettings } from '@sluice/sources';
+import { createKafkajsClient, parseKafkaClientSettings } from '@sluice/kafka';
 import { memoryTableRows } from '@sluice/sinks';
 
 /**

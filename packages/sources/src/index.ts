@@ -23,19 +23,9 @@ export { fileSource, fileSourceProvider } from './file/fileSource.ts';
 export type { FileSourceConfig, FileSourceOffset } from './file/fileSource.ts';
 /* Kafka */
 export { kafkaProvider, kafkaSource } from './kafka/kafkaSourceProvider.ts';
-export type { KafkaClientFactory, KafkaSourceOptions } from './kafka/kafkaSourceProvider.ts';
+export type { KafkaSourceOptions } from './kafka/kafkaSourceProvider.ts';
 export type { KafkaOffset } from './kafka/kafkaOffset.ts';
 export { kafkaSourceSchema } from './kafka/recordTable.ts';
-export { createKafkajsClient } from './kafka/client/kafkajsClient.ts';
-export type { KafkajsClientOptions } from './kafka/client/kafkajsClient.ts';
-export { parseKafkaClientSettings } from './kafka/client/clientSettings.ts';
-export type { KafkaClientSettings, SaslSettings } from './kafka/client/clientSettings.ts';
-export { displayKafkaOptions } from './kafka/client/displayOptions.ts';
-export { ByteColumn, RecordColumns } from './kafka/client/recordColumns.ts';
-export type {
-  KafkaAdmin, KafkaClient, KafkaHeader, KafkaProducerClient, KafkaProducerOptions, KafkaRangeReader, KafkaReaderOptions, KafkaRecord,
-  OffsetRangeRequest, OutgoingRecord, PartitionOffsetRange, RecordChunk, TopicPartition,
-} from './kafka/client/types.ts';
 
 registerSourceFormat({ name: 'rate', createSource: ({ options }) => rateProvider(options) });
 registerSourceFormat({ name: 'rate-micro-batch', createSource: ({ options }) => rateMicroBatchProvider(options) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { asyncScheduler, lastValueFrom, toArray } from 'rxjs';
 import { tableFromColumns, tableFromRows, toSchema, type BatchContext, type Sink, type SinkContext } from '@sluice/core';
-import { createKafkajsClient, parseKafkaClientSettings, type KafkaClient, type KafkaRangeReader, type KafkaRecord } from '@sluice/sources';
+import { createKafkajsClient, parseKafkaClientSettings, type KafkaClient, type KafkaRangeReader, type KafkaRecord } from '@sluice/kafka';
 import { brokerControlSkipReason, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { kafkaSink, type KafkaSinkOptions } from './kafkaSinkProvider.ts';
 

@@ -1,7 +1,7 @@
 import { firstValueFrom, timer } from 'rxjs';
 import type { Schema, Table } from 'apache-arrow';
 import { isSluiceError, SluiceError, type BatchContext, type OutputMode, type Sink, type SinkContext } from '@sluice/core';
-import type { KafkaClient, KafkaProducerClient, OutgoingRecord } from '@sluice/sources';
+import type { KafkaClient, KafkaProducerClient, OutgoingRecord } from '@sluice/kafka';
 import type { KafkaSinkConfig } from './options.ts';
 import { recordLayout, tableToRecords, type RecordLayout } from './rowsToRecords.ts';
 

@@ -1,5 +1,5 @@
 import type { SinkProvider } from '@sluice/core';
-import { createKafkajsClient, displayKafkaOptions, type KafkaClientFactory } from '@sluice/sources';
+import { createKafkajsClient, displayKafkaOptions, type KafkaClientFactory } from '@sluice/kafka';
 import { KAFKA_SINK_OUTPUT_MODES, KafkaSink } from './kafkaSink.ts';
 import { parseKafkaSinkOptions } from './options.ts';
 

@@ -1,5 +1,5 @@
 import { defineOptions, opt, SluiceError } from '@sluice/core';
-import { parseKafkaClientSettings, type KafkaClientSettings } from '@sluice/sources';
+import { parseKafkaClientSettings, type KafkaClientSettings } from '@sluice/kafka';
 
 /** The Kafka sink's options: Spark's `topic`, plus `kafka.*` passed to the producer. */
 export const kafkaSinkOptions = defineOptions(

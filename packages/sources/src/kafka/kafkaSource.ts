@@ -1,7 +1,7 @@
 import { defer, from, merge, mergeMap, Subject, type Observable, type Subscription } from 'rxjs';
 import type { Schema, Table } from 'apache-arrow';
 import type { Offset, ReadLimit, Source, SourceContext } from '@sluice/core';
-import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, PartitionOffsetRange, RecordChunk } from './client/types.ts';
+import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, PartitionOffsetRange, RecordChunk } from '@sluice/kafka';
 import { DataLossPolicy } from './dataLoss.ts';
 import { partitionKey, splitKey, toKafkaOffset, toPartitionOffsets, type KafkaOffset, type PartitionOffsets } from './kafkaOffset.ts';
 import type { KafkaSourceConfig } from './options.ts';

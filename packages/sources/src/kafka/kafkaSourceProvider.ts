@@ -1,15 +1,9 @@
 import type { Schema } from 'apache-arrow';
 import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
-import type { KafkaClientSettings } from './client/clientSettings.ts';
-import { displayKafkaOptions } from './client/displayOptions.ts';
-import { createKafkajsClient, type KafkajsClientOptions } from './client/kafkajsClient.ts';
-import type { KafkaClient } from './client/types.ts';
+import { createKafkajsClient, displayKafkaOptions, type KafkaClient, type KafkaClientFactory, type KafkaClientSettings, type KafkajsClientOptions } from '@sluice/kafka';
 import { KafkaSource } from './kafkaSource.ts';
 import { parseKafkaSourceOptions } from './options.ts';
 import { kafkaSourceSchema } from './recordTable.ts';
-
-/** Builds the client a Kafka source or sink talks through; replace it to use another Kafka library. */
-export type KafkaClientFactory = (settings: KafkaClientSettings, options: KafkajsClientOptions) => KafkaClient;
 
 type PerPartition<T> = Readonly<Record<string, Readonly<Record<string, T>>>>;
 

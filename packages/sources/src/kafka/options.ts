@@ -1,5 +1,5 @@
 import { defineOptions, opt, SluiceError } from '@sluice/core';
-import { parseKafkaClientSettings, type KafkaClientSettings } from './client/clientSettings.ts';
+import { parseKafkaClientSettings, type KafkaClientSettings } from '@sluice/kafka';
 
 type PerPartition = Readonly<Record<string, Readonly<Record<string, number>>>>;
 

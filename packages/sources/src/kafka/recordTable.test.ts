@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { tableToRows } from '@sluice/core';
-import { RecordColumns } from './client/recordColumns.ts';
-import type { KafkaRecord } from './client/types.ts';
+import { RecordColumns, type KafkaRecord } from '@sluice/kafka';
 import { kafkaSourceSchema, recordsToTable } from './recordTable.ts';
 
 const columnsOf = (records: KafkaRecord[]) => {

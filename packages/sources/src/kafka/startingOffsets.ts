@@ -1,5 +1,5 @@
 import { SluiceError } from '@sluice/core';
-import type { KafkaAdmin, PartitionOffsetRange, TopicPartition } from './client/types.ts';
+import type { KafkaAdmin, PartitionOffsetRange, TopicPartition } from '@sluice/kafka';
 import type { DataLossPolicy } from './dataLoss.ts';
 import { partitionKey, type PartitionOffsets } from './kafkaOffset.ts';
 import type { KafkaSourceConfig } from './options.ts';

@@ -1,4 +1,4 @@
-import type { KafkaAdmin, TopicPartition } from './client/types.ts';
+import type { KafkaAdmin, TopicPartition } from '@sluice/kafka';
 import type { Subscription } from './options.ts';
 
 /**

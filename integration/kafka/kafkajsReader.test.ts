@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
-import { parseKafkaClientSettings } from './clientSettings.ts';
-import { createKafkajsClient } from './kafkajsClient.ts';
-import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, RecordChunk } from './types.ts';
+import { parseKafkaClientSettings } from '@sluice/kafka';
+import { createKafkajsClient } from '@sluice/kafka';
+import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, RecordChunk } from '@sluice/kafka';
 
 // One consumer-group join costs ~3 s on the mock broker, so the reads here share one reader.
 describe('KafkajsRangeReader', () => {

@@ -67,3 +67,6 @@ function forwardTo(log: Logger): logCreator {
     log.debug(`kafkajs ${namespace}: ${message} ${JSON.stringify(extra)}`);
   };
 }
+
+/** Builds the client a Kafka source or sink talks through; replace it to use another Kafka library. */
+export type KafkaClientFactory = (settings: KafkaClientSettings, options: KafkajsClientOptions) => KafkaClient;
