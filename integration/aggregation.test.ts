@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { avg, col, count, groupBy, isSluiceError, max, memoryCheckpoint, min, processingTime, QueryManager, silentLogger, sum, window, withWatermark } from '@sluice/core';
+import { avg, count, groupBy, isSluiceError, max, memoryCheckpoint, min, processingTime, QueryManager, silentLogger, sum, window, withWatermark } from '@sluice/core';
 import { memoryStream } from '@sluice/sources';
 import { memorySink, memoryTableRows } from '@sluice/sinks';
 import { crashAt, sluiceMarbles } from '@sluice/testing';
@@ -84,6 +84,5 @@ describe('streaming aggregation with state in the checkpoint', () => {
     await second.stop();
     expect(memoryTableRows('agg_restart')).toEqual([{ user: 'ada', total: 12n }]);
     expect([...checkpoint.snapshot().keys()].filter((k) => k.startsWith('state/'))).toEqual(['state/0/0/1.snapshot', 'state/0/0/2.snapshot']);
-    void col;
   });
 });
