@@ -12,7 +12,7 @@ const streamingQuery = await createStreamingQuery({
   sourceFormat: 'rate',
   sourceOptions: { rowsPerSecond: 1 },
   targetFormat: 'noop',
-  targetOptions: { checkpointLocation: 'file:/tmp/checkpoint' },
+  targetOptions: { checkpointLocation: process.env['CHECKPOINT'] ?? 'file:/tmp/checkpoint' },
   queryName: 'source_rate_sink_noop',
 });
 
