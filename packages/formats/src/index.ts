@@ -17,7 +17,8 @@ export { textReadOptionSpec, textReadOptions, textWriteOptionSpec, textWriteOpti
 export type { TextReadOptions, TextWriteOptions } from './text/options.ts';
 
 /* Parquet */
-export { parquetFormat, readParquet, writeParquet } from './parquet/parquet.ts';
+export { parquetFormat, readParquet, readParquetAsync, writeParquet, writeParquetAsync } from './parquet/parquet.ts';
+export { closeParquetWorkers } from './parquet/workers/workerPool.ts';
 export { parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions } from './parquet/options.ts';
 export type { ParquetReadOptions, ParquetWriteOptions } from './parquet/options.ts';
 

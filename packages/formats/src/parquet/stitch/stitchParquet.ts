@@ -1,0 +1,126 @@
+import { I16, I32, I64 } from '../footer.ts';
+import { field, readThriftStruct, setInt, writeThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
+
+/**
+ * One Parquet file from several written with the same schema and options (each a slice of the
+ * rows, encoded in parallel): their row groups in order, under one footer.
+ *
+ * Row-group bytes (pages) hold no absolute positions, so each file's data region is copied as it
+ * is and the footer's offsets are shifted. The page indexes after the data are moved behind all
+ * data regions: column indexes verbatim, offset indexes re-encoded, since their page locations
+ * are absolute. Bloom filters are copied verbatim when present.
+ */
+export function stitchParquet(files: readonly Uint8Array[]): Uint8Array {
+  if (files.length === 1) return files[0]!;
+  const parts = files.map(parsePart);
+  const chunks: Uint8Array[] = [MAGIC];
+  let position = MAGIC.length;
+  // Data regions first, so each file's shift is known before its side blobs are placed.
+  const shifts = parts.map((part) => {
+    const shift = BigInt(position - MAGIC.length);
+    chunks.push(part.file.subarray(MAGIC.length, part.dataEnd));
+    position += part.dataEnd - MAGIC.length;
+    return shift;
+  });
+  const place = (bytes: Uint8Array): bigint => {
+    chunks.push(bytes);
+    position += bytes.length;
+    return BigInt(position - bytes.length);
+  };
+  const rowGroups: ThriftStruct[] = [];
+  let numRows = 0n;
+  parts.forEach((part, p) => {
+    const shift = shifts[p]!;
+    numRows += intOf(part.meta, 3);
+    for (const group of listOf(part.meta, 4)) {
+      const rg = group as ThriftStruct;
+      shiftIfSet(rg, 5, shift);
+      setInt(rg, 7, I16, BigInt(rowGroups.length));
+      for (const c of listOf(rg, 1)) {
+        const chunk = c as ThriftStruct;
+        shiftIfSet(chunk, 2, shift);
+        const meta = field(chunk, 3)?.value as ThriftStruct | undefined;
+        if (meta !== undefined) {
+          for (const id of [9, 10, 11]) shiftIfSet(meta, id, shift);
+          const bloom = field(meta, 14);
+          if (bloom !== undefined) {
+            const length = field(meta, 15);
+            if (length === undefined) throw new Error('a bloom filter without its length cannot be moved');
+            bloom.value = place(part.file.subarray(Number(bloom.value), Number(bloom.value as bigint) + Number(length.value)));
+          }
+        }
+        const columnIndex = field(chunk, 6);
+        if (columnIndex !== undefined) {
+          const at = Number(columnIndex.value);
+          columnIndex.value = place(part.file.subarray(at, at + Number(intOf(chunk, 7))));
+        }
+        const offsetIndex = field(chunk, 4);
+        if (offsetIndex !== undefined) {
+          const at = Number(offsetIndex.value);
+          const { struct } = readThriftStruct(part.file.subarray(at, at + Number(intOf(chunk, 5))));
+          for (const location of listOf(struct, 1)) shiftIfSet(location as ThriftStruct, 1, shift);
+          const bytes = writeThriftStruct(struct);
+          offsetIndex.value = place(bytes);
+          setInt(chunk, 5, I32, BigInt(bytes.length));
+        }
+      }
+      rowGroups.push(rg);
+    }
+  });
+  const meta = parts[0]!.meta;
+  setInt(meta, 3, I64, numRows);
+  (field(meta, 4)!.value as ThriftList).items.splice(0, Infinity, ...rowGroups);
+  const footer = writeThriftStruct(meta);
+  const length = new Uint8Array(4);
+  new DataView(length.buffer).setUint32(0, footer.length, true);
+  chunks.push(footer, length, MAGIC);
+  const out = new Uint8Array(position + footer.length + 8);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
+
+interface Part {
+  readonly file: Uint8Array;
+  readonly meta: ThriftStruct;
+  /** Where the row groups' pages end: the first side blob (index, bloom filter) or the footer. */
+  readonly dataEnd: number;
+}
+
+function parsePart(file: Uint8Array): Part {
+  const footerLength = new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(file.length - 8, true);
+  const footerStart = file.length - 8 - footerLength;
+  const { struct: meta } = readThriftStruct(file.subarray(footerStart, file.length - 8));
+  let dataEnd = footerStart;
+  for (const group of listOf(meta, 4)) {
+    for (const c of listOf(group as ThriftStruct, 1)) {
+      const chunk = c as ThriftStruct;
+      const meta = field(chunk, 3)?.value as ThriftStruct | undefined;
+      for (const at of [field(chunk, 4), field(chunk, 6), meta && field(meta, 14)]) {
+        if (at !== undefined) dataEnd = Math.min(dataEnd, Number(at.value));
+      }
+    }
+  }
+  return { file, meta, dataEnd };
+}
+
+function listOf(struct: ThriftStruct, id: number): ThriftStruct['fields'][number]['value'][] {
+  return (field(struct, id)?.value as ThriftList | undefined)?.items ?? [];
+}
+
+function intOf(struct: ThriftStruct, id: number): bigint {
+  const value = field(struct, id)?.value;
+  if (typeof value !== 'bigint') throw new Error(`footer field ${id} is missing`);
+  return value;
+}
+
+/** Positions are never 0 (the magic bytes are there), so 0 means "not recorded" and stays. */
+function shiftIfSet(struct: ThriftStruct, id: number, shift: bigint): void {
+  const f = field(struct, id);
+  if (f !== undefined && typeof f.value === 'bigint' && f.value > 0n) f.value += shift;
+}
