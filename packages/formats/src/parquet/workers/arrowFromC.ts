@@ -15,11 +15,10 @@ export interface CField {
   readonly dictionary: CField | null;
 }
 
-/** An array as cData.js describes it: its ArrowArray, with each buffer copied into its own ArrayBuffer. */
+/** An array as cData.js describes it: its ArrowArray (never offset), with each buffer copied into its own ArrayBuffer. */
 export interface CArray {
   readonly length: number;
   readonly nullCount: number;
-  readonly offset: number;
   readonly buffers: (Uint8Array | null)[];
   readonly children: CArray[];
   readonly dictionary: CArray | null;
@@ -84,7 +83,7 @@ function valueTypeFromC(field: CField): DataType {
 
 function dataFromC(field: CField, array: CArray, type: DataType = typeFromC(field)): Data {
   const [validity, second, third] = array.buffers;
-  const base = { type, offset: array.offset, length: array.length, nullCount: array.nullCount, nullBitmap: validity };
+  const base = { type, offset: 0, length: array.length, nullCount: array.nullCount, nullBitmap: validity };
   const f = field.format;
   if (field.dictionary !== null) {
     const dictionary = makeVector(dataFromC(field.dictionary, array.dictionary!));

@@ -42,16 +42,21 @@ function supported(format) {
   return format in WIDTH || 'nbuUzZ'.includes(format) && format.length === 1 || /^(w:\d+|d:\d+,\d+(,(128|256))?|ts[smun]:.*|\+[lsm]|\+w:\d+)$/.test(format);
 }
 
-/** The array at `addr` (of `field`), its buffers copied out of wasm memory; `transfer` collects them. */
+/**
+ * The array at `addr` (of `field`), its buffers copied out of wasm memory; `transfer` collects
+ * them. Undefined when an array is offset into its buffers (freshly decoded ones never are):
+ * C Data and Arrow JS apply offsets differently, and the IPC path handles those.
+ */
 export function readArray(memory, addr, field, transfer) {
   const view = new DataView(memory.buffer);
   const length = Number(view.getBigInt64(addr, true));
   const nullCount = Number(view.getBigInt64(addr + 8, true));
   const offset = Number(view.getBigInt64(addr + 16, true));
+  if (offset !== 0) return undefined;
   const buffersAt = view.getUint32(addr + 40, true);
   const childrenAt = view.getUint32(addr + 44, true);
   const pointer = (k) => view.getUint32(buffersAt + 4 * k, true);
-  const end = offset + length;
+  const end = length;
   const copy = (ptr, bytes) => {
     if (ptr === 0 || bytes === 0) return null;
     const out = new Uint8Array(bytes);
@@ -78,9 +83,10 @@ export function readArray(memory, addr, field, transfer) {
     buffers.push(copy(pointer(2), Number(view.getBigInt64(offsets + 8 * end, true))));
   } else if (format === '+l' || format === '+m') buffers.push(copy(pointer(1), (end + 1) * 4));
   const children = field.children.map((child, k) => readArray(memory, view.getUint32(childrenAt + 4 * k, true), child, transfer));
-  const dictionaryAt = view.getUint32(addr + 48, true);
-  const dictionary = field.dictionary === null ? null : readArray(memory, dictionaryAt, field.dictionary, transfer);
-  return { length, nullCount, offset, buffers, children, dictionary };
+  if (children.includes(undefined)) return undefined;
+  const dictionary = field.dictionary === null ? null : readArray(memory, view.getUint32(addr + 48, true), field.dictionary, transfer);
+  if (dictionary === undefined) return undefined;
+  return { length, nullCount, buffers, children, dictionary };
 }
 
 function cString(memory, ptr) {

@@ -24,8 +24,8 @@ const KEEP_BYTES = 256 * 1024 * 1024;
 
 /**
  * Decodes `rowGroups` of the file into Arrow C Data descriptions (buffers copied out of wasm
- * memory once, then transferred), or into an Arrow IPC stream when a column's type is one
- * cData.js does not describe.
+ * memory once, then transferred), or into an Arrow IPC stream when cData.js cannot describe
+ * a column (a type it does not know, an offset array).
  */
 function read({ file, rowGroups, batchSize }) {
   const table = wasm.readParquet(new Uint8Array(file), { rowGroups, batchSize });
@@ -38,7 +38,7 @@ function read({ file, rowGroups, batchSize }) {
       const transfer = [];
       const batches = [];
       for (let i = 0; i < stream.numArrays(); i++) batches.push(readArray(memory, stream.arrayAddr(i), schema, transfer));
-      described = { result: { schema, batches }, transfer };
+      if (!batches.includes(undefined)) described = { result: { schema, batches }, transfer };
     }
   } finally {
     stream.free();
