@@ -1,4 +1,4 @@
-import { Field, Schema, Table, tableFromIPC } from 'apache-arrow';
+import { DataType, Field, Schema, Table, TimeUnit, tableFromIPC } from 'apache-arrow';
 import { SluiceError, describeError } from '@sluice/core';
 import { describeFile, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { conformTable, sluiceType } from './conform.ts';
@@ -30,7 +30,7 @@ export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadO
   } catch (e) {
     throw decodeFailed(file, request, e);
   }
-  return finish(file, table, request);
+  return conformDecoded(table, file.footer.numRows, file.int96, request);
 }
 
 /**
@@ -42,14 +42,23 @@ export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadO
  */
 export async function readParquetAsync(bytes: Uint8Array, request: ReadRequest<ParquetReadOptions> = {}): Promise<Table> {
   const file = inspect(bytes, request);
-  if (!worthReadingInParallel(file.input, file.footer)) return readParquet(bytes, request);
+  if (!worthReadingInParallel(file.input.length, file.footer)) return readParquet(bytes, request);
   let table: Table;
   try {
-    table = await decodeInWorkers(file.input, file.footer);
+    table = await decodeInWorkers(file.input, file.footer, wantsMillis(request));
   } catch (e) {
     throw decodeFailed(file, request, e);
   }
-  return finish(file, table, request);
+  return conformDecoded(table, file.footer.numRows, file.int96, request);
+}
+
+/** Sluice's timestamps are milliseconds: workers may convert them, unless the schema asks for another unit. */
+export function wantsMillis(request: ReadRequest<ParquetReadOptions>): boolean {
+  return request.schema === undefined || onlyMillis(request.schema.fields);
+}
+
+function onlyMillis(fields: readonly Field[]): boolean {
+  return fields.every((f) => (DataType.isTimestamp(f.type) ? f.type.unit === TimeUnit.MILLISECOND : onlyMillis(f.type.children ?? [])));
 }
 
 interface Inspected {
@@ -92,13 +101,14 @@ function decodeFailed(file: Inspected, request: ReadRequest<ParquetReadOptions>,
 }
 
 /** INT96 columns decoded, the row count checked, columns in Sluice's types (or the requested schema). */
-function finish(file: Inspected, decoded: Table, request: ReadRequest<ParquetReadOptions>): Table {
-  const table = file.int96 === undefined ? decoded : decodeInt96Columns(decoded, file.int96.columns);
-  if (table.numRows !== file.footer.numRows) {
-    throw corrupt(file.where, `it declares ${file.footer.numRows} rows but ${table.numRows} were decoded`, request.file, undefined);
+export function conformDecoded(decoded: Table, numRows: number, int96: Int96Exposed | undefined, request: ReadRequest<ParquetReadOptions>): Table {
+  const where = describeFile(request.file);
+  const table = int96 === undefined ? decoded : decodeInt96Columns(decoded, int96.columns);
+  if (table.numRows !== numRows) {
+    throw corrupt(where, `it declares ${numRows} rows but ${table.numRows} were decoded`, request.file, undefined);
   }
   const target = request.schema ?? new Schema(table.schema.fields.map((f) => new Field(f.name, sluiceType(f.type), true, f.metadata)));
-  return conformTable(table, target, (column) => `'${column}' of ${file.where}`);
+  return conformTable(table, target, (column) => `'${column}' of ${where}`);
 }
 
 /** The first row group that fails to decode on its own, if any does. Runs only after a failure. */

@@ -21,6 +21,8 @@ describe('splitting work', () => {
     expect(splitEvenly([100, 1, 1, 1], 2)).toEqual([[0], [1, 2, 3]]);
     expect(splitEvenly([1, 1, 1, 100], 2)).toEqual([[0, 1, 2], [3]]);
     expect(splitEvenly([5], 4)).toEqual([[0]]);
+    // DuckDB's 122 880-row groups of a 1 M-row file: 4 + 5 groups is nearer half than 5 + 4.
+    expect(splitEvenly([...Array(8).fill(122_880), 16_960], 2)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7, 8]]);
     expect(splitEvenly([1, 1, 1], 3)).toEqual([[0], [1], [2]]);
   });
 
@@ -74,6 +76,18 @@ describe('encoding in slices and decoding by row group ranges, on worker threads
     }
     expect(checked).toBe(10);
     expect([...readParquet(bytes).getChild('id')!].map(Number)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+  });
+});
+
+describe('timestamps turned into milliseconds on the workers', () => {
+  it('floor like conform.ts does: before 1970, year 1 and 9999 (beyond 2^53 µs) included', async () => {
+    const values = [-1, -1001, 0, 1, 999, 1714557600123, 253402214399999, -62135596800000];
+    const table = tableFromRows(toSchema('ts TIMESTAMP, s STRUCT<t: TIMESTAMP>'), values.map((v) => ({ ts: v, s: { t: v } })));
+    const bytes = writeParquet(table, { outputTimestampType: 'TIMESTAMP_MICROS', rowGroupSize: 3 });
+    const decoded = await decodeInWorkers(bytes, readFooter(bytes), true);
+    expect(String(decoded.schema.fields[0]!.type)).toBe('Timestamp<MILLISECOND, UTC>');
+    expect(plainRows(tableToRows(decoded))).toEqual(plainRows(tableToRows(table)));
+    expect(plainRows(tableToRows(await readParquetAsync(bytes)))).toEqual(plainRows(tableToRows(readParquet(bytes))));
   });
 });
 

@@ -8,16 +8,17 @@ export function splitEvenly(sizes: readonly number[], parts: number): number[][]
   let current: number[] = [];
   let taken = 0;
   sizes.forEach((size, i) => {
-    current.push(i);
-    taken += size;
-    const left = sizes.length - i - 1;
     const share = (total * (ranges.length + 1)) / parts;
     const rangesAfter = parts - ranges.length - 1;
-    // Close the range at its share of the total, or early when each item left must start a range.
-    if (rangesAfter > 0 && left > 0 && (taken >= share || left <= rangesAfter)) {
+    const left = sizes.length - i;
+    // Close the range before this item when that lands nearer its share than taking the item,
+    // or when each item left must start a range of its own.
+    if (current.length > 0 && rangesAfter > 0 && (Math.abs(taken - share) <= Math.abs(taken + size - share) || left <= rangesAfter)) {
       ranges.push(current);
       current = [];
     }
+    current.push(i);
+    taken += size;
   });
   if (current.length > 0) ranges.push(current);
   return ranges;

@@ -47,7 +47,7 @@ function supported(format) {
  * them. Undefined when an array is offset into its buffers (freshly decoded ones never are):
  * C Data and Arrow JS apply offsets differently, and the IPC path handles those.
  */
-export function readArray(memory, addr, field, transfer) {
+export function readArray(memory, addr, field, transfer, millis = false) {
   const view = new DataView(memory.buffer);
   const length = Number(view.getBigInt64(addr, true));
   const nullCount = Number(view.getBigInt64(addr + 8, true));
@@ -70,7 +70,13 @@ export function readArray(memory, addr, field, transfer) {
   const buffers = [validity];
   if (format === 'b') buffers.push(copy(pointer(1), Math.ceil(end / 8)));
   else if (format in WIDTH) buffers.push(copy(pointer(1), end * WIDTH[format]));
-  else if (format.startsWith('ts')) buffers.push(copy(pointer(1), end * 8));
+  else if (format.startsWith('ts')) {
+    if (millis && format[2] !== 'm') {
+      const out = timestampsAsMillis(memory, pointer(1), end, format[2]);
+      transfer.push(out.buffer);
+      buffers.push(new Uint8Array(out.buffer));
+    } else buffers.push(copy(pointer(1), end * 8));
+  }
   else if (format.startsWith('w:')) buffers.push(copy(pointer(1), end * Number(format.slice(2))));
   else if (format.startsWith('d:')) buffers.push(copy(pointer(1), end * (format.endsWith(',256') ? 32 : 16)));
   else if (format === 'u' || format === 'z') {
@@ -82,11 +88,49 @@ export function readArray(memory, addr, field, transfer) {
     buffers.push(copy(offsets, (end + 1) * 8));
     buffers.push(copy(pointer(2), Number(view.getBigInt64(offsets + 8 * end, true))));
   } else if (format === '+l' || format === '+m') buffers.push(copy(pointer(1), (end + 1) * 4));
-  const children = field.children.map((child, k) => readArray(memory, view.getUint32(childrenAt + 4 * k, true), child, transfer));
+  const children = field.children.map((child, k) => readArray(memory, view.getUint32(childrenAt + 4 * k, true), child, transfer, millis));
   if (children.includes(undefined)) return undefined;
-  const dictionary = field.dictionary === null ? null : readArray(memory, view.getUint32(addr + 48, true), field.dictionary, transfer);
+  const dictionary = field.dictionary === null ? null : readArray(memory, view.getUint32(addr + 48, true), field.dictionary, transfer, millis);
   if (dictionary === undefined) return undefined;
   return { length, nullCount, buffers, children, dictionary };
+}
+
+/** The field with every timestamp in milliseconds, as readArray(…, millis = true) converted them. */
+export function asMillis(field) {
+  const format = field.format.startsWith('ts') ? `tsm${field.format.slice(3)}` : field.format;
+  return { ...field, format, children: field.children.map(asMillis), dictionary: field.dictionary === null ? null : asMillis(field.dictionary) };
+}
+
+const PER_SECOND = { s: 1, m: 1_000, u: 1_000_000, n: 1_000_000_000 };
+
+/**
+ * Timestamps rescaled to milliseconds while copied out (floor division, as conform.ts does, so
+ * the main thread's conversion becomes a no-op that runs on every core instead of one): float
+ * math while exact (|v| < 2^53), BigInt beyond.
+ */
+function timestampsAsMillis(memory, ptr, length, unit) {
+  const out = new BigInt64Array(length);
+  if (ptr === 0 || length === 0) return out;
+  const inWords = new Int32Array(memory.buffer, ptr, length * 2);
+  const outWords = new Int32Array(out.buffer);
+  const from = PER_SECOND[unit];
+  const up = from < 1_000 ? 1_000 / from : 1;
+  const down = from > 1_000 ? from / 1_000 : 1;
+  const d = BigInt(down);
+  for (let i = 0; i < length; i++) {
+    const hi = inWords[2 * i + 1];
+    const v = hi * 4294967296 + (inWords[2 * i] >>> 0);
+    const r = down === 1 ? v * up : Math.floor(v / down);
+    if (hi > -0x100000 && hi < 0x100000 && r > -9007199254740992 && r < 9007199254740992) {
+      const rhi = Math.floor(r / 4294967296);
+      outWords[2 * i] = r - rhi * 4294967296;
+      outWords[2 * i + 1] = rhi;
+    } else {
+      const big = (BigInt(hi) << 32n) | BigInt(inWords[2 * i] >>> 0);
+      out[i] = down > 1 ? (big >= 0n ? big / d : -((-big + d - 1n) / d)) : BigInt.asIntN(64, big * BigInt(up));
+    }
+  }
+  return out;
 }
 
 function cString(memory, ptr) {

@@ -5,9 +5,10 @@
 // parent under vitest (vite transforms only the main thread), and Node 20 cannot strip types,
 // so this file must run as it is — under vitest, tsx, and plain node alike. It only calls
 // parquet-wasm and hands bytes back; everything that needs Sluice's types stays in the main thread.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
-import { readArray, readSchema } from './cData.js';
+import { asMillis, readArray, readSchema } from './cData.js';
 
 const require = createRequire(import.meta.url);
 const entry = require.resolve('parquet-wasm');
@@ -24,11 +25,12 @@ const KEEP_BYTES = 256 * 1024 * 1024;
 
 /**
  * Decodes `rowGroups` of the file into Arrow C Data descriptions (buffers copied out of wasm
- * memory once, then transferred), or into an Arrow IPC stream when cData.js cannot describe
- * a column (a type it does not know, an offset array).
+ * memory once, then transferred; timestamps turned into milliseconds on the way when `millis`),
+ * or into an Arrow IPC stream when cData.js cannot describe a column (a type it does not know,
+ * an offset array). Either way the main thread conforms the result to Sluice's types.
  */
-function read({ file, rowGroups, batchSize }) {
-  const table = wasm.readParquet(new Uint8Array(file), { rowGroups, batchSize });
+function read({ source, batchSize, millis }) {
+  const table = wasm.readParquet(fileOf(source), { batchSize });
   const stream = table.toFFI();
   let described;
   try {
@@ -37,8 +39,8 @@ function read({ file, rowGroups, batchSize }) {
     if (schema !== undefined) {
       const transfer = [];
       const batches = [];
-      for (let i = 0; i < stream.numArrays(); i++) batches.push(readArray(memory, stream.arrayAddr(i), schema, transfer));
-      if (!batches.includes(undefined)) described = { result: { schema, batches }, transfer };
+      for (let i = 0; i < stream.numArrays(); i++) batches.push(readArray(memory, stream.arrayAddr(i), schema, transfer, millis));
+      if (!batches.includes(undefined)) described = { result: { schema: millis ? asMillis(schema) : schema, batches }, transfer };
     }
   } finally {
     stream.free();
@@ -50,6 +52,35 @@ function read({ file, rowGroups, batchSize }) {
   // Consumes the table.
   const ipc = table.intoIPCStream();
   return { result: { ipc }, transfer: [ipc.buffer] };
+}
+
+const MAGIC = [0x50, 0x41, 0x52, 0x31];
+
+/**
+ * The Parquet file to decode: given whole, or assembled from a byte range of a file on disk and
+ * the footer the main thread wrote for it (see rowGroupSubset.ts), so that each worker reads only
+ * its own row groups, in parallel with the others.
+ */
+function fileOf(source) {
+  if (source.bytes !== undefined) return source.bytes;
+  const { path, start, end, footer } = source;
+  const length = end - start;
+  const out = new Uint8Array(4 + length + footer.length + 8);
+  out.set(MAGIC, 0);
+  const fd = openSync(path, 'r');
+  try {
+    for (let done = 0; done < length;) {
+      const n = readSync(fd, out, 4 + done, length - done, start + done);
+      if (n === 0) throw new Error(`${path} ended early (truncated while being read?)`);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  out.set(footer, 4 + length);
+  new DataView(out.buffer).setUint32(4 + length + footer.length, footer.length, true);
+  out.set(MAGIC, out.length - 4);
+  return out;
 }
 
 /** Encodes one slice (an Arrow IPC stream) as a whole Parquet file, with the properties encode.ts builds; the main thread stitches the slices. */

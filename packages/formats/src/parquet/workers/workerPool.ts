@@ -8,9 +8,12 @@ import type { CArray, CField } from './arrowFromC.ts';
  * so tests and short scripts leave none behind.
  */
 export interface ParquetJobs {
-  read: { job: { file: SharedArrayBuffer; rowGroups: number[]; batchSize: number }; result: { schema: CField; batches: CArray[] } | { ipc: Uint8Array } };
+  read: { job: { source: ReadSource; batchSize: number; millis: boolean }; result: { schema: CField; batches: CArray[] } | { ipc: Uint8Array } };
   write: { job: { ipc: Uint8Array; options: WorkerWriteOptions }; result: Uint8Array };
 }
+
+/** A whole Parquet file, or the bytes [start, end) of one on disk under the footer of a smaller file holding just them. */
+export type ReadSource = { readonly bytes: Uint8Array } | { readonly path: string; readonly start: number; readonly end: number; readonly footer: Uint8Array };
 
 export interface WorkerWriteOptions {
   readonly compression: string;
