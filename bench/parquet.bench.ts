@@ -7,7 +7,8 @@
  * What each side does, so the ratios are fair:
  * - Sluice write: Arrow table in memory → file on disk (writeParquetAsync + writeFile).
  * - DuckDB write: the same rows already in a DuckDB table → `COPY t TO file`.
- * - Sluice read: file → Arrow table (readFile + readParquetAsync).
+ * - Sluice read: file → Arrow table (readParquetFile: the footer read on the main thread, each
+ *   worker reading and decoding its own row groups).
  * - DuckDB read: file → a materialised DuckDB table (`CREATE TABLE … AS SELECT * FROM read_parquet`).
  * Both sides use every core: DuckDB its threads, Sluice its worker pool. The same DuckDB steps
  * with `SET threads = 1` are reported too, so a loaded machine's effect on the ratio shows.
@@ -18,7 +19,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { closeParquetWorkers, readParquet, readParquetAsync, writeParquet, writeParquetAsync } from '@sluice/formats';
+import { closeParquetWorkers, readParquet, readParquetFile, writeParquet, writeParquetAsync } from '@sluice/formats';
 import { toSchema, utf8Vector } from '@sluice/core';
 import { RecordBatch, Struct, Table, makeData } from 'apache-arrow';
 import { parquetRead } from 'hyparquet';
@@ -76,7 +77,7 @@ export const bench: Bench = {
       const duckWrite = () => db.run(`COPY t TO '${theirs}' (FORMAT parquet, COMPRESSION snappy)`);
       const duckRead = () => db.run(`CREATE OR REPLACE TABLE r AS SELECT * FROM read_parquet('${theirs}')`);
       const sluiceWrite = async () => writeFile(ours, await writeParquetAsync(table, { compression: 'snappy' }));
-      const sluiceRead = async () => (await readParquetAsync(await readFile(theirs))).numRows;
+      const sluiceRead = async () => (await readParquetFile(theirs)).numRows;
       await sluiceWrite();
       await duckWrite();
       await sluiceRead();

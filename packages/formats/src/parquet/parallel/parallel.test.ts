@@ -1,5 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSluiceError, tableFromRows, tableToRows, toSchema } from '@sluice/core';
 import { arbitraryTableInput, plainRows } from '@sluice/core/arbitraries';
@@ -9,7 +11,8 @@ import { readFooter } from '../footer.ts';
 import { field, readThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
 import { readParquet, readParquetAsync, writeParquet, writeParquetAsync } from '../parquet.ts';
 import { closeParquetWorkers } from '../workers/workerPool.ts';
-import { decodeInWorkers } from './readInParallel.ts';
+import { readParquetFile } from '../parquetFile.ts';
+import { decodeInWorkers, MIN_PARALLEL_BYTES } from './readInParallel.ts';
 import { sliceRows, splitEvenly } from './split.ts';
 import { encodeInWorkers } from './writeInParallel.ts';
 
@@ -117,6 +120,36 @@ describe('readParquetAsync and writeParquetAsync', () => {
     expect((await readParquetAsync(good)).numRows).toBe(150_000);
   });
 
+  it('readParquetFile reads a large file row groups by worker, and damage is named as readParquet names it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-parquet-file-'));
+    try {
+      const path = join(dir, 'big.parquet');
+      const bytes = await writeParquetAsync(big, { rowGroupSize: 40_000, compression: 'none', outputTimestampType: 'TIMESTAMP_MICROS' });
+      expect(bytes.length).toBeGreaterThan(MIN_PARALLEL_BYTES);
+      await writeFile(path, bytes);
+      const table = await readParquetFile(path);
+      expect(table.batches.length).toBeGreaterThan(1);
+      expect(plainRows(tableToRows(table))).toEqual(plainRows(tableToRows(readParquet(bytes))));
+
+      // Damage shows where pages are compressed (plain pages would just decode other values).
+      const noisy = tableFromRows(toSchema('id LONG, x DOUBLE'), Array.from({ length: 600_000 }, (_, i) => ({ id: BigInt(i), x: Math.sin(i) })));
+      const snappy = await writeParquetAsync(noisy, { rowGroupSize: 100_000 });
+      expect(snappy.length).toBeGreaterThan(MIN_PARALLEL_BYTES);
+      const bad = snappy.slice();
+      const middle = Math.floor(bad.length / 2);
+      for (let k = middle - 200; k < middle + 200; k++) bad[k] = (k * 31) & 0xff;
+      await writeFile(path, bad);
+      const error = await readParquetFile(path).then(() => undefined, (e: unknown) => e as Error & { details: Record<string, unknown> });
+      expect(isSluiceError(error, 'FILE_CORRUPT')).toBe(true);
+      expect(error!.message).toContain(path);
+      expect(error!.details['rowGroup']).toBeTypeOf('number');
+      await writeFile(path, bytes.subarray(0, bytes.length - 10));
+      await expect(readParquetFile(path)).rejects.toThrow(expect.objectContaining({ code: 'FILE_CORRUPT' }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('read the Spark and delta-rs fixtures the same as readParquet', async () => {
     const files = (function walk(dir: string): string[] {
       return readdirSync(dir).flatMap((name) => {
@@ -129,6 +162,7 @@ describe('readParquetAsync and writeParquetAsync', () => {
       const footer = readFooter(bytes);
       if (footer.rowGroupRows.length < 2 || footer.numRows === 0) continue;
       expect(plainRows(tableToRows(await decodeInWorkers(bytes, footer)))).toEqual(plainRows(tableToRows(readParquet(bytes))));
+      expect(plainRows(tableToRows(await readParquetFile(file)))).toEqual(plainRows(tableToRows(readParquet(bytes))));
     }
   });
 });
