@@ -5,7 +5,8 @@
  * comparison: parquet-wasm against hyparquet + hyparquet-writer (pure JS).
  *
  * What each side does, so the ratios are fair:
- * - Sluice write: Arrow table in memory → file on disk (writeParquetAsync + writeFile).
+ * - Sluice write: Arrow table in memory → file on disk (writeParquetFile: slices encoded on the
+ *   workers, each written to the file as soon as it and those before it are ready).
  * - DuckDB write: the same rows already in a DuckDB table → `COPY t TO file`.
  * - Sluice read: file → Arrow table (readParquetFile: the footer read on the main thread, each
  *   worker reading and decoding its own row groups).
@@ -15,11 +16,11 @@
  * One warm-up round (worker start-up, wasm heaps growing, DuckDB caches) is not counted; the
  * figures are medians of RUNS rounds, since this machine is shared and noisy.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { closeParquetWorkers, readParquet, readParquetFile, writeParquet, writeParquetAsync } from '@sluice/formats';
+import { closeParquetWorkers, readParquet, readParquetFile, writeParquet, writeParquetFile } from '@sluice/formats';
 import { toSchema, utf8Vector } from '@sluice/core';
 import { RecordBatch, Struct, Table, makeData } from 'apache-arrow';
 import { parquetRead } from 'hyparquet';
@@ -76,7 +77,7 @@ export const bench: Bench = {
       const samples = { sw: [] as number[], dw: [] as number[], sr: [] as number[], dr: [] as number[], dw1: [] as number[], dr1: [] as number[] };
       const duckWrite = () => db.run(`COPY t TO '${theirs}' (FORMAT parquet, COMPRESSION snappy)`);
       const duckRead = () => db.run(`CREATE OR REPLACE TABLE r AS SELECT * FROM read_parquet('${theirs}')`);
-      const sluiceWrite = async () => writeFile(ours, await writeParquetAsync(table, { compression: 'snappy' }));
+      const sluiceWrite = () => writeParquetFile(ours, table, { compression: 'snappy' });
       const sluiceRead = async () => (await readParquetFile(theirs)).numRows;
       await sluiceWrite();
       await duckWrite();

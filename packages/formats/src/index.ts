@@ -18,7 +18,7 @@ export type { TextReadOptions, TextWriteOptions } from './text/options.ts';
 
 /* Parquet */
 export { parquetFormat, readParquet, readParquetAsync, writeParquet, writeParquetAsync } from './parquet/parquet.ts';
-export { readParquetFile } from './parquet/parquetFile.ts';
+export { readParquetFile, writeParquetFile } from './parquet/parquetFile.ts';
 export { closeParquetWorkers } from './parquet/workers/workerPool.ts';
 export { parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions } from './parquet/options.ts';
 export type { ParquetReadOptions, ParquetWriteOptions } from './parquet/options.ts';

@@ -171,7 +171,7 @@ export async function writeParquetAsync(table: Table, options?: Partial<ParquetW
   }
 }
 
-function writeFailed(e: unknown): SluiceError {
+export function writeFailed(e: unknown): SluiceError {
   return new SluiceError('SINK_FAILED', `Cannot write the table as Parquet: ${describeError(e)}.`, { cause: e });
 }
 

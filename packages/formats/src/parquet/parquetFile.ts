@@ -1,11 +1,13 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Table } from 'apache-arrow';
 import type { ReadRequest } from '../fileFormat.ts';
 import { readFooter } from './footer.ts';
 import { exposeInt96 } from './int96.ts';
-import type { ParquetReadOptions } from './options.ts';
+import type { ParquetReadOptions, ParquetWriteOptions } from './options.ts';
+import { prepareWrite } from './encode.ts';
+import { encodeToFileInWorkers, worthWritingInParallel } from './parallel/writeInParallel.ts';
 import { decodeFileInWorkers, MIN_PARALLEL_BYTES, worthReadingInParallel, type FooterFrame } from './parallel/readInParallel.ts';
-import { conformDecoded, readParquetAsync, wantsMillis } from './parquet.ts';
+import { conformDecoded, readParquetAsync, wantsMillis, writeFailed, writeParquet } from './parquet.ts';
 
 /**
  * The Arrow table of the Parquet file at `path`. A large file is read by the worker pool, each
@@ -27,6 +29,34 @@ export async function readParquetFile(path: string, request: ReadRequest<Parquet
     }
   }
   return readParquetAsync(await readFile(path), named);
+}
+
+/**
+ * Writes `table` as the Parquet file at `path` (replacing it) and returns its size in bytes. A
+ * large table is encoded in slices on the worker pool, and each slice's pages are written to
+ * the file as soon as they and those before them are ready (see encodeToFileInWorkers). The
+ * file is not synced; a partly written file is removed when writing fails.
+ *
+ * @example await writeParquetFile('/out/part-0.parquet', table, { compression: 'zstd' })
+ */
+export async function writeParquetFile(path: string, table: Table, options?: Partial<ParquetWriteOptions>): Promise<number> {
+  const { prepared, settings } = prepareWrite(table, options);
+  if (!worthWritingInParallel(prepared)) {
+    const bytes = writeParquet(table, options);
+    await writeFile(path, bytes);
+    return bytes.length;
+  }
+  const handle = await open(path, 'w');
+  let size: number;
+  try {
+    size = await encodeToFileInWorkers(handle, prepared, settings);
+  } catch (e) {
+    await handle.close();
+    await rm(path, { force: true });
+    throw writeFailed(e);
+  }
+  await handle.close();
+  return size;
 }
 
 interface Frame extends FooterFrame {

@@ -11,7 +11,7 @@ import { readFooter } from '../footer.ts';
 import { field, readThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
 import { readParquet, readParquetAsync, writeParquet, writeParquetAsync } from '../parquet.ts';
 import { closeParquetWorkers } from '../workers/workerPool.ts';
-import { readParquetFile } from '../parquetFile.ts';
+import { readParquetFile, writeParquetFile } from '../parquetFile.ts';
 import { decodeInWorkers, MIN_PARALLEL_BYTES } from './readInParallel.ts';
 import { sliceRows, splitEvenly } from './split.ts';
 import { encodeInWorkers } from './writeInParallel.ts';
@@ -145,6 +145,24 @@ describe('readParquetAsync and writeParquetAsync', () => {
       expect(error!.details['rowGroup']).toBeTypeOf('number');
       await writeFile(path, bytes.subarray(0, bytes.length - 10));
       await expect(readParquetFile(path)).rejects.toThrow(expect.objectContaining({ code: 'FILE_CORRUPT' }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writeParquetFile writes the same bytes as writeParquetAsync, slices written as they are encoded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-parquet-file-'));
+    try {
+      const path = join(dir, 'out.parquet');
+      for (const options of [{ rowGroupSize: 30_000, compression: 'zstd' as const }, {}]) {
+        const size = await writeParquetFile(path, big, options);
+        const bytes = await writeParquetAsync(big, options);
+        expect(size).toBe(bytes.length);
+        expect(Buffer.compare(readFileSync(path), bytes)).toBe(0);
+      }
+      // Small tables are written inline.
+      expect(await writeParquetFile(path, big.slice(0, 10))).toBe(statSync(path).size);
+      expect(readParquet(readFileSync(path)).numRows).toBe(10);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

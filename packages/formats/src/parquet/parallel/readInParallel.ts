@@ -31,27 +31,27 @@ export function footerFrame(file: Uint8Array): FooterFrame {
  * (transferred, not copied). With `millis`, the workers turn timestamps into milliseconds (for a
  * caller that would anyway).
  */
-export function decodeInWorkers(input: Uint8Array, footer: ParquetFooter, millis = false): Promise<Table> {
+export function decodeInWorkers(input: Uint8Array, footer: ParquetFooter, millis = false, parts = poolSize()): Promise<Table> {
   const frame = footerFrame(input);
-  return decode(footer, millis, (groups) => {
+  return decode(footer, millis, parts, (groups) => {
     const bytes = subsetFile(input, rowGroupSubset(frame.bytes, frame.start, groups));
     return { source: { bytes }, transfer: [bytes.buffer as ArrayBuffer] };
   });
 }
 
 /** As decodeInWorkers, for a file on disk: each worker reads its own row groups' bytes. */
-export function decodeFileInWorkers(path: string, frame: FooterFrame, footer: ParquetFooter, millis = false): Promise<Table> {
-  return decode(footer, millis, (groups) => ({ source: { path, ...rowGroupSubset(frame.bytes, frame.start, groups) }, transfer: [] }));
+export function decodeFileInWorkers(path: string, frame: FooterFrame, footer: ParquetFooter, millis = false, parts = poolSize()): Promise<Table> {
+  return decode(footer, millis, parts, (groups) => ({ source: { path, ...rowGroupSubset(frame.bytes, frame.start, groups) }, transfer: [] }));
 }
 
-async function decode(footer: ParquetFooter, millis: boolean, sourceOf: (groups: number[]) => { source: ReadSource; transfer: ArrayBuffer[] }): Promise<Table> {
-  const ranges = splitEvenly(footer.rowGroupRows, poolSize());
-  const parts = await Promise.all(ranges.map((groups) => {
+async function decode(footer: ParquetFooter, millis: boolean, parts: number, sourceOf: (groups: number[]) => { source: ReadSource; transfer: ArrayBuffer[] }): Promise<Table> {
+  const ranges = splitEvenly(footer.rowGroupRows, parts);
+  const results = await Promise.all(ranges.map((groups) => {
     const rows = groups.reduce((sum, g) => sum + footer.rowGroupRows[g]!, 0);
     const { source, transfer } = sourceOf(groups);
     return runJob('read', { source, batchSize: Math.min(Math.max(1, rows), 1 << 20), millis }, transfer);
   }));
-  const tables = parts.map((part) => ('ipc' in part ? tableFromIPC(part.ipc) : tableFromC(part.schema, part.batches)));
+  const tables = results.map((part) => ('ipc' in part ? tableFromIPC(part.ipc) : tableFromC(part.schema, part.batches)));
   const schema = tables[0]!.schema;
   return new Table(schema, tables.flatMap((t) => t.batches.map((b) => new RecordBatch(schema, b.data))));
 }

@@ -100,13 +100,13 @@ function write({ ipc, options }) {
 
 const JOBS = { read, write };
 
-parentPort.on('message', ({ id, kind, job }) => {
+parentPort.on('message', ({ kind, job }) => {
   try {
     const { result, transfer } = JOBS[kind](job);
-    parentPort.postMessage({ id, result }, transfer);
+    parentPort.postMessage({ result }, transfer);
   } catch (e) {
     if (e instanceof RuntimeError) reloadWasm();
-    parentPort.postMessage({ id, error: String(e?.message ?? e) });
+    parentPort.postMessage({ error: String(e?.message ?? e) });
   }
   if (wasm.wasmMemory().buffer.byteLength > KEEP_BYTES) reloadWasm();
 });

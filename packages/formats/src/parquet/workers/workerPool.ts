@@ -26,14 +26,18 @@ export interface WorkerWriteOptions {
   readonly plainColumns: readonly string[];
 }
 
-interface Pending {
+interface Queued {
+  readonly kind: keyof ParquetJobs;
+  readonly job: unknown;
+  readonly transfer: ArrayBuffer[];
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
 
 interface Slot {
   readonly worker: Worker;
-  readonly pending: Map<number, Pending>;
+  /** The job in flight: one at a time, so a worker slowed by a busy core takes fewer jobs. */
+  busy: Queued | undefined;
 }
 
 /** Workers end after this long without a job (restarting one costs a wasm compile, ~tens of ms). */
@@ -41,8 +45,7 @@ const IDLE_MS = 10_000;
 const ENTRY = new URL('./parquetWorker.js', import.meta.url);
 
 let slots: Slot[] = [];
-let next = 0;
-let ids = 0;
+const queue: Queued[] = [];
 let idleTimer: NodeJS.Timeout | undefined;
 
 /** How many workers the pool runs: one per core, up to four. */
@@ -50,56 +53,71 @@ export function poolSize(): number {
   return Math.min(availableParallelism(), 4);
 }
 
-/** Runs a job on the next worker (round robin); the promise rejects with the worker's error text. */
+/** Queues a job for the next idle worker; the promise rejects with the worker's error text. */
 export function runJob<K extends keyof ParquetJobs>(kind: K, job: ParquetJobs[K]['job'], transfer: ArrayBuffer[] = []): Promise<ParquetJobs[K]['result']> {
-  if (idleTimer !== undefined) clearTimeout(idleTimer);
-  idleTimer = undefined;
-  while (slots.length < poolSize()) slots.push(startWorker());
-  const slot = slots[next++ % slots.length]!;
-  const id = ids++;
   return new Promise((resolve, reject) => {
-    if (slot.pending.size === 0) slot.worker.ref();
-    slot.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-    slot.worker.postMessage({ id, kind, job }, transfer);
+    queue.push({ kind, job, transfer, resolve: resolve as (value: unknown) => void, reject });
+    pump();
   });
 }
 
-/** Ends every worker now (the next job starts new ones). */
+/** Ends every worker now; queued jobs fail (the next job starts new workers). */
 export async function closeParquetWorkers(): Promise<void> {
   const ending = slots;
   slots = [];
-  if (idleTimer !== undefined) clearTimeout(idleTimer);
-  idleTimer = undefined;
+  clearIdleTimer();
+  for (const queued of queue.splice(0)) queued.reject(new Error('the Parquet workers were closed'));
   await Promise.all(ending.map((slot) => slot.worker.terminate()));
+}
+
+/** Hands queued jobs to idle workers, starting workers up to the pool size. */
+function pump(): void {
+  if (queue.length === 0) return;
+  clearIdleTimer();
+  while (slots.length < poolSize()) slots.push(startWorker());
+  for (const slot of slots) {
+    if (slot.busy !== undefined) continue;
+    const queued = queue.shift();
+    if (queued === undefined) return;
+    slot.busy = queued;
+    // A worker with a job keeps the process alive until it answers.
+    slot.worker.ref();
+    slot.worker.postMessage({ kind: queued.kind, job: queued.job }, queued.transfer);
+  }
 }
 
 function startWorker(): Slot {
   const worker = new Worker(ENTRY);
   worker.unref();
-  const slot: Slot = { worker, pending: new Map() };
-  worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
-    const pending = slot.pending.get(id);
-    if (pending === undefined) return;
-    slot.pending.delete(id);
-    if (error === undefined) pending.resolve(result);
-    else pending.reject(new Error(error));
-    settled(slot);
+  const slot: Slot = { worker, busy: undefined };
+  worker.on('message', ({ result, error }: { result?: unknown; error?: string }) => {
+    const done = slot.busy;
+    slot.busy = undefined;
+    worker.unref();
+    if (error === undefined) done?.resolve(result);
+    else done?.reject(new Error(error));
+    pump();
+    if (slots.every((s) => s.busy === undefined)) startIdleTimer();
   });
   const fail = (error: Error) => {
     slots = slots.filter((s) => s !== slot);
-    for (const pending of slot.pending.values()) pending.reject(error);
-    slot.pending.clear();
+    slot.busy?.reject(error);
+    slot.busy = undefined;
+    pump();
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the Parquet worker thread exited (code ${code})`)));
   return slot;
 }
 
-/** A worker without jobs lets the process exit; the pool ends once every worker is idle for a while. */
-function settled(slot: Slot): void {
-  if (slot.pending.size > 0) return;
-  slot.worker.unref();
-  if (slots.some((s) => s.pending.size > 0)) return;
+/** Once every worker has been idle a while the pool ends; the timer itself never keeps the process alive. */
+function startIdleTimer(): void {
+  clearIdleTimer();
   idleTimer = setTimeout(() => void closeParquetWorkers(), IDLE_MS);
   idleTimer.unref();
+}
+
+function clearIdleTimer(): void {
+  if (idleTimer !== undefined) clearTimeout(idleTimer);
+  idleTimer = undefined;
 }
