@@ -65,7 +65,7 @@ export { readFiles, committedFiles, listInputFiles, partitionOf, readBytes } fro
 export type { ReadFilesOptions } from './files/readFiles.ts';
 export { globBase, listDataFiles, isHiddenName, isGlobPath } from './files/listDataFiles.ts';
 export type { DataFile, ListOptions } from './files/listDataFiles.ts';
-export { planFileRead, readDataFile, inferFileSchema } from './files/fileRead.ts';
+export { planFileRead, readDataFile, readDataFileAsync, inferFileSchema } from './files/fileRead.ts';
 export type { FileReadPlan } from './files/fileRead.ts';
 export {
   DEFAULT_PARTITION_NAME, checkPartitionType, escapePartitionValue, parsePartitionDirectory, partitionDirectory, unescapePartitionValue,

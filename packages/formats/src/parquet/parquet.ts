@@ -185,4 +185,6 @@ export const parquetFormat: FileFormat<typeof parquetReadOptionSpec, typeof parq
   writeOptions: parquetWriteOptions,
   read: readParquet,
   write: writeParquet,
+  readAsync: readParquetAsync,
+  writeAsync: writeParquetAsync,
 };

@@ -5,7 +5,7 @@ import { readFooter } from './footer.ts';
 import { exposeInt96 } from './int96.ts';
 import type { ParquetReadOptions, ParquetWriteOptions } from './options.ts';
 import { prepareWrite } from './encode.ts';
-import { encodeToFileInWorkers, worthWritingInParallel } from './parallel/writeInParallel.ts';
+import { encodeSlices, worthWritingInParallel, writeStitched } from './parallel/writeInParallel.ts';
 import { decodeFileInWorkers, MIN_PARALLEL_BYTES, worthReadingInParallel, type FooterFrame } from './parallel/readInParallel.ts';
 import { conformDecoded, readParquetAsync, wantsMillis, writeFailed, writeParquet } from './parquet.ts';
 
@@ -34,7 +34,7 @@ export async function readParquetFile(path: string, request: ReadRequest<Parquet
 /**
  * Writes `table` as the Parquet file at `path` (replacing it) and returns its size in bytes. A
  * large table is encoded in slices on the worker pool, and each slice's pages are written to
- * the file as soon as they and those before them are ready (see encodeToFileInWorkers). The
+ * the file as soon as they and those before them are ready (see writeStitched). The
  * file is not synced; a partly written file is removed when writing fails.
  *
  * @example await writeParquetFile('/out/part-0.parquet', table, { compression: 'zstd' })
@@ -46,10 +46,15 @@ export async function writeParquetFile(path: string, table: Table, options?: Par
     await writeFile(path, bytes);
     return bytes.length;
   }
-  const handle = await open(path, 'w');
+  // The workers start encoding before the file is opened (truncating an old file takes a while).
+  const pieces = encodeSlices(prepared, settings);
+  const handle = await open(path, 'w').catch(async (e: unknown) => {
+    await Promise.allSettled(pieces);
+    throw e;
+  });
   let size: number;
   try {
-    size = await encodeToFileInWorkers(handle, prepared, settings);
+    size = await writeStitched(handle, pieces);
   } catch (e) {
     await handle.close();
     await rm(path, { force: true });

@@ -22,15 +22,16 @@ export async function encodeInWorkers(table: Table, settings: WorkerWriteOptions
 }
 
 /**
- * As encodeInWorkers, written to `handle` (an empty file) instead: each slice's pages are written
- * where they belong as soon as that slice and those before it are encoded, while later slices
- * are still encoding, and the bytes never gather into one buffer. Returns the file's size.
+ * Slices being encoded (see encodeSlices), written to `handle` (an empty file) as one Parquet
+ * file: each slice's pages are written where they belong as soon as that slice and those before
+ * it are encoded, while later slices are still encoding, and the bytes never gather into one
+ * buffer. Returns the file's size.
  */
-export async function encodeToFileInWorkers(handle: FileHandle, table: Table, settings: WorkerWriteOptions, parts = poolSize()): Promise<number> {
+export async function writeStitched(handle: FileHandle, pieces: readonly Promise<Uint8Array>[]): Promise<number> {
   const stitcher = new ParquetStitcher();
   const writes: Promise<unknown>[] = [handle.write(MAGIC, 0, MAGIC.length, 0)];
   try {
-    for (const piece of encodeSlices(table, settings, parts)) {
+    for (const piece of pieces) {
       const { bytes, position } = stitcher.add(await piece);
       writes.push(handle.write(bytes, 0, bytes.length, position));
     }
@@ -38,7 +39,7 @@ export async function encodeToFileInWorkers(handle: FileHandle, table: Table, se
     writes.push(handle.write(tail.bytes, 0, tail.bytes.length, tail.position));
   } finally {
     // No write may still be running when the caller closes (or removes) the file.
-    await Promise.allSettled(writes);
+    await Promise.allSettled([...writes, ...pieces]);
   }
   await Promise.all(writes);
   return (await handle.stat()).size;
@@ -46,8 +47,8 @@ export async function encodeToFileInWorkers(handle: FileHandle, table: Table, se
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 
-/** The slices' encodings, in row order; each slice is serialised and queued while earlier ones encode. */
-function encodeSlices(table: Table, settings: WorkerWriteOptions, parts: number): Promise<Uint8Array>[] {
+/** The slices' encodings (whole Parquet files), in row order; each slice is serialised and queued while earlier ones encode. */
+export function encodeSlices(table: Table, settings: WorkerWriteOptions, parts = poolSize()): Promise<Uint8Array>[] {
   const slices = sliceRows(table.numRows, parts, settings.rowGroupSize);
   // An empty table is still one (empty) file.
   if (slices.length === 0) slices.push([0, 0]);
