@@ -1,5 +1,5 @@
 import { I16, I32, I64 } from '../footer.ts';
-import { field, readThriftStruct, setInt, writeThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
+import { field, intOf, listOf, readThriftStruct, setInt, shiftIfSet, writeThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
 
 /**
  * One Parquet file from several written with the same schema and options (each a slice of the
@@ -132,20 +132,4 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
     at += chunk.length;
   }
   return out;
-}
-
-function listOf(struct: ThriftStruct, id: number): ThriftStruct['fields'][number]['value'][] {
-  return (field(struct, id)?.value as ThriftList | undefined)?.items ?? [];
-}
-
-function intOf(struct: ThriftStruct, id: number): bigint {
-  const value = field(struct, id)?.value;
-  if (typeof value !== 'bigint') throw new Error(`footer field ${id} is missing`);
-  return value;
-}
-
-/** Positions are never 0 (the magic bytes are there), so 0 means "not recorded" and stays. */
-function shiftIfSet(struct: ThriftStruct, id: number, shift: bigint): void {
-  const f = field(struct, id);
-  if (f !== undefined && typeof f.value === 'bigint' && f.value > 0n) f.value += shift;
 }

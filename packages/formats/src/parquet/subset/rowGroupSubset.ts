@@ -1,5 +1,5 @@
 import { I16, I64 } from '../footer.ts';
-import { field, readThriftStruct, setInt, writeThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
+import { field, intOf, listOf, readThriftStruct, setInt, shiftIfSet, writeThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
 
 /**
  * Where some contiguous row groups of a file lie, and the footer of a smaller Parquet file that
@@ -21,7 +21,7 @@ export interface RowGroupSubset {
  */
 export function rowGroupSubset(footerBytes: Uint8Array, footerStart: number, groups: readonly number[]): RowGroupSubset {
   const { struct: meta } = readThriftStruct(footerBytes);
-  const all = (field(meta, 4)?.value as ThriftList | undefined)?.items as ThriftStruct[] | undefined ?? [];
+  const all = listOf(meta, 4) as ThriftStruct[];
   const chosen = groups.map((g) => all[g]!);
   let start = Infinity;
   let end = 0;
@@ -29,18 +29,18 @@ export function rowGroupSubset(footerBytes: Uint8Array, footerStart: number, gro
     for (const chunk of chunksOf(group)) {
       const column = field(chunk, 3)?.value as ThriftStruct | undefined;
       if (column === undefined) throw new Error('a column chunk has no metadata');
-      const data = Number(int(column, 9));
+      const data = Number(intOf(column, 9));
       const dictionary = Number(field(column, 11)?.value ?? 0n);
       const from = dictionary > 0 && dictionary < data ? dictionary : data;
       start = Math.min(start, from);
-      end = Math.max(end, from + Number(int(column, 7)));
+      end = Math.max(end, from + Number(intOf(column, 7)));
     }
   }
   if (!(start >= 4 && end <= footerStart && start < end)) throw new Error('row group bytes lie outside the data region');
   const shift = BigInt(4 - start);
   let rows = 0n;
   chosen.forEach((group, ordinal) => {
-    rows += int(group, 3);
+    rows += intOf(group, 3);
     shiftIfSet(group, 5, shift);
     setInt(group, 7, I16, BigInt(ordinal));
     for (const chunk of chunksOf(group)) {
@@ -71,18 +71,7 @@ export function subsetFile(file: Uint8Array, subset: RowGroupSubset): Uint8Array
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 
 function chunksOf(group: ThriftStruct): ThriftStruct[] {
-  return ((field(group, 1)?.value as ThriftList | undefined)?.items ?? []) as ThriftStruct[];
-}
-
-function int(struct: ThriftStruct, id: number): bigint {
-  const value = field(struct, id)?.value;
-  if (typeof value !== 'bigint') throw new Error(`footer field ${id} is missing`);
-  return value;
-}
-
-function shiftIfSet(struct: ThriftStruct, id: number, shift: bigint): void {
-  const f = field(struct, id);
-  if (f !== undefined && typeof f.value === 'bigint' && f.value > 0n) f.value += shift;
+  return listOf(group, 1) as ThriftStruct[];
 }
 
 function drop(struct: ThriftStruct, ids: readonly number[]): void {

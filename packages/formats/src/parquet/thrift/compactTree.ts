@@ -187,3 +187,21 @@ export function setInt(struct: ThriftStruct, id: number, type: number, value: bi
   if (existing !== undefined) existing.value = value;
   else struct.fields.push({ id, type, value });
 }
+
+/** The items of list field `id` (none when absent). */
+export function listOf(struct: ThriftStruct, id: number): ThriftValue[] {
+  return (field(struct, id)?.value as ThriftList | undefined)?.items ?? [];
+}
+
+/** Integer field `id`; throws when it is missing. */
+export function intOf(struct: ThriftStruct, id: number): bigint {
+  const value = field(struct, id)?.value;
+  if (typeof value !== 'bigint') throw new Error(`footer field ${id} is missing`);
+  return value;
+}
+
+/** Adds `shift` to a file position. Positions are never 0 (the magic bytes are there), so 0 means "not recorded" and stays. */
+export function shiftIfSet(struct: ThriftStruct, id: number, shift: bigint): void {
+  const f = field(struct, id);
+  if (f !== undefined && typeof f.value === 'bigint' && f.value > 0n) f.value += shift;
+}
