@@ -1,7 +1,7 @@
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Table } from 'apache-arrow';
 import type { ReadRequest } from '../fileFormat.ts';
-import { readFooter } from './footer.ts';
+import { readFooter, type ParquetFooter } from './footer.ts';
 import { exposeInt96 } from './int96.ts';
 import type { ParquetReadOptions, ParquetWriteOptions } from './options.ts';
 import { prepareWrite } from './encode.ts';
@@ -21,14 +21,22 @@ import { conformDecoded, readParquetAsync, wantsMillis, writeFailed, writeParque
 export async function readParquetFile(path: string, request: ReadRequest<ParquetReadOptions> = {}): Promise<Table> {
   const named = { ...request, file: request.file ?? path };
   const frame = await footerOf(path).catch(() => undefined);
-  if (frame !== undefined) {
-    const footer = readFooter(frame.file);
-    if (worthReadingInParallel(frame.size, footer) && exposeInt96(frame.file) === undefined) {
-      const decoded = await decodeFileInWorkers(path, frame, footer, wantsMillis(request)).catch(() => undefined);
-      if (decoded !== undefined) return conformDecoded(decoded, footer.numRows, undefined, named);
-    }
+  const footer = frame === undefined ? undefined : parallelFooter(frame);
+  if (frame !== undefined && footer !== undefined) {
+    const decoded = await decodeFileInWorkers(path, frame, footer, wantsMillis(request)).catch(() => undefined);
+    if (decoded !== undefined) return conformDecoded(decoded, footer.numRows, undefined, named);
   }
   return readParquetAsync(await readFile(path), named);
+}
+
+/** The footer facts when the file is worth reading in parallel; undefined otherwise, or when the footer is damaged (the whole-file path reports that). */
+function parallelFooter(frame: Frame): ParquetFooter | undefined {
+  try {
+    const footer = readFooter(frame.file);
+    return worthReadingInParallel(frame.size, footer) && exposeInt96(frame.file) === undefined ? footer : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

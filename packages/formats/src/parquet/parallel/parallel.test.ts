@@ -145,6 +145,11 @@ describe('readParquetAsync and writeParquetAsync', () => {
       expect(error!.details['rowGroup']).toBeTypeOf('number');
       await writeFile(path, bytes.subarray(0, bytes.length - 10));
       await expect(readParquetFile(path)).rejects.toThrow(expect.objectContaining({ code: 'FILE_CORRUPT' }));
+      // A footer of garbage between intact magic bytes.
+      const garbled = snappy.slice();
+      garbled.fill(0xff, garbled.length - 200, garbled.length - 8);
+      await writeFile(path, garbled);
+      await expect(readParquetFile(path)).rejects.toThrow(expect.objectContaining({ code: 'FILE_CORRUPT', message: expect.stringContaining(path) }));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
