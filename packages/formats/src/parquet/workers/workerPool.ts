@@ -2,11 +2,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CArray, CField } from './arrowFromC.ts';
 
-/**
+/*
  * A small shared pool of Parquet worker threads (see parquetWorker.js), started on first use.
  * Idle workers are unref'd, so they never keep a process alive, and end after a quiet spell,
  * so tests and short scripts leave none behind.
  */
+
+/** The jobs a worker runs, with what each takes and returns. */
 export interface ParquetJobs {
   read: { job: { source: ReadSource; batchSize: number; millis: boolean }; result: { schema: CField; batches: CArray[] } | { ipc: Uint8Array } };
   write: { job: { ipc: Uint8Array; options: WorkerWriteOptions }; result: Uint8Array };
@@ -15,6 +17,7 @@ export interface ParquetJobs {
 /** A whole Parquet file, or the bytes [start, end) of one on disk under the footer of a smaller file holding just them. */
 export type ReadSource = { readonly bytes: Uint8Array } | { readonly path: string; readonly start: number; readonly end: number; readonly footer: Uint8Array };
 
+/** Writer properties as plain values, for a worker to rebuild (see encode.ts and parquetWorker.js). */
 export interface WorkerWriteOptions {
   readonly compression: string;
   readonly rowGroupSize: number;
