@@ -29,6 +29,10 @@ export interface FileFormat<RS extends Record<string, AnyOption>, WS extends Rec
   readonly writeOptions: OptionSchema<WS>;
   read(bytes: Uint8Array, request?: ReadRequest<RO>): Table;
   write(table: Table, options?: Partial<WO>): Uint8Array;
+  /** `read` for codecs that can spread a large file over several cores (Parquet); callers that can wait prefer it. */
+  readAsync?(bytes: Uint8Array, request?: ReadRequest<RO>): Promise<Table>;
+  /** `write` for codecs that can spread a large table over several cores (Parquet); callers that can wait prefer it. */
+  writeAsync?(table: Table, options?: Partial<WO>): Promise<Uint8Array>;
 }
 
 /** Defaults of an option schema merged under the given (already parsed) values. */

@@ -17,7 +17,9 @@ export { textReadOptionSpec, textReadOptions, textWriteOptionSpec, textWriteOpti
 export type { TextReadOptions, TextWriteOptions } from './text/options.ts';
 
 /* Parquet */
-export { parquetFormat, readParquet, writeParquet } from './parquet/parquet.ts';
+export { parquetFormat, readParquet, readParquetAsync, writeParquet, writeParquetAsync } from './parquet/parquet.ts';
+export { readParquetFile, writeParquetFile } from './parquet/parquetFile.ts';
+export { closeParquetWorkers } from './parquet/workers/workerPool.ts';
 export { parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions } from './parquet/options.ts';
 export type { ParquetReadOptions, ParquetWriteOptions } from './parquet/options.ts';
 
@@ -63,7 +65,7 @@ export { readFiles, committedFiles, listInputFiles, partitionOf, readBytes } fro
 export type { ReadFilesOptions } from './files/readFiles.ts';
 export { globBase, listDataFiles, isHiddenName, isGlobPath } from './files/listDataFiles.ts';
 export type { DataFile, ListOptions } from './files/listDataFiles.ts';
-export { planFileRead, readDataFile, inferFileSchema } from './files/fileRead.ts';
+export { planFileRead, readDataFile, readDataFileAsync, inferFileSchema } from './files/fileRead.ts';
 export type { FileReadPlan } from './files/fileRead.ts';
 export {
   DEFAULT_PARTITION_NAME, checkPartitionType, escapePartitionValue, parsePartitionDirectory, partitionDirectory, unescapePartitionValue,

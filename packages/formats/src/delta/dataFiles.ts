@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { RecordBatch, Table } from 'apache-arrow';
 import { nodeFileSystem, syncDirectory, takeRows, type FileSystem } from '@sluice/core';
-import { writeParquet } from '../parquet/parquet.ts';
+import { writeParquetAsync } from '../parquet/parquet.ts';
 import { columnStats } from '../stats/columnStats.ts';
 import { writeWhole } from './logStore.ts';
 import type { AddFile } from './actions.ts';
@@ -52,7 +52,7 @@ export async function writeDataFiles(tablePath: string, table: Table, options: D
     const data = group.table.select(dataColumns);
     const directory = options.partitionColumns.length === 0 ? '' : partitionDirectory(options.partitionColumns, group.values);
     for (const chunk of splitRows(data, options)) {
-      const bytes = writeParquet(chunk, { compression: options.compression, outputTimestampType: 'TIMESTAMP_MICROS' });
+      const bytes = await writeParquetAsync(chunk, { compression: options.compression, outputTimestampType: 'TIMESTAMP_MICROS' });
       const suffix = options.compression === 'none' || options.compression === 'uncompressed' ? '' : `.${options.compression}`;
       const name = `part-${String(fileIndex++).padStart(5, '0')}-${randomUUID()}-c000${suffix}.parquet`;
       const relative = directory === '' ? name : `${directory}/${name}`;

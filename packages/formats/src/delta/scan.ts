@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data, type DataType } from 'apache-arrow';
 import { SluiceError, takeRows, vectorFromValues } from '@sluice/core';
 import { conformTable } from '../parquet/conform.ts';
-import { readParquet } from '../parquet/parquet.ts';
+import { readParquetAsync } from '../parquet/parquet.ts';
 import type { AddFile } from './actions.ts';
 import { readDeletionVector } from './deletionVectors.ts';
 import { deltaToArrowSchema, physicalName, type DeltaStructType } from './deltaSchema.ts';
@@ -52,7 +52,7 @@ export async function readDeltaFile(plan: DeltaScanPlan, add: AddFile): Promise<
       cause: e, details: { table: plan.tablePath, file },
     });
   });
-  let raw = readParquet(bytes, { file });
+  let raw = await readParquetAsync(bytes, { file });
   if (plan.mode === 'id') raw = renameByFieldId(raw, plan.fileSchema);
   const data = conformTable(raw, plan.fileSchema, (column) => `'${column}' of ${file}`);
   let table = assemble(plan, data, add);

@@ -66,6 +66,15 @@ export function readDataFile(plan: FileReadPlan, bytes: Uint8Array, file: string
   return withPartitionColumns(table, plan.schema, values, file);
 }
 
+/** As readDataFile, with a codec that can use several cores (Parquet) doing so for a large file. */
+export async function readDataFileAsync(plan: FileReadPlan, bytes: Uint8Array, file: string, partition: PartitionValues): Promise<Table> {
+  if (plan.codec.readAsync === undefined) return readDataFile(plan, bytes, file, partition);
+  const table = await plan.codec.readAsync(bytes, { schema: plan.dataSchema, file, options: plan.options as never });
+  const values: Record<string, string | null> = {};
+  for (const column of plan.partitionColumns) values[column] = partition[column] ?? null;
+  return withPartitionColumns(table, plan.schema, values, file);
+}
+
 /**
  * A schema inferred from sample files, as Spark's `inferSchema`: JSON and CSV from their
  * values, Parquet from the first file's footer, text is always `value: string`.

@@ -13,6 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../csv/csv.ts';
 import { readJson } from '../json/json.ts';
 import { readParquet, writeParquet } from '../parquet/parquet.ts';
+import { prepareWrite } from '../parquet/encode.ts';
+import { encodeInWorkers } from '../parquet/parallel/writeInParallel.ts';
+import { closeParquetWorkers } from '../parquet/workers/workerPool.ts';
 import { arbitraryRows, plainRows } from '@sluice/core/arbitraries';
 
 let dir: string;
@@ -26,6 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeParquetWorkers();
   db?.closeSync();
   instance?.closeSync();
   await rm(dir, { recursive: true, force: true });
@@ -63,6 +67,23 @@ describe('DuckDB reads the Parquet we write', () => {
       expect(plainRows(tableToRows(again))).toEqual(plainRows(tableToRows(table)));
     },
   );
+});
+
+describe('DuckDB reads a file we encode in slices on worker threads', () => {
+  it('as one file: every row group, dictionaries and stats per slice, zstd', async () => {
+    const n = 120_000;
+    const schema = toSchema('id LONG, country STRING, note STRING, ts TIMESTAMP, l ARRAY<INT>');
+    const table = tableFromRows(schema, Array.from({ length: n }, (_, i) => ({ id: BigInt(i), country: ['fr', 'de', 'nl'][i % 3], note: i % 5 === 0 ? null : `note ${i}`, ts: 1_700_000_000_000 + i, l: [i] })));
+    const file = join(dir, 'stitched.parquet');
+    const { prepared, settings } = prepareWrite(table, { compression: 'zstd', rowGroupSize: 25_000 });
+    await writeFile(file, await encodeInWorkers(prepared, settings));
+    expect(await rowsJS(`SELECT count(*) AS n, sum(id) AS s, count(note) AS notes, min(id) AS lo, max(id) AS hi, sum(l[1]) AS ls FROM read_parquet('${file}')`)).toEqual([
+      { n: BigInt(n), s: BigInt((n * (n - 1)) / 2), notes: BigInt(n - n / 5), lo: 0n, hi: BigInt(n - 1), ls: BigInt((n * (n - 1)) / 2) },
+    ]);
+    const groups = await rowsJS(`SELECT row_group_id AS g, row_group_num_rows AS rows, stats_min AS lo FROM parquet_metadata('${file}') WHERE path_in_schema = 'id' ORDER BY 1`);
+    expect(groups.map((g) => [g['rows'], g['lo']])).toEqual([0, 1, 2, 3, 4].map((g) => [BigInt(g < 4 ? 25_000 : 20_000), String(g * 25_000)]));
+    expect(await rowsJS(`SELECT count(*) AS n FROM read_parquet('${file}') WHERE id BETWEEN 60000 AND 60009 AND country = 'fr'`)).toEqual([{ n: 4n }]);
+  });
 });
 
 describe('Parquet encodings we write, as DuckDB sees them', () => {

@@ -1,4 +1,4 @@
-import type { Table } from 'apache-arrow';
+import { Type, type Data, type Table } from 'apache-arrow';
 import { columnReader } from '../columnReader.ts';
 
 const SAMPLE = 4096;
@@ -16,7 +16,7 @@ export function highCardinalityColumns(table: Table): string[] {
   const batch = table.batches.reduce<(typeof table.batches)[number] | undefined>((best, b) => (best === undefined || b.numRows > best.numRows ? b : best), undefined);
   if (batch === undefined || batch.numRows < 2 * SAMPLE) return out;
   table.schema.fields.forEach((field, j) => {
-    const read = columnReader(batch.data.children[j]!);
+    const read = sampleReader(batch.data.children[j]!);
     if (read === undefined) return;
     const step = batch.numRows / SAMPLE;
     const seen = new Set<unknown>();
@@ -30,4 +30,23 @@ export function highCardinalityColumns(table: Table): string[] {
     if (sampled > 0 && seen.size / sampled > MAX_DISTINCT_SHARE) out.push(field.name);
   });
   return out;
+}
+
+/**
+ * Reads one value for the sample. Strings and binaries are compared by their bytes (as latin1
+ * text: same bytes, same key) straight from the buffers: columnReader would first scan the whole
+ * column's bytes for non-ASCII, which cost ~40 ms on a 1 M-row string column — for 4096 values.
+ */
+function sampleReader(data: Data): ((i: number) => unknown) | undefined {
+  if (data.typeId !== Type.Utf8 && data.typeId !== Type.Binary) return columnReader(data);
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+  return (i) => {
+    const k = data.offset + i;
+    if (bitmap !== undefined && bitmap.length > 0 && ((bitmap[k >> 3]! >> (k & 7)) & 1) === 0) return null;
+    // Arrow JS slices value offsets with the data; `offset` only shifts the bitmap.
+    return buffer.toString('latin1', offsets[i]!, offsets[i + 1]!);
+  };
 }

@@ -1,10 +1,12 @@
-import { DataType, Field, Schema, Table, Timestamp, TimeUnit, tableFromIPC, tableToIPC, List, Map_, Struct } from 'apache-arrow';
+import { DataType, Field, Schema, Table, TimeUnit, tableFromIPC } from 'apache-arrow';
 import { SluiceError, describeError } from '@sluice/core';
-import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
+import { describeFile, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { conformTable, sluiceType } from './conform.ts';
-import { highCardinalityColumns } from './dictionaryChoice.ts';
-import { readFooter } from './footer.ts';
-import { decodeInt96Columns, exposeInt96 } from './int96.ts';
+import { encodeInline, prepareWrite } from './encode.ts';
+import { readFooter, type ParquetFooter } from './footer.ts';
+import { decodeInt96Columns, exposeInt96, type Int96Exposed } from './int96.ts';
+import { decodeInWorkers, worthReadingInParallel } from './parallel/readInParallel.ts';
+import { encodeInWorkers, worthWritingInParallel } from './parallel/writeInParallel.ts';
 import {
   parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions, type ParquetReadOptions, type ParquetWriteOptions,
 } from './options.ts';
@@ -21,32 +23,89 @@ import { discardParquetWasm, isWasmTrap, parquetWasm, releaseLargeHeap } from '.
  * @example readParquet(await readFile('/in/part-0.parquet'), { file: '/in/part-0.parquet' })
  */
 export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadOptions> = {}): Table {
-  const where = describeFile(request.file);
-  let footer;
-  let int96;
+  const file = inspect(bytes, request);
+  let table: Table;
   try {
-    footer = readFooter(bytes);
-    int96 = exposeInt96(bytes);
+    table = decodeInline(file.input, file.footer.numRows);
+  } catch (e) {
+    throw decodeFailed(file, request, e);
+  }
+  return conformDecoded(table, file.footer.numRows, file.int96, request);
+}
+
+/**
+ * `readParquet`, with a large file's row groups decoded on worker threads in parallel (one
+ * wasm instance per core) and joined in row-group order. Small files are decoded inline, where
+ * a worker's round trip would cost more than it saves.
+ *
+ * @example await readParquetAsync(await readFile(path), { file: path })
+ */
+export async function readParquetAsync(bytes: Uint8Array, request: ReadRequest<ParquetReadOptions> = {}): Promise<Table> {
+  const file = inspect(bytes, request);
+  if (!worthReadingInParallel(file.input.length, file.footer)) return readParquet(bytes, request);
+  let table: Table;
+  try {
+    table = await decodeInWorkers(file.input, file.footer, wantsMillis(request));
+  } catch (e) {
+    throw decodeFailed(file, request, e);
+  }
+  return conformDecoded(table, file.footer.numRows, file.int96, request);
+}
+
+/** Sluice's timestamps are milliseconds: workers may convert them, unless the schema asks for another unit. */
+export function wantsMillis(request: ReadRequest<ParquetReadOptions>): boolean {
+  return request.schema === undefined || onlyMillis(request.schema.fields);
+}
+
+function onlyMillis(fields: readonly Field[]): boolean {
+  return fields.every((f) => (DataType.isTimestamp(f.type) ? f.type.unit === TimeUnit.MILLISECOND : onlyMillis(f.type.children ?? [])));
+}
+
+interface Inspected {
+  readonly where: string;
+  readonly footer: ParquetFooter;
+  readonly int96: Int96Exposed | undefined;
+  /** The bytes to decode: the file, or its copy with INT96 columns re-declared. */
+  readonly input: Uint8Array;
+}
+
+/** The footer checked and INT96 columns exposed, before any decoding. */
+function inspect(bytes: Uint8Array, request: ReadRequest<ParquetReadOptions>): Inspected {
+  const where = describeFile(request.file);
+  try {
+    const footer = readFooter(bytes);
+    const int96 = exposeInt96(bytes);
+    return { where, footer, int96, input: int96?.bytes ?? bytes };
   } catch (e) {
     throw corrupt(where, describeError(e), request.file, undefined, e);
   }
-  const input = int96?.bytes ?? bytes;
-  let table: Table;
+}
+
+function decodeInline(input: Uint8Array, numRows: number): Table {
   const pw = parquetWasm();
   try {
     // Batches of up to 1 M rows instead of parquet-rs's default 1024: fewer, larger
     // chunks are what the columnar operators downstream want.
-    const batchSize = Math.min(Math.max(1, footer.numRows), 1 << 20);
-    table = tableFromIPC(pw.readParquet(input, { batchSize }).intoIPCStream());
+    const batchSize = Math.min(Math.max(1, numRows), 1 << 20);
+    return tableFromIPC(pw.readParquet(input, { batchSize }).intoIPCStream());
   } catch (e) {
     if (isWasmTrap(e)) discardParquetWasm();
-    throw corrupt(where, describeError(e), request.file, locateBadRowGroup(input, footer.rowGroupRows.length), e);
+    throw e;
   } finally {
     releaseLargeHeap();
   }
-  if (int96 !== undefined) table = decodeInt96Columns(table, int96.columns);
-  if (table.numRows !== footer.numRows) {
-    throw corrupt(where, `it declares ${footer.numRows} rows but ${table.numRows} were decoded`, request.file, undefined);
+}
+
+function decodeFailed(file: Inspected, request: ReadRequest<ParquetReadOptions>, e: unknown): SluiceError {
+  return corrupt(file.where, describeError(e), request.file, locateBadRowGroup(file.input, file.footer.rowGroupRows.length), e);
+}
+
+/** INT96 columns decoded, the row count checked, columns in Sluice's types (or the requested schema). */
+export function conformDecoded(decoded: Table, numRows: number, int96: Int96Exposed | undefined, request: ReadRequest<ParquetReadOptions>): Table {
+  const where = describeFile(request.file);
+  const table = int96 === undefined ? decoded : decodeInt96Columns(decoded, int96.columns);
+  if (table.numRows !== numRows) {
+    throw corrupt(where, `it declares ${numRows} rows but ${table.numRows} were decoded`, request.file, undefined);
   }
   const target = request.schema ?? new Schema(table.schema.fields.map((f) => new Field(f.name, sluiceType(f.type), true, f.metadata)));
   return conformTable(table, target, (column) => `'${column}' of ${where}`);
@@ -74,7 +133,6 @@ function corrupt(where: string, reason: string, file: string | undefined, rowGro
   );
 }
 
-const COMPRESSION = { none: 'UNCOMPRESSED', uncompressed: 'UNCOMPRESSED', snappy: 'SNAPPY', gzip: 'GZIP', zstd: 'ZSTD', lz4: 'LZ4_RAW', brotli: 'BROTLI' } as const;
 
 /**
  * The bytes of a Parquet file holding `table`. The table crosses into WebAssembly once, as an
@@ -84,48 +142,37 @@ const COMPRESSION = { none: 'UNCOMPRESSED', uncompressed: 'UNCOMPRESSED', snappy
  * @example writeParquet(table, { compression: 'zstd', rowGroupSize: 100_000 })
  */
 export function writeParquet(table: Table, options?: Partial<ParquetWriteOptions>): Uint8Array {
-  const o = withDefaults<typeof parquetWriteOptionSpec, ParquetWriteOptions>(parquetWriteOptions, options);
+  const { prepared, settings } = prepareWrite(table, options);
   const pw = parquetWasm();
-  const unit = o.outputTimestampType === 'TIMESTAMP_MICROS' ? TimeUnit.MICROSECOND : TimeUnit.MILLISECOND;
-  const schema = new Schema(table.schema.fields.map((f) => new Field(f.name, writeType(f.type, unit), f.nullable, f.metadata)), table.schema.metadata);
-  const prepared = conformTable(table, schema, (column) => `'${column}'`);
-  let builder = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression[COMPRESSION[o.compression]])
-    .setMaxRowGroupSize(o.rowGroupSize)
-    .setMaxRowGroupBytes(o['parquet.block.size'])
-    .setDataPageSizeLimit(o['parquet.page.size'])
-    .setDictionaryEnabled(o['parquet.enable.dictionary'])
-    .setWriterVersion(o['parquet.writer.version'] === 'v2' ? pw.WriterVersion.V2 : pw.WriterVersion.V1)
-    .setCreatedBy('sluice (parquet-rs via parquet-wasm)');
-  if (o['parquet.enable.dictionary']) {
-    // The wasm builder is consumed by each call and returns its successor.
-    for (const column of highCardinalityColumns(prepared)) builder = builder.setColumnDictionaryEnabled(column, false);
-  }
   try {
-    const wasmTable = pw.Table.fromIPCStream(tableToIPC(prepared, 'stream'));
-    return pw.writeParquet(wasmTable, builder.build());
+    return encodeInline(pw, prepared, settings);
   } catch (e) {
     if (isWasmTrap(e)) discardParquetWasm();
-    throw new SluiceError('SINK_FAILED', `Cannot write the table as Parquet: ${describeError(e)}.`, { cause: e });
+    throw writeFailed(e);
   } finally {
     releaseLargeHeap();
   }
 }
 
-/** Timestamps become UTC-adjusted in the output unit; everything else is written as it is. */
-function writeType(type: DataType, unit: TimeUnit): DataType {
-  if (DataType.isTimestamp(type)) return new Timestamp(unit, 'UTC');
-  if (DataType.isList(type)) return new List(retype(type.children[0]!, unit));
-  if (DataType.isMap(type)) {
-    const entry = type.children[0]!.type as Struct;
-    return new Map_(new Field(type.children[0]!.name, new Struct(entry.children.map((f) => retype(f, unit))), false) as never, type.keysSorted);
+/**
+ * `writeParquet`, with a large table cut into row slices encoded on worker threads in parallel
+ * and stitched into one file (their row groups in order, one footer). Small tables are encoded
+ * inline.
+ *
+ * @example await writeFile(path, await writeParquetAsync(table, { compression: 'zstd' }))
+ */
+export async function writeParquetAsync(table: Table, options?: Partial<ParquetWriteOptions>): Promise<Uint8Array> {
+  const { prepared, settings } = prepareWrite(table, options);
+  if (!worthWritingInParallel(prepared)) return writeParquet(table, options);
+  try {
+    return await encodeInWorkers(prepared, settings);
+  } catch (e) {
+    throw writeFailed(e);
   }
-  if (DataType.isStruct(type)) return new Struct(type.children.map((f) => retype(f, unit)));
-  return type;
 }
 
-function retype(field: Field, unit: TimeUnit): Field {
-  return new Field(field.name, writeType(field.type, unit), field.nullable, field.metadata);
+export function writeFailed(e: unknown): SluiceError {
+  return new SluiceError('SINK_FAILED', `Cannot write the table as Parquet: ${describeError(e)}.`, { cause: e });
 }
 
 /** The Parquet codec, for the file source and sink. */
@@ -138,4 +185,6 @@ export const parquetFormat: FileFormat<typeof parquetReadOptionSpec, typeof parq
   writeOptions: parquetWriteOptions,
   read: readParquet,
   write: writeParquet,
+  readAsync: readParquetAsync,
+  writeAsync: writeParquetAsync,
 };

@@ -123,7 +123,9 @@ class FileSink implements Sink {
         for (const [index, part] of this.split(group.table).entries()) {
           batch.signal.throwIfAborted();
           const file = join(dir, `part-${String(entries.length).padStart(5, '0')}-${randomUUID()}.c${String(index).padStart(3, '0')}${this.extension}`);
-          await writeDurably(nodeFileSystem, file, this.codec.write(part, this.options.writeOptions as never), true);
+          const options = this.options.writeOptions as never;
+          const bytes = this.codec.writeAsync === undefined ? this.codec.write(part, options) : await this.codec.writeAsync(part, options);
+          await writeDurably(nodeFileSystem, file, bytes, true);
           written.push(file);
           const info = await stat(file);
           entries.push(SinkManifest.entryFor(file, info.size, Math.floor(info.mtimeMs)));

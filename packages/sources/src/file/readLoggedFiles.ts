@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
 import { SluiceError, concatTables, isSluiceError, type Logger } from '@sluice/core';
-import { partitionOf, readBytes, readDataFile, type FileReadPlan } from '@sluice/formats';
+import { partitionOf, readBytes, readDataFileAsync, type FileReadPlan } from '@sluice/formats';
 import type { SeenFile } from './seenFilesLog.ts';
 
 export interface ReadSettings {
@@ -43,7 +43,7 @@ export async function readLoggedFiles(entries: readonly SeenFile[], plan: FileRe
       continue;
     }
     try {
-      tables.push(readDataFile(plan, bytes, file, partitionOf(settings.basePath, file)));
+      tables.push(await readDataFileAsync(plan, bytes, file, partitionOf(settings.basePath, file)));
     } catch (error) {
       if (!(isSluiceError(error, 'FILE_CORRUPT') && settings.ignoreCorruptFiles)) throw error;
       skipped.corrupt++;
