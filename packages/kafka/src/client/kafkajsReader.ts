@@ -78,6 +78,15 @@ export class KafkajsRangeReader implements KafkaRangeReader {
     this.ensureConsumer(positions).catch(() => {});
   }
 
+  fetchedUntil(topic: string, partition: number, from: number): number | undefined {
+    if (this.closed || !this.isReady || !this.consumer) return undefined;
+    this.fetched.flush();
+    const k = key(topic, partition);
+    const state = this.partitions.get(k);
+    if (!state?.active || !this.assigned.has(k) || !state.buffer.covers(from)) return undefined;
+    return state.buffer.position;
+  }
+
   read(ranges: readonly OffsetRangeRequest[]): Observable<RecordChunk> {
     return new Observable<RecordChunk>((subscriber) => {
       let cancelled = false;
