@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { describeError, SluiceError, type Logger } from '@sluice/core';
 import { assignAllPartitions } from './assigner.ts';
 import type { KafkaClientSettings } from './clientSettings.ts';
+import { DeferredWork } from './deferredWork.ts';
 import { isConnectivityError, kafkaError } from './kafkajsErrors.ts';
 import { PartitionBuffer } from './partitionBuffer.ts';
 import type { KafkaHeader, KafkaRangeReader, KafkaReaderOptions, OffsetRangeRequest, RecordChunk, TopicPartition } from './types.ts';
@@ -14,6 +15,17 @@ interface PartitionState extends TopicPartition {
   pausedForBuffer: boolean;
   /** Fetcher nodes that have not started a fetch since our last seek (null: the seek has settled). */
   unsettledNodes: Set<number> | null;
+}
+
+/** A fetched batch of one partition, taken by `eachBatch` and copied into the buffer later. */
+interface FetchedBatch {
+  readonly consumer: Consumer;
+  readonly state: PartitionState;
+  readonly first: number | null;
+  readonly last: number;
+  /** Null for a batch of only control records or aborted messages. */
+  readonly messages: readonly KafkaMessage[] | null;
+  readonly mayOpenGap: boolean;
 }
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -36,6 +48,8 @@ export class KafkajsRangeReader implements KafkaRangeReader {
   private readonly partitions = new Map<string, PartitionState>();
   private readonly waiters = new Set<() => void>();
   private readonly arrivals = new Subject<void>();
+  /** Batches handed over by kafkajs, copied into the buffers off its fetch loop (see DeferredWork). */
+  private readonly fetched = new DeferredWork<FetchedBatch>((batches) => this.applyBatches(batches));
   private activeReads = 0;
   /** The current consumer has joined and not crashed since. */
   private isReady = false;
@@ -64,6 +78,15 @@ export class KafkajsRangeReader implements KafkaRangeReader {
     this.ensureConsumer(positions).catch(() => {});
   }
 
+  fetchedUntil(topic: string, partition: number, from: number): number | undefined {
+    if (this.closed || !this.isReady || !this.consumer) return undefined;
+    this.fetched.flush();
+    const k = key(topic, partition);
+    const state = this.partitions.get(k);
+    if (!state?.active || !this.assigned.has(k) || !state.buffer.covers(from)) return undefined;
+    return state.buffer.position;
+  }
+
   read(ranges: readonly OffsetRangeRequest[]): Observable<RecordChunk> {
     return new Observable<RecordChunk>((subscriber) => {
       let cancelled = false;
@@ -80,6 +103,7 @@ export class KafkajsRangeReader implements KafkaRangeReader {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.fetched.clear();
     this.notify();
     this.arrivals.complete();
     const consumer = this.consumer;
@@ -106,6 +130,7 @@ export class KafkajsRangeReader implements KafkaRangeReader {
           lastError = error;
         }
       }
+      this.fetched.flush();
       for (const range of remaining) {
         const state = this.partitions.get(key(range.topic, range.partition))!;
         const { records, gaps } = state.buffer.take(range.until);
@@ -133,6 +158,8 @@ export class KafkajsRangeReader implements KafkaRangeReader {
 
   /** Make the buffer of a partition continue at `offset`, seeking when it cannot. */
   private position(topic: string, partition: number, offset: number): void {
+    // Batches fetched before this call belong to the buffer as it is now, before any reset.
+    this.fetched.flush();
     const k = key(topic, partition);
     let state = this.partitions.get(k);
     if (!state) {
@@ -234,10 +261,7 @@ export class KafkajsRangeReader implements KafkaRangeReader {
       const state = this.partitions.get(key(payload.topic, payload.partition));
       if (!state?.active) return;
       const first = payload.firstOffset == null ? null : Number(payload.firstOffset);
-      if (state.buffer.beginBatch(first, Number(payload.lastOffset), state.unsettledNodes === null)) {
-        state.buffer.endBatch();
-        this.afterOffer(state, false);
-      }
+      this.fetched.push({ consumer, state, first, last: Number(payload.lastOffset), messages: null, mayOpenGap: state.unsettledNodes === null });
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (consumer !== this.consumer) return;
@@ -295,39 +319,67 @@ export class KafkajsRangeReader implements KafkaRangeReader {
     // A batch fetched before our last seek is stale; kafkajs re-fetches from the seek offset.
     if (!state?.active || isStale()) return;
     const first = batch.firstOffset();
+    this.fetched.push({ consumer, state, first: first == null ? null : Number(first), last: Number(batch.lastOffset()), messages: batch.messages, mayOpenGap: true });
+  }
+
+  /** Copy fetched batches into their buffers, in fetch order; then one wake for all of them. */
+  private applyBatches(batches: readonly FetchedBatch[]): void {
+    let arrived = false;
+    for (const fetched of batches) {
+      if (fetched.consumer !== this.consumer) continue;
+      const { state, messages } = fetched;
+      if (!state.buffer.beginBatch(fetched.first, fetched.last, fetched.mayOpenGap)) continue;
+      if (messages) {
+        this.appendMessages(state, messages);
+        arrived ||= messages.length > 0;
+      }
+      state.buffer.endBatch();
+      if (!state.pausedForBuffer && this.isFull(state, 1) && this.consumer) {
+        state.pausedForBuffer = true;
+        this.consumer.pause([{ topic: state.topic, partitions: [state.partition] }]);
+      }
+    }
+    this.notify();
+    if (this.activeReads === 0 && arrived) this.arrivals.next();
+  }
+
+  private appendMessages(state: PartitionState, messages: readonly KafkaMessage[]): void {
+    const n = messages.length;
+    if (n === 0) return;
     const buffer = state.buffer;
-    if (!buffer.beginBatch(first == null ? null : Number(first), Number(batch.lastOffset()), true)) return;
     const decodeHeaders = this.options.decodeHeaders;
+    // Offsets only increase within a response, so n of them spanning exactly n values are
+    // consecutive: then they need not be parsed one by one (kafkajs gives them as strings).
+    const first = +messages[0]!.offset;
+    const consecutive = +messages[n - 1]!.offset - first === n - 1;
     // Records of one Kafka record batch share its context; look the timestamp type up once per batch.
     let context: unknown;
     let timestampType = 0;
-    for (const message of batch.messages) {
+    // Records sent together usually share a timestamp: parse a repeated one once.
+    let timestampText = '';
+    let timestamp = 0;
+    for (let i = 0; i < n; i++) {
+      const message = messages[i]!;
       const messageContext = (message as { batchContext?: { timestampType?: number } }).batchContext;
       if (messageContext !== context) {
         context = messageContext;
         timestampType = messageContext?.timestampType ?? 0;
       }
+      if (message.timestamp !== timestampText) {
+        timestampText = message.timestamp;
+        timestamp = +timestampText;
+      }
       buffer.append(
-        +message.offset,
+        consecutive ? first + i : +message.offset,
         message.key ?? null,
         message.value ?? null,
-        +message.timestamp,
+        timestamp,
         timestampType,
         decodeHeaders ? toHeaders(message.headers) : null,
       );
     }
-    buffer.endBatch();
-    this.afterOffer(state, batch.messages.length > 0);
   }
 
-  private afterOffer(state: PartitionState, hasRecords: boolean): void {
-    if (!state.pausedForBuffer && this.isFull(state, 1) && this.consumer) {
-      state.pausedForBuffer = true;
-      this.consumer.pause([{ topic: state.topic, partitions: [state.partition] }]);
-    }
-    this.notify();
-    if (this.activeReads === 0 && hasRecords) this.arrivals.next();
-  }
 
   private notify(): void {
     for (const wake of [...this.waiters]) wake();

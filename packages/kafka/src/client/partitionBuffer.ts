@@ -133,8 +133,11 @@ export class PartitionBuffer {
   }
 
   private compact(): void {
-    // Drop taken rows only now and then: slicing on every take would be quadratic.
-    if (this.head === this.columns.length) {
+    // Drop taken rows only now and then: slicing on every take would be quadratic, and fresh
+    // columns on every drained take (a live query drains its buffers a hundred times a second)
+    // would allocate and zero their arrays as often. Appending on after taken rows is safe:
+    // what was taken are views of rows that are never overwritten.
+    if (this.head === this.columns.length && this.head > 4096) {
       this.columns = this.emptyColumns();
       this.head = 0;
     } else if (this.head > 4096 && this.head * 2 > this.columns.length) {

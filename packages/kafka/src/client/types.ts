@@ -90,6 +90,12 @@ export interface KafkaRangeReader {
   read(ranges: readonly OffsetRangeRequest[]): Observable<RecordChunk>;
   /** Start fetching these partitions from these offsets ahead of the next `read` (a hint). */
   prefetch(positions: readonly (TopicPartition & { readonly offset: number })[]): void;
+  /**
+   * How far the records of a partition from `from` on are already in hand (fetched ahead of
+   * reads): a read of `[from, result)` needs no broker round trip. Undefined when the reader is
+   * not fetching the partition from `from` (not yet joined, or positioned elsewhere).
+   */
+  fetchedUntil(topic: string, partition: number, from: number): number | undefined;
   /** Emits when records arrive ahead of any read: new data, for waking a waiting trigger. */
   readonly arrivals$: Observable<void>;
   close(): Promise<void>;

@@ -8,11 +8,27 @@ import type { KafkaSourceConfig } from './options.ts';
 import { Patience } from './patience.ts';
 import { limitOffsets } from './rateLimit.ts';
 import { kafkaSourceSchema, recordsToTable } from './recordTable.ts';
+import { advances, inHandEnd } from './inHand.ts';
 import { resolveStartingOffsets } from './startingOffsets.ts';
 import { describeSubscription, subscribedPartitions } from './subscription.ts';
 
 /** Rows per emitted table: big enough for columnar speed, small enough to stream a large batch. */
 const ROWS_PER_TABLE = 16_384;
+
+/**
+ * How long a default-trigger batch waits for the reader to fetch records the broker already
+ * shows before it is planned on the broker's offsets anyway (its read then waits for them, and
+ * reports an unreachable broker after `kafkaConsumer.pollTimeoutMs`).
+ */
+const IN_HAND_PATIENCE_MS = 1_000;
+
+/**
+ * How long the broker's view (partitions, earliest and latest offsets) is trusted by default
+ * triggers that plan on what the reader holds: within it they ask the broker nothing, so an idle
+ * query polling every 10 ms does not cost three round trips a poll, and a batch starts as soon
+ * as records arrive. New partitions and topics are seen within this time.
+ */
+const BROKER_VIEW_MAX_AGE_MS = 1_000;
 
 /**
  * The running Kafka source (Spark's KafkaMicroBatchStream). Offsets come from the checkpoint
@@ -33,6 +49,12 @@ export class KafkaSource implements Source<KafkaOffset> {
   /** Offsets looked up by the last `latestOffset`, reused once by the `read` of the batch it planned. */
   private plannedRanges: Map<string, PartitionOffsetRange> | null = null;
   private availableNowTarget: PartitionOffsets | null = null;
+  /** Set by `refresh` (processAllAvailable): plan on the broker's latest offsets until a trigger finds nothing new there. */
+  private exactUntilIdle = false;
+  /** Since when the broker has shown records the reader has not fetched yet (null: it has not). */
+  private notInHandSince: number | null = null;
+  /** The broker's offsets from the last look-up, and when it was made (see BROKER_VIEW_MAX_AGE_MS). */
+  private brokerView: { readonly ranges: Map<string, PartitionOffsetRange>; readonly at: number } | null = null;
   private lastTriggerMs: number;
   private delayTimer: Subscription | undefined;
 
@@ -76,6 +98,11 @@ export class KafkaSource implements Source<KafkaOffset> {
 
   async latestOffset(start: KafkaOffset, limit: ReadLimit): Promise<KafkaOffset> {
     const startOffsets = toPartitionOffsets(start);
+    // Read limits, availableNow and processAllAvailable plan on the broker's offsets (Spark's rule);
+    // the default trigger plans on what the reader holds (see inHandEnd).
+    const exact = this.exactUntilIdle || this.availableNowTarget !== null || limit.kind !== 'all';
+    const held = exact ? null : this.heldEnd(startOffsets);
+    if (held) return toKafkaOffset(held);
     // Metadata and the offsets of the topics read so far are looked up together (this is on
     // every trigger's path); topics that only now appear get their offsets after.
     const known = unique([...startOffsets.keys()].map((k) => splitKey(k).topic));
@@ -93,6 +120,7 @@ export class KafkaSource implements Source<KafkaOffset> {
     if (this.availableNowTarget) latest = capTo(latest, this.availableNowTarget);
     this.latest = latest;
     this.plannedRanges = ranges;
+    this.brokerView = { ranges, at: this.context.scheduler.now() };
 
     const begin: PartitionOffsets = new Map();
     for (const [k, offset] of startOffsets) {
@@ -115,8 +143,57 @@ export class KafkaSource implements Source<KafkaOffset> {
     // it joins its group early (seconds) and its arrivals wake the trigger instead of polling.
     this.reader.prefetch([...begin].map(([k, offset]) => ({ ...splitKey(k), offset })));
 
-    const end = this.applyLimit(limit, begin, latest);
+    let end = this.applyLimit(limit, begin, latest);
+    if (exact) {
+      if (end === null || !advances(startOffsets, end)) this.exactUntilIdle = false;
+    } else if (end !== null) end = this.inHand(begin, end);
     return toKafkaOffset(end ?? startOffsets);
+  }
+
+  /**
+   * A default-trigger batch end from the records the reader holds, asking the broker nothing;
+   * null when the broker must be asked: its view is stale, the partitions differ from the
+   * last look-up, or the reader does not follow some partition from its start.
+   */
+  private heldEnd(startOffsets: PartitionOffsets): PartitionOffsets | null {
+    const view = this.brokerView;
+    if (!view || this.context.scheduler.now() - view.at >= BROKER_VIEW_MAX_AGE_MS || view.ranges.size !== startOffsets.size) return null;
+    const end: PartitionOffsets = new Map();
+    for (const [k, from] of startOffsets) {
+      const range = view.ranges.get(k);
+      if (!range || range.earliest > from) return null;
+      const { topic, partition } = splitKey(k);
+      const held = this.reader.fetchedUntil(topic, partition, from);
+      if (held === undefined) return null;
+      end.set(k, held);
+    }
+    // What the reader holds exists on the broker: the view's latest offsets are at least that.
+    const ranges = new Map([...view.ranges].map(([k, r]) => [k, { ...r, latest: Math.max(r.latest, end.get(k)!) }] as const));
+    this.brokerView = { ranges, at: view.at };
+    this.plannedRanges = ranges;
+    this.latest = new Map([...ranges].map(([k, r]) => [k, r.latest]));
+    return end;
+  }
+
+  private inHand(begin: PartitionOffsets, end: PartitionOffsets): PartitionOffsets {
+    const cut = inHandEnd(begin, end, (k, from) => {
+      const { topic, partition } = splitKey(k);
+      return this.reader.fetchedUntil(topic, partition, from);
+    });
+    if (advances(begin, cut) || !advances(begin, end)) {
+      this.notInHandSince = null;
+      return cut;
+    }
+    // Nothing in hand yet though the broker has records: wait for the reader's arrival wake,
+    // but not forever.
+    const now = this.context.scheduler.now();
+    this.notInHandSince ??= now;
+    return now - this.notInHandSince < IN_HAND_PATIENCE_MS ? cut : end;
+  }
+
+  /** processAllAvailable: the next batches must cover all the broker holds now, not only what was fetched. */
+  refresh(): void {
+    this.exactUntilIdle = true;
   }
 
   read(start: KafkaOffset, end: KafkaOffset): Observable<Table> {
