@@ -5,6 +5,7 @@ import { highCardinalityColumns } from './dictionaryChoice.ts';
 import { parquetWriteOptions, type parquetWriteOptionSpec, type ParquetWriteOptions } from './options.ts';
 import type { parquetWasm } from './wasm.ts';
 import type { WorkerWriteOptions } from './workers/workerPool.ts';
+import { writerProperties } from './workers/writerProperties.js';
 
 /** Spark's compression names → parquet-wasm's enum keys. */
 export const COMPRESSION = { none: 'UNCOMPRESSED', uncompressed: 'UNCOMPRESSED', snappy: 'SNAPPY', gzip: 'GZIP', zstd: 'ZSTD', lz4: 'LZ4_RAW', brotli: 'BROTLI' } as const;
@@ -50,19 +51,9 @@ function retype(field: Field, unit: TimeUnit): Field {
 
 /**
  * The bytes of a Parquet file holding `table`, encoded on this thread. The table crosses into
- * WebAssembly once, as an Arrow IPC stream (no per-row work). parquetWorker.js builds the same
- * writer properties from the same settings for the slices it encodes.
+ * WebAssembly once, as an Arrow IPC stream (no per-row work). Its writer properties come from
+ * writerProperties.js, which the workers use too.
  */
 export function encodeInline(pw: ParquetWasm, table: Table, settings: WorkerWriteOptions): Uint8Array {
-  let builder = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression[settings.compression as keyof typeof pw.Compression])
-    .setMaxRowGroupSize(settings.rowGroupSize)
-    .setMaxRowGroupBytes(settings.rowGroupBytes)
-    .setDataPageSizeLimit(settings.pageSize)
-    .setDictionaryEnabled(settings.dictionary)
-    .setWriterVersion(settings.writerVersion === 'v2' ? pw.WriterVersion.V2 : pw.WriterVersion.V1)
-    .setCreatedBy(settings.createdBy);
-  // The wasm builder is consumed by each call and returns its successor.
-  for (const column of settings.plainColumns) builder = builder.setColumnDictionaryEnabled(column, false);
-  return pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(table, 'stream')), builder.build());
+  return pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(table, 'stream')), writerProperties(pw, settings));
 }

@@ -9,6 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { asMillis, readArray, readSchema } from './cData.js';
+import { writerProperties } from './writerProperties.js';
 
 const require = createRequire(import.meta.url);
 const entry = require.resolve('parquet-wasm');
@@ -83,18 +84,9 @@ function fileOf(source) {
   return out;
 }
 
-/** Encodes one slice (an Arrow IPC stream) as a whole Parquet file, with the properties encode.ts builds; the main thread stitches the slices. */
+/** Encodes one slice (an Arrow IPC stream) as a whole Parquet file, with the same writer properties as an inline encode; the main thread stitches the slices. */
 function write({ ipc, options }) {
-  let builder = new wasm.WriterPropertiesBuilder()
-    .setCompression(wasm.Compression[options.compression])
-    .setMaxRowGroupSize(options.rowGroupSize)
-    .setMaxRowGroupBytes(options.rowGroupBytes)
-    .setDataPageSizeLimit(options.pageSize)
-    .setDictionaryEnabled(options.dictionary)
-    .setWriterVersion(options.writerVersion === 'v2' ? wasm.WriterVersion.V2 : wasm.WriterVersion.V1)
-    .setCreatedBy(options.createdBy);
-  for (const column of options.plainColumns) builder = builder.setColumnDictionaryEnabled(column, false);
-  const bytes = wasm.writeParquet(wasm.Table.fromIPCStream(ipc), builder.build());
+  const bytes = wasm.writeParquet(wasm.Table.fromIPCStream(ipc), writerProperties(wasm, options));
   return { result: bytes, transfer: [bytes.buffer] };
 }
 

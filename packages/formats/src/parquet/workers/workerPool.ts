@@ -17,7 +17,7 @@ export interface ParquetJobs {
 /** A whole Parquet file, or the bytes [start, end) of one on disk under the footer of a smaller file holding just them. */
 export type ReadSource = { readonly bytes: Uint8Array } | { readonly path: string; readonly start: number; readonly end: number; readonly footer: Uint8Array };
 
-/** Writer properties as plain values, for a worker to rebuild (see encode.ts and parquetWorker.js). */
+/** Writer properties as plain values, for a worker to rebuild (see writerProperties.js). */
 export interface WorkerWriteOptions {
   readonly compression: string;
   readonly rowGroupSize: number;
