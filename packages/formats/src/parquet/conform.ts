@@ -3,6 +3,7 @@ import {
   type Data, type Dictionary, type Timestamp,
 } from 'apache-arrow';
 import { SluiceError, sparkTypeName, vectorFromValues } from '@sluice/core';
+import { rescaleInt64 } from './timestampRescale.js';
 
 /**
  * Reshapes column data read from (or about to be written to) Parquet into the types Sluice works
@@ -116,33 +117,14 @@ function bitmapOf(data: Data): Uint8Array | null {
 
 const UNIT_PER_SECOND = [1, 1_000, 1_000_000, 1_000_000_000];
 
-/** Timestamp values rescaled between units: float math while exact (|v| < 2^53), BigInt beyond. */
+/** Timestamp values rescaled between units (exactly, any year: see timestampRescale.js). */
 function convertTimestamp(data: Data, target: Timestamp): Data {
   const from = UNIT_PER_SECOND[(data.type as Timestamp).unit]!;
   const to = UNIT_PER_SECOND[target.unit]!;
   if (from === to) return data.clone(target);
   const values = data.values as BigInt64Array;
-  const out = new BigInt64Array(data.length);
   const inWords = new Int32Array(values.buffer, values.byteOffset, data.length * 2);
-  const outWords = new Int32Array(out.buffer);
-  const up = to > from ? to / from : 1;
-  const down = from > to ? from / to : 1;
-  const n = data.length;
-  for (let i = 0; i < n; i++) {
-    const hi = inWords[2 * i + 1]!;
-    // |hi| < 2^20 keeps v inside 2^53, where float math is exact; a scaled-up result must stay there too.
-    const v = hi * 4294967296 + (inWords[2 * i]! >>> 0);
-    const r = down === 1 ? v * up : Math.floor(v / down);
-    if (hi > -0x100000 && hi < 0x100000 && r > -9007199254740992 && r < 9007199254740992) {
-      const rhi = Math.floor(r / 4294967296);
-      outWords[2 * i] = r - rhi * 4294967296;
-      outWords[2 * i + 1] = rhi;
-    } else {
-      const big = values[i]!;
-      const d = BigInt(down);
-      out[i] = down > 1 ? (big >= 0n ? big / d : -((-big + d - 1n) / d)) : BigInt.asIntN(64, big * BigInt(up));
-    }
-  }
+  const out = rescaleInt64(inWords, data.length, to > from ? to / from : 1, from > to ? from / to : 1);
   return makeData({ type: target, length: data.length, nullCount: data.nullCount, nullBitmap: bitmapOf(data), data: out } as never);
 }
 

@@ -7,6 +7,7 @@
 // Struct layouts on wasm32 (pointers 4 bytes, int64 aligned to 8):
 //   ArrowSchema: format@0 name@4 metadata@8 flags@16 n_children@24 children@32 dictionary@36
 //   ArrowArray:  length@0 null_count@8 offset@16 n_buffers@24 n_children@32 buffers@40 children@44 dictionary@48
+import { rescaleInt64 } from '../timestampRescale.js';
 
 const decoder = new TextDecoder();
 
@@ -106,31 +107,12 @@ const PER_SECOND = { s: 1, m: 1_000, u: 1_000_000, n: 1_000_000_000 };
 /**
  * Timestamps rescaled to milliseconds while copied out (floor division, as conform.ts does, so
  * the main thread's conversion becomes a no-op that runs on every core instead of one): float
- * math while exact (|v| < 2^53), BigInt beyond.
+ * math while exact, BigInt beyond (timestampRescale.js).
  */
 function timestampsAsMillis(memory, ptr, length, unit) {
-  const out = new BigInt64Array(length);
-  if (ptr === 0 || length === 0) return out;
-  const inWords = new Int32Array(memory.buffer, ptr, length * 2);
-  const outWords = new Int32Array(out.buffer);
+  if (ptr === 0 || length === 0) return new BigInt64Array(length);
   const from = PER_SECOND[unit];
-  const up = from < 1_000 ? 1_000 / from : 1;
-  const down = from > 1_000 ? from / 1_000 : 1;
-  const d = BigInt(down);
-  for (let i = 0; i < length; i++) {
-    const hi = inWords[2 * i + 1];
-    const v = hi * 4294967296 + (inWords[2 * i] >>> 0);
-    const r = down === 1 ? v * up : Math.floor(v / down);
-    if (hi > -0x100000 && hi < 0x100000 && r > -9007199254740992 && r < 9007199254740992) {
-      const rhi = Math.floor(r / 4294967296);
-      outWords[2 * i] = r - rhi * 4294967296;
-      outWords[2 * i + 1] = rhi;
-    } else {
-      const big = (BigInt(hi) << 32n) | BigInt(inWords[2 * i] >>> 0);
-      out[i] = down > 1 ? (big >= 0n ? big / d : -((-big + d - 1n) / d)) : BigInt.asIntN(64, big * BigInt(up));
-    }
-  }
-  return out;
+  return rescaleInt64(new Int32Array(memory.buffer, ptr, length * 2), length, from < 1_000 ? 1_000 / from : 1, from > 1_000 ? from / 1_000 : 1);
 }
 
 function cString(memory, ptr) {
