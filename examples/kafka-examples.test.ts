@@ -49,7 +49,7 @@ describe.concurrent('Kafka examples', () => {
     const client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, { 'fetch.max.wait.ms': '20' }, 'source'));
     try {
       const ranges = await client.admin.offsetRanges([output]);
-      const reader = client.createReader({ groupId: `examples-${output}`, pollTimeoutMs: 20_000 });
+      const reader = client.createReader({ pollTimeoutMs: 20_000 });
       const chunks = await lastValueFrom(reader.read(ranges.map((r) => ({ topic: output, partition: r.partition, from: r.earliest, until: r.latest }))).pipe(toArray()));
       const records = chunks.flatMap((c) => c.records.rows()).map((r) => ({ key: Buffer.from(r.key!).toString(), value: JSON.parse(Buffer.from(r.value!).toString()) as { user_id: number } }));
       expect(records).toHaveLength(29);

@@ -23,7 +23,7 @@ export async function topicRecords(bootstrapServers: string, topic: string): Pro
   const client = createKafkajsClient(parseKafkaClientSettings(bootstrapServers, { 'fetch.max.wait.ms': '20' }, 'source'));
   try {
     const ranges = await client.admin.offsetRanges([topic]);
-    const reader = client.createReader({ groupId: `read-back-${topic}-${Date.now()}`, pollTimeoutMs: 20_000 });
+    const reader = client.createReader({ pollTimeoutMs: 20_000 });
     const chunks = await lastValueFrom(reader.read(ranges.map((r) => ({ topic, partition: r.partition, from: r.earliest, until: r.latest }))).pipe(toArray()));
     const text = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString());
     return chunks.flatMap((c) => c.records.rows().map((r) => ({ key: text(r.key), value: text(r.value), partition: c.partition })));

@@ -20,9 +20,10 @@ export interface KafkaClientSettings {
   readonly sasl: SaslSettings | undefined;
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
-  /** `kafka.group.id`: a fixed consumer group instead of a private one per run (Spark warns against it). */
+  /** `kafka.group.id`: accepted as Spark does, but the reader fetches by partition and joins no group. */
   readonly groupId: string | undefined;
   readonly consumer: {
+    /** Kept for options written for a group consumer; the reader joins no group. */
     readonly sessionTimeoutMs: number;
     readonly heartbeatIntervalMs: number;
     readonly maxBytesPerPartition: number;

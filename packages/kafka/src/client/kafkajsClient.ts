@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from '@sluice/core';
 import type { KafkaClientSettings } from './clientSettings.ts';
 import { KafkajsAdmin } from './kafkajsAdmin.ts';
 import { KafkajsProducer } from './kafkajsProducer.ts';
-import { KafkajsRangeReader } from './kafkajsReader.ts';
+import { FetchingRangeReader } from './fetchReader.ts';
 import type { KafkaClient, KafkaProducerOptions, KafkaReaderOptions } from './types.ts';
 
 export interface KafkajsClientOptions {
@@ -38,7 +38,7 @@ export function createKafkajsClient(settings: KafkaClientSettings, options: Kafk
   return {
     admin,
     createReader(readerOptions: KafkaReaderOptions) {
-      const reader = new KafkajsRangeReader(kafka, settings, {
+      const reader = new FetchingRangeReader(kafka, admin, settings, {
         ...readerOptions,
         scheduler: options.scheduler ?? asyncScheduler,
         decodeHeaders: options.decodeHeaders ?? false,

@@ -86,8 +86,23 @@ export class PartitionBuffer {
     if (offset >= this.next) this.columns.push(offset, key, value, timestamp, timestampType, headers);
   }
 
+  /** `append` for a record whose key and value are byte ranges of `src` (see RecordTarget). */
+  appendRange(
+    offset: number, src: Uint8Array, keyStart: number, keyLength: number, valueStart: number, valueLength: number,
+    timestamp: number, timestampType: number, headers: readonly KafkaHeader[] | null,
+  ): void {
+    if (offset >= this.next) this.columns.pushRange(offset, src, keyStart, keyLength, valueStart, valueLength, timestamp, timestampType, headers);
+  }
+
   endBatch(): void {
     this.next = this.batchEnd + 1;
+  }
+
+  /** Cover `[position, until)` as a gap: the broker has no records there (see the reader's out-of-range handling). */
+  skipGap(until: number): void {
+    if (until <= this.next) return;
+    this.gaps.push({ from: this.next, until });
+    this.next = until;
   }
 
   /** A whole batch at once (for callers that hold records in hand). */

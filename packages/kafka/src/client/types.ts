@@ -9,7 +9,7 @@ import type { RecordColumns } from './recordColumns.ts';
 export interface KafkaClient {
   /** Metadata and offset look-ups (Kafka's Metadata and ListOffsets requests). */
   readonly admin: KafkaAdmin;
-  /** One long-lived reader per query run: it keeps a consumer joined between batches. */
+  /** One long-lived reader per query run: it keeps its connections and what it fetched ahead between batches. */
   createReader(options: KafkaReaderOptions): KafkaRangeReader;
   createProducer(options: KafkaProducerOptions): KafkaProducerClient;
   close(): Promise<void>;
@@ -70,10 +70,6 @@ export interface RecordChunk extends TopicPartition {
 }
 
 export interface KafkaReaderOptions {
-  /** Consumer-group id, private to one query run (never used for offsets: the checkpoint is the truth). */
-  readonly groupId: string;
-  /** Use `groupId` as is (the user's `kafka.group.id`) rather than as a prefix for the reader's own groups. */
-  readonly fixedGroupId?: boolean;
   /** A read that makes no progress for this long fails with `KAFKA_UNREACHABLE`. */
   readonly pollTimeoutMs: number;
   /** Records held ahead of reads per partition before fetching it pauses (default 50,000). */

@@ -29,7 +29,7 @@ const batch = (batchId: number): BatchContext => ({
 beforeAll(async () => {
   broker = await startKafkaBroker({ brokers: 2, topics: Object.values(topics).filter((name) => name !== topics.outage).map((name) => ({ name, partitions: name === topics.parts ? 3 : 1 })) });
   client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, { 'fetch.max.wait.ms': '20' }, 'source'), { decodeHeaders: true });
-  reader = client.createReader({ groupId: `sink-test-${prefix}`, pollTimeoutMs: 20_000 });
+  reader = client.createReader({ pollTimeoutMs: 20_000 });
   // One consumer for every topic of this file: a group join costs seconds.
   reader.prefetch(Object.values(topics).filter((name) => name !== topics.outage).flatMap((topic) => [0, 1, 2].filter((p) => p === 0 || topic === topics.parts).map((partition) => ({ topic, partition, offset: 0 }))));
 });

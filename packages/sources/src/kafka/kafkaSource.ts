@@ -33,7 +33,7 @@ const BROKER_VIEW_MAX_AGE_MS = 1_000;
 /**
  * The running Kafka source (Spark's KafkaMicroBatchStream). Offsets come from the checkpoint
  * only: the resolved starting offsets are persisted in `sources/<i>/0`, every batch's range is
- * in the offset log, and the consumer group is a private detail of the reader.
+ * in the offset log; the reader fetches by partition and joins no consumer group.
  */
 export class KafkaSource implements Source<KafkaOffset> {
   readonly description: string;
@@ -76,8 +76,6 @@ export class KafkaSource implements Source<KafkaOffset> {
     });
     this.dataLoss = new DataLossPolicy(config.failOnDataLoss, context.log);
     this.reader = client.createReader({
-      groupId: config.client.groupId ?? `${config.groupIdPrefix}-${context.runId}-${context.sourceIndex}`,
-      fixedGroupId: config.client.groupId !== undefined,
       pollTimeoutMs: config.pollTimeoutMs,
     });
     this.lastTriggerMs = context.scheduler.now();
@@ -292,9 +290,12 @@ export class KafkaSource implements Source<KafkaOffset> {
   private async checkGaps(gaps: readonly { topic: string; partition: number; from: number; until: number }[]): Promise<void> {
     const ranges = new Map((await this.offsetRanges(unique(gaps.map((g) => g.topic)))).map((r) => [partitionKey(r.topic, r.partition), r]));
     for (const gap of gaps) {
-      const earliest = ranges.get(partitionKey(gap.topic, gap.partition))?.earliest ?? Infinity;
+      const range = ranges.get(partitionKey(gap.topic, gap.partition));
+      const earliest = range?.earliest ?? Infinity;
       if (earliest > gap.from) {
         this.dataLoss.report(gap.topic, gap.partition, gap.from, Math.min(gap.until, earliest), 'the records were deleted by retention while the batch was read');
+      } else if (range && range.latest < gap.until) {
+        this.dataLoss.report(gap.topic, gap.partition, Math.max(gap.from, range.latest), gap.until, `the partition now ends at ${range.latest}: the topic was recreated or the broker lost its log while the batch was read`);
       }
     }
   }

@@ -5,8 +5,8 @@ import { parseKafkaClientSettings } from '@sluice/kafka';
 import { createKafkajsClient } from '@sluice/kafka';
 import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, RecordChunk } from '@sluice/kafka';
 
-// One consumer-group join costs ~3 s on the mock broker, so the reads here share one reader.
-describe('KafkajsRangeReader', () => {
+// The reads here share one reader, as a query run's batches do.
+describe('the Kafka range reader', () => {
   const topic = uniqueTopicName('reader');
   let broker: KafkaTestBroker;
   let client: KafkaClient;
@@ -17,7 +17,7 @@ describe('KafkajsRangeReader', () => {
     const records = Array.from({ length: 3000 }, (_, i) => ({ partition: i % 3, key: `k${i}`, value: `v${i}`, headers: { n: String(i) } }));
     await produceRecords(broker.bootstrapServers, topic, records);
     client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, {}, 'source'), { decodeHeaders: true });
-    reader = client.createReader({ groupId: `reader-test-${topic}`, pollTimeoutMs: 20_000 });
+    reader = client.createReader({ pollTimeoutMs: 20_000 });
   });
   afterAll(async () => {
     await client?.close();
@@ -70,7 +70,7 @@ describe('KafkajsRangeReader', () => {
   });
 
   test('a small buffer pauses fetching ahead and resumes as reads drain it, losing nothing', async () => {
-    const small = client.createReader({ groupId: `small-${topic}`, pollTimeoutMs: 20_000, maxBufferedRecordsPerPartition: 50, maxBufferedBytesPerPartition: 2_000 });
+    const small = client.createReader({ pollTimeoutMs: 20_000, maxBufferedRecordsPerPartition: 50, maxBufferedBytesPerPartition: 2_000 });
     small.prefetch([{ topic, partition: 2, offset: 0 }]);
     const chunks = await lastValueFrom(small.read([{ topic, partition: 2, from: 0, until: 1000 }]).pipe(toArray()));
     expect(values(chunks, 2)).toEqual(Array.from({ length: 1000 }, (_, i) => `v${i * 3 + 2}`));
@@ -87,7 +87,7 @@ test('a read that gets no records within pollTimeoutMs fails with KAFKA_UNREACHA
   const broker = await startKafkaBroker({ topics: [{ name: topic, partitions: 1 }] });
   const client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, {}, 'source'));
   try {
-    const reader = client.createReader({ groupId: `timeout-${topic}`, pollTimeoutMs: 500 });
+    const reader = client.createReader({ pollTimeoutMs: 500 });
     await expect(lastValueFrom(reader.read([{ topic, partition: 0, from: 0, until: 1 }]))).rejects.toMatchObject({ code: 'KAFKA_UNREACHABLE' });
   } finally {
     await client.close();

@@ -1,0 +1,240 @@
+import kafkajs from 'kafkajs';
+import { SluiceError } from '@sluice/core';
+import type { KafkaHeader } from '../types.ts';
+
+/** Where decoded records go: byte ranges of `src` are copied, never kept. */
+export interface RecordTarget {
+  /** `keyLength`/`valueLength` of -1 mean null. */
+  appendRange(
+    offset: number, src: Uint8Array, keyStart: number, keyLength: number, valueStart: number, valueLength: number,
+    timestamp: number, timestampType: number, headers: readonly KafkaHeader[] | null,
+  ): void;
+}
+
+/** An aborted transaction in a fetched partition (read_committed): skip `producerId`'s records from `firstOffset` to its abort marker. */
+export interface AbortedTransaction {
+  readonly producerId: bigint;
+  readonly firstOffset: number;
+}
+
+export interface RecordSetSpan {
+  /** The first offset at or after the fetch offset that the record set accounts for (data, control or aborted). */
+  readonly first: number;
+  /** The last offset of the last whole record batch. */
+  readonly last: number;
+  /** Some batch in the span is compressed: inflate it (`inflateBatches`) before decoding. */
+  readonly compressed: boolean;
+}
+
+/** Inflated record bytes of compressed batches, by the batch's position in the record set. */
+export type InflatedBatches = ReadonlyMap<number, Uint8Array>;
+
+const BATCH_HEADER = 61;
+const MAGIC_AT = 16;
+const COMPRESSION_MASK = 0x07;
+const LOG_APPEND_TIME = 0x08;
+const TRANSACTIONAL = 0x10;
+const CONTROL = 0x20;
+const TWO_32 = 4294967296;
+
+/**
+ * The whole record batches (Kafka's RecordBatch format, magic 2) of a fetched record set that
+ * reach `fetchOffset` or later, walking batch headers only; null when there is none (caught up,
+ * or only a partial batch: the broker cuts responses at `maxBytes`, and the rest comes with the
+ * next fetch). Batches are returned whole, so the first may start before `fetchOffset`.
+ */
+export function scanRecordSet(bytes: Uint8Array, fetchOffset: number): RecordSetSpan | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let first = -1;
+  let last = -1;
+  let compressed = false;
+  for (let at = 0; at + BATCH_HEADER <= bytes.length; ) {
+    const end = at + 12 + view.getInt32(at + 8);
+    if (end > bytes.length) break;
+    const magic = view.getInt8(at + MAGIC_AT);
+    const baseOffset = readInt64(view, at);
+    if (magic !== 2) {
+      throw new SluiceError(
+        'KAFKA_ERROR',
+        `A Kafka record batch at offset ${baseOffset} uses message format v${magic}; Sluice reads format v2 (Kafka 0.11 and later). ` +
+          "Upgrade the topic's message format (message.format.version) or rewrite it with a current producer.",
+      );
+    }
+    const batchLast = baseOffset + view.getInt32(at + 23);
+    if (batchLast >= fetchOffset) {
+      if (first < 0) first = Math.max(baseOffset, fetchOffset);
+      last = batchLast;
+      compressed ||= (view.getInt16(at + 21) & COMPRESSION_MASK) !== 0;
+    }
+    at = end;
+  }
+  return last < 0 ? null : { first, last, compressed };
+}
+
+/**
+ * Inflates the compressed batches of a record set with kafkajs's codec registry
+ * (`CompressionCodecs`: gzip built in; snappy, lz4 and zstd once registered, as with kafkajs).
+ */
+export async function inflateBatches(bytes: Uint8Array, fetchOffset: number): Promise<InflatedBatches> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const inflated = new Map<number, Uint8Array>();
+  for (let at = 0; at + BATCH_HEADER <= bytes.length; ) {
+    const end = at + 12 + view.getInt32(at + 8);
+    if (end > bytes.length) break;
+    const baseOffset = readInt64(view, at);
+    const attributes = view.getInt16(at + 21);
+    const codec = attributes & COMPRESSION_MASK;
+    if (codec !== 0 && (attributes & CONTROL) === 0 && baseOffset + view.getInt32(at + 23) >= fetchOffset) {
+      inflated.set(at, await inflate(codec, bytes.subarray(at + BATCH_HEADER, end), baseOffset));
+    }
+    at = end;
+  }
+  return inflated;
+}
+
+/**
+ * Decodes the batches `scanRecordSet` found straight into `target`: no object per record, keys
+ * and values copied from the response bytes into the columns. Records before `fetchOffset`
+ * are dropped, control batches skipped, and so are transactional batches whose producer is in
+ * `aborted` until that producer's abort marker — the Java consumer's rule for read_committed.
+ * Synchronous, so a buffer cannot be repositioned halfway through a record set.
+ */
+export function decodeRecordSet(
+  bytes: Uint8Array, fetchOffset: number, target: RecordTarget, aborted: readonly AbortedTransaction[] | null, decodeHeaders: boolean,
+  inflated: InflatedBatches | null,
+): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const pending = aborted && aborted.length > 0 ? [...aborted].sort((a, b) => a.firstOffset - b.firstOffset) : null;
+  const abortedProducers = new Set<bigint>();
+  for (let at = 0; at + BATCH_HEADER <= bytes.length; ) {
+    const batchStart = at;
+    const end = at + 12 + view.getInt32(at + 8);
+    if (end > bytes.length) break;
+    at = end;
+    const baseOffset = readInt64(view, batchStart);
+    const attributes = view.getInt16(batchStart + 21);
+    const batchLast = baseOffset + view.getInt32(batchStart + 23);
+    if (batchLast < fetchOffset) continue;
+    const marked = (attributes & (TRANSACTIONAL | CONTROL)) !== 0;
+    const producerId = marked && pending !== null ? view.getBigInt64(batchStart + 43) : -1n;
+    if (pending) {
+      while (pending.length > 0 && pending[0]!.firstOffset <= batchLast) abortedProducers.add(pending.shift()!.producerId);
+    }
+    if ((attributes & CONTROL) !== 0) {
+      // A control batch holds one marker; an abort marker (type 0) ends the producer's aborted transaction.
+      if (abortedProducers.size > 0 && isAbortMarker(bytes, view, batchStart + BATCH_HEADER, end)) abortedProducers.delete(producerId);
+      continue;
+    }
+    if ((attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(producerId)) continue;
+    const logAppendTime = (attributes & LOG_APPEND_TIME) !== 0;
+    const baseTimestamp = readInt64(view, batchStart + 27);
+    const fixedTimestamp = logAppendTime ? readInt64(view, batchStart + 35) : -1;
+    const count = view.getInt32(batchStart + 57);
+    const records = (attributes & COMPRESSION_MASK) !== 0 ? inflated?.get(batchStart) : undefined;
+    if ((attributes & COMPRESSION_MASK) !== 0 && !records) throw new Error(`record batch at offset ${baseOffset} was not inflated`);
+    if (records) decodeRecords(records, 0, records.length, count, baseOffset, baseTimestamp, fixedTimestamp, logAppendTime ? 1 : 0, fetchOffset, target, decodeHeaders);
+    else decodeRecords(bytes, batchStart + BATCH_HEADER, end, count, baseOffset, baseTimestamp, fixedTimestamp, logAppendTime ? 1 : 0, fetchOffset, target, decodeHeaders);
+  }
+}
+
+function decodeRecords(
+  b: Uint8Array, at: number, end: number, count: number, baseOffset: number, baseTimestamp: number, fixedTimestamp: number,
+  timestampType: number, fetchOffset: number, target: RecordTarget, decodeHeaders: boolean,
+): void {
+  const cursor = { at };
+  for (let i = 0; i < count && cursor.at < end; i++) {
+    const length = readVarint(b, cursor);
+    const recordEnd = cursor.at + length;
+    cursor.at++; // attributes: unused by format v2
+    const timestampDelta = readVarint(b, cursor);
+    const offset = baseOffset + readVarint(b, cursor);
+    const keyLength = readVarint(b, cursor);
+    const keyStart = cursor.at;
+    if (keyLength > 0) cursor.at += keyLength;
+    const valueLength = readVarint(b, cursor);
+    const valueStart = cursor.at;
+    if (valueLength > 0) cursor.at += valueLength;
+    const headers = decodeHeaders ? readHeaders(b, cursor) : null;
+    cursor.at = recordEnd;
+    if (offset < fetchOffset) continue;
+    const timestamp = fixedTimestamp >= 0 ? fixedTimestamp : baseTimestamp + timestampDelta;
+    target.appendRange(offset, b, keyStart, keyLength, valueStart, valueLength, timestamp, timestampType, headers);
+  }
+}
+
+function readHeaders(b: Uint8Array, cursor: { at: number }): KafkaHeader[] {
+  const count = readVarint(b, cursor);
+  const headers: KafkaHeader[] = [];
+  for (let i = 0; i < count; i++) {
+    const keyLength = readVarint(b, cursor);
+    const key = Buffer.from(b.buffer, b.byteOffset + cursor.at, keyLength).toString('utf8');
+    cursor.at += keyLength;
+    const valueLength = readVarint(b, cursor);
+    // Headers are rare and small: a copy, so they do not pin the response buffer.
+    const value = valueLength < 0 ? null : b.slice(cursor.at, cursor.at + valueLength);
+    if (valueLength > 0) cursor.at += valueLength;
+    headers.push({ key, value });
+  }
+  return headers;
+}
+
+function isAbortMarker(b: Uint8Array, view: DataView, at: number, end: number): boolean {
+  if (at >= end) return false;
+  const cursor = { at };
+  readVarint(b, cursor); // length
+  cursor.at++; // attributes
+  readVarint(b, cursor); // timestamp delta
+  readVarint(b, cursor); // offset delta
+  const keyLength = readVarint(b, cursor);
+  // The key is version (int16) then type (int16): 0 = abort, 1 = commit.
+  return keyLength >= 4 && view.getInt16(cursor.at + 2) === 0;
+}
+
+async function inflate(codec: number, compressed: Uint8Array, baseOffset: number): Promise<Uint8Array> {
+  // A default import: Node's CommonJS export detection misses kafkajs's `CompressionCodecs`.
+  const codecs = kafkajs.CompressionCodecs as unknown as Record<number, (() => { decompress(buffer: Buffer): Promise<Buffer> }) | undefined>;
+  const factory = codecs[codec];
+  const name = ['none', 'gzip', 'snappy', 'lz4', 'zstd'][codec] ?? `codec ${codec}`;
+  if (!factory) throw new SluiceError('KAFKA_ERROR', `A Kafka record batch at offset ${baseOffset} is compressed with an unknown codec (${codec}).`);
+  try {
+    return await factory().decompress(Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength));
+  } catch (error) {
+    throw new SluiceError(
+      'KAFKA_ERROR',
+      `Cannot decompress a Kafka record batch at offset ${baseOffset} (${name}): ${(error as Error).message}. ` +
+        `kafkajs reads only gzip by itself; register a ${name} codec in kafkajs's CompressionCodecs (e.g. the kafkajs-${name} package) before starting the query.`,
+      { cause: error },
+    );
+  }
+}
+
+/** A big-endian int64 as a number (exact to 2^53: offsets and timestamps). */
+export function readInt64(view: DataView, at: number): number {
+  return view.getInt32(at) * TWO_32 + view.getUint32(at + 4);
+}
+
+/** A zigzag varint or varlong (Kafka's record fields), exact to 2^53. */
+function readVarint(b: Uint8Array, cursor: { at: number }): number {
+  let at = cursor.at;
+  let byte = b[at++]!;
+  let raw = byte & 0x7f;
+  if (byte >= 0x80) {
+    let shift = 7;
+    let multiplier = 128;
+    do {
+      byte = b[at++]!;
+      if (shift < 28) raw |= (byte & 0x7f) << shift;
+      else raw += (byte & 0x7f) * multiplier;
+      shift += 7;
+      multiplier *= 128;
+    } while (byte >= 0x80);
+    if (shift > 28) {
+      cursor.at = at;
+      // Past 31 bits the value is no longer an int32: undo zigzag in floating point.
+      const unsigned = raw < 0 ? raw + TWO_32 : raw;
+      return unsigned % 2 === 0 ? unsigned / 2 : -(unsigned + 1) / 2;
+    }
+  }
+  cursor.at = at;
+  return (raw >>> 1) ^ -(raw & 1);
+}

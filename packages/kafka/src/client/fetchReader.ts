@@ -1,0 +1,372 @@
+import { Observable, Subject, type SchedulerLike } from 'rxjs';
+import type { Kafka } from 'kafkajs';
+import { describeError, SluiceError, type Logger } from '@sluice/core';
+import type { KafkaClientSettings } from './clientSettings.ts';
+import { fetchFrom, protocolError, clusterOf, type KafkajsCluster } from './fetch/kafkajsCluster.ts';
+import type { FetchedPartition, FetchResponse } from './fetch/fetchResponse.ts';
+import { decodeRecordSet, inflateBatches, scanRecordSet } from './fetch/recordSet.ts';
+import { isConnectivityError, kafkaError } from './kafkajsErrors.ts';
+import { PartitionBuffer } from './partitionBuffer.ts';
+import type { KafkaAdmin, KafkaRangeReader, KafkaReaderOptions, OffsetRangeRequest, RecordChunk, TopicPartition } from './types.ts';
+
+interface PartitionState extends TopicPartition {
+  readonly buffer: PartitionBuffer;
+  /** Wanted by a read or a prefetch; others are not fetched. */
+  active: boolean;
+  /** Node id of the partition's leader; null until looked up (again, after it moved or its broker failed). */
+  leader: number | null;
+  /** Not fetched before this time (a partition error is being waited out). */
+  retryAt: number;
+  /** The broker has answered a fetch from the current position: the buffer says what it holds. */
+  answered: boolean;
+}
+
+const OFFSET_OUT_OF_RANGE = 1;
+const READ_COMMITTED = 1;
+const END_OF_LOG = Number.MAX_SAFE_INTEGER;
+
+const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+/**
+ * Reads exact offset ranges by sending Kafka Fetch requests itself, one loop per leader broker,
+ * over connections of a kafkajs cluster (so TLS, SASL and metadata are kafkajs's), and decodes
+ * the record batches straight into one `PartitionBuffer` per partition. No consumer group is
+ * joined and nothing is committed: the positions are the reader's own, so a read starts
+ * fetching at once and a replay reads exactly the offsets asked for. A partition is fetched
+ * ahead of reads from where it was last positioned until its buffer is full.
+ */
+export class FetchingRangeReader implements KafkaRangeReader {
+  private readonly cluster: KafkajsCluster;
+  private connecting: Promise<void> | undefined;
+  private readonly partitions = new Map<string, PartitionState>();
+  private readonly loops = new Set<number>();
+  /** Fetches from a node that failed in a row (they back off, and only the first is logged). */
+  private readonly failures = new Map<number, number>();
+  private locating = false;
+  /** A fetch failed or was refused: leaders may have moved, so the next look-up refreshes metadata. */
+  private metadataStale = false;
+  private readonly waiters = new Set<() => void>();
+  /** Back-off pauses, cut short by `close`. */
+  private readonly sleepers = new Set<() => void>();
+  private readonly arrivals = new Subject<void>();
+  private activeReads = 0;
+  private failure: SluiceError | undefined;
+  /** The last failure to reach a broker, for the message of a read that times out; cleared by a fetch that succeeds. */
+  private lastError: unknown;
+  private closed = false;
+  private readonly maxBuffered: number;
+  private readonly maxBufferedBytes: number;
+
+  readonly arrivals$ = this.arrivals.asObservable();
+
+  constructor(
+    kafka: Kafka,
+    private readonly admin: KafkaAdmin,
+    private readonly settings: KafkaClientSettings,
+    private readonly options: KafkaReaderOptions & { readonly scheduler: SchedulerLike; readonly decodeHeaders: boolean; readonly log: Logger },
+  ) {
+    this.cluster = clusterOf(kafka);
+    this.maxBuffered = options.maxBufferedRecordsPerPartition ?? 50_000;
+    this.maxBufferedBytes = options.maxBufferedBytesPerPartition ?? 16 * 1024 * 1024;
+  }
+
+  prefetch(positions: readonly (TopicPartition & { readonly offset: number })[]): void {
+    if (this.closed) return;
+    for (const p of positions) this.position(p.topic, p.partition, p.offset);
+  }
+
+  fetchedUntil(topic: string, partition: number, from: number): number | undefined {
+    const state = this.partitions.get(key(topic, partition));
+    // Not while its leader is being looked up again (after a failed fetch): what is in hand may be all the reader gets for a while.
+    if (this.closed || !state?.active || !state.answered || state.leader === null || !state.buffer.covers(from)) return undefined;
+    return state.buffer.position;
+  }
+
+  read(ranges: readonly OffsetRangeRequest[]): Observable<RecordChunk> {
+    return new Observable<RecordChunk>((subscriber) => {
+      let cancelled = false;
+      this.activeReads++;
+      this.readRanges(ranges.filter((r) => r.until > r.from), (chunk) => subscriber.next(chunk), () => cancelled)
+        .then(() => subscriber.complete(), (error: unknown) => subscriber.error(error))
+        .finally(() => this.activeReads--);
+      return () => {
+        cancelled = true;
+        this.notify();
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.notify();
+    for (const wake of [...this.sleepers]) wake();
+    this.arrivals.complete();
+    await this.cluster.disconnect().catch(() => {});
+  }
+
+  private async readRanges(ranges: readonly OffsetRangeRequest[], emit: (chunk: RecordChunk) => void, cancelled: () => boolean): Promise<void> {
+    if (ranges.length === 0) return;
+    for (const r of ranges) this.position(r.topic, r.partition, r.from);
+    const remaining = new Set(ranges);
+    const { scheduler, pollTimeoutMs } = this.options;
+    let lastProgress = scheduler.now();
+    while (remaining.size > 0) {
+      if (this.closed || cancelled()) return;
+      if (this.failure) throw this.failure;
+      let drained = false;
+      for (const range of remaining) {
+        const state = this.partitions.get(key(range.topic, range.partition))!;
+        const { records, gaps } = state.buffer.take(range.until);
+        if (records.length > 0 || gaps.length > 0) {
+          lastProgress = scheduler.now();
+          drained = true;
+          emit({ topic: range.topic, partition: range.partition, records, gaps });
+        }
+        if (state.buffer.position >= range.until) remaining.delete(range);
+      }
+      // Room in the buffers again: a loop waiting on full buffers fetches on.
+      if (drained) this.notify();
+      if (remaining.size === 0) return;
+      const waited = scheduler.now() - lastProgress;
+      if (waited >= pollTimeoutMs) {
+        const behind = [...remaining].map((r) => `${r.topic}-${r.partition} at ${this.partitions.get(key(r.topic, r.partition))!.buffer.position} of [${r.from}, ${r.until})`);
+        throw new SluiceError(
+          'KAFKA_UNREACHABLE',
+          `No records arrived from Kafka (${this.settings.brokers.join(',')}) for ${pollTimeoutMs} ms while reading ${behind.join(', ')}` +
+            `${this.lastError ? ` (last error: ${describeError(this.lastError)})` : ''}. The brokers may be down or the records gone; raise 'kafkaConsumer.pollTimeoutMs' to wait longer.`,
+          { details: { brokers: [...this.settings.brokers], pollTimeoutMs } },
+        );
+      }
+      await this.changed(pollTimeoutMs - waited);
+    }
+  }
+
+  /** Make the buffer of a partition continue at `offset`, starting over there when it cannot. */
+  private position(topic: string, partition: number, offset: number): void {
+    const k = key(topic, partition);
+    let state = this.partitions.get(k);
+    if (!state) {
+      state = { topic, partition, buffer: new PartitionBuffer(offset, this.options.decodeHeaders), active: false, leader: null, retryAt: 0, answered: false };
+      this.partitions.set(k, state);
+    }
+    if (state.active && state.buffer.covers(offset)) state.buffer.skipTo(offset);
+    else {
+      state.buffer.reset(offset);
+      state.answered = false;
+    }
+    state.active = true;
+    this.schedule();
+    this.notify();
+  }
+
+  /** Look up leaders that are unknown, and run a fetch loop for every leader with partitions to fetch. */
+  private schedule(): void {
+    if (this.closed) return;
+    let unlocated = false;
+    for (const state of this.partitions.values()) {
+      if (!state.active) continue;
+      if (state.leader === null) unlocated = true;
+      else if (!this.loops.has(state.leader)) this.startLoop(state.leader);
+    }
+    if (unlocated && !this.locating) {
+      this.locating = true;
+      this.locateLeaders().finally(() => {
+        this.locating = false;
+        this.schedule();
+      });
+    }
+  }
+
+  private async locateLeaders(): Promise<void> {
+    for (let attempt = 0; !this.closed && !this.failure; attempt++) {
+      const unlocated = [...this.partitions.values()].filter((s) => s.active && s.leader === null);
+      if (unlocated.length === 0) return;
+      try {
+        await this.connect();
+        await this.cluster.addMultipleTargetTopics([...new Set(unlocated.map((s) => s.topic))]);
+        // Known topics are not looked up again by addMultipleTargetTopics: a moved leader, a
+        // broker back from an outage or a partition added since need fresh metadata.
+        if (this.metadataStale || attempt > 0 || unlocated.some((s) => !this.partitionMetadata(s))) {
+          await this.cluster.refreshMetadata();
+          this.metadataStale = false;
+        }
+        for (const state of unlocated) {
+          const leader = this.partitionMetadata(state)?.leader;
+          if (leader !== null && leader !== undefined && leader >= 0) state.leader = leader;
+        }
+      } catch (error) {
+        if (!isConnectivityError(error) && !isRetriable(error)) return this.fail(kafkaError(error, 'looking up partition leaders', this.settings.brokers));
+        this.lastError = error;
+      }
+      if (unlocated.every((s) => s.leader !== null)) return;
+      await this.sleep(backoff(attempt));
+    }
+  }
+
+  private partitionMetadata(state: PartitionState): { leader: number | null } | undefined {
+    return this.cluster.findTopicPartitionMetadata(state.topic).find((p) => p.partitionId === state.partition);
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.cluster.connect().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  private startLoop(nodeId: number): void {
+    this.loops.add(nodeId);
+    this.fetchLoop(nodeId)
+      .catch((error: unknown) => this.fail(kafkaError(error, 'reading records', this.settings.brokers)))
+      .finally(() => {
+        this.loops.delete(nodeId);
+        this.schedule();
+      });
+  }
+
+  /** Fetch the partitions led by `nodeId` while any is wanted; ends when none is (they moved, or their broker failed). */
+  private async fetchLoop(nodeId: number): Promise<void> {
+    const { consumer } = this.settings;
+    while (!this.closed && !this.failure) {
+      const led = [...this.partitions.values()].filter((s) => s.active && s.leader === nodeId);
+      if (led.length === 0) return;
+      const now = this.options.scheduler.now();
+      const wanted = led.filter((s) => s.retryAt <= now && !this.isFull(s));
+      if (wanted.length === 0) {
+        await this.changed(Math.max(1, Math.min(...led.map((s) => (s.retryAt > now ? s.retryAt - now : 1_000)))));
+        continue;
+      }
+      const fetchOffsets = new Map(wanted.map((s) => [s, s.buffer.position]));
+      let response: FetchResponse;
+      try {
+        const broker = await this.cluster.findBroker({ nodeId });
+        response = await fetchFrom(broker, {
+          maxWaitTime: consumer.maxWaitTimeMs,
+          minBytes: consumer.minBytes,
+          maxBytes: consumer.maxBytes,
+          isolationLevel: READ_COMMITTED,
+          topics: byTopic(wanted).map(([topic, states]) => ({
+            topic,
+            partitions: states.map((s) => ({ partition: s.partition, fetchOffset: String(fetchOffsets.get(s)), maxBytes: consumer.maxBytesPerPartition })),
+          })),
+        });
+        if (response.errorCode !== 0) throw protocolError(response.errorCode);
+      } catch (error) {
+        if (this.closed) return;
+        if (!isConnectivityError(error) && !isRetriable(error)) throw error;
+        this.lastError = error;
+        const failures = (this.failures.get(nodeId) ?? 0) + 1;
+        this.failures.set(nodeId, failures);
+        if (failures === 1) {
+          const what = isConnectivityError(error) ? 'is unreachable' : 'refused a fetch';
+          this.options.log.warn(`Kafka broker ${nodeId} ${what} (${describeError(error)}); the reader looks up its partitions' leaders again and fetches on when one answers.`);
+        }
+        // The broker may be down or no longer lead them: look the leaders up again after a pause.
+        await this.sleep(backoff(failures - 1));
+        for (const state of led) state.leader = null;
+        this.metadataStale = true;
+        return;
+      }
+      if (this.failures.delete(nodeId)) this.options.log.info(`Kafka broker ${nodeId} answers again; fetching resumed.`);
+      this.lastError = undefined;
+      const byKey = new Map(wanted.map((s) => [key(s.topic, s.partition), s]));
+      let arrived = false;
+      for (const fetched of response.partitions) {
+        const state = byKey.get(key(fetched.topic, fetched.partition));
+        if (state) arrived = (await this.apply(state, fetchOffsets.get(state)!, fetched)) || arrived;
+      }
+      this.notify();
+      if (this.activeReads === 0 && arrived) this.arrivals.next();
+    }
+  }
+
+  /** Append a fetched partition to its buffer; returns whether records arrived. */
+  private async apply(state: PartitionState, fetchOffset: number, fetched: FetchedPartition): Promise<boolean> {
+    if (fetched.errorCode !== 0) {
+      await this.onPartitionError(state, fetchOffset, fetched.errorCode);
+      return false;
+    }
+    const span = scanRecordSet(fetched.records, fetchOffset);
+    if (state.buffer.position === fetchOffset) state.answered = true;
+    if (!span) return false;
+    const inflated = span.compressed ? await inflateBatches(fetched.records, fetchOffset) : null;
+    // Repositioned meanwhile (a read moved it): these records belong to a position it left.
+    if (state.buffer.position !== fetchOffset || !state.buffer.beginBatch(span.first, span.last, true)) return false;
+    const before = state.buffer.bufferedRecords;
+    decodeRecordSet(fetched.records, fetchOffset, state.buffer, fetched.abortedTransactions, this.options.decodeHeaders, inflated);
+    state.buffer.endBatch();
+    return state.buffer.bufferedRecords > before;
+  }
+
+  private async onPartitionError(state: PartitionState, fetchOffset: number, code: number): Promise<void> {
+    const error = protocolError(code);
+    if (code === OFFSET_OUT_OF_RANGE) {
+      // The offsets are gone (retention) or not there (log truncated, topic recreated): record a
+      // gap to where the log is, which the source checks and reports per failOnDataLoss.
+      const range = (await this.admin.offsetRanges([state.topic]).catch(() => [])).find((r) => r.partition === state.partition);
+      if (!range || state.buffer.position !== fetchOffset) return;
+      const until = fetchOffset < range.earliest ? range.earliest : fetchOffset >= range.latest ? END_OF_LOG : fetchOffset;
+      if (until > fetchOffset) state.buffer.skipGap(until);
+      return;
+    }
+    if (!error.retriable) return this.fail(kafkaError(error, `reading ${state.topic}-${state.partition}`, this.settings.brokers));
+    this.lastError = error;
+    state.leader = null;
+    state.retryAt = this.options.scheduler.now() + 200;
+    this.metadataStale = true;
+    this.schedule();
+  }
+
+  /** Whether a partition holds its buffer limits (records or bytes) or more. */
+  private isFull(state: PartitionState): boolean {
+    return state.buffer.bufferedRecords >= this.maxBuffered || state.buffer.bufferedBytes >= this.maxBufferedBytes;
+  }
+
+  private fail(error: SluiceError): void {
+    this.failure ??= error;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const wake of [...this.waiters]) wake();
+    this.waiters.clear();
+  }
+
+  /** Resolves at the next change (records, positions, room in a buffer), or after `timeoutMs`. */
+  private changed(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.options.scheduler.schedule(() => {
+        this.waiters.delete(done);
+        resolve();
+      }, Math.max(1, timeoutMs));
+      const done = () => {
+        timer.unsubscribe();
+        resolve();
+      };
+      this.waiters.add(done);
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.options.scheduler.schedule(() => done(), ms);
+      const done = () => {
+        timer.unsubscribe();
+        this.sleepers.delete(done);
+        resolve();
+      };
+      this.sleepers.add(done);
+    });
+  }
+}
+
+const backoff = (attempt: number): number => Math.min(1_000, 100 * 2 ** attempt);
+
+const isRetriable = (error: unknown): boolean => (error as { retriable?: boolean }).retriable === true;
+
+function byTopic(states: readonly PartitionState[]): [string, PartitionState[]][] {
+  const topics = new Map<string, PartitionState[]>();
+  for (const s of states) topics.set(s.topic, [...(topics.get(s.topic) ?? []), s]);
+  return [...topics];
+}
