@@ -292,7 +292,7 @@ export class FetchingRangeReader implements KafkaRangeReader {
     if (!span) return false;
     const inflated = span.compressed ? await inflateBatches(fetched.records, fetchOffset) : null;
     // Repositioned meanwhile (a read moved it): these records belong to a position it left.
-    if (state.buffer.position !== fetchOffset || !state.buffer.beginBatch(span.first, span.last, true)) return false;
+    if (state.buffer.position !== fetchOffset || !state.buffer.beginBatch(span.first, span.last)) return false;
     const before = state.buffer.bufferedRecords;
     decodeRecordSet(fetched.records, fetchOffset, state.buffer, fetched.abortedTransactions, this.options.decodeHeaders, inflated);
     state.buffer.endBatch();

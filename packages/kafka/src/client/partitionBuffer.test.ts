@@ -8,6 +8,14 @@ const columns = (offsets: readonly number[]): RecordColumns => {
   for (const o of offsets) c.push(o, null, null, o * 10, 0, null);
   return c;
 };
+/** A fetched record set of these data offsets spanning `[first, last]`, as the reader offers one. */
+const offer = (buffer: PartitionBuffer, first: number, last: number, offsets: readonly number[]): boolean => {
+  if (!buffer.beginBatch(first, last)) return false;
+  for (const o of offsets) buffer.appendRange(o, EMPTY, 0, -1, 0, -1, o * 10, 0, null);
+  buffer.endBatch();
+  return true;
+};
+const EMPTY = new Uint8Array(0);
 const offsetsOf = (c: RecordColumns) => [...c.offsets];
 
 describe('PartitionBuffer', () => {
@@ -25,7 +33,7 @@ describe('PartitionBuffer', () => {
       const records = [];
       for (let o = first; o <= last - holes; o++) records.push(o);
       offered.push(...records);
-      expect(buffer.offer(first, last, columns(records), true)).toBe(true);
+      expect(offer(buffer, first, last, records)).toBe(true);
       next = last + 1;
     }
     const taken: number[] = [];
@@ -45,27 +53,33 @@ describe('PartitionBuffer', () => {
     expect(covered.filter((o) => taken.includes(o))).toEqual([]);
   });
 
-  test('a batch starting past the position opens a gap only when it continues our fetch', () => {
+  test('a record set starting past the position leaves a gap; one already covered is not taken', () => {
     const buffer = new PartitionBuffer(0);
-    expect(buffer.offer(5, 9, columns([5, 9]), false)).toBe(false);
-    expect(buffer.position).toBe(0);
-    expect(buffer.offer(5, 9, columns([5, 9]), true)).toBe(true);
+    expect(offer(buffer, 5, 9, [5, 9])).toBe(true);
+    expect(offer(buffer, 0, 9, [0, 9])).toBe(false);
     const { records, gaps } = buffer.take(10);
     expect(records.rows()).toEqual(columns([5, 9]).rows());
     expect(gaps).toEqual([{ from: 0, until: 5 }]);
   });
 
-  test('overlapping batches (re-fetched after a seek) add only the offsets not yet covered', () => {
+  test('a record set overlapping the position adds only the offsets not yet covered', () => {
     const buffer = new PartitionBuffer(0);
-    buffer.offer(0, 2, columns([0, 1, 2]), true);
-    buffer.offer(1, 4, columns([1, 2, 3, 4]), false);
+    offer(buffer, 0, 2, [0, 1, 2]);
+    offer(buffer, 1, 4, [1, 2, 3, 4]);
     expect(offsetsOf(buffer.take(100).records)).toEqual([0, 1, 2, 3, 4]);
-    expect(buffer.offer(0, 3, columns([3]), true)).toBe(false);
+  });
+
+  test('skipGap covers offsets the broker no longer has', () => {
+    const buffer = new PartitionBuffer(3);
+    buffer.skipGap(8);
+    expect(buffer.position).toBe(8);
+    expect(buffer.take(6).gaps).toEqual([{ from: 3, until: 6 }]);
+    expect(buffer.take(10).gaps).toEqual([{ from: 6, until: 8 }]);
   });
 
   test('skipTo drops what a read does not want and covers() tells when a seek is needed', () => {
     const buffer = new PartitionBuffer(0);
-    buffer.offer(0, 9, columns(Array.from({ length: 10 }, (_, i) => i)), true);
+    offer(buffer, 0, 9, Array.from({ length: 10 }, (_, i) => i));
     expect(buffer.covers(4)).toBe(true);
     expect(buffer.covers(11)).toBe(false);
     buffer.skipTo(4);

@@ -9,11 +9,9 @@ export interface OffsetGap {
 /**
  * The records of one partition fetched ahead of reads. It covers `[from, position)` exactly:
  * every offset in that span is either a buffered record or inside a recorded gap (an offset
- * span the broker returned no record for). Fetched batches are offered in order, in three
- * steps (`beginBatch`, `append` per record, `endBatch`) so records go straight into the
- * columns. A batch that starts past `position` opens a gap only when the caller knows the batch
- * continues this buffer's fetch position (`mayOpenGap`), since a batch from before a seek would
- * otherwise make the buffer skip offsets it never read.
+ * span the broker returned no record for). Fetched record sets are offered in order, in three
+ * steps (`beginBatch`, `appendRange` per record, `endBatch`) so records go straight from the
+ * response bytes into the columns.
  */
 export class PartitionBuffer {
   private columns: RecordColumns;
@@ -66,27 +64,19 @@ export class PartitionBuffer {
   }
 
   /**
-   * Start offering a fetched batch: `first`/`last` are the first and last offsets the broker
-   * returned (control records and filtered messages included; `first` null when none was at or
-   * after the fetch offset). Returns whether the batch is taken; if so, `append` its data
-   * records in offset order (those before `position` are ignored) and call `endBatch`.
+   * Start offering a fetched record set: `first`/`last` are the first and last offsets it
+   * accounts for (control records and aborted transactions included). Returns whether it is
+   * taken; if so, `appendRange` its data records in offset order (those before `position` are
+   * ignored) and call `endBatch`. A set starting past `position` leaves a gap before it.
    */
-  beginBatch(first: number | null, last: number, mayOpenGap: boolean): boolean {
+  beginBatch(first: number, last: number): boolean {
     if (last < this.next) return false;
-    const begin = first ?? last;
-    if (begin > this.next) {
-      if (!mayOpenGap) return false;
-      this.gaps.push({ from: this.next, until: begin });
-    }
+    if (first > this.next) this.gaps.push({ from: this.next, until: first });
     this.batchEnd = last;
     return true;
   }
 
-  append(offset: number, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, timestampType: number, headers: readonly KafkaHeader[] | null): void {
-    if (offset >= this.next) this.columns.push(offset, key, value, timestamp, timestampType, headers);
-  }
-
-  /** `append` for a record whose key and value are byte ranges of `src` (see RecordTarget). */
+  /** One record, its key and value byte ranges of `src` (see RecordTarget); -1 lengths are nulls. */
   appendRange(
     offset: number, src: Uint8Array, keyStart: number, keyLength: number, valueStart: number, valueLength: number,
     timestamp: number, timestampType: number, headers: readonly KafkaHeader[] | null,
@@ -103,16 +93,6 @@ export class PartitionBuffer {
     if (until <= this.next) return;
     this.gaps.push({ from: this.next, until });
     this.next = until;
-  }
-
-  /** A whole batch at once (for callers that hold records in hand). */
-  offer(first: number | null, last: number, records: RecordColumns, mayOpenGap: boolean): boolean {
-    if (!this.beginBatch(first, last, mayOpenGap)) return false;
-    for (let i = 0; i < records.length; i++) {
-      this.append(records.offsets[i]!, records.keys.get(i), records.values.get(i), records.timestamps[i]!, records.timestampTypes[i]!, records.headers?.[i] ?? null);
-    }
-    this.endBatch();
-    return true;
   }
 
   /** Drop what lies before `offset` (a read starts there). */
