@@ -6,9 +6,9 @@
  * loop without a transaction log, checkpoint or exactly-once. Issue target: ≥ 0.8×.
  *
  * Both are timed while streaming: batches 2 to 10, after the first batch is durable, so the
- * kafkajs consumer-group join (~3 s on the mock broker, paid by both: Sluice's Kafka source
- * joins a group too) and the query's start do not decide the ratio; the end-to-end time
- * including start-up is reported too. Then the commit latency per micro-batch: the Delta sink's
+ * kafkajs consumer-group join (~3 s on the mock broker, paid by the loop only: Sluice's Kafka
+ * source fetches without a group) and the query's start do not decide the ratio; the
+ * end-to-end time including start-up is reported too. Then the commit latency per micro-batch: the Delta sink's
  * write of a batch (Parquet file, statistics, log commit; timed around the sink alone) against
  * the loop's Parquet file write + fsync, and the log commit alone (put-if-absent of
  * `_delta_log/N.json`, fsynced) against a plain fsynced write of a small file.

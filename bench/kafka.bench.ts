@@ -5,7 +5,8 @@
  *     topic with the same fetch settings;
  *  2. latency: kafka → memory at a steady 5,000 msg/s with the default trigger, p50/p99 from
  *     the producer's send to the batch being committed, vs a raw kafkajs consumer's receive.
- * Both sides pay one consumer-group join (~3 s on the mock); it is kept out of the figures.
+ * The raw consumer pays a consumer-group join (~3 s on the mock; Sluice's reader joins no
+ * group); it is kept out of the figures: both are timed from their first batch.
  * The mock answers a fetch only when its wait runs out, even when records arrive meanwhile (a
  * real broker answers at once), so both sides fetch with `fetch.max.wait.ms` = 10 here.
  */

@@ -30,7 +30,7 @@ beforeAll(async () => {
   broker = await startKafkaBroker({ brokers: 2, topics: Object.values(topics).filter((name) => name !== topics.outage).map((name) => ({ name, partitions: name === topics.parts ? 3 : 1 })) });
   client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, { 'fetch.max.wait.ms': '20' }, 'source'), { decodeHeaders: true });
   reader = client.createReader({ pollTimeoutMs: 20_000 });
-  // One consumer for every topic of this file: a group join costs seconds.
+  // One reader for every topic of this file, fetching ahead from the start.
   reader.prefetch(Object.values(topics).filter((name) => name !== topics.outage).flatMap((topic) => [0, 1, 2].filter((p) => p === 0 || topic === topics.parts).map((partition) => ({ topic, partition, offset: 0 }))));
 });
 afterAll(async () => {

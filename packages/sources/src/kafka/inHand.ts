@@ -10,7 +10,7 @@ import type { PartitionOffsets } from './kafkaOffset.ts';
  * it arrives. Exactly-once is untouched: the end is still written to the offset log before the
  * batch is read, and the next batch starts there.
  *
- * A partition the reader does not follow from `begin` (the first batch, a reader still joining
+ * A partition the reader does not follow from `begin` (the first batch, a reader not answered yet
  * or positioned elsewhere) keeps the broker's offset: its read waits for the records.
  *
  * @param begin where each partition's batch starts

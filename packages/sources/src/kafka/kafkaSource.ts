@@ -137,8 +137,8 @@ export class KafkaSource implements Source<KafkaOffset> {
       if (range.earliest > 0) this.dataLoss.report(topic, partition, 0, range.earliest, `the new partition starts at offset ${range.earliest}, not 0`);
       begin.set(k, range.earliest);
     }
-    // Keep the consumer fetching from where the next batch starts, even when nothing is new yet:
-    // it joins its group early (seconds) and its arrivals wake the trigger instead of polling.
+    // Keep the reader fetching from where the next batch starts, even when nothing is new yet:
+    // its arrivals wake the trigger instead of polling.
     this.reader.prefetch([...begin].map(([k, offset]) => ({ ...splitKey(k), offset })));
 
     let end = this.applyLimit(limit, begin, latest);
