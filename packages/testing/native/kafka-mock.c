@@ -12,6 +12,7 @@
  *     up <broker id>                              accept connections again
  *     leader <topic> <partition> <broker id>      move a partition's leadership
  *     rtt <broker id> <ms>                        add round-trip delay to a broker's responses
+ *     errors <api key> <code> [code ...]          answer the next requests of an API with these error codes
  *     bootstraps                                  print the bootstrap servers again
  *     stop                                        destroy the cluster and exit 0
  *
@@ -96,12 +97,32 @@ int main(int argc, char **argv) {
                                 continue;
                         }
                         reply_err(rd_kafka_mock_broker_set_rtt(mcluster, a, c));
+                } else if (!strcmp(cmd, "errors")) {
+                        rd_kafka_resp_err_t errs[64];
+                        size_t cnt = 0;
+                        int consumed = 0, api = 0, code = 0;
+                        const char *p = line;
+                        if (sscanf(p, "%*s %d%n", &api, &consumed) != 1) {
+                                printf("error usage: errors <api key> <code> [code ...]\n");
+                                continue;
+                        }
+                        p += consumed;
+                        while (cnt < 64 && sscanf(p, "%d%n", &code, &consumed) == 1) {
+                                errs[cnt++] = (rd_kafka_resp_err_t)code;
+                                p += consumed;
+                        }
+                        if (cnt == 0) {
+                                printf("error usage: errors <api key> <code> [code ...]\n");
+                                continue;
+                        }
+                        rd_kafka_mock_push_request_errors_array(mcluster, (int16_t)api, cnt, errs);
+                        printf("ok\n");
                 } else if (!strcmp(cmd, "bootstraps")) {
                         printf("ok %s\n", rd_kafka_mock_cluster_bootstraps(mcluster));
                 } else if (!strcmp(cmd, "stop")) {
                         break;
                 } else {
-                        printf("error unknown command '%s' (create, down, up, leader, rtt, bootstraps, stop)\n", cmd);
+                        printf("error unknown command '%s' (create, down, up, leader, rtt, errors, bootstraps, stop)\n", cmd);
                 }
         }
 

@@ -19,6 +19,8 @@ interface PartitionState extends TopicPartition {
   retryAt: number;
   /** The broker has answered a fetch from the current position: the buffer says what it holds. */
   answered: boolean;
+  /** Fetches of this partition refused in a row (only the first is logged). */
+  refusals: number;
 }
 
 const OFFSET_OUT_OF_RANGE = 1;
@@ -146,7 +148,7 @@ export class FetchingRangeReader implements KafkaRangeReader {
     const k = key(topic, partition);
     let state = this.partitions.get(k);
     if (!state) {
-      state = { topic, partition, buffer: new PartitionBuffer(offset, this.options.decodeHeaders), active: false, leader: null, retryAt: 0, answered: false };
+      state = { topic, partition, buffer: new PartitionBuffer(offset, this.options.decodeHeaders), active: false, leader: null, retryAt: 0, answered: false, refusals: 0 };
       this.partitions.set(k, state);
     }
     if (state.active && state.buffer.covers(offset)) state.buffer.skipTo(offset);
@@ -251,7 +253,6 @@ export class FetchingRangeReader implements KafkaRangeReader {
             partitions: states.map((s) => ({ partition: s.partition, fetchOffset: String(fetchOffsets.get(s)), maxBytes: consumer.maxBytesPerPartition })),
           })),
         });
-        if (response.errorCode !== 0) throw protocolError(response.errorCode);
       } catch (error) {
         if (this.closed) return;
         if (!isConnectivityError(error) && !isRetriable(error)) throw error;
@@ -270,6 +271,11 @@ export class FetchingRangeReader implements KafkaRangeReader {
       }
       if (this.failures.delete(nodeId)) this.options.log.info(`Kafka broker ${nodeId} answers again; fetching resumed.`);
       this.lastError = undefined;
+      if (response.errorCode !== 0) {
+        // A top-level error (fetch sessions, which the reader does not use; the mock broker's injected errors) concerns every partition asked for.
+        for (const state of wanted) await this.onPartitionError(state, fetchOffsets.get(state)!, response.errorCode);
+        continue;
+      }
       const byKey = new Map(wanted.map((s) => [key(s.topic, s.partition), s]));
       let arrived = false;
       for (const fetched of response.partitions) {
@@ -287,6 +293,7 @@ export class FetchingRangeReader implements KafkaRangeReader {
       await this.onPartitionError(state, fetchOffset, fetched.errorCode);
       return false;
     }
+    state.refusals = 0;
     const span = scanRecordSet(fetched.records, fetchOffset);
     if (state.buffer.position === fetchOffset) state.answered = true;
     if (!span) return false;
@@ -312,6 +319,9 @@ export class FetchingRangeReader implements KafkaRangeReader {
     }
     if (!error.retriable) return this.fail(kafkaError(error, `reading ${state.topic}-${state.partition}`, this.settings.brokers));
     this.lastError = error;
+    if (state.refusals++ === 0) {
+      this.options.log.warn(`Kafka refused a fetch of ${state.topic}-${state.partition} (${describeError(error)}); the reader looks up its leader again and retries.`);
+    }
     state.leader = null;
     state.retryAt = this.options.scheduler.now() + 200;
     this.metadataStale = true;

@@ -20,12 +20,16 @@ export interface KafkaTestBroker {
   readonly bootstrapServers: string;
   /** `mock`: librdkafka's mock cluster started for this test; `external`: the Kafka in `SLUICE_KAFKA_BROKERS`. */
   readonly kind: 'mock' | 'external';
-  /** Whether `setBrokerDown`/`setBrokerUp` work (only on the mock). */
+  /** Whether `setBrokerDown`/`setBrokerUp`, `moveLeader` and `failRequests` work (only on the mock). */
   readonly supportsBrokerControl: boolean;
   createTopic(name: string, partitions?: number): Promise<void>;
   /** Close a broker's connections and refuse new ones until `setBrokerUp` (mock only). */
   setBrokerDown(brokerId: number): Promise<void>;
   setBrokerUp(brokerId: number): Promise<void>;
+  /** Make `brokerId` the leader of a partition (mock only): clients of the old leader get NOT_LEADER_OR_FOLLOWER. */
+  moveLeader(topic: string, partition: number, brokerId: number): Promise<void>;
+  /** Answer the next requests of a Kafka API (`apiKey`: 1 = Fetch, 2 = ListOffsets, …) with these error codes, one per request (mock only). */
+  failRequests(apiKey: number, errorCodes: readonly number[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +88,12 @@ async function mockBroker(brokers: number): Promise<KafkaTestBroker> {
     setBrokerUp: async (id) => {
       await process.command(`up ${id}`);
     },
+    moveLeader: async (topic, partition, id) => {
+      await process.command(`leader ${checkTopicName(topic)} ${partition} ${id}`);
+    },
+    failRequests: async (apiKey, codes) => {
+      await process.command(`errors ${apiKey} ${codes.map((c) => Math.trunc(c)).join(' ')}`);
+    },
     stop: () => process.stop(),
   };
 }
@@ -108,6 +118,8 @@ function externalBroker(bootstrapServers: string): KafkaTestBroker {
     },
     setBrokerDown: unsupported,
     setBrokerUp: unsupported,
+    moveLeader: unsupported,
+    failRequests: unsupported,
     stop: async () => {},
   };
 }
