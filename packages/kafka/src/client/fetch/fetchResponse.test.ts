@@ -15,7 +15,7 @@ function frame(version: number, topics: { name: string; partitions: { partition:
     b.writeBigInt64BE(BigInt(n));
     parts.push(b);
   };
-  int32(0); // throttle_time_ms
+  int32(version >= 8 ? 250 : 0); // throttle_time_ms
   if (version >= 7) {
     int16(errorCode);
     int32(0); // session_id
@@ -53,6 +53,7 @@ describe('decodeFetchResponse', () => {
   test.each([4, 5, 6, 7, 8, 9, 10, 11])('reads the v%i frame: partitions, errors, high watermarks, aborted transactions and record bytes', (version) => {
     const response = decodeFetchResponse(frame(version, topics), version);
     expect(response.errorCode).toBe(0);
+    expect(response.clientSideThrottleTime).toBe(version >= 8 ? 250 : 0);
     expect(response.partitions.map((p) => ({ ...p, records: [...p.records] }))).toEqual([
       { topic: 'orders', partition: 0, errorCode: 0, highWatermark: 2 ** 40 + 5, abortedTransactions: [{ producerId: 9n, firstOffset: 3 }], records: [1, 2, 3] },
       { topic: 'orders', partition: 4, errorCode: 1, highWatermark: -1, abortedTransactions: null, records: [] },

@@ -11,6 +11,8 @@ export interface FetchedPartition {
 }
 
 export interface FetchResponse {
+  /** v8 and later (KIP-219): how long the broker asks the client to hold its next request; kafkajs's connection honours it. */
+  readonly clientSideThrottleTime: number;
   readonly errorCode: number;
   readonly partitions: FetchedPartition[];
 }
@@ -26,6 +28,7 @@ export interface FetchResponse {
 export function decodeFetchResponse(data: Uint8Array, version: number): FetchResponse {
   if (version < 4 || version > 11) throw new Error(`Fetch v${version} responses are not supported (4 to 11 are)`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const clientSideThrottleTime = version >= 8 ? view.getInt32(0) : 0;
   let at = 4; // throttle_time_ms
   let errorCode = 0;
   if (version >= 7) {
@@ -65,5 +68,5 @@ export function decodeFetchResponse(data: Uint8Array, version: number): FetchRes
       at += length;
     }
   }
-  return { errorCode, partitions };
+  return { clientSideThrottleTime, errorCode, partitions };
 }
