@@ -1,0 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueryManager, silentLogger } from '@sluice/core';
+import { rateMicroBatchSource } from '@sluice/sources';
+import { noopSink } from '@sluice/sinks';
+const manager = new QueryManager({ logger: silentLogger });
+const dir = await mkdtemp(join(tmpdir(), 'sluice-cyc-'));
+const cycles = Number(process.argv[2] ?? 300);
+const query = await rateMicroBatchSource({ rowsPerBatch: 1 }).writeTo(noopSink(), { checkpointLocation: dir, manager });
+const gaps: number[] = []; let last = performance.now();
+await new Promise<void>((resolve) => { const sub = query.progress$.subscribe((p) => { const now = performance.now(); if (p.batchId > 10) gaps.push(now - last); last = now; if (p.batchId >= cycles) { sub.unsubscribe(); resolve(); } }); });
+await query.stop(); await rm(dir, { recursive: true, force: true });
+gaps.sort((a, b) => a - b); console.log('median', gaps[gaps.length >> 1]!.toFixed(2), 'p10', gaps[Math.floor(gaps.length * 0.1)]!.toFixed(2));
