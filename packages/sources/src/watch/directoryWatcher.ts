@@ -46,6 +46,7 @@ export class DirectoryWatcher {
   private async tryStart(): Promise<void> {
     if (this.watcher !== undefined || this.stopped) return;
     const exists = await stat(this.directory).then((s) => s.isDirectory(), () => false);
+    if (this.stopped) return; // stopped while looking: a watcher made now would never be closed
     if (!exists) {
       if (!this.warned) this.log.warn(`${this.directory} does not exist yet; it is looked for every relistInterval, and watched once it appears.`);
       this.warned = true;
