@@ -7,14 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, ignoreElements, lastValueFrom, take, toArray } from 'rxjs';
 import { asyncScheduler } from 'rxjs';
 import {
   Checkpoint, READ_ALL, concatTables, memoryCheckpoint, readStream, silentLogger, tableFromRows, tableToRows, toSchema,
   type CheckpointStore, type ReadLimit, type Source, type SourceContext,
 } from '@sluice/core';
 import { DeltaLog, optimize, writeDelta } from '@sluice/formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DeltaSourceOffset } from './deltaOffset.ts';
 import { deltaSourceProvider } from './deltaSource.ts';
 import '../index.ts';
@@ -26,6 +26,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sluice-delta-source-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
+/** Every source a test opened, stopped after it: each one watches its table's log. */
+const opened: Source<DeltaSourceOffset>[] = [];
+afterEach(() => Promise.all(opened.splice(0).map((source) => source.stop())));
 
 const schema = toSchema('id INT, p STRING');
 const rows = (ids: number[]) => tableFromRows(schema, ids.map((id) => ({ id, p: id % 2 ? 'odd' : 'even' })));
@@ -34,7 +37,9 @@ const append = (path: string, ids: number[], options = {}) => writeDelta(path, r
 
 async function open(options: Record<string, unknown>, store: CheckpointStore = memoryCheckpoint()): Promise<Source<DeltaSourceOffset>> {
   const context: SourceContext = { queryId: 'q', runId: 'r', sourceIndex: 0, metadata: new Checkpoint(store).sourceMetadata(0), scheduler: asyncScheduler, log: silentLogger };
-  return (await deltaSourceProvider(options).open(context)) as Source<DeltaSourceOffset>;
+  const source = (await deltaSourceProvider(options).open(context)) as Source<DeltaSourceOffset>;
+  opened.push(source);
+  return source;
 }
 
 async function ids(source: Source<DeltaSourceOffset>, start: DeltaSourceOffset, end: DeltaSourceOffset): Promise<number[]> {
@@ -219,14 +224,16 @@ describe('delta source', () => {
     expect((await drain(source)).batches).toEqual([[1]]);
   });
 
-  it('dataArrived$ fires when a commit lands', async () => {
+  it('dataArrived$ fires when a commit lands, and completes when the source stops', async () => {
     const path = fresh();
     await append(path, [1]);
-    const source = await open({ path });
+    const source = await open({ path }); // resolves once the log is watched
     const arrived = firstValueFrom(source.dataArrived$!.pipe(take(1)));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // chokidar's initial scan of _delta_log
     await append(path, [2]);
     await expect(arrived).resolves.toBeUndefined();
+    const ended = lastValueFrom(source.dataArrived$!.pipe(ignoreElements()), { defaultValue: 'completed' });
+    await source.stop();
+    await expect(ended).resolves.toBe('completed');
   });
 
   it('refuses what it cannot do at load: no table, a user schema, unsupported features, unknown options', async () => {

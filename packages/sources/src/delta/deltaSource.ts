@@ -1,4 +1,4 @@
-import { watch } from 'chokidar';
+import { basename } from 'node:path';
 import type { Schema, Table } from 'apache-arrow';
 import { defer, from, mergeMap, Observable } from 'rxjs';
 import {
@@ -7,6 +7,7 @@ import {
 import {
   DeltaLog, checkDeltaReadable, latestSnapshotSync, readDeltaFiles, deltaScanPlan, deltaVersionAtOrAfter, type DeltaScanPlan, type DeltaSnapshot,
 } from '@sluice/formats';
+import { DirectoryWatcher } from '../watch/directoryWatcher.ts';
 import { comparePositions, deltaOffset, toDeltaOffset, type DeltaSourceOffset } from './deltaOffset.ts';
 import { parseDeltaSourceOptions, type DeltaSourceOptions } from './options.ts';
 import { TableChanges, type IndexedFile } from './tableChanges.ts';
@@ -16,6 +17,9 @@ export const DEFAULT_MAX_FILES_PER_TRIGGER = 1000;
 
 /** Outstanding files are counted over at most this many commits past a batch (a metric must stay cheap). */
 const OUTSTANDING_HORIZON = 256;
+
+/** A commit file in `_delta_log/`; checkpoints, checksums and writers' temp files land there too, but add no data. */
+const COMMIT_FILE = /^\d{20}\.json$/;
 
 /**
  * A stream of a Delta table (Spark's `readStream.format("delta")`): first the table as it is
@@ -72,10 +76,12 @@ class DeltaSource implements Source<DeltaSourceOffset> {
     private readonly plan: DeltaScanPlan,
     private readonly changes: TableChanges,
     private readonly context: SourceContext,
+    private readonly commits: DirectoryWatcher,
   ) {
     this.description = `DeltaSource[${log.tablePath}]`;
     this.defaultReadLimit = defaultLimit(options);
-    this.dataArrived$ = commitsLanding(log.store.logPath);
+    // Only a hint: triggers still poll the log, so a missed commit costs latency, not data.
+    this.dataArrived$ = commits.changes$;
   }
 
   get schema(): Schema {
@@ -91,7 +97,11 @@ class DeltaSource implements Source<DeltaSourceOffset> {
       });
     }
     const plan = deltaScanPlan(table, log.tablePath);
-    return new DeltaSource(options, log, table, plan, new TableChanges(log, options, table), context);
+    // Watching from open() on (the engine subscribes to dataArrived$ right away anyway): once
+    // open() returns, chokidar has scanned the log and every later commit is an event.
+    const commits = new DirectoryWatcher(log.store.logPath, context.log, { depth: 0, accept: (path) => COMMIT_FILE.test(basename(path)) });
+    await commits.start();
+    return new DeltaSource(options, log, table, plan, new TableChanges(log, options, table), context, commits);
   }
 
   /** Where a new query starts, decided once and kept in the checkpoint (a replay of batch 0 must see the same start). */
@@ -189,7 +199,9 @@ class DeltaSource implements Source<DeltaSourceOffset> {
     this.changes.forgetBefore(end.reservoirVersion);
   }
 
-  async stop(): Promise<void> {}
+  stop(): Promise<void> {
+    return this.commits.stop();
+  }
 }
 
 function defaultLimit(options: DeltaSourceOptions): ReadLimit {
@@ -211,18 +223,4 @@ function budget(limit: ReadLimit): { maxFiles: number; maxBytes: number } {
     default:
       return { maxFiles: Infinity, maxBytes: Infinity };
   }
-}
-
-/** A hint each time a commit file lands in `_delta_log/` (watched with chokidar while subscribed). */
-function commitsLanding(logPath: string): Observable<void> {
-  return new Observable<void>((subscriber) => {
-    const watcher = watch(logPath, { ignoreInitial: true, depth: 0 });
-    watcher.on('add', (path) => {
-      if (/\d{20}\.json$/.test(path)) subscriber.next();
-    });
-    watcher.on('error', () => undefined); // only a hint: triggers still poll
-    return () => {
-      void watcher.close();
-    };
-  });
 }

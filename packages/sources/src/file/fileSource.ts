@@ -8,8 +8,8 @@ import {
 import {
   inferFileSchema, listInputFiles, planFileRead, SinkManifest, type DataFile, type FileReadPlan,
 } from '@sluice/formats';
+import { DirectoryWatcher } from '../watch/directoryWatcher.ts';
 import { cleanFile } from './cleanSource.ts';
-import { DirectoryWatcher } from './directoryWatcher.ts';
 import { FileStability } from './fileStability.ts';
 import { sampleInput } from './inputSample.ts';
 import { FILE_SOURCE_FORMATS, parseFileSourceOptions, type FileSourceFormat, type FileSourceOptions } from './options.ts';
@@ -136,7 +136,7 @@ class FileSource implements Source<FileSourceOffset> {
     }
     // The whole tree: files in partition directories (even ones created later), glob matches and a
     // sink's manifest folder all mean new data; a spurious event only costs one listing.
-    const watcher = new DirectoryWatcher(options.basePath, WATCH_DEPTH, context.log);
+    const watcher = new DirectoryWatcher(options.basePath, context.log, { depth: WATCH_DEPTH });
     await watcher.start();
     return new FileSource(options, plan, context, log, watcher);
   }
