@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isSluiceError } from '../errors.ts';
 import { Checkpoint } from './checkpoint.ts';
 import { FileCheckpointStore, checkpointPath } from './fileCheckpointStore.ts';
@@ -60,28 +60,7 @@ describe('FileCheckpointStore', () => {
     expect(await store.write('offsets/0', 'first', { ifAbsent: true })).toBe(true);
     expect(await store.write('offsets/0', 'second', { ifAbsent: true })).toBe(false);
     expect(await readFile(join(dir, 'offsets/0'), 'utf8')).toBe('first');
-    expect(await store.list('offsets')).toEqual(['0']);
-    // The file made ahead for offsets/1 goes when the store lets go of the checkpoint.
-    await store.closeHandles();
     expect(await readdir(join(dir, 'offsets'))).toEqual(['0']);
-  });
-
-  it('writes the next entries of a log into files made ahead, and a new holder sweeps those left behind', async () => {
-    const store = new FileCheckpointStore(dir);
-    for (let n = 0; n < 5; n++) {
-      expect(await store.write(`offsets/${n}`, `offsets ${n}`, { ifAbsent: true })).toBe(true);
-      expect(await store.write(`commits/${n}`, `commit ${n}`, { ifAbsent: true, durable: false })).toBe(true);
-      // A put-if-absent through a file made ahead still refuses an existing entry.
-      expect(await store.write(`commits/${n}`, 'again', { ifAbsent: true, durable: false })).toBe(false);
-    }
-    expect(await Promise.all([0, 1, 2, 3, 4].map((n) => readFile(join(dir, `commits/${n}`), 'utf8')))).toEqual([0, 1, 2, 3, 4].map((n) => `commit ${n}`));
-    expect(await store.list('offsets')).toEqual(['0', '1', '2', '3', '4']);
-    // A crashed holder leaves its files made ahead: hidden from listings, removed by the next lock.
-    const hidden = async () => (await readdir(join(dir, 'offsets'))).filter((name) => name.startsWith('.'));
-    await vi.waitFor(async () => expect(await hidden()).toHaveLength(1));
-    const lock = await new FileCheckpointStore(dir).lock({ queryId: null, runId: 'next', name: null });
-    expect(await hidden()).toEqual([]);
-    await lock.release();
   });
 
   it('lets one run hold the lock; a second gets CHECKPOINT_LOCKED naming the holder', async () => {

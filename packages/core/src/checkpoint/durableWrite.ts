@@ -1,6 +1,6 @@
-import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import type { FileSystem } from './fileSystem.ts';
-import { tempPathFor } from './preparedFiles.ts';
 
 /**
  * Write a file whole or not at all: temp file in the same directory, fsync, then an atomic
@@ -16,7 +16,7 @@ export async function writeDurably(
   syncDir: (dir: string) => Promise<void> = (dir) => syncDirectory(fs, dir),
 ): Promise<boolean> {
   const dir = dirname(path);
-  const temp = tempPathFor(path);
+  const temp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
   const handle = await fs.open(temp, 'wx');
   try {
     await handle.writeFile(content);

@@ -1,16 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { SyncFileOps } from './fileSystem.ts';
-import { tempPathFor, type PreparedFile } from './preparedFiles.ts';
 
 /**
  * `writeDurably` on the fast path (see `SyncFileOps`): the same protocol — temp file, fsync,
  * put-if-absent link or rename, directory fsync — with synchronous metadata calls.
  */
-export async function writeDurablyFast(
-  fs: SyncFileOps, path: string, content: string | Uint8Array, ifAbsent: boolean, dirFd: number, prepared?: PreparedFile,
-): Promise<boolean> {
-  const temp = prepared?.path ?? tempPathFor(path);
-  const fd = prepared?.fd ?? fs.openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+export async function writeDurablyFast(fs: SyncFileOps, path: string, content: string | Uint8Array, ifAbsent: boolean, dirFd: number): Promise<boolean> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  const fd = fs.openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
     writeAll(fs, fd, content);
     await fs.fsync(fd);
@@ -20,28 +19,29 @@ export async function writeDurablyFast(
     throw error;
   }
   fs.closeSync(fd);
-  if (!publish(fs, temp, path, ifAbsent)) return false;
+  if (ifAbsent) {
+    try {
+      fs.linkSync(temp, path);
+    } catch (error) {
+      unlinkQuietly(fs, temp);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+    unlinkQuietly(fs, temp);
+  } else {
+    try {
+      fs.renameSync(temp, path);
+    } catch (error) {
+      unlinkQuietly(fs, temp);
+      throw error;
+    }
+  }
   await fsyncDirectory(fs, dirFd);
   return true;
 }
 
-/**
- * A small entry in place, put-if-absent with O_EXCL, no fsync (see `writeInPlace`). With a
- * prepared file the entry is written there and linked under its name: the same put-if-absent,
- * without creating a file now.
- */
-export function writeInPlaceFast(fs: SyncFileOps, path: string, content: string | Uint8Array, ifAbsent: boolean, prepared?: PreparedFile): boolean {
-  if (prepared) {
-    try {
-      writeAll(fs, prepared.fd, content);
-    } catch (error) {
-      fs.closeSync(prepared.fd);
-      unlinkQuietly(fs, prepared.path);
-      throw error;
-    }
-    fs.closeSync(prepared.fd);
-    return publish(fs, prepared.path, path, ifAbsent);
-  }
+/** A small entry in place, put-if-absent with O_EXCL, no fsync (see `writeInPlace`). */
+export function writeInPlaceFast(fs: SyncFileOps, path: string, content: string | Uint8Array, ifAbsent: boolean): boolean {
   let fd: number;
   try {
     fd = fs.openSync(path, constants.O_WRONLY | constants.O_CREAT | (ifAbsent ? constants.O_EXCL : constants.O_TRUNC), 0o644);
@@ -53,28 +53,6 @@ export function writeInPlaceFast(fs: SyncFileOps, path: string, content: string 
     writeAll(fs, fd, content);
   } finally {
     fs.closeSync(fd);
-  }
-  return true;
-}
-
-/** Give the written temp file its name: link (put-if-absent; false when the name exists) or rename. */
-function publish(fs: SyncFileOps, temp: string, path: string, ifAbsent: boolean): boolean {
-  if (ifAbsent) {
-    try {
-      fs.linkSync(temp, path);
-    } catch (error) {
-      unlinkQuietly(fs, temp);
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    }
-    unlinkQuietly(fs, temp);
-    return true;
-  }
-  try {
-    fs.renameSync(temp, path);
-  } catch (error) {
-    unlinkQuietly(fs, temp);
-    throw error;
   }
   return true;
 }

@@ -8,7 +8,6 @@ import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from '.
 import { writeDurably, writeInPlace } from './durableWrite.ts';
 import { writeDurablyFast, writeInPlaceFast } from './fastDurableWrite.ts';
 import { nodeFileSystem, type FileSystem, type SyncFileOps } from './fileSystem.ts';
-import { isTempName, nextEntry, PreparedFiles } from './preparedFiles.ts';
 
 /** Locks this process holds, by lock file path: a second query in the same process is refused too. */
 const heldInProcess = new Set<string>();
@@ -24,14 +23,10 @@ export class FileCheckpointStore implements CheckpointStore {
   /** Directory handles kept open for fsync: opening a directory on every batch costs as much as the fsync. */
   private readonly dirHandles = new Map<string, Promise<FileHandle>>();
   private readonly dirFds = new Map<string, number>();
-  /** Files for the next log entries, created ahead (fast path only). */
-  private readonly prepared: PreparedFiles | undefined;
 
   constructor(location: string, private readonly fs: FileSystem = nodeFileSystem) {
     this.root = checkpointPath(location);
     this.location = pathToFileURL(this.root).href;
-    const sync = fs.sync;
-    this.prepared = sync?.create ? new PreparedFiles({ ...sync, create: sync.create }) : undefined;
   }
 
   async read(path: string): Promise<string | undefined> {
@@ -49,15 +44,7 @@ export class FileCheckpointStore implements CheckpointStore {
       await this.ensureDir(full.slice(0, full.lastIndexOf('/')));
       const sync = this.fs.sync;
       if (sync) {
-        const prepared = this.prepared?.take(full);
-        // Started now, not after this write: its creation is then delivered while this write's
-        // fsyncs are awaited, whereas a batch's path from here to the next entry may never
-        // yield to the event loop's I/O phase.
-        const next = nextEntry(full);
-        if (next !== undefined) this.prepared?.prepare(next);
-        return options.durable === false
-          ? writeInPlaceFast(sync, full, content, options.ifAbsent, prepared)
-          : await writeDurablyFast(sync, full, content, options.ifAbsent, this.dirFd(sync, dirname(full)), prepared);
+        return options.durable === false ? writeInPlaceFast(sync, full, content, options.ifAbsent) : await writeDurablyFast(sync, full, content, options.ifAbsent, this.dirFd(sync, dirname(full)));
       }
       return options.durable === false
         ? await writeInPlace(this.fs, full, content, options.ifAbsent)
@@ -101,7 +88,6 @@ export class FileCheckpointStore implements CheckpointStore {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (await writeDurably(this.fs, lockPath, content, true).catch((e) => { throw this.ioError('lock', '.lock', e); })) {
         heldInProcess.add(lockPath);
-        await this.sweepTempFiles();
         return this.lockHandle(lockPath, owner);
       }
       const holder = await this.read('.lock');
@@ -172,26 +158,11 @@ export class FileCheckpointStore implements CheckpointStore {
 
   /** Close the directory handles kept for fsync (the run releasing the checkpoint calls this). */
   async closeHandles(): Promise<void> {
-    const prepared = this.prepared?.close();
     const handles = [...this.dirHandles.values()];
     this.dirHandles.clear();
     for (const fd of this.dirFds.values()) this.fs.sync?.closeSync(fd);
     this.dirFds.clear();
-    await Promise.all([prepared, ...handles.map((h) => h.then((fh) => fh.close()).catch(() => undefined))]);
-  }
-
-  /**
-   * Remove temp files a previous holder left in the checkpoint's directories (a crash between
-   * creating and publishing one, or files prepared for entries never written). Only the lock
-   * holder writes here, so none of them is in use.
-   */
-  private async sweepTempFiles(): Promise<void> {
-    const dirs = await this.fs.readdir(this.root, { withFileTypes: true }).catch(() => []);
-    for (const dir of dirs) {
-      if (!dir.isDirectory()) continue;
-      const names = await this.fs.readdir(join(this.root, dir.name)).catch(() => [] as string[]);
-      await Promise.all(names.filter(isTempName).map((name) => this.fs.unlink(join(this.root, dir.name, name)).catch(() => undefined)));
-    }
+    await Promise.all(handles.map((h) => h.then((fh) => fh.close()).catch(() => undefined)));
   }
 
   private resolve(path: string): string {

@@ -1,4 +1,4 @@
-import { closeSync, constants, fsync, linkSync, open, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { promisify } from 'node:util';
 
@@ -16,8 +16,6 @@ export interface SyncFileOps {
   renameSync(from: string, to: string): void;
   unlinkSync(path: string): void;
   fsync(fd: number): Promise<void>;
-  /** Create a new empty file for writing (O_EXCL) off the event loop: files for the next log entries are made ahead with it. */
-  create?(path: string): Promise<number>;
 }
 
 /**
@@ -30,7 +28,6 @@ export type FileSystem = Pick<typeof nodeFs, 'open' | 'link' | 'rename' | 'unlin
 };
 
 const fsyncAsync = promisify(fsync);
-const openAsync = promisify(open);
 
 export const nodeFileSystem: FileSystem = {
   open: nodeFs.open,
@@ -50,6 +47,5 @@ export const nodeFileSystem: FileSystem = {
     renameSync,
     unlinkSync,
     fsync: (fd) => fsyncAsync(fd),
-    create: (path) => openAsync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644),
   },
 };

@@ -97,15 +97,5 @@ function faultySyncOps(base: SyncFileOps, check: (operation: FileOperation, path
     renameSync: (from, to) => (check('rename', to), base.renameSync(from, to)),
     unlinkSync: (path) => (check('unlink', path), base.unlinkSync(path)),
     fsync: async (fd) => (check('fsync', paths.get(fd)), base.fsync(fd)),
-    ...(base.create
-      ? {
-          create: async (path: string) => {
-            check('open', path);
-            const fd = await base.create!(path);
-            paths.set(fd, path);
-            return fd;
-          },
-        }
-      : {}),
   };
 }
