@@ -24,31 +24,8 @@ export class ByteColumn {
   }
 
   push(value: Uint8Array | null): void {
-    if (this.frozen) throw new Error('ByteColumn slice is read-only');
-    if (this.count === this.ends.length) {
-      const grown = new Int32Array(this.ends.length * 2);
-      grown.set(this.ends);
-      this.ends = grown;
-    }
-    if (value === null) {
-      this.ends[this.count++] = ~this.used;
-      return;
-    }
-    const length = value.length;
-    const at = this.used;
-    const needed = at + length;
-    if (needed > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
-      grown.set(this.bytes.subarray(0, at));
-      this.bytes = grown;
-    }
-    const bytes = this.bytes;
-    // TypedArray#set has a fixed cost (~40 ns) that a byte loop beats only for short keys;
-    // measured on Node 20, the loop costs ~3 ns a byte, so it loses from ~16 bytes on.
-    if (length <= 16) for (let i = 0; i < length; i++) bytes[at + i] = value[i]!;
-    else bytes.set(value, at);
-    this.used = needed;
-    this.ends[this.count++] = needed;
+    if (value === null) this.pushRange(NO_BYTES, 0, -1);
+    else this.pushRange(value, 0, value.length);
   }
 
   /** Append `length` bytes of `src` from `start` (a length of -1 is a null), copied. */
@@ -71,7 +48,8 @@ export class ByteColumn {
       this.bytes = grown;
     }
     const bytes = this.bytes;
-    // As in push: a byte loop for short values, TypedArray#set (fixed cost ~40 ns) for the rest.
+    // TypedArray#set has a fixed cost (~40 ns) that a byte loop beats only for short keys;
+    // measured on Node 20, the loop costs ~3 ns a byte, so it loses from ~16 bytes on.
     if (length <= 16) for (let i = 0; i < length; i++) bytes[at + i] = src[start + i]!;
     else bytes.set(src.subarray(start, start + length), at);
     this.used = needed;
@@ -135,6 +113,7 @@ export class ByteColumn {
 }
 
 const endOf = (stored: number): number => (stored < 0 ? ~stored : stored);
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * Records of one partition kept column by column: row `i` is `offsets[i]`, `keys.get(i)`, …
@@ -190,16 +169,9 @@ export class RecordColumns {
   }
 
   push(offset: number, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, timestampType: number, headers: readonly KafkaHeader[] | null): void {
-    if (this.frozen) throw new Error('RecordColumns slice is read-only');
-    const i = this.count;
-    if (i === this.offsetStore.length) this.grow();
-    this.offsetStore[i] = offset;
-    this.timestampStore[i] = timestamp;
-    this.typeStore[i] = timestampType;
+    this.pushRow(offset, timestamp, timestampType, headers);
     this.keys.push(key);
     this.values.push(value);
-    if (this.headers) this.headers.push(headers ?? []);
-    this.count = i + 1;
   }
 
   /** A row whose key and value are byte ranges of `src` (-1 lengths are nulls), copied. */
@@ -207,14 +179,19 @@ export class RecordColumns {
     offset: number, src: Uint8Array, keyStart: number, keyLength: number, valueStart: number, valueLength: number,
     timestamp: number, timestampType: number, headers: readonly KafkaHeader[] | null,
   ): void {
+    this.pushRow(offset, timestamp, timestampType, headers);
+    this.keys.pushRange(src, keyStart, keyLength);
+    this.values.pushRange(src, valueStart, valueLength);
+  }
+
+  /** A row's fixed-width fields; the caller adds its key and value. */
+  private pushRow(offset: number, timestamp: number, timestampType: number, headers: readonly KafkaHeader[] | null): void {
     if (this.frozen) throw new Error('RecordColumns slice is read-only');
     const i = this.count;
     if (i === this.offsetStore.length) this.grow();
     this.offsetStore[i] = offset;
     this.timestampStore[i] = timestamp;
     this.typeStore[i] = timestampType;
-    this.keys.pushRange(src, keyStart, keyLength);
-    this.values.pushRange(src, valueStart, valueLength);
     if (this.headers) this.headers.push(headers ?? []);
     this.count = i + 1;
   }
