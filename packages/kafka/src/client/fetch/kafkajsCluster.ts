@@ -59,7 +59,8 @@ export function clusterOf(kafka: Kafka): KafkajsCluster {
   const create = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const factory = create && (kafka as unknown as Record<symbol, unknown>)[create];
   if (typeof factory !== 'function') throw new Error('kafkajs internals changed: cannot create a cluster (Sluice needs kafkajs 2.2.4)');
-  return factory({ allowAutoTopicCreation: false, isolationLevel: 1 }) as KafkajsCluster;
+  // kafkajs's own clients default metadataMaxAge to 5 min; the reader refreshes metadata itself when a fetch fails.
+  return factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, isolationLevel: 1 }) as KafkajsCluster;
 }
 
 /** Send a Fetch request to `broker`; the response frame is decoded (records left as bytes). */
