@@ -94,3 +94,19 @@ test('a read that gets no records within pollTimeoutMs fails with KAFKA_UNREACHA
     await broker.stop();
   }
 });
+
+test('a read of a partition the cluster does not have times out naming it', async () => {
+  const topic = uniqueTopicName('reader-missing');
+  const broker = await startKafkaBroker({ topics: [{ name: topic, partitions: 1 }] });
+  const client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, {}, 'source'));
+  try {
+    const reader = client.createReader({ pollTimeoutMs: 1_000 });
+    await expect(lastValueFrom(reader.read([{ topic, partition: 7, from: 0, until: 1 }]))).rejects.toMatchObject({
+      code: 'KAFKA_UNREACHABLE',
+      message: expect.stringContaining(`no leader for ${topic}-7`),
+    });
+  } finally {
+    await client.close();
+    await broker.stop();
+  }
+});

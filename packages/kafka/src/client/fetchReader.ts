@@ -196,6 +196,9 @@ export class FetchingRangeReader implements KafkaRangeReader {
           const leader = this.partitionMetadata(state)?.leader;
           if (leader !== null && leader !== undefined && leader >= 0) state.leader = leader;
         }
+        const missing = unlocated.filter((s) => s.leader === null).map((s) => `${s.topic}-${s.partition}`);
+        // Said by a read that times out waiting for them.
+        if (missing.length > 0) this.lastError = new Error(`the cluster's metadata has no leader for ${missing.join(', ')} (the topic or partition may not exist)`);
       } catch (error) {
         if (!isConnectivityError(error) && !isRetriable(error)) return this.fail(kafkaError(error, 'looking up partition leaders', this.settings.brokers));
         this.lastError = error;
