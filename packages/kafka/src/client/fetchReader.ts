@@ -315,9 +315,11 @@ export class FetchingRangeReader implements KafkaRangeReader {
       // The offsets are gone (retention) or not there (log truncated, topic recreated): record a
       // gap to where the log is, which the source checks and reports per failOnDataLoss.
       const range = (await this.admin.offsetRanges([state.topic]).catch(() => [])).find((r) => r.partition === state.partition);
-      if (!range || state.buffer.position !== fetchOffset) return;
-      const until = fetchOffset < range.earliest ? range.earliest : fetchOffset >= range.latest ? END_OF_LOG : fetchOffset;
+      if (state.buffer.position !== fetchOffset) return;
+      const until = !range ? fetchOffset : fetchOffset < range.earliest ? range.earliest : fetchOffset > range.latest ? END_OF_LOG : fetchOffset;
       if (until > fetchOffset) state.buffer.skipGap(until);
+      // The offset exists after all (a race with retention or a leader change), or the look-up failed: fetch again shortly.
+      else state.retryAt = this.options.scheduler.now() + 200;
       return;
     }
     if (!error.retriable) return this.fail(kafkaError(error, `reading ${state.topic}-${state.partition}`, this.settings.brokers));
