@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray, VirtualTimeScheduler } from 'rxjs';
 import { concatTables, READ_ALL, tableToRows, type ReadLimit, type Source } from '@sluice/core';
+import { createKafkajsClient, type KafkaClientFactory } from '@sluice/kafka';
 import { produceRecords, startKafkaBroker, timestampLookupSkipReason, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import type { KafkaOffset } from './kafkaOffset.ts';
 import type { KafkaSource } from './kafkaSource.ts';
@@ -190,6 +191,30 @@ describe.concurrent('read limits', () => {
     }
     expect(seen).toHaveLength(97);
     expect(new Set(seen).size).toBe(97);
+  });
+
+  test('an idle read-limited poll does not ask the broker while its last answer is fresh and nothing new was fetched', async () => {
+    const topic = await topicWith(2, 10);
+    let lookups = 0;
+    const counting: KafkaClientFactory = (settings, options) => {
+      const client = createKafkajsClient(settings, options);
+      const offsetRanges = client.admin.offsetRanges.bind(client.admin);
+      client.admin.offsetRanges = (topics) => (lookups++, offsetRanges(topics));
+      return client;
+    };
+    const provider = kafkaProvider({ 'kafka.bootstrap.servers': broker.bootstrapServers, 'kafka.fetch.max.wait.ms': '20', subscribe: topic, startingOffsets: 'earliest', maxOffsetsPerTrigger: 100 }, undefined, counting);
+    const source = (await provider.open(testSourceContext())) as KafkaSource;
+    opened.push(source);
+    const start = await source.initialOffset();
+    const end = await source.latestOffset(start, source.defaultReadLimit!);
+    expect(await readRows(source, start, end)).toHaveLength(20);
+    // Caught up: the reader answers for the broker; a burst of idle polls makes at most one look-up.
+    const before = lookups;
+    for (let i = 0; i < 20; i++) expect(await source.latestOffset(end, source.defaultReadLimit!)).toEqual(end);
+    expect(lookups - before).toBeLessThanOrEqual(1);
+    // New records are still seen: the reader holds them, so the broker is asked again.
+    await produceRecords(broker.bootstrapServers, topic, [{ partition: 1, value: 'late' }]);
+    await vi.waitFor(async () => expect(await source.latestOffset(end, source.defaultReadLimit!)).toEqual({ [topic]: { 0: 10, 1: 11 } }), { timeout: 10_000, interval: 20 });
   });
 
   test('minOffsetsPerTrigger holds a batch back until enough offsets arrived or maxTriggerDelay passed (on the query clock)', async () => {

@@ -99,6 +99,7 @@ export class KafkaSource implements Source<KafkaOffset> {
     // Read limits, availableNow and processAllAvailable plan on the broker's offsets (Spark's rule);
     // the default trigger plans on what the reader holds (see inHandEnd).
     const exact = this.exactUntilIdle || this.availableNowTarget !== null || limit.kind !== 'all';
+    if (exact && this.idleUnderReadLimit(startOffsets, limit)) return start;
     const held = exact ? null : this.heldEnd(startOffsets);
     if (held) return toKafkaOffset(held);
     // Metadata and the offsets of the topics read so far are looked up together (this is on
@@ -171,6 +172,28 @@ export class KafkaSource implements Source<KafkaOffset> {
     this.plannedRanges = ranges;
     this.latest = new Map([...ranges].map(([k, r]) => [k, r.latest]));
     return end;
+  }
+
+  /**
+   * Whether a read-limited trigger may answer "nothing new" without asking the broker: its
+   * last answer (under a second old) had nothing past the start, and the reader, which fetches
+   * from there, holds nothing either — records arriving wake the trigger. Spark asks the broker
+   * on every poll of an idle query (three requests per 10 ms). Not with minOffsetsPerTrigger,
+   * whose delay clock Spark restarts on every poll, nor under availableNow or
+   * processAllAvailable, which need the broker's own answer.
+   */
+  private idleUnderReadLimit(startOffsets: PartitionOffsets, limit: ReadLimit): boolean {
+    if (this.exactUntilIdle || this.availableNowTarget !== null) return false;
+    if ((limit.kind === 'composite' ? limit.limits : [limit]).some((l) => l.kind === 'minRows')) return false;
+    const view = this.brokerView;
+    if (!view || this.context.scheduler.now() - view.at >= BROKER_VIEW_MAX_AGE_MS || view.ranges.size !== startOffsets.size) return false;
+    for (const [k, from] of startOffsets) {
+      const range = view.ranges.get(k);
+      if (!range || range.latest > from) return false;
+      const { topic, partition } = splitKey(k);
+      if (this.reader.fetchedUntil(topic, partition, from) !== from) return false;
+    }
+    return true;
   }
 
   private inHand(begin: PartitionOffsets, end: PartitionOffsets): PartitionOffsets {
