@@ -82,31 +82,30 @@ describe('the Kafka range reader', () => {
   });
 });
 
-test('a read that gets no records within pollTimeoutMs fails with KAFKA_UNREACHABLE', async () => {
-  const topic = uniqueTopicName('reader-timeout');
-  const broker = await startKafkaBroker({ topics: [{ name: topic, partitions: 1 }] });
-  const client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, {}, 'source'));
-  try {
+describe('reads that cannot complete', () => {
+  const topic = uniqueTopicName('reader-empty');
+  let broker: KafkaTestBroker;
+  let client: KafkaClient;
+
+  beforeAll(async () => {
+    broker = await startKafkaBroker({ topics: [{ name: topic, partitions: 1 }] });
+    client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, {}, 'source'));
+  });
+  afterAll(async () => {
+    await client?.close();
+    await broker?.stop();
+  });
+
+  test('a read that gets no records within pollTimeoutMs fails with KAFKA_UNREACHABLE', async () => {
     const reader = client.createReader({ pollTimeoutMs: 500 });
     await expect(lastValueFrom(reader.read([{ topic, partition: 0, from: 0, until: 1 }]))).rejects.toMatchObject({ code: 'KAFKA_UNREACHABLE' });
-  } finally {
-    await client.close();
-    await broker.stop();
-  }
-});
+  });
 
-test('a read of a partition the cluster does not have times out naming it', async () => {
-  const topic = uniqueTopicName('reader-missing');
-  const broker = await startKafkaBroker({ topics: [{ name: topic, partitions: 1 }] });
-  const client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, {}, 'source'));
-  try {
+  test('a read of a partition the cluster does not have times out naming it', async () => {
     const reader = client.createReader({ pollTimeoutMs: 1_000 });
     await expect(lastValueFrom(reader.read([{ topic, partition: 7, from: 0, until: 1 }]))).rejects.toMatchObject({
       code: 'KAFKA_UNREACHABLE',
       message: expect.stringContaining(`no leader for ${topic}-7`),
     });
-  } finally {
-    await client.close();
-    await broker.stop();
-  }
+  });
 });
