@@ -37,6 +37,8 @@ export { inferJsonSchema } from './schema/inferJsonSchema.ts';
 export { DeltaLog } from './delta/deltaLog.ts';
 export type { DeltaCommitEntry, DeltaCommitRequest, DeltaCommitResult, DeltaLogOptions } from './delta/deltaLog.ts';
 export { DeltaSnapshot } from './delta/snapshot.ts';
+export { parseLogFileName } from './delta/logStore.ts';
+export type { LogFile } from './delta/logStore.ts';
 export { latestSnapshotSync } from './delta/latestSnapshotSync.ts';
 export { parseDeltaAction, parseDeltaCommit, serializeDeltaAction } from './delta/actions.ts';
 export type {

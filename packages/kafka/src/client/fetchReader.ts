@@ -350,28 +350,24 @@ export class FetchingRangeReader implements KafkaRangeReader {
 
   /** Resolves at the next change (records, positions, room in a buffer), or after `timeoutMs`. */
   private changed(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = this.options.scheduler.schedule(() => {
-        this.waiters.delete(done);
-        resolve();
-      }, Math.max(1, timeoutMs));
-      const done = () => {
-        timer.unsubscribe();
-        resolve();
-      };
-      this.waiters.add(done);
-    });
+    return this.waitFor(this.waiters, Math.max(1, timeoutMs));
   }
 
+  /** A back-off pause: only `close` cuts it short. */
   private sleep(ms: number): Promise<void> {
+    return this.waitFor(this.sleepers, ms);
+  }
+
+  /** Resolves after `ms`, or earlier when a member of `wakers` is called (each is called once, then dropped). */
+  private waitFor(wakers: Set<() => void>, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = this.options.scheduler.schedule(() => done(), ms);
       const done = () => {
         timer.unsubscribe();
-        this.sleepers.delete(done);
+        wakers.delete(done);
         resolve();
       };
-      this.sleepers.add(done);
+      wakers.add(done);
     });
   }
 }

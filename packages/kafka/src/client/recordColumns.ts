@@ -4,10 +4,9 @@ import type { KafkaHeader, KafkaRecord } from './types.ts';
  * Variable-length byte values (keys or values) packed into one growing byte array: row `i`
  * spans `[end(i-1), end(i))`; a null is stored as `~end`. Ends live in an Int32Array, as in
  * Arrow's Binary layout, so building the Arrow column is a copy, not a per-value conversion.
- * Copying bytes out of each fetched message at once lets kafkajs's message objects die young —
- * kept until a batch is built, hundreds of thousands of them would be promoted and make most
- * of the garbage-collection work. Slices share the bytes and the ends (they are never
- * overwritten: writes only append, and growing or compacting moves to new arrays).
+ * Bytes are copied out of each fetch response at once, so the response buffers die young.
+ * Slices share the bytes and the ends (they are never overwritten: writes only append, and
+ * growing or compacting moves to new arrays).
  */
 export class ByteColumn {
   constructor(
@@ -161,11 +160,6 @@ export class RecordColumns {
 
   get timestampTypes(): Int32Array {
     return this.typeStore.subarray(0, this.count);
-  }
-
-  /** The offset of row `i` (cheaper than `offsets[i]`, which makes a view). */
-  offsetAt(i: number): number {
-    return this.offsetStore[i]!;
   }
 
   push(offset: number, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, timestampType: number, headers: readonly KafkaHeader[] | null): void {

@@ -89,7 +89,7 @@ export interface KafkaRangeReader {
   /**
    * How far the records of a partition from `from` on are already in hand (fetched ahead of
    * reads): a read of `[from, result)` needs no broker round trip. Undefined when the reader is
-   * not fetching the partition from `from` (not yet joined, or positioned elsewhere).
+   * not following the partition from `from` (no broker answer yet, or positioned elsewhere).
    */
   fetchedUntil(topic: string, partition: number, from: number): number | undefined;
   /** Emits when records arrive ahead of any read: new data, for waking a waiting trigger. */

@@ -5,7 +5,7 @@ import {
   SluiceError, StreamFrame, type ReadLimit, type Source, type SourceContext, type SourceProvider,
 } from '@sluice/core';
 import {
-  DeltaLog, checkDeltaReadable, latestSnapshotSync, readDeltaFiles, deltaScanPlan, deltaVersionAtOrAfter, type DeltaScanPlan, type DeltaSnapshot,
+  DeltaLog, checkDeltaReadable, latestSnapshotSync, parseLogFileName, readDeltaFiles, deltaScanPlan, deltaVersionAtOrAfter, type DeltaScanPlan, type DeltaSnapshot,
 } from '@sluice/formats';
 import { DirectoryWatcher } from '../watch/directoryWatcher.ts';
 import { comparePositions, deltaOffset, toDeltaOffset, type DeltaSourceOffset } from './deltaOffset.ts';
@@ -17,9 +17,6 @@ export const DEFAULT_MAX_FILES_PER_TRIGGER = 1000;
 
 /** Outstanding files are counted over at most this many commits past a batch (a metric must stay cheap). */
 const OUTSTANDING_HORIZON = 256;
-
-/** A commit file in `_delta_log/`; checkpoints, checksums and writers' temp files land there too, but add no data. */
-const COMMIT_FILE = /^\d{20}\.json$/;
 
 /**
  * A stream of a Delta table (Spark's `readStream.format("delta")`): first the table as it is
@@ -99,7 +96,7 @@ class DeltaSource implements Source<DeltaSourceOffset> {
     const plan = deltaScanPlan(table, log.tablePath);
     // Watching from open() on (the engine subscribes to dataArrived$ right away anyway): once
     // open() returns, chokidar has scanned the log and every later commit is an event.
-    const commits = new DirectoryWatcher(log.store.logPath, context.log, { depth: 0, accept: (path) => COMMIT_FILE.test(basename(path)) });
+    const commits = new DirectoryWatcher(log.store.logPath, context.log, { depth: 0, accept: isCommitFile });
     await commits.start();
     return new DeltaSource(options, log, table, plan, new TableChanges(log, options, table), context, commits);
   }
@@ -203,6 +200,9 @@ class DeltaSource implements Source<DeltaSourceOffset> {
     return this.commits.stop();
   }
 }
+
+/** A commit file in `_delta_log/`; checkpoints, checksums and writers' temp files land there too, but add no data. */
+const isCommitFile = (path: string): boolean => parseLogFileName(basename(path))?.kind === 'commit';
 
 function defaultLimit(options: DeltaSourceOptions): ReadLimit {
   const files: ReadLimit = { kind: 'maxFiles', maxFiles: options.maxFilesPerTrigger ?? DEFAULT_MAX_FILES_PER_TRIGGER };

@@ -155,14 +155,13 @@ export class KafkaSource implements Source<KafkaOffset> {
    * last look-up, or the reader does not follow some partition from its start.
    */
   private heldEnd(startOffsets: PartitionOffsets): PartitionOffsets | null {
-    const view = this.brokerView;
-    if (!view || this.context.scheduler.now() - view.at >= BROKER_VIEW_MAX_AGE_MS || view.ranges.size !== startOffsets.size) return null;
+    const view = this.freshBrokerView(startOffsets);
+    if (!view) return null;
     const end: PartitionOffsets = new Map();
     for (const [k, from] of startOffsets) {
       const range = view.ranges.get(k);
       if (!range || range.earliest > from) return null;
-      const { topic, partition } = splitKey(k);
-      const held = this.reader.fetchedUntil(topic, partition, from);
+      const held = this.heldFrom(k, from);
       if (held === undefined) return null;
       end.set(k, held);
     }
@@ -185,22 +184,30 @@ export class KafkaSource implements Source<KafkaOffset> {
   private idleUnderReadLimit(startOffsets: PartitionOffsets, limit: ReadLimit): boolean {
     if (this.exactUntilIdle || this.availableNowTarget !== null) return false;
     if ((limit.kind === 'composite' ? limit.limits : [limit]).some((l) => l.kind === 'minRows')) return false;
-    const view = this.brokerView;
-    if (!view || this.context.scheduler.now() - view.at >= BROKER_VIEW_MAX_AGE_MS || view.ranges.size !== startOffsets.size) return false;
+    const view = this.freshBrokerView(startOffsets);
+    if (!view) return false;
     for (const [k, from] of startOffsets) {
       const range = view.ranges.get(k);
-      if (!range || range.latest > from) return false;
-      const { topic, partition } = splitKey(k);
-      if (this.reader.fetchedUntil(topic, partition, from) !== from) return false;
+      if (!range || range.latest > from || this.heldFrom(k, from) !== from) return false;
     }
     return true;
   }
 
+  /** The broker's last answer, if it is under BROKER_VIEW_MAX_AGE_MS old and covers exactly the partitions of `startOffsets`. */
+  private freshBrokerView(startOffsets: PartitionOffsets): KafkaSource['brokerView'] {
+    const view = this.brokerView;
+    if (!view || this.context.scheduler.now() - view.at >= BROKER_VIEW_MAX_AGE_MS || view.ranges.size !== startOffsets.size) return null;
+    return view;
+  }
+
+  /** How far the reader holds partition `k`'s records from `from` (see KafkaRangeReader.fetchedUntil). */
+  private heldFrom(k: string, from: number): number | undefined {
+    const { topic, partition } = splitKey(k);
+    return this.reader.fetchedUntil(topic, partition, from);
+  }
+
   private inHand(begin: PartitionOffsets, end: PartitionOffsets): PartitionOffsets {
-    const cut = inHandEnd(begin, end, (k, from) => {
-      const { topic, partition } = splitKey(k);
-      return this.reader.fetchedUntil(topic, partition, from);
-    });
+    const cut = inHandEnd(begin, end, (k, from) => this.heldFrom(k, from));
     if (advances(begin, cut) || !advances(begin, end)) {
       this.notInHandSince = null;
       return cut;

@@ -23,7 +23,6 @@ export interface KafkajsCluster {
 }
 
 export interface KafkajsBroker {
-  readonly nodeId: number;
   lookupRequest(apiKey: number, definition: unknown): (args: unknown) => ProtocolRequest;
   readonly connectionPool: { send(request: ProtocolRequest): Promise<unknown> };
   disconnect(): Promise<void>;

@@ -37,22 +37,27 @@ const TRANSACTIONAL = 0x10;
 const CONTROL = 0x20;
 const TWO_32 = 4294967296;
 
+/** A whole record batch of a record set: where it lies in the bytes, and its header fields the reader needs. */
+interface BatchHeader {
+  readonly start: number;
+  readonly end: number;
+  readonly baseOffset: number;
+  readonly last: number;
+  readonly attributes: number;
+}
+
 /**
- * The whole record batches (Kafka's RecordBatch format, magic 2) of a fetched record set that
- * reach `fetchOffset` or later, walking batch headers only; null when there is none (caught up,
- * or only a partial batch: the broker cuts responses at `maxBytes`, and the rest comes with the
- * next fetch). Batches are returned whole, so the first may start before `fetchOffset`.
+ * The whole record batches (Kafka's RecordBatch format, magic 2) of a record set that reach
+ * `fetchOffset` or later, walking headers only. A partial batch at the end (the broker cuts
+ * responses at `maxBytes`; the rest comes with the next fetch) is not one of them. Batches are
+ * returned whole, so the first may start before `fetchOffset`.
  */
-export function scanRecordSet(bytes: Uint8Array, fetchOffset: number): RecordSetSpan | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let first = -1;
-  let last = -1;
-  let compressed = false;
-  for (let at = 0; at + BATCH_HEADER <= bytes.length; ) {
-    const end = at + 12 + view.getInt32(at + 8);
-    if (end > bytes.length) break;
-    const magic = view.getInt8(at + MAGIC_AT);
-    const baseOffset = readInt64(view, at);
+function* wholeBatches(bytes: Uint8Array, view: DataView, fetchOffset: number): Generator<BatchHeader> {
+  for (let start = 0; start + BATCH_HEADER <= bytes.length; ) {
+    const end = start + 12 + view.getInt32(start + 8);
+    if (end > bytes.length) return;
+    const magic = view.getInt8(start + MAGIC_AT);
+    const baseOffset = readInt64(view, start);
     if (magic !== 2) {
       throw new SluiceError(
         'KAFKA_ERROR',
@@ -60,13 +65,23 @@ export function scanRecordSet(bytes: Uint8Array, fetchOffset: number): RecordSet
           "Upgrade the topic's message format (message.format.version) or rewrite it with a current producer.",
       );
     }
-    const batchLast = baseOffset + view.getInt32(at + 23);
-    if (batchLast >= fetchOffset) {
-      if (first < 0) first = Math.max(baseOffset, fetchOffset);
-      last = batchLast;
-      compressed ||= (view.getInt16(at + 21) & COMPRESSION_MASK) !== 0;
-    }
-    at = end;
+    const last = baseOffset + view.getInt32(start + 23);
+    if (last >= fetchOffset) yield { start, end, baseOffset, last, attributes: view.getInt16(start + 21) };
+    start = end;
+  }
+}
+
+const viewOf = (bytes: Uint8Array): DataView => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The span of offsets the whole batches at or after `fetchOffset` account for; null when there is none (caught up, or only a partial batch). */
+export function scanRecordSet(bytes: Uint8Array, fetchOffset: number): RecordSetSpan | null {
+  let first = -1;
+  let last = -1;
+  let compressed = false;
+  for (const batch of wholeBatches(bytes, viewOf(bytes), fetchOffset)) {
+    if (first < 0) first = Math.max(batch.baseOffset, fetchOffset);
+    last = batch.last;
+    compressed ||= (batch.attributes & COMPRESSION_MASK) !== 0;
   }
   return last < 0 ? null : { first, last, compressed };
 }
@@ -76,18 +91,10 @@ export function scanRecordSet(bytes: Uint8Array, fetchOffset: number): RecordSet
  * (`CompressionCodecs`: gzip built in; snappy, lz4 and zstd once registered, as with kafkajs).
  */
 export async function inflateBatches(bytes: Uint8Array, fetchOffset: number): Promise<InflatedBatches> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const inflated = new Map<number, Uint8Array>();
-  for (let at = 0; at + BATCH_HEADER <= bytes.length; ) {
-    const end = at + 12 + view.getInt32(at + 8);
-    if (end > bytes.length) break;
-    const baseOffset = readInt64(view, at);
-    const attributes = view.getInt16(at + 21);
+  for (const { start, end, baseOffset, attributes } of wholeBatches(bytes, viewOf(bytes), fetchOffset)) {
     const codec = attributes & COMPRESSION_MASK;
-    if (codec !== 0 && (attributes & CONTROL) === 0 && baseOffset + view.getInt32(at + 23) >= fetchOffset) {
-      inflated.set(at, await inflate(codec, bytes.subarray(at + BATCH_HEADER, end), baseOffset));
-    }
-    at = end;
+    if (codec !== 0 && (attributes & CONTROL) === 0) inflated.set(start, await inflate(codec, bytes.subarray(start + BATCH_HEADER, end), baseOffset));
   }
   return inflated;
 }
@@ -103,37 +110,33 @@ export function decodeRecordSet(
   bytes: Uint8Array, fetchOffset: number, target: RecordTarget, aborted: readonly AbortedTransaction[] | null, decodeHeaders: boolean,
   inflated: InflatedBatches | null,
 ): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = viewOf(bytes);
   const pending = aborted && aborted.length > 0 ? [...aborted].sort((a, b) => a.firstOffset - b.firstOffset) : null;
   const abortedProducers = new Set<bigint>();
-  for (let at = 0; at + BATCH_HEADER <= bytes.length; ) {
-    const batchStart = at;
-    const end = at + 12 + view.getInt32(at + 8);
-    if (end > bytes.length) break;
-    at = end;
-    const baseOffset = readInt64(view, batchStart);
-    const attributes = view.getInt16(batchStart + 21);
-    const batchLast = baseOffset + view.getInt32(batchStart + 23);
-    if (batchLast < fetchOffset) continue;
+  for (const { start, end, baseOffset, last, attributes } of wholeBatches(bytes, view, fetchOffset)) {
     const marked = (attributes & (TRANSACTIONAL | CONTROL)) !== 0;
-    const producerId = marked && pending !== null ? view.getBigInt64(batchStart + 43) : -1n;
+    const producerId = marked && pending !== null ? view.getBigInt64(start + 43) : -1n;
     if (pending) {
-      while (pending.length > 0 && pending[0]!.firstOffset <= batchLast) abortedProducers.add(pending.shift()!.producerId);
+      while (pending.length > 0 && pending[0]!.firstOffset <= last) abortedProducers.add(pending.shift()!.producerId);
     }
     if ((attributes & CONTROL) !== 0) {
       // A control batch holds one marker; an abort marker (type 0) ends the producer's aborted transaction.
-      if (abortedProducers.size > 0 && isAbortMarker(bytes, view, batchStart + BATCH_HEADER, end)) abortedProducers.delete(producerId);
+      if (abortedProducers.size > 0 && isAbortMarker(bytes, view, start + BATCH_HEADER, end)) abortedProducers.delete(producerId);
       continue;
     }
     if ((attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(producerId)) continue;
     const logAppendTime = (attributes & LOG_APPEND_TIME) !== 0;
-    const baseTimestamp = readInt64(view, batchStart + 27);
-    const fixedTimestamp = logAppendTime ? readInt64(view, batchStart + 35) : -1;
-    const count = view.getInt32(batchStart + 57);
-    const records = (attributes & COMPRESSION_MASK) !== 0 ? inflated?.get(batchStart) : undefined;
-    if ((attributes & COMPRESSION_MASK) !== 0 && !records) throw new Error(`record batch at offset ${baseOffset} was not inflated`);
-    if (records) decodeRecords(records, 0, records.length, count, baseOffset, baseTimestamp, fixedTimestamp, logAppendTime ? 1 : 0, fetchOffset, target, decodeHeaders);
-    else decodeRecords(bytes, batchStart + BATCH_HEADER, end, count, baseOffset, baseTimestamp, fixedTimestamp, logAppendTime ? 1 : 0, fetchOffset, target, decodeHeaders);
+    const baseTimestamp = readInt64(view, start + 27);
+    const fixedTimestamp = logAppendTime ? readInt64(view, start + 35) : -1;
+    const count = view.getInt32(start + 57);
+    const timestampType = logAppendTime ? 1 : 0;
+    if ((attributes & COMPRESSION_MASK) === 0) {
+      decodeRecords(bytes, start + BATCH_HEADER, end, count, baseOffset, baseTimestamp, fixedTimestamp, timestampType, fetchOffset, target, decodeHeaders);
+      continue;
+    }
+    const records = inflated?.get(start);
+    if (!records) throw new Error(`record batch at offset ${baseOffset} was not inflated`);
+    decodeRecords(records, 0, records.length, count, baseOffset, baseTimestamp, fixedTimestamp, timestampType, fetchOffset, target, decodeHeaders);
   }
 }
 
