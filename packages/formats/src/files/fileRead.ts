@@ -60,16 +60,17 @@ function contentSchema(codec: Codec, dataSchema: Schema, options: Readonly<Recor
  * Parquet row group).
  */
 export function readDataFile(plan: FileReadPlan, bytes: Uint8Array, file: string, partition: PartitionValues): Table {
-  const table = plan.codec.read(bytes, { schema: plan.dataSchema, file, options: plan.options as never });
-  const values: Record<string, string | null> = {};
-  for (const column of plan.partitionColumns) values[column] = partition[column] ?? null;
-  return withPartitionColumns(table, plan.schema, values, file);
+  return inOutputSchema(plan, plan.codec.read(bytes, { schema: plan.dataSchema, file, options: plan.options as never }), file, partition);
 }
 
 /** As readDataFile, with a codec that can use several cores (Parquet) doing so for a large file. */
 export async function readDataFileAsync(plan: FileReadPlan, bytes: Uint8Array, file: string, partition: PartitionValues): Promise<Table> {
   if (plan.codec.readAsync === undefined) return readDataFile(plan, bytes, file, partition);
-  const table = await plan.codec.readAsync(bytes, { schema: plan.dataSchema, file, options: plan.options as never });
+  return inOutputSchema(plan, await plan.codec.readAsync(bytes, { schema: plan.dataSchema, file, options: plan.options as never }), file, partition);
+}
+
+/** A file's decoded contents with the plan's partition columns, from its directory's values. */
+function inOutputSchema(plan: FileReadPlan, table: Table, file: string, partition: PartitionValues): Table {
   const values: Record<string, string | null> = {};
   for (const column of plan.partitionColumns) values[column] = partition[column] ?? null;
   return withPartitionColumns(table, plan.schema, values, file);

@@ -9,14 +9,15 @@ export interface ParquetFooter {
   readonly rowGroupRows: readonly number[];
 }
 
-const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
+/** "PAR1", at both ends of every Parquet file. */
+export const PARQUET_MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 
 /** The footer facts, or an Error saying what is wrong with the file's frame. */
 export function readFooter(bytes: Uint8Array): ParquetFooter {
   if (bytes.length < 12) throw new Error(`it is ${bytes.length} bytes long, too short for a Parquet file (truncated?)`);
   for (let k = 0; k < 4; k++) {
-    if (bytes[k] !== MAGIC[k]) throw new Error('it does not start with the Parquet magic bytes PAR1 (not a Parquet file?)');
-    if (bytes[bytes.length - 4 + k] !== MAGIC[k]) throw new Error('it does not end with the Parquet magic bytes PAR1 (truncated or still being written?)');
+    if (bytes[k] !== PARQUET_MAGIC[k]) throw new Error('it does not start with the Parquet magic bytes PAR1 (not a Parquet file?)');
+    if (bytes[bytes.length - 4 + k] !== PARQUET_MAGIC[k]) throw new Error('it does not end with the Parquet magic bytes PAR1 (truncated or still being written?)');
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const footerLength = view.getUint32(bytes.length - 8, true);

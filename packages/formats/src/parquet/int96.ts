@@ -1,5 +1,5 @@
 import { Field, RecordBatch, Schema, Struct, Table, TimestampMillisecond, makeData, type Data } from 'apache-arrow';
-import { BINARY, CompactReader, I32, LIST, STRUCT } from './footer.ts';
+import { BINARY, CompactReader, I32, LIST, PARQUET_MAGIC, STRUCT } from './footer.ts';
 
 /**
  * Spark's legacy INT96 timestamps, read without overflow. parquet-rs turns INT96 into int64
@@ -111,7 +111,7 @@ export function exposeInt96(bytes: Uint8Array): Int96Exposed | undefined {
   out.set(bytes.subarray(0, footerStart));
   out.set(parts, footerStart);
   new DataView(out.buffer).setUint32(footerStart + parts.length, parts.length, true);
-  out.set([0x50, 0x41, 0x52, 0x31], out.length - 4);
+  out.set(PARQUET_MAGIC, out.length - 4);
   return { bytes: out, columns };
 }
 

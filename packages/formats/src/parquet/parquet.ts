@@ -11,6 +11,7 @@ import {
   parquetReadOptionSpec, parquetReadOptions, parquetWriteOptionSpec, parquetWriteOptions, type ParquetReadOptions, type ParquetWriteOptions,
 } from './options.ts';
 import { discardParquetWasm, isWasmTrap, parquetWasm, releaseLargeHeap } from './wasm.ts';
+import type { WorkerWriteOptions } from './workers/workerPool.ts';
 
 /**
  * An Arrow table from the bytes of a Parquet file (parquet-rs in WebAssembly: snappy, zstd, gzip,
@@ -23,7 +24,11 @@ import { discardParquetWasm, isWasmTrap, parquetWasm, releaseLargeHeap } from '.
  * @example readParquet(await readFile('/in/part-0.parquet'), { file: '/in/part-0.parquet' })
  */
 export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadOptions> = {}): Table {
-  const file = inspect(bytes, request);
+  return readInspected(inspect(bytes, request), request);
+}
+
+/** An inspected file decoded on this thread. */
+function readInspected(file: Inspected, request: ReadRequest<ParquetReadOptions>): Table {
   let table: Table;
   try {
     table = decodeInline(file.input, file.footer.numRows);
@@ -42,7 +47,7 @@ export function readParquet(bytes: Uint8Array, request: ReadRequest<ParquetReadO
  */
 export async function readParquetAsync(bytes: Uint8Array, request: ReadRequest<ParquetReadOptions> = {}): Promise<Table> {
   const file = inspect(bytes, request);
-  if (!worthReadingInParallel(file.input.length, file.footer)) return readParquet(bytes, request);
+  if (!worthReadingInParallel(file.input.length, file.footer)) return readInspected(file, request);
   let table: Table;
   try {
     table = await decodeInWorkers(file.input, file.footer, wantsMillis(request));
@@ -143,6 +148,11 @@ function corrupt(where: string, reason: string, file: string | undefined, rowGro
  */
 export function writeParquet(table: Table, options?: Partial<ParquetWriteOptions>): Uint8Array {
   const { prepared, settings } = prepareWrite(table, options);
+  return writePrepared(prepared, settings);
+}
+
+/** A table already in its written types (see prepareWrite), encoded on this thread. */
+export function writePrepared(prepared: Table, settings: WorkerWriteOptions): Uint8Array {
   const pw = parquetWasm();
   try {
     return encodeInline(pw, prepared, settings);
@@ -163,7 +173,7 @@ export function writeParquet(table: Table, options?: Partial<ParquetWriteOptions
  */
 export async function writeParquetAsync(table: Table, options?: Partial<ParquetWriteOptions>): Promise<Uint8Array> {
   const { prepared, settings } = prepareWrite(table, options);
-  if (!worthWritingInParallel(prepared)) return writeParquet(table, options);
+  if (!worthWritingInParallel(prepared)) return writePrepared(prepared, settings);
   try {
     return await encodeInWorkers(prepared, settings);
   } catch (e) {

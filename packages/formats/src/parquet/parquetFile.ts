@@ -7,7 +7,7 @@ import type { ParquetReadOptions, ParquetWriteOptions } from './options.ts';
 import { prepareWrite } from './encode.ts';
 import { encodeSlices, worthWritingInParallel, writeStitched } from './parallel/writeInParallel.ts';
 import { decodeFileInWorkers, MIN_PARALLEL_BYTES, worthReadingInParallel, type FooterFrame } from './parallel/readInParallel.ts';
-import { conformDecoded, readParquetAsync, wantsMillis, writeFailed, writeParquet } from './parquet.ts';
+import { conformDecoded, readParquetAsync, wantsMillis, writeFailed, writePrepared } from './parquet.ts';
 
 /**
  * The Arrow table of the Parquet file at `path`. A large file is read by the worker pool, each
@@ -50,7 +50,7 @@ function parallelFooter(frame: Frame): ParquetFooter | undefined {
 export async function writeParquetFile(path: string, table: Table, options?: Partial<ParquetWriteOptions>): Promise<number> {
   const { prepared, settings } = prepareWrite(table, options);
   if (!worthWritingInParallel(prepared)) {
-    const bytes = writeParquet(table, options);
+    const bytes = writePrepared(prepared, settings);
     await writeFile(path, bytes);
     return bytes.length;
   }
@@ -78,7 +78,7 @@ interface Frame extends FooterFrame {
   readonly file: Uint8Array;
 }
 
-/** The footer of a large file with Parquet's magic at both ends; undefined for a small one. */
+/** The footer frame of a large file (checked by readFooter); undefined for a small one. */
 async function footerOf(path: string): Promise<Frame | undefined> {
   const handle = await open(path, 'r');
   try {
@@ -89,7 +89,8 @@ async function footerOf(path: string): Promise<Frame | undefined> {
     await handle.read(head, 0, 4, 0);
     await handle.read(tail, 0, 8, size - 8);
     const length = new DataView(tail.buffer).getUint32(0, true);
-    if (!isMagic(head) || !isMagic(tail.subarray(4)) || length > size - 12) return undefined;
+    // Only the allocation is guarded here: readFooter checks the magic at both ends.
+    if (length > size - 12) return undefined;
     const file = new Uint8Array(4 + length + 8);
     file.set(head, 0);
     await handle.read(file, 4, length, size - 8 - length);
@@ -98,8 +99,4 @@ async function footerOf(path: string): Promise<Frame | undefined> {
   } finally {
     await handle.close();
   }
-}
-
-function isMagic(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
 }

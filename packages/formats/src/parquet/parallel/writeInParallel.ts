@@ -1,6 +1,7 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import type { FileHandle } from 'node:fs/promises';
 import { ParquetStitcher, stitchParquet } from '../stitch/stitchParquet.ts';
+import { PARQUET_MAGIC as MAGIC } from '../footer.ts';
 import { poolSize, runJob, type WorkerWriteOptions } from '../workers/workerPool.ts';
 import { sliceRows } from './split.ts';
 
@@ -45,7 +46,6 @@ export async function writeStitched(handle: FileHandle, pieces: readonly Promise
   return (await handle.stat()).size;
 }
 
-const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 
 /** The slices' encodings (whole Parquet files), in row order; each slice is serialised and queued while earlier ones encode. */
 export function encodeSlices(table: Table, settings: WorkerWriteOptions, parts = poolSize()): Promise<Uint8Array>[] {

@@ -1,4 +1,4 @@
-import { I16, I32, I64 } from '../footer.ts';
+import { I16, I32, I64, PARQUET_MAGIC as MAGIC } from '../footer.ts';
 import { field, intOf, listOf, readThriftStruct, setInt, shiftIfSet, writeThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
 
 /**
@@ -96,7 +96,6 @@ function moveChunk(chunk: ThriftStruct, part: Part, place: (bytes: Uint8Array) =
   }
 }
 
-const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 
 interface Part {
   readonly file: Uint8Array;

@@ -1,4 +1,4 @@
-import { I16, I64 } from '../footer.ts';
+import { I16, I64, PARQUET_MAGIC as MAGIC } from '../footer.ts';
 import { field, intOf, listOf, readThriftStruct, setInt, shiftIfSet, writeThriftStruct, type ThriftList, type ThriftStruct } from '../thrift/compactTree.ts';
 
 /**
@@ -68,7 +68,6 @@ export function subsetFile(file: Uint8Array, subset: RowGroupSubset): Uint8Array
   return out;
 }
 
-const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 
 function chunksOf(group: ThriftStruct): ThriftStruct[] {
   return listOf(group, 1) as ThriftStruct[];
