@@ -65,7 +65,8 @@ export function columnReader(data: Data): ((i: number) => unknown) | undefined {
   return undefined;
 }
 
-function validity(data: Data): (i: number) => boolean {
+/** Whether row `i` of `data` is valid (not null), from its bitmap. */
+export function validity(data: Data): (i: number) => boolean {
   const bitmap = data.nullBitmap;
   if (data.nullCount === 0 || bitmap === undefined || bitmap.length === 0) return () => true;
   const offset = data.offset;

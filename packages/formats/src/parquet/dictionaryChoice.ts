@@ -1,5 +1,5 @@
 import { Type, type Data, type Table } from 'apache-arrow';
-import { columnReader } from '../columnReader.ts';
+import { columnReader, validity } from '../columnReader.ts';
 
 const SAMPLE = 4096;
 /** Above this share of distinct values in the sample, a dictionary will not pay. */
@@ -42,10 +42,9 @@ function sampleReader(data: Data): ((i: number) => unknown) | undefined {
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+  const valid = validity(data);
   return (i) => {
-    const k = data.offset + i;
-    if (bitmap !== undefined && bitmap.length > 0 && ((bitmap[k >> 3]! >> (k & 7)) & 1) === 0) return null;
+    if (!valid(i)) return null;
     // Arrow JS slices value offsets with the data; `offset` only shifts the bitmap.
     return buffer.toString('latin1', offsets[i]!, offsets[i + 1]!);
   };

@@ -1,5 +1,6 @@
 import { DataType, TimeUnit, Type, type Data, type Struct, type Table, type Timestamp } from 'apache-arrow';
 import { formatIsoDateDays, formatIsoTimestampMs } from '@sluice/core';
+import { validity } from '../columnReader.ts';
 
 /** A JSON-ready value tree, in the shape of Delta's `add.stats`. */
 export type StatsTree = { [column: string]: StatsValue };
@@ -73,13 +74,6 @@ function collect(name: string, type: DataType, chunks: readonly Chunk[], min: St
   const result = bounds?.result();
   if (result?.min !== undefined) min[name] = result.min;
   if (result?.max !== undefined) max[name] = result.max;
-}
-
-function validity(data: Data): (i: number) => boolean {
-  const bitmap = data.nullBitmap;
-  if (data.nullCount === 0 || bitmap === undefined || bitmap.length === 0) return () => true;
-  const offset = data.offset;
-  return (i) => ((bitmap[(offset + i) >> 3]! >> ((offset + i) & 7)) & 1) === 1;
 }
 
 interface BoundsKeeper {
