@@ -20,12 +20,11 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import {
-  QueryManager, availableNow, col, currentTimestamp, filter, fromJson, readStream, select, silentLogger, tableFromColumns, toSchema, withColumn,
-  type BatchContext, type Sink, type SinkProvider,
-} from '@sluice/core';
+import { QueryManager, availableNow, col, currentTimestamp, filter, fromJson, readStream, select, silentLogger, toSchema, withColumn, type BatchContext, type SinkProvider } from '@sluice/core';
+import { tableFromColumns, type Sink } from '@sluice/core/connector';
 import type { Table } from 'apache-arrow';
-import { DeltaLog, writeDelta, writeParquet } from '@sluice/formats';
+import { DeltaLog } from '@sluice/formats/internal';
+import { writeDelta, writeParquet } from '@sluice/formats';
 import '@sluice/sources';
 import { deltaSink } from '@sluice/sinks';
 import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';

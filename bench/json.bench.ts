@@ -3,7 +3,8 @@
  * against plain JSON.parse of the same lines (the floor: no columns built), and
  * tableToJsonLines against JSON.stringify of the same rows as plain objects.
  */
-import { parseJsonRecords, tableToJsonLines, toSchema } from '@sluice/core';
+import { parseJsonRecords, tableToJsonLines } from '@sluice/core/internal';
+import { toSchema } from '@sluice/core';
 import { median, type Bench } from './lib/bench.ts';
 
 const N = 1_000_000;

@@ -17,7 +17,8 @@ import { asyncScheduler } from 'rxjs';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Table } from 'apache-arrow';
-import { silentLogger, tableFromColumns, toSchema, type SinkContext } from '@sluice/core';
+import { silentLogger, toSchema } from '@sluice/core';
+import { tableFromColumns, type SinkContext } from '@sluice/core/connector';
 import { postgresSink } from '@sluice/sinks';
 import { median, type Bench, type BenchContext } from './lib/bench.ts';
 

@@ -107,7 +107,7 @@ describe('bad input gets a clear error and loses nothing', () => {
   });
 
   it('an output mode the sink cannot do is refused at start; an unknown one at once', async () => {
-    const { registerSinkFormat } = await import('@sluice/core');
+    const { registerSinkFormat } = await import('@sluice/core/connector');
     registerSinkFormat({
       name: 'append-only-test',
       createSink: ({ options }) => ({ format: 'append-only-test', guarantee: 'none', outputModes: new Set(['append']), options, allowsTemporaryCheckpoint: true, open: () => Promise.reject(new Error('unused')) }),
@@ -119,7 +119,7 @@ describe('bad input gets a clear error and loses nothing', () => {
   });
 
   it('a sink that needs a checkpoint says so', async () => {
-    const { registerSinkFormat } = await import('@sluice/core');
+    const { registerSinkFormat } = await import('@sluice/core/connector');
     registerSinkFormat({
       name: 'durable-test',
       createSink: ({ options }) => ({ format: 'durable-test', guarantee: 'exactly-once', outputModes: new Set(['append']), options, allowsTemporaryCheckpoint: false, open: () => Promise.reject(new Error('unused')) }),

@@ -3,7 +3,8 @@ import type { Table } from 'apache-arrow';
 import {
   memoryCheckpoint, QueryManager, registerSinkFormat, registerSourceFormat, readStream, silentLogger, isSluiceError, type InspectionEventLike,
 } from './support.ts';
-import { memoryStream, rateProvider } from '@sluice/sources';
+import { memoryStream } from '@sluice/sources';
+import { rateProvider } from '@sluice/sources/internal';
 import { foreachBatchSink, memorySink } from '@sluice/sinks';
 import { VirtualScheduler } from '@sluice/testing';
 

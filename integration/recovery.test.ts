@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  FAULT_POINTS, FileCheckpointStore, memoryCheckpoint, QueryManager, silentLogger, type CheckpointStore, type FaultInjector,
-} from '@sluice/core';
+import { FAULT_POINTS, type FaultInjector } from '@sluice/core/connector';
+import { FileCheckpointStore } from '@sluice/core';
+import { memoryCheckpoint, QueryManager, silentLogger, type CheckpointStore } from '@sluice/core';
 import { memoryStream } from '@sluice/sources';
 import { dropMemoryTable, memorySink, memoryTableBatches, memoryTableRows } from '@sluice/sinks';
 import { crashAt, sluiceMarbles } from '@sluice/testing';

@@ -6,7 +6,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tableFromRows, tableToRows, toSchema } from '@sluice/core';
-import { DeltaLog, readDelta, writeDelta } from '@sluice/formats';
+import { DeltaLog } from '@sluice/formats/internal';
+import { readDelta, writeDelta } from '@sluice/formats';
 import { faultyFileSystem, type FileFault } from '@sluice/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDirectory } from './support.ts';

@@ -3,7 +3,9 @@
  * (after the Parquet files, after the commit) and between the sink and the checkpoint commit,
  * restarted each time on the same checkpoint: every Kafka record lands in the table once.
  */
-import { col, filter, fromJson, readStream, FileCheckpointStore, type FaultInjector, type StreamingQuery } from '@sluice/core';
+import { col, filter, fromJson, readStream, type StreamingQuery } from '@sluice/core';
+import { FileCheckpointStore } from '@sluice/core';
+import { type FaultInjector } from '@sluice/core/connector';
 import { deltaSink } from '@sluice/sinks';
 import { crashAt, isSimulatedCrash, produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

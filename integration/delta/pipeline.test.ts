@@ -7,10 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fc } from '@fast-check/vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import {
-  FAULT_POINTS, FileCheckpointStore, QueryManager, availableNow, col, filter, lit, memoryCheckpoint, readStream, select, silentLogger,
-  tableFromRows, toSchema, withColumn, type CheckpointStore, type FaultInjector, type StreamFrame, type StreamingQuery,
-} from '@sluice/core';
+import { FAULT_POINTS, type FaultInjector } from '@sluice/core/connector';
+import { FileCheckpointStore } from '@sluice/core';
+import { QueryManager, availableNow, col, filter, lit, memoryCheckpoint, readStream, select, silentLogger, tableFromRows, toSchema, withColumn, type CheckpointStore, type StreamFrame, type StreamingQuery } from '@sluice/core';
 import { readDelta, writeDelta } from '@sluice/formats';
 import { memoryStream } from '@sluice/sources';
 import { deltaForeachBatch, deltaSink } from '@sluice/sinks';

@@ -9,7 +9,8 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableToRows } from '@sluice/core';
-import { DeltaLog, readDelta } from '@sluice/formats';
+import { DeltaLog } from '@sluice/formats/internal';
+import { readDelta } from '@sluice/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDirectory } from './support.ts';
 

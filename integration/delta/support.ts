@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableToRows } from '@sluice/core';
-import { DeltaLog, readDeltaFile, deltaScanPlan } from '@sluice/formats';
+import { DeltaLog, readDeltaFile, deltaScanPlan } from '@sluice/formats/internal';
 
 /** The rows of a table in commit order (the order a Delta stream reads them), files within a commit in log order. */
 export async function rowsInCommitOrder(path: string): Promise<Record<string, unknown>[]> {

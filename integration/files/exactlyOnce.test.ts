@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FAULT_POINTS, QueryManager, silentLogger, tableToRows, type FaultInjector, type FaultPhase, type FaultPoint } from '@sluice/core';
+import { FAULT_POINTS, type FaultInjector, type FaultPhase, type FaultPoint } from '@sluice/core/connector';
+import { QueryManager, silentLogger, tableToRows } from '@sluice/core';
 import { readFiles } from '@sluice/formats';
 import { fileSource } from '@sluice/sources';
 import { fileSink } from '@sluice/sinks';

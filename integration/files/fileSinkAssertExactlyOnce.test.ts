@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { FileCheckpointStore, tableToRows } from '@sluice/core';
+import { FileCheckpointStore } from '@sluice/core';
+import { tableToRows } from '@sluice/core';
 import { readFiles } from '@sluice/formats';
 import { fileSink } from '@sluice/sinks';
 import { assertExactlyOnce } from '@sluice/testing';

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  col, FAULT_POINTS, fromJson, isSluiceError, memoryCheckpoint, QueryManager, readStream, select, SimulatedCrash, silentLogger, toJson,
-  type FaultPhase, type FaultPoint, type StreamingQuery,
-} from '@sluice/core';
+import { col, fromJson, isSluiceError, memoryCheckpoint, QueryManager, readStream, select, silentLogger, toJson, type StreamingQuery } from '@sluice/core';
+import { FAULT_POINTS, SimulatedCrash, type FaultPhase, type FaultPoint } from '@sluice/core/connector';
 import { kafkaSource } from '@sluice/sources';
 import { kafkaSink, memorySink, memoryTableRows } from '@sluice/sinks';
 import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';

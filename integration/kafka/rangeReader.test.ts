@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
-import { parseKafkaClientSettings } from '@sluice/kafka';
+import { parseKafkaClientSettings } from '@sluice/kafka/internal';
 import { createKafkajsClient } from '@sluice/kafka';
 import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, RecordChunk } from '@sluice/kafka';
 

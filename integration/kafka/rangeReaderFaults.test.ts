@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
 import { SluiceError } from '@sluice/core';
-import { createKafkajsClient, parseKafkaClientSettings, type KafkaClient, type OffsetRangeRequest } from '@sluice/kafka';
+import { createKafkajsClient, type KafkaClient, type OffsetRangeRequest } from '@sluice/kafka';
+import { parseKafkaClientSettings } from '@sluice/kafka/internal';
 import { brokerControlSkipReason, produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { recordingLogger } from './support.ts';
 

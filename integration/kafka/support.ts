@@ -4,7 +4,8 @@
  */
 import { lastValueFrom, toArray } from 'rxjs';
 import { isSluiceError, type Logger, type StreamingQuery } from '@sluice/core';
-import { createKafkajsClient, parseKafkaClientSettings } from '@sluice/kafka';
+import { createKafkajsClient } from '@sluice/kafka';
+import { parseKafkaClientSettings } from '@sluice/kafka/internal';
 import { memoryTableRows } from '@sluice/sinks';
 
 /**

@@ -3,10 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import {
-  FAULT_POINTS, QueryManager, SimulatedCrash, isSluiceError, memoryCheckpoint, readStream, silentLogger,
-  type FaultPhase, type FaultPoint, type StreamingQuery,
-} from '@sluice/core';
+import { FAULT_POINTS, SimulatedCrash, type FaultPhase, type FaultPoint } from '@sluice/core/connector';
+import { QueryManager, isSluiceError, memoryCheckpoint, readStream, silentLogger, type StreamingQuery } from '@sluice/core';
 import { memoryStream, rateMicroBatchSource } from '@sluice/sources';
 import { postgresSink } from '@sluice/sinks';
 import { findPostgresBinaries, startPostgresServer, type PostgresServer } from '@sluice/testing';

@@ -1,45 +1,33 @@
-/* Errors and secrets */
-export { ERROR_CODES, SluiceError, isSluiceError, describeError } from './errors.ts';
+/**
+ * @sluice/core: build, run and watch streaming queries. This entry point is what an application
+ * needs; source and sink authors also import `@sluice/core/connector`.
+ *
+ * @example
+ * import { availableNow, col, filter, readStream } from '@sluice/core';
+ * import '@sluice/sources';
+ * import '@sluice/sinks';
+ *
+ * const query = await readStream().format('rate-micro-batch').option('rowsPerBatch', 10).load()
+ *   .pipe(filter(col('value').mod(3).eq(0)))
+ *   .writeStream().format('console').trigger(availableNow()).start();
+ * await query.awaitTermination();
+ *
+ * @packageDocumentation
+ */
+
+/* Errors */
+export { ERROR_CODES, SluiceError, isSluiceError } from './errors.ts';
 export type { ErrorCode, SluiceErrorOptions } from './errors.ts';
-export { REDACTED, isSecretKey, registerSecret, redactOptions, redactString } from './redact.ts';
 
 /* Logging */
 export { createLogger, silentLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';
 
-/* Contracts: sources, sinks, offsets */
-export { OUTPUT_MODES, READ_ALL } from './types.ts';
-export type {
-  BatchContext, JsonValue, MicroBatch, Offset, OutputMode, ReadLimit, Sink, SinkContext, SinkProvider, Source,
-  SourceContext, SourceMetadataStore, SourceProvider,
-} from './types.ts';
-
-/* Options */
-export { defineOptions, OptionSchema } from './options/defineOptions.ts';
-export type { OptionParseResult, OptionSchemaConfig, ParsedOptions } from './options/defineOptions.ts';
-export { opt, Option } from './options/optionTypes.ts';
-export type { OptionType } from './options/optionTypes.ts';
-export { parseByteSize, parseDuration } from './options/units.ts';
-export { closestName } from './options/closestName.ts';
-
-/* Arrow helpers */
-export { sparkTypeName, toDataType, toSchema } from './arrow/schema.ts';
+/* Values queries see and produce */
+export type { BatchContext, JsonValue, MicroBatch, Offset, OutputMode, SinkProvider, SourceProvider } from './types.ts';
+export { toSchema } from './arrow/schema.ts';
 export type { SchemaLike } from './arrow/schema.ts';
-export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
-export { takeRows } from './arrow/take.ts';
-export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVectors, tableToRows } from './arrow/tables.ts';
-
-/* Format registry */
-export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';
-export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './registry/formatRegistry.ts';
-
-/* JSON ⇄ Arrow (from_json / to_json, the json format) */
-export { DEFAULT_CORRUPT_RECORD_COLUMN, parseJsonRecords } from './arrow/json/parseJsonRecords.ts';
-export type { ParseJsonOptions, ParseMode } from './arrow/json/parseJsonRecords.ts';
-export { tableToJsonLines } from './arrow/json/tableToJsonLines.ts';
-export { columnBuilder } from './arrow/json/columnBuilders.ts';
-export type { ColumnBuilder } from './arrow/json/columnBuilders.ts';
-export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from './arrow/json/temporal.ts';
+export { tableFromRows, tableToRows } from './arrow/tables.ts';
 
 /* Building queries */
 export { readStream, DataStreamReader } from './builders/dataStreamReader.ts';
@@ -49,11 +37,9 @@ export { StreamFrame } from './builders/streamFrame.ts';
 export type { Operator, WriteToOptions } from './builders/streamFrame.ts';
 export { createStreamingQuery } from './builders/createStreamingQuery.ts';
 export type { StreamOptions } from './builders/createStreamingQuery.ts';
-export { executePlan, planSteps, standaloneOperatorContext } from './builders/plan.ts';
-export type { EventTimeStats, OperatorContext, PlanNode, PlanStep, StateMetrics } from './builders/plan.ts';
 
 /* Triggers */
-export { availableNow, defaultTrigger, once, processingTime, toTrigger } from './triggers/trigger.ts';
+export { availableNow, once, processingTime } from './triggers/trigger.ts';
 export type { Trigger, TriggerLike } from './triggers/trigger.ts';
 
 /* Running queries */
@@ -64,30 +50,11 @@ export type { QueryManagerOptions } from './query/queryManager.ts';
 export type { QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from './query/listener.ts';
 export { progressToJson } from './query/progress.ts';
 export type { DurationMs, SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgress, StreamingQueryStatus } from './query/progress.ts';
-export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
 
-/* Lifecycle (exported for inspection and model-based tests) */
-export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
-export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
-export { fromStep } from './lifecycle/fromStep.ts';
-export { statusOf } from './lifecycle/status.ts';
-export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
-export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
-
-/* Time */
-export { schedulerClock } from './time/schedulerClock.ts';
-export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
-
-/* Checkpoint */
-export type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpoint/checkpointStore.ts';
-export { FileCheckpointStore, checkpointPath } from './checkpoint/fileCheckpointStore.ts';
+/* Checkpoints */
+export type { CheckpointStore } from './checkpoint/checkpointStore.ts';
+export { FileCheckpointStore } from './checkpoint/fileCheckpointStore.ts';
 export { MemoryCheckpointStore, memoryCheckpoint } from './checkpoint/memoryCheckpointStore.ts';
-export { nodeFileSystem } from './checkpoint/fileSystem.ts';
-export { syncDirectory, writeDurably } from './checkpoint/durableWrite.ts';
-export type { FileSystem, SyncFileOps } from './checkpoint/fileSystem.ts';
-export { Checkpoint } from './checkpoint/checkpoint.ts';
-export type { Recovery } from './checkpoint/checkpoint.ts';
-export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
 export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
 export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
 
@@ -97,11 +64,11 @@ export { filter, where } from './operators/filter.ts';
 export { drop, withColumn, withColumnRenamed } from './operators/withColumn.ts';
 export { map, mapBatches, transform } from './operators/map.ts';
 export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
+export type { ColumnLike } from './operators/column.ts';
 export { fromJson } from './operators/fromJson.ts';
+export type { FromJsonOptions } from './operators/fromJson.ts';
 export { withWatermark } from './operators/withWatermark.ts';
 export { groupBy } from './operators/groupBy.ts';
 export { window, WindowSpec } from './operators/window.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
 export type { AggregateFunction } from './operators/aggregates.ts';
-export type { FromJsonOptions } from './operators/fromJson.ts';
-export type { ColumnLike } from './operators/column.ts';

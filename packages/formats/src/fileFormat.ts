@@ -1,5 +1,5 @@
 import type { Schema, Table } from 'apache-arrow';
-import type { OptionSchema, Option } from '@sluice/core';
+import type { OptionSchema, Option } from '@sluice/core/connector';
 
 type AnyOption = Option<unknown, unknown>;
 

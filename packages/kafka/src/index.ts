@@ -4,10 +4,7 @@
  */
 export { createKafkajsClient } from './client/kafkajsClient.ts';
 export type { KafkaClientFactory, KafkajsClientOptions } from './client/kafkajsClient.ts';
-export { parseKafkaClientSettings } from './client/clientSettings.ts';
 export type { KafkaClientSettings, SaslSettings } from './client/clientSettings.ts';
-export { displayKafkaOptions } from './client/displayOptions.ts';
-export { isConnectivityError } from './client/kafkajsErrors.ts';
 export { ByteColumn, RecordColumns } from './client/recordColumns.ts';
 export type {
   KafkaAdmin, KafkaClient, KafkaHeader, KafkaProducerClient, KafkaProducerOptions, KafkaRangeReader, KafkaReaderOptions, KafkaRecord,

@@ -2,7 +2,7 @@
  * @sluice/sinks: streaming sinks. Importing this package registers each sink by name for
  * `writeStream().format(name)`.
  */
-import { registerSinkFormat } from '@sluice/core';
+import { registerSinkFormat } from '@sluice/core/connector';
 import { consoleProvider } from './console/consoleSink.ts';
 import { deltaProvider } from './delta/deltaSink.ts';
 import { foreachProvider } from './foreach/foreachSink.ts';
@@ -14,9 +14,8 @@ import { kafkaSinkProvider } from './kafka/kafkaSinkProvider.ts';
 import { fileSinkProvider } from './file/fileSink.ts';
 import { FILE_SINK_FORMATS } from './file/options.ts';
 
-export { consoleSink, consoleProvider } from './console/consoleSink.ts';
+export { consoleSink } from './console/consoleSink.ts';
 export type { ConsoleOptions } from './console/consoleSink.ts';
-export { showString, formatCell, formatTimestamp } from './console/showString.ts';
 export { noopSink } from './noop/noopSink.ts';
 export { memorySink } from './memory/memorySink.ts';
 export { dropMemoryTable, memoryTable, memoryTableBatches, memoryTableRows } from './memory/memoryTables.ts';
@@ -24,20 +23,20 @@ export { foreachSink } from './foreach/foreachSink.ts';
 export { foreachBatchSink } from './foreachBatch/foreachBatchSink.ts';
 export { observableSink } from './observable/observableSink.ts';
 export type { CommittedBatch, ObservableSinkProvider } from './observable/observableSink.ts';
-export { postgresSink, postgresProvider } from './postgres/postgresSink.ts';
+export { postgresSink } from './postgres/postgresSink.ts';
 export type { PostgresSinkConfig } from './postgres/postgresSink.ts';
 export { idempotentBatch } from './postgres/idempotentBatch.ts';
 export type { BatchIdentity, IdempotentBatchOptions, IdempotentBatchResult } from './postgres/idempotentBatch.ts';
-export { fileSink, fileSinkProvider } from './file/fileSink.ts';
+export { fileSink } from './file/fileSink.ts';
 export type { FileSinkConfig } from './file/fileSink.ts';
 export { postgresTableWriter } from './postgres/postgresTableWriter.ts';
-export { deltaSink, deltaProvider } from './delta/deltaSink.ts';
+export { deltaSink } from './delta/deltaSink.ts';
 export type { DeltaSinkConfig } from './delta/deltaSink.ts';
 export { deltaForeachBatch } from './delta/deltaForeachBatch.ts';
 export type { DeltaForeachBatchOptions } from './delta/deltaForeachBatch.ts';
 export type { PostgresTableWriter, PostgresTableWriterConfig } from './postgres/postgresTableWriter.ts';
 /* Kafka */
-export { kafkaSink, kafkaSinkProvider } from './kafka/kafkaSinkProvider.ts';
+export { kafkaSink } from './kafka/kafkaSinkProvider.ts';
 export type { KafkaSinkOptions } from './kafka/kafkaSinkProvider.ts';
 
 registerSinkFormat({ name: 'noop', createSink: ({ options }) => noopProvider(options) });

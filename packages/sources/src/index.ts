@@ -2,7 +2,8 @@
  * @sluice/sources: streaming sources. Importing this package registers each source by name
  * for `readStream().format(name)`.
  */
-import { registerSourceFormat, SluiceError } from '@sluice/core';
+import { registerSourceFormat } from '@sluice/core/connector';
+import { SluiceError } from '@sluice/core';
 import { MemoryStream } from './memory/memoryStream.ts';
 import { rateProvider } from './rate/rateSource.ts';
 import { rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts';
@@ -10,22 +11,16 @@ import { deltaSourceProvider } from './delta/deltaSource.ts';
 import { FILE_SOURCE_FORMATS, fileSourceProvider } from './file/fileSource.ts';
 import { kafkaProvider } from './kafka/kafkaSourceProvider.ts';
 
-export { rateSource, rateProvider, valueAtSecond } from './rate/rateSource.ts';
-export { RATE_SCHEMA } from './rate/rateSchema.ts';
-export { rateMicroBatchSource, rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts';
-export type { RatePerMicroBatchOffset } from './rateMicroBatch/rateMicroBatchSource.ts';
+export { rateSource } from './rate/rateSource.ts';
+export { rateMicroBatchSource } from './rateMicroBatch/rateMicroBatchSource.ts';
 export { MemoryStream, memoryStream } from './memory/memoryStream.ts';
-export { int64Sequence } from './rate/int64Columns.ts';
-export { DEFAULT_MAX_FILES_PER_TRIGGER, deltaSource, deltaSourceProvider } from './delta/deltaSource.ts';
-export type { DeltaSourceOffset } from './delta/deltaOffset.ts';
+export { deltaSource } from './delta/deltaSource.ts';
 export type { DeltaSourceOptions } from './delta/options.ts';
-export { fileSource, fileSourceProvider } from './file/fileSource.ts';
-export type { FileSourceConfig, FileSourceOffset } from './file/fileSource.ts';
+export { fileSource } from './file/fileSource.ts';
+export type { FileSourceConfig } from './file/fileSource.ts';
 /* Kafka */
-export { kafkaProvider, kafkaSource } from './kafka/kafkaSourceProvider.ts';
+export { kafkaSource } from './kafka/kafkaSourceProvider.ts';
 export type { KafkaSourceOptions } from './kafka/kafkaSourceProvider.ts';
-export type { KafkaOffset } from './kafka/kafkaOffset.ts';
-export { kafkaSourceSchema } from './kafka/recordTable.ts';
 
 registerSourceFormat({ name: 'rate', createSource: ({ options }) => rateProvider(options) });
 registerSourceFormat({ name: 'rate-micro-batch', createSource: ({ options }) => rateMicroBatchProvider(options) });

@@ -8,7 +8,7 @@ export { sluiceMarbles } from './marbles/sluiceMarbles.ts';
 export type { Expectation, MarbleHelpers, MarbleQuery, MarbleQueryOptions } from './marbles/sluiceMarbles.ts';
 export { drawMarbles, parseMarbles } from './marbles/marbleText.ts';
 export type { MarbleEvent } from './marbles/marbleText.ts';
-export { VirtualScheduler, settleMicrotasks } from '@sluice/core';
+export { VirtualScheduler, settleMicrotasks } from '@sluice/core/internal';
 
 /* Fault injection */
 export { armed, crashAt, describeCrash, isSimulatedCrash, pointRecorder } from './faults/crashAt.ts';
@@ -17,7 +17,7 @@ export { faultyFileSystem } from './faults/faultyFileSystem.ts';
 export type { FaultyFileSystem, FileFault, FileOperation } from './faults/faultyFileSystem.ts';
 export { faultySource } from './faults/faultySource.ts';
 export type { ReadFault } from './faults/faultySource.ts';
-export { FAULT_POINTS, SimulatedCrash } from '@sluice/core';
+export { FAULT_POINTS, SimulatedCrash } from '@sluice/core/connector';
 
 /* The exactly-once property */
 export { assertExactlyOnce, runScenario } from './exactlyOnce/assertExactlyOnce.ts';

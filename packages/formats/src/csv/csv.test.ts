@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { Bool, DateDay, Float32, Float64, Int16, Int32, Int64, Int8, TimestampMillisecond, Utf8 } from 'apache-arrow';
-import { isSluiceError, registerSecret, tableFromRows, tableToRows, toSchema } from '@sluice/core';
+import { isSluiceError, tableFromRows, tableToRows, toSchema } from '@sluice/core';
+import { registerSecret } from '@sluice/core/connector';
 import { describe, expect, it } from 'vitest';
 import { arbitraryTableInput, plainRows } from '@sluice/core/arbitraries';
 import { csvReadOptions } from './options.ts';

@@ -1,5 +1,7 @@
 import { Field, Schema, Utf8, makeVector, type Table, type Vector } from 'apache-arrow';
-import { SluiceError, columnBuilder, sparkTypeName, tableFromVectors, utf8Vector, type ColumnBuilder } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { columnBuilder, type ColumnBuilder } from '@sluice/core/internal';
+import { sparkTypeName, tableFromVectors, utf8Vector } from '@sluice/core/connector';
 import { columnReader } from '../columnReader.ts';
 import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { requireSchema } from '../json/json.ts';

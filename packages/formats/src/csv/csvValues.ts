@@ -1,5 +1,7 @@
 import { DataType, Type } from 'apache-arrow';
-import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from '@sluice/core/internal';
+import { sparkTypeName } from '@sluice/core/connector';
 import { compileDatetimePattern } from './datetimePattern.ts';
 
 /** Not a value of the column's type: the record is malformed. */

@@ -1,4 +1,5 @@
-import { DEFAULT_CORRUPT_RECORD_COLUMN, defineOptions, opt, type ParsedOptions } from '@sluice/core';
+import { DEFAULT_CORRUPT_RECORD_COLUMN } from '@sluice/core/internal';
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core/connector';
 
 const shared = {
   sep: opt.nonEmptyString().default(',').describe('field separator (Spark: sep)'),

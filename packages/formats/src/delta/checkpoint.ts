@@ -5,7 +5,8 @@
  * and we read theirs.
  */
 import { Bool, Field, Int32, Int64, List, Map_, Schema, Struct, Utf8, type DataType } from 'apache-arrow';
-import { tableFromVectors, tableToRows, vectorFromValues } from '@sluice/core';
+import { tableFromVectors, vectorFromValues } from '@sluice/core/connector';
+import { tableToRows } from '@sluice/core';
 import { readParquet, writeParquet } from '../parquet/parquet.ts';
 import { parseDeltaAction, type DeltaAction } from './actions.ts';
 import type { DeltaSnapshot } from './snapshot.ts';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { RecordBatch, Table } from 'apache-arrow';
-import { nodeFileSystem, syncDirectory, takeRows, type FileSystem } from '@sluice/core';
+import { nodeFileSystem, syncDirectory, takeRows, type FileSystem } from '@sluice/core/connector';
 import { writeParquetAsync } from '../parquet/parquet.ts';
 import { columnStats } from '../stats/columnStats.ts';
 import { writeWhole } from './logStore.ts';

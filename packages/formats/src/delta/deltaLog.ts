@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { SluiceError, type FileSystem, type JsonValue } from '@sluice/core';
+import { SluiceError, type JsonValue } from '@sluice/core';
+import { type FileSystem } from '@sluice/core/connector';
 import { parseDeltaCommit, serializeDeltaAction, type DeltaAction, type DeltaCommitInfo, type DeltaMetadata, type DeltaProtocol } from './actions.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { checkConflict, concurrentModification, createdSameTable, footprint } from './conflicts.ts';

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SluiceError, describeError, nodeFileSystem, syncDirectory, writeDurably, type FileSystem } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { describeError, nodeFileSystem, syncDirectory, writeDurably, type FileSystem } from '@sluice/core/connector';
 
 export const LOG_DIRECTORY = '_delta_log';
 

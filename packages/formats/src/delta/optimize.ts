@@ -1,4 +1,5 @@
-import { SluiceError, concatTables, parseByteSize } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { concatTables, parseByteSize } from '@sluice/core/connector';
 import type { DeltaAction, AddFile } from './actions.ts';
 import { writeDataFiles, type DeltaFileCompression } from './dataFiles.ts';
 import { DeltaLog } from './deltaLog.ts';

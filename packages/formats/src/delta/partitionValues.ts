@@ -7,7 +7,9 @@
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataType, Type, type Float } from 'apache-arrow';
-import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from '@sluice/core/internal';
+import { sparkTypeName } from '@sluice/core/connector';
 import { DEFAULT_PARTITION_NAME, escapePartitionValue } from '../files/partitionPath.ts';
 const MS_PER_DAY = 86_400_000;
 

@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { SluiceError, concatTables } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { concatTables } from '@sluice/core/connector';
 import type { AddFile } from './actions.ts';
 import { DeltaLog } from './deltaLog.ts';
 import { readDeltaFile, deltaScanPlan, type DeltaScanPlan } from './scan.ts';

@@ -6,7 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data, type DataType } from 'apache-arrow';
-import { SluiceError, takeRows, vectorFromValues } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { takeRows, vectorFromValues } from '@sluice/core/connector';
 import { conformTable } from '../parquet/conform.ts';
 import { readParquetAsync } from '../parquet/parquet.ts';
 import type { AddFile } from './actions.ts';

@@ -4,7 +4,8 @@
  * Commit times come from `commitInfo` (in-commit timestamp first), made strictly increasing the
  * way Delta adjusts file times, so a clock step backwards cannot reorder versions.
  */
-import { SluiceError, parseIsoTimestampMs } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { parseIsoTimestampMs } from '@sluice/core/internal';
 import { tableNotFound, type DeltaLog } from './deltaLog.ts';
 
 /** Each readable version's commit time (ms), ascending by version. */

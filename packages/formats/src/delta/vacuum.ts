@@ -1,6 +1,7 @@
 import { readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { SluiceError, describeError } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { describeError } from '@sluice/core/connector';
 import { deletionVectorFile } from './deletionVectors.ts';
 import { DeltaLog } from './deltaLog.ts';
 import { LOG_DIRECTORY } from './logStore.ts';

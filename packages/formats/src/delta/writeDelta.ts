@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { SluiceError, parseByteSize, type JsonValue } from '@sluice/core';
+import { SluiceError, type JsonValue } from '@sluice/core';
+import { parseByteSize } from '@sluice/core/connector';
 import { conformTable } from '../parquet/conform.ts';
 import type { DeltaAction, DeltaMetadata } from './actions.ts';
 import { writeDataFiles, type DeltaFileCompression } from './dataFiles.ts';

@@ -1,5 +1,7 @@
 import { DataType, DateDay, Field, Float64, Int32, Int64, TimestampMillisecond, RecordBatch, Schema, Struct, Table, Type, Utf8, makeData, type Vector } from 'apache-arrow';
-import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName, vectorFromValues } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from '@sluice/core/internal';
+import { sparkTypeName, vectorFromValues } from '@sluice/core/connector';
 
 /** Hive's (and Spark's) directory name for a null or empty partition value. */
 export const DEFAULT_PARTITION_NAME = '__HIVE_DEFAULT_PARTITION__';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Table } from 'apache-arrow';
-import { SluiceError, concatTables, defineOptions, opt, toSchema, type Option, type SchemaLike } from '@sluice/core';
+import { SluiceError, toSchema, type SchemaLike } from '@sluice/core';
+import { concatTables, defineOptions, opt, type Option } from '@sluice/core/connector';
 import { fileFormat, type FileFormatName } from '../fileFormats.ts';
 import { inferFileSchema, planFileRead, readDataFile } from './fileRead.ts';
 import { isGlobPath, listDataFiles, type DataFile } from './listDataFiles.ts';

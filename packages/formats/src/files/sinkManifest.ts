@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SluiceError, nodeFileSystem, writeDurably } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { nodeFileSystem, writeDurably } from '@sluice/core/connector';
 
 /** Where Sluice's file sink logs its committed files, beside the data (Spark: `_spark_metadata`). */
 export const SINK_METADATA_DIR = '_sluice_metadata';

@@ -1,5 +1,6 @@
 import type { Schema, Table } from 'apache-arrow';
-import { SluiceError, parseJsonRecords, tableToJsonLines } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { parseJsonRecords, tableToJsonLines } from '@sluice/core/internal';
 import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { decodeText, encodeText, splitLines } from '../lines.ts';
 import { splitJsonDocument } from './splitJsonDocument.ts';

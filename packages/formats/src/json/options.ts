@@ -1,4 +1,5 @@
-import { DEFAULT_CORRUPT_RECORD_COLUMN, defineOptions, opt, type ParsedOptions } from '@sluice/core';
+import { DEFAULT_CORRUPT_RECORD_COLUMN } from '@sluice/core/internal';
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core/connector';
 
 /**
  * JSON read options, as Spark names them.

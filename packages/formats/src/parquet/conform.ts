@@ -2,7 +2,8 @@ import {
   Binary, DataType, Field, Float64, List, Map_, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Type, Utf8, makeData, makeVector, util,
   type Data, type Dictionary, type Timestamp,
 } from 'apache-arrow';
-import { SluiceError, sparkTypeName, vectorFromValues } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { sparkTypeName, vectorFromValues } from '@sluice/core/connector';
 import { rescaleInt64 } from './timestampRescale.js';
 
 /**

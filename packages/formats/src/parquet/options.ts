@@ -1,4 +1,4 @@
-import { defineOptions, opt, type ParsedOptions } from '@sluice/core';
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core/connector';
 
 /** Parquet files carry their own schema and encodings: nothing to configure when reading. */
 export const parquetReadOptionSpec = {};

@@ -1,5 +1,6 @@
 import { DataType, Field, Schema, Table, TimeUnit, tableFromIPC } from 'apache-arrow';
-import { SluiceError, describeError } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { describeError } from '@sluice/core/connector';
 import { describeFile, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { conformTable, sluiceType } from './conform.ts';
 import { encodeInline, prepareWrite } from './encode.ts';

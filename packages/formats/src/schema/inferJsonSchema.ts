@@ -1,5 +1,5 @@
 import { Bool, DataType, Field, Float64, Int64, List, Schema, Struct, Utf8 } from 'apache-arrow';
-import { DEFAULT_CORRUPT_RECORD_COLUMN } from '@sluice/core';
+import { DEFAULT_CORRUPT_RECORD_COLUMN } from '@sluice/core/internal';
 import { decodeText, splitLines } from '../lines.ts';
 import { splitJsonDocument } from '../json/splitJsonDocument.ts';
 import type { JsonReadOptions } from '../json/options.ts';

@@ -1,5 +1,5 @@
 import { DataType, TimeUnit, Type, type Data, type Struct, type Table, type Timestamp } from 'apache-arrow';
-import { formatIsoDateDays, formatIsoTimestampMs } from '@sluice/core';
+import { formatIsoDateDays, formatIsoTimestampMs } from '@sluice/core/internal';
 import { validity } from '../columnReader.ts';
 
 /** A JSON-ready value tree, in the shape of Delta's `add.stats`. */

@@ -1,4 +1,4 @@
-import { defineOptions, opt, type ParsedOptions } from '@sluice/core';
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core/connector';
 
 /**
  * Text read options, as Spark names them.

@@ -1,5 +1,6 @@
 import { Field, Schema, Utf8, type Table } from 'apache-arrow';
-import { SluiceError, sparkTypeName, tableFromVectors, utf8Vector } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { sparkTypeName, tableFromVectors, utf8Vector } from '@sluice/core/connector';
 import { withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { decodeText, encodeText, splitLines } from '../lines.ts';
 import { decodeUtf8Column } from '../utf8Column.ts';

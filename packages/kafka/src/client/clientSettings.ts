@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { closestName, registerSecret, SluiceError } from '@sluice/core';
+import { closestName, registerSecret } from '@sluice/core/connector';
+import { SluiceError } from '@sluice/core';
 
 /** SASL credentials as kafkajs takes them (PLAIN and SCRAM). */
 export interface SaslSettings {

@@ -1,4 +1,4 @@
-import { REDACTED, redactOptions } from '@sluice/core';
+import { REDACTED, redactOptions } from '@sluice/core/connector';
 
 /** `kafka.*` keys whose values are credentials whatever their shape (TLS keys, SASL objects, JAAS lines). */
 const SECRET_SETTINGS = /^kafka\.(ssl|sasl|sasl\..*|ssl\.key\.password|ssl\.keystore.*)$/i;

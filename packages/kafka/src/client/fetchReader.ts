@@ -1,6 +1,7 @@
 import { Observable, Subject, type SchedulerLike } from 'rxjs';
 import type { Kafka } from 'kafkajs';
-import { describeError, SluiceError, type Logger } from '@sluice/core';
+import { describeError } from '@sluice/core/connector';
+import { SluiceError, type Logger } from '@sluice/core';
 import type { KafkaClientSettings } from './clientSettings.ts';
 import { fetchFrom, protocolError, clusterOf, type KafkajsCluster } from './fetch/kafkajsCluster.ts';
 import type { FetchedPartition, FetchResponse } from './fetch/fetchResponse.ts';

@@ -1,4 +1,5 @@
-import { describeError, SluiceError } from '@sluice/core';
+import { describeError } from '@sluice/core/connector';
+import { SluiceError } from '@sluice/core';
 
 const CONNECTIVITY = new Set([
   'KafkaJSConnectionError',

@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { defineOptions, opt, type OutputMode, type ParsedOptions, type Sink, type SinkProvider } from '@sluice/core';
+import { defineOptions, opt, type ParsedOptions, type Sink } from '@sluice/core/connector';
+import { type OutputMode, type SinkProvider } from '@sluice/core';
 import { showString } from './showString.ts';
 
 export const consoleOptions = defineOptions('console', {

@@ -1,8 +1,8 @@
 import type { Table } from 'apache-arrow';
-import {
-  SluiceError, redactOptions, type BatchContext, type OutputMode, type Sink, type SinkContext, type SinkProvider,
-} from '@sluice/core';
-import { DeltaLog, checkDeltaWritable, writeDelta, type DeltaFileCompression } from '@sluice/formats';
+import { SluiceError, type BatchContext, type OutputMode, type SinkProvider } from '@sluice/core';
+import { redactOptions, type Sink, type SinkContext } from '@sluice/core/connector';
+import { DeltaLog, checkDeltaWritable } from '@sluice/formats/internal';
+import { writeDelta, type DeltaFileCompression } from '@sluice/formats';
 import { parseDeltaSinkOptions, type DeltaSinkOptions } from './options.ts';
 
 /** `deltaSink({...})`'s options; strings are accepted where the fluent API passes strings. */

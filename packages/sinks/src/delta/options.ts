@@ -1,4 +1,5 @@
-import { SluiceError, defineOptions, opt } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { defineOptions, opt } from '@sluice/core/connector';
 import type { DeltaFileCompression } from '@sluice/formats';
 
 /** The `delta` sink's options, named as Spark's Delta sink names them. */

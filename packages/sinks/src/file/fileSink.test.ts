@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { SimulatedCrash, tableFromRows, tableToRows, toSchema } from '@sluice/core';
-import { SinkManifest, readFiles } from '@sluice/formats';
+import { SimulatedCrash } from '@sluice/core/connector';
+import { tableFromRows, tableToRows, toSchema } from '@sluice/core';
+import { SinkManifest } from '@sluice/formats/internal';
+import { readFiles } from '@sluice/formats';
 import { fileSink } from './fileSink.ts';
 import { batchContext, sinkContext } from '../testing/contexts.ts';
 

@@ -1,5 +1,7 @@
-import { SluiceError, defineOptions, opt, type Option } from '@sluice/core';
-import { fileFormat, type FileFormatName } from '@sluice/formats';
+import { SluiceError } from '@sluice/core';
+import { defineOptions, opt, type Option } from '@sluice/core/connector';
+import { fileFormat } from '@sluice/formats/internal';
+import { type FileFormatName } from '@sluice/formats';
 
 /** The formats the file sink writes. */
 export const FILE_SINK_FORMATS = ['parquet', 'json', 'csv', 'text'] as const;

@@ -1,6 +1,6 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isHiddenName } from '@sluice/formats';
+import { isHiddenName } from '@sluice/formats/internal';
 
 /** Names the file sink gives data files (`part-00000-<uuid>.c000…`) and their temp files. */
 const DATA_FILE = /^part-\d{5}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.c\d{3}/;

@@ -1,6 +1,7 @@
 import { RecordBatch, Schema, Struct, Table, makeData, type DataType } from 'apache-arrow';
-import { SluiceError, takeRows } from '@sluice/core';
-import { checkPartitionType, partitionDirectory } from '@sluice/formats';
+import { SluiceError } from '@sluice/core';
+import { takeRows } from '@sluice/core/connector';
+import { checkPartitionType, partitionDirectory } from '@sluice/formats/internal';
 
 /** The rows of one output directory, without the partition columns (they live in the path). */
 export interface PartitionGroup {

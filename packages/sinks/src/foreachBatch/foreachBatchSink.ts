@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { defineOptions, opt, type BatchContext, type ForeachBatchFunction, type OutputMode, type Sink, type SinkProvider } from '@sluice/core';
+import { defineOptions, opt, type Sink } from '@sluice/core/connector';
+import { type BatchContext, type ForeachBatchFunction, type OutputMode, type SinkProvider } from '@sluice/core';
 
 const MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { asyncScheduler, lastValueFrom, toArray } from 'rxjs';
-import { tableFromColumns, tableFromRows, toSchema, type BatchContext, type Sink, type SinkContext } from '@sluice/core';
-import { createKafkajsClient, parseKafkaClientSettings, type KafkaClient, type KafkaRangeReader, type KafkaRecord } from '@sluice/kafka';
+import { tableFromColumns, type Sink, type SinkContext } from '@sluice/core/connector';
+import { tableFromRows, toSchema, type BatchContext } from '@sluice/core';
+import { createKafkajsClient, type KafkaClient, type KafkaRangeReader, type KafkaRecord } from '@sluice/kafka';
+import { parseKafkaClientSettings } from '@sluice/kafka/internal';
 import { brokerControlSkipReason, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { kafkaSink, type KafkaSinkOptions } from './kafkaSinkProvider.ts';
 

@@ -1,6 +1,7 @@
 import { firstValueFrom, timer } from 'rxjs';
 import type { Schema, Table } from 'apache-arrow';
-import { isSluiceError, SluiceError, type BatchContext, type OutputMode, type Sink, type SinkContext } from '@sluice/core';
+import { isSluiceError, SluiceError, type BatchContext, type OutputMode } from '@sluice/core';
+import { type Sink, type SinkContext } from '@sluice/core/connector';
 import type { KafkaClient, KafkaProducerClient, OutgoingRecord } from '@sluice/kafka';
 import type { KafkaSinkConfig } from './options.ts';
 import { recordLayout, tableToRecords, type RecordLayout } from './rowsToRecords.ts';

@@ -1,5 +1,6 @@
 import type { SinkProvider } from '@sluice/core';
-import { createKafkajsClient, displayKafkaOptions, type KafkaClientFactory } from '@sluice/kafka';
+import { createKafkajsClient, type KafkaClientFactory } from '@sluice/kafka';
+import { displayKafkaOptions } from '@sluice/kafka/internal';
 import { KAFKA_SINK_OUTPUT_MODES, KafkaSink } from './kafkaSink.ts';
 import { parseKafkaSinkOptions } from './options.ts';
 

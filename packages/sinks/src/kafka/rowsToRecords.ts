@@ -1,5 +1,6 @@
 import { DataType, Type, type Data, type Field, type Schema, type Table, type Vector } from 'apache-arrow';
-import { sparkTypeName, SluiceError } from '@sluice/core';
+import { sparkTypeName } from '@sluice/core/connector';
+import { SluiceError } from '@sluice/core';
 import type { KafkaHeader, OutgoingRecord } from '@sluice/kafka';
 
 /** How each Kafka field is taken from the rows, checked once per schema. */

@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { defineOptions, opt, SluiceError, type BatchContext, type OutputMode, type Sink, type SinkContext, type SinkProvider } from '@sluice/core';
+import { defineOptions, opt, type Sink, type SinkContext } from '@sluice/core/connector';
+import { SluiceError, type BatchContext, type OutputMode, type SinkProvider } from '@sluice/core';
 import { memoryTableFor } from './memoryTables.ts';
 
 const MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);

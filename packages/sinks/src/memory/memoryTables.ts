@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { concatTables, SluiceError, tableToRows } from '@sluice/core';
+import { concatTables } from '@sluice/core/connector';
+import { SluiceError, tableToRows } from '@sluice/core';
 
 interface Entry {
   readonly queryId: string;

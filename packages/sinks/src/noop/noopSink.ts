@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { defineOptions, type OutputMode, type Sink, type SinkProvider } from '@sluice/core';
+import { defineOptions, type Sink } from '@sluice/core/connector';
+import { type OutputMode, type SinkProvider } from '@sluice/core';
 
 const ALL_MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);
 const noopOptions = defineOptions('noop', {});

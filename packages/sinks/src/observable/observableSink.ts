@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import { Subject, type Observable } from 'rxjs';
-import type { OutputMode, Sink, SinkProvider } from '@sluice/core';
+import type { OutputMode, SinkProvider } from '@sluice/core';
+import type { Sink } from '@sluice/core/connector';
 
 const MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);
 

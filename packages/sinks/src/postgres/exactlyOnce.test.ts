@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { randomUUID } from 'node:crypto';
-import { silentLogger, tableFromColumns, toSchema } from '@sluice/core';
+import { silentLogger, toSchema } from '@sluice/core';
+import { tableFromColumns } from '@sluice/core/connector';
 import { postgresSink } from './postgresSink.ts';
 import { TEST_PG_URL, batchContext, createTestSchema, sinkContext, type TestSchema } from './testing/testDatabase.ts';
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { isSluiceError, tableFromColumns, toSchema } from '@sluice/core';
+import { isSluiceError, toSchema } from '@sluice/core';
+import { tableFromColumns } from '@sluice/core/connector';
 import { idempotentBatch } from './idempotentBatch.ts';
 import { postgresTableWriter } from './postgresTableWriter.ts';
 import { TEST_PG_URL, createTestSchema, recordingLogger, type TestSchema } from './testing/testDatabase.ts';

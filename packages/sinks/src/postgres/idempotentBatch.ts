@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { Pool, PoolClient } from 'pg';
-import { registerSecret, type Logger } from '@sluice/core';
+import { registerSecret } from '@sluice/core/connector';
+import { type Logger } from '@sluice/core';
 import { resolveConnection } from './connectionString.ts';
 import { claimBatch, ensureProgressTable } from './progressTable.ts';
 import { withReconnect } from './reconnect.ts';

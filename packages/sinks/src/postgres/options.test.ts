@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSluiceError, redactOptions, redactString } from '@sluice/core';
+import { isSluiceError } from '@sluice/core';
+import { redactOptions, redactString } from '@sluice/core/connector';
 import { parsePostgresOptions } from './options.ts';
 import { resolveConnection } from './connectionString.ts';
 import { parseTableName } from './tableName.ts';

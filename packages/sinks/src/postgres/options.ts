@@ -1,4 +1,5 @@
-import { SluiceError, defineOptions, opt } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { defineOptions, opt } from '@sluice/core/connector';
 import { resolveConnection, type ResolvedConnection } from './connectionString.ts';
 import { parseTableName, type TableName } from './tableName.ts';
 

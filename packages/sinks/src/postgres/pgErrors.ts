@@ -1,4 +1,5 @@
-import { SluiceError, describeError, redactString } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { describeError, redactString } from '@sluice/core/connector';
 
 /**
  * What a failure from `pg` means for the sink:

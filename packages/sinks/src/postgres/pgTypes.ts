@@ -1,5 +1,5 @@
 import { DataType, Precision, Type, type Dictionary, type Float, type Int, type List } from 'apache-arrow';
-import { sparkTypeName } from '@sluice/core';
+import { sparkTypeName } from '@sluice/core/connector';
 
 /**
  * A column type as PostgreSQL reports it: `typname` is the internal name that decides the

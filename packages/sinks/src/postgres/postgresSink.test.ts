@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { isSluiceError, silentLogger, sinkFormat, tableFromColumns, toSchema, type Logger, type Sink } from '@sluice/core';
+import { isSluiceError, silentLogger, toSchema, type Logger } from '@sluice/core';
+import { sinkFormat, tableFromColumns, type Sink } from '@sluice/core/connector';
 import { postgresSink } from './postgresSink.ts';
 import '../index.ts'; // registers format 'postgres'
 import { TEST_PG_URL, batchContext, createTestSchema, recordingLogger, sinkContext, type TestSchema } from './testing/testDatabase.ts';

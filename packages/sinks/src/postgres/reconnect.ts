@@ -1,5 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { SimulatedCrash, SluiceError, silentLogger, type Logger } from '@sluice/core';
+import { SimulatedCrash } from '@sluice/core/connector';
+import { SluiceError, silentLogger, type Logger } from '@sluice/core';
 import { classifyPgError, pgMessage, sanitizedCause, toSluiceError } from './pgErrors.ts';
 
 /** How long and how often an operation is retried when PostgreSQL cannot be reached. */

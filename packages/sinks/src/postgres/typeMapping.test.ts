@@ -6,7 +6,7 @@ import {
   LargeUtf8, List, Schema, Struct, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, TimestampSecond, Uint16, Uint32,
   Uint64, Uint8, Utf8, makeData, makeVector, vectorFromArray, type Vector,
 } from 'apache-arrow';
-import { tableFromVectors } from '@sluice/core';
+import { tableFromVectors } from '@sluice/core/connector';
 import { postgresSink } from './postgresSink.ts';
 import { TEST_PG_URL, batchContext, createTestSchema, sinkContext, type TestSchema } from './testing/testDatabase.ts';
 

@@ -1,7 +1,8 @@
 /** Test support for sinks (not exported): the contexts the engine would hand a sink, to drive one directly. */
 import { randomUUID } from 'node:crypto';
 import { asyncScheduler } from 'rxjs';
-import { SimulatedCrash, silentLogger, type BatchContext, type Logger, type OutputMode, type SinkContext } from '@sluice/core';
+import { SimulatedCrash, type SinkContext } from '@sluice/core/connector';
+import { silentLogger, type BatchContext, type Logger, type OutputMode } from '@sluice/core';
 
 export function sinkContext(queryId: string = randomUUID(), outputMode: OutputMode = 'append', log: Logger = silentLogger): SinkContext {
   return { queryId, runId: randomUUID(), queryName: null, outputMode, scheduler: asyncScheduler, log };

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { firstValueFrom, ignoreElements, lastValueFrom, take, toArray } from 'rxjs';
 import { asyncScheduler } from 'rxjs';
-import {
-  Checkpoint, READ_ALL, concatTables, memoryCheckpoint, readStream, silentLogger, tableFromRows, tableToRows, toSchema,
-  type CheckpointStore, type ReadLimit, type Source, type SourceContext,
-} from '@sluice/core';
-import { DeltaLog, optimize, writeDelta } from '@sluice/formats';
+import { Checkpoint } from '@sluice/core/internal';
+import { READ_ALL, concatTables, type ReadLimit, type Source, type SourceContext } from '@sluice/core/connector';
+import { memoryCheckpoint, readStream, silentLogger, tableFromRows, tableToRows, toSchema, type CheckpointStore } from '@sluice/core';
+import { DeltaLog } from '@sluice/formats/internal';
+import { optimize, writeDelta } from '@sluice/formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DeltaSourceOffset } from './deltaOffset.ts';
 import { deltaSourceProvider } from './deltaSource.ts';

@@ -1,12 +1,9 @@
 import { basename } from 'node:path';
 import type { Schema, Table } from 'apache-arrow';
 import { defer, from, mergeMap, Observable } from 'rxjs';
-import {
-  SluiceError, StreamFrame, type ReadLimit, type Source, type SourceContext, type SourceProvider,
-} from '@sluice/core';
-import {
-  DeltaLog, checkDeltaReadable, latestSnapshotSync, parseLogFileName, readDeltaFiles, deltaScanPlan, deltaVersionAtOrAfter, type DeltaScanPlan, type DeltaSnapshot,
-} from '@sluice/formats';
+import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
+import { type ReadLimit, type Source, type SourceContext } from '@sluice/core/connector';
+import { DeltaLog, checkDeltaReadable, latestSnapshotSync, parseLogFileName, readDeltaFiles, deltaScanPlan, deltaVersionAtOrAfter, type DeltaScanPlan, type DeltaSnapshot } from '@sluice/formats/internal';
 import { DirectoryWatcher } from '../watch/directoryWatcher.ts';
 import { comparePositions, deltaOffset, toDeltaOffset, type DeltaSourceOffset } from './deltaOffset.ts';
 import { parseDeltaSourceOptions, type DeltaSourceOptions } from './options.ts';

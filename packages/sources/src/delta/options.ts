@@ -1,4 +1,6 @@
-import { SluiceError, defineOptions, opt, parseIsoTimestampMs } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { defineOptions, opt } from '@sluice/core/connector';
+import { parseIsoTimestampMs } from '@sluice/core/internal';
 
 const isStartingVersion = (v: unknown): v is number | 'latest' => v === 'latest' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
 

@@ -6,7 +6,7 @@
  * as Spark's Delta source does; so does a schema change.
  */
 import { SluiceError } from '@sluice/core';
-import { checkDeltaReadable, parseSchemaString, sortDeltaFiles, type DeltaAction, type AddFile, type DeltaLog, type DeltaSnapshot } from '@sluice/formats';
+import { checkDeltaReadable, parseSchemaString, sortDeltaFiles, type DeltaAction, type AddFile, type DeltaLog, type DeltaSnapshot } from '@sluice/formats/internal';
 import type { DeltaSourceOffset } from './deltaOffset.ts';
 import type { DeltaSourceOptions } from './options.ts';
 

@@ -2,8 +2,11 @@ import { mkdir, readFile, rm, appendFile, writeFile, readdir } from 'node:fs/pro
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualScheduler, memoryCheckpoint, tableFromRows, toSchema, type ReadLimit } from '@sluice/core';
-import { SinkManifest, writeParquet } from '@sluice/formats';
+import { VirtualScheduler } from '@sluice/core/internal';
+import { memoryCheckpoint, tableFromRows, toSchema } from '@sluice/core';
+import { type ReadLimit } from '@sluice/core/connector';
+import { SinkManifest } from '@sluice/formats/internal';
+import { writeParquet } from '@sluice/formats';
 import { fileSourceProvider } from './fileSource.ts';
 import { jsonLines, landFile, openSource, readRows, removeTempDirs, tempDir } from './testing/fixtures.ts';
 

@@ -1,13 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import type { Schema, Table } from 'apache-arrow';
 import { firstValueFrom, from, interval, merge, Subject, timer, type Observable, type Subscription } from 'rxjs';
-import {
-  SluiceError, StreamFrame, redactOptions,
-  type ReadLimit, type Source, type SourceContext, type SourceProvider,
-} from '@sluice/core';
-import {
-  inferFileSchema, listInputFiles, planFileRead, SinkManifest, type DataFile, type FileReadPlan,
-} from '@sluice/formats';
+import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
+import { redactOptions, type ReadLimit, type Source, type SourceContext } from '@sluice/core/connector';
+import { inferFileSchema, listInputFiles, planFileRead, SinkManifest, type DataFile, type FileReadPlan } from '@sluice/formats/internal';
 import { DirectoryWatcher } from '../watch/directoryWatcher.ts';
 import { cleanFile } from './cleanSource.ts';
 import { FileStability } from './fileStability.ts';

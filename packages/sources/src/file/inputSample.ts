@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { isHiddenName, parsePartitionDirectory, type PartitionValues } from '@sluice/formats';
+import { isHiddenName, parsePartitionDirectory, type PartitionValues } from '@sluice/formats/internal';
 
 /** What the input looks like when the query is defined: its partition directories and some files. */
 export interface InputSample {

@@ -1,6 +1,8 @@
 import type { Schema } from 'apache-arrow';
-import { SluiceError, defineOptions, opt, toSchema, type Option, type SchemaLike } from '@sluice/core';
-import { fileFormat, globBase, isGlobPath, type FileFormatName } from '@sluice/formats';
+import { SluiceError, toSchema, type SchemaLike } from '@sluice/core';
+import { defineOptions, opt, type Option } from '@sluice/core/connector';
+import { fileFormat, globBase, isGlobPath } from '@sluice/formats/internal';
+import { type FileFormatName } from '@sluice/formats';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

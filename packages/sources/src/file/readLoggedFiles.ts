@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
-import { SluiceError, concatTables, isSluiceError, type Logger } from '@sluice/core';
-import { partitionOf, readBytes, readDataFileAsync, type FileReadPlan } from '@sluice/formats';
+import { SluiceError, isSluiceError, type Logger } from '@sluice/core';
+import { concatTables } from '@sluice/core/connector';
+import { partitionOf, readBytes, readDataFileAsync, type FileReadPlan } from '@sluice/formats/internal';
 import type { SeenFile } from './seenFilesLog.ts';
 
 export interface ReadSettings {

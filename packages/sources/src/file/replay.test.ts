@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
-import { memoryCheckpoint, toSchema, type ReadLimit } from '@sluice/core';
+import { memoryCheckpoint, toSchema } from '@sluice/core';
+import { type ReadLimit } from '@sluice/core/connector';
 import { fileSourceProvider, type FileSourceOffset } from './fileSource.ts';
 import { jsonLines, landFile, openSource, readRows, removeTempDirs, tempDir } from './testing/fixtures.ts';
 

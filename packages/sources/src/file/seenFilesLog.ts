@@ -1,4 +1,5 @@
-import { SluiceError, type SourceMetadataStore } from '@sluice/core';
+import { SluiceError } from '@sluice/core';
+import { type SourceMetadataStore } from '@sluice/core/connector';
 
 /** One line of the log: a file admitted into log batch `batchId` (Spark's FileEntry). */
 export interface SeenFile {

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import type { DataFile } from '@sluice/formats';
+import type { DataFile } from '@sluice/formats/internal';
 import { admissionOrder, withinLimit } from './selectFiles.ts';
 
 const files = fc.array(fc.record({ size: fc.nat({ max: 1000 }), modificationTime: fc.nat({ max: 20 }), name: fc.string({ minLength: 1, maxLength: 4 }) }), { maxLength: 20 })

@@ -1,5 +1,5 @@
-import type { ReadLimit } from '@sluice/core';
-import type { DataFile } from '@sluice/formats';
+import type { ReadLimit } from '@sluice/core/connector';
+import type { DataFile } from '@sluice/formats/internal';
 
 /** Admission order: oldest first (newest with `latestFirst`), ties by path, so replays and restarts agree. */
 export function admissionOrder(files: DataFile[], latestFirst: boolean): DataFile[] {

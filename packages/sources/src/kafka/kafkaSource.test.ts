@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray, VirtualTimeScheduler } from 'rxjs';
-import { concatTables, READ_ALL, tableToRows, type ReadLimit, type Source } from '@sluice/core';
+import { concatTables, READ_ALL, type ReadLimit, type Source } from '@sluice/core/connector';
+import { tableToRows } from '@sluice/core';
 import { createKafkajsClient, type KafkaClientFactory } from '@sluice/kafka';
 import { produceRecords, startKafkaBroker, timestampLookupSkipReason, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import type { KafkaOffset } from './kafkaOffset.ts';

@@ -1,6 +1,7 @@
 import { defer, from, merge, mergeMap, Subject, type Observable, type Subscription } from 'rxjs';
 import type { Schema, Table } from 'apache-arrow';
-import type { Offset, ReadLimit, Source, SourceContext } from '@sluice/core';
+import type { Offset } from '@sluice/core';
+import type { ReadLimit, Source, SourceContext } from '@sluice/core/connector';
 import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, PartitionOffsetRange, RecordChunk } from '@sluice/kafka';
 import { DataLossPolicy } from './dataLoss.ts';
 import { partitionKey, splitKey, toKafkaOffset, toPartitionOffsets, type KafkaOffset, type PartitionOffsets } from './kafkaOffset.ts';

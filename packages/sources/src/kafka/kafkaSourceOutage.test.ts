@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
-import { concatTables, READ_ALL, tableToRows } from '@sluice/core';
+import { concatTables, READ_ALL } from '@sluice/core/connector';
+import { tableToRows } from '@sluice/core';
 import { brokerControlSkipReason, produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import type { KafkaOffset } from './kafkaOffset.ts';
 import type { KafkaSource } from './kafkaSource.ts';

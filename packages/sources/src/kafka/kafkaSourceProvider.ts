@@ -1,6 +1,7 @@
 import type { Schema } from 'apache-arrow';
 import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
-import { createKafkajsClient, displayKafkaOptions, type KafkaClient, type KafkaClientFactory, type KafkaClientSettings, type KafkajsClientOptions } from '@sluice/kafka';
+import { createKafkajsClient, type KafkaClient, type KafkaClientFactory, type KafkaClientSettings, type KafkajsClientOptions } from '@sluice/kafka';
+import { displayKafkaOptions } from '@sluice/kafka/internal';
 import { KafkaSource } from './kafkaSource.ts';
 import { parseKafkaSourceOptions } from './options.ts';
 import { kafkaSourceSchema } from './recordTable.ts';

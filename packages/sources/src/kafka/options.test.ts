@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { sourceFormat } from '@sluice/core';
+import { sourceFormat } from '@sluice/core/connector';
 import '../index.ts';
 import { kafkaProvider, kafkaSource } from './kafkaSourceProvider.ts';
 import { parseKafkaSourceOptions } from './options.ts';

@@ -1,5 +1,7 @@
-import { defineOptions, opt, SluiceError } from '@sluice/core';
-import { parseKafkaClientSettings, type KafkaClientSettings } from '@sluice/kafka';
+import { defineOptions, opt } from '@sluice/core/connector';
+import { SluiceError } from '@sluice/core';
+import { parseKafkaClientSettings } from '@sluice/kafka/internal';
+import { type KafkaClientSettings } from '@sluice/kafka';
 
 type PerPartition = Readonly<Record<string, Readonly<Record<string, number>>>>;
 

@@ -1,5 +1,5 @@
 import { timer, firstValueFrom, type SchedulerLike } from 'rxjs';
-import { isConnectivityError } from '@sluice/kafka';
+import { isConnectivityError } from '@sluice/kafka/internal';
 import type { Logger } from '@sluice/core';
 
 export interface PatienceOptions {

@@ -1,7 +1,7 @@
 import {
   Binary, Field, Int32, Int64, List, makeData, makeVector, Schema, Struct, TimestampMillisecond, Utf8, type Table, type Vector,
 } from 'apache-arrow';
-import { tableFromVectors, vectorFromValues } from '@sluice/core';
+import { tableFromVectors, vectorFromValues } from '@sluice/core/connector';
 import { type ByteColumn, type RecordChunk } from '@sluice/kafka';
 
 const HEADER_TYPE = new List(new Field('element', new Struct([new Field('key', new Utf8(), true), new Field('value', new Binary(), true)]), true));

@@ -1,5 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { JsonValue, Logger, SourceContext, SourceMetadataStore } from '@sluice/core';
+import type { JsonValue, Logger } from '@sluice/core';
+import type { SourceContext, SourceMetadataStore } from '@sluice/core/connector';
 
 /** Test-only: an in-memory `sources/<i>/` store with the contract's first-write-wins `getOrCreate`. */
 export class MemoryMetadataStore implements SourceMetadataStore {

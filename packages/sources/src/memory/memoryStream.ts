@@ -1,6 +1,7 @@
 import type { Schema, Table } from 'apache-arrow';
 import { Subject, type Observable, of } from 'rxjs';
-import { concatTables, SluiceError, StreamFrame, tableFromRows, toSchema, type ReadLimit, type SchemaLike, type Source, type SourceProvider } from '@sluice/core';
+import { concatTables, type ReadLimit, type Source } from '@sluice/core/connector';
+import { SluiceError, StreamFrame, tableFromRows, toSchema, type SchemaLike, type SourceProvider } from '@sluice/core';
 
 type Rows = readonly Readonly<Record<string, unknown>>[];
 

@@ -1,4 +1,4 @@
-import { defineOptions, opt, type ParsedOptions } from '@sluice/core';
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core/connector';
 
 export const rateOptions = defineOptions('rate', {
   rowsPerSecond: opt.positiveInt().default(1).describe('rows generated per second'),

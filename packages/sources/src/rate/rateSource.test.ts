@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { memoryCheckpoint, Checkpoint, silentLogger, tableToRows, type Source, type SourceContext } from '@sluice/core';
-import { VirtualScheduler } from '@sluice/core';
+import { memoryCheckpoint, silentLogger, tableToRows } from '@sluice/core';
+import { Checkpoint } from '@sluice/core/internal';
+import { type Source, type SourceContext } from '@sluice/core/connector';
+import { VirtualScheduler } from '@sluice/core/internal';
 import { rateProvider, valueAtSecond } from './rateSource.ts';
 
 async function open(options: Record<string, unknown>, clock: VirtualScheduler, store = memoryCheckpoint()): Promise<Source<number>> {

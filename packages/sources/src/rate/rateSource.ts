@@ -1,6 +1,7 @@
 import { Table } from 'apache-arrow';
 import { of, type Observable } from 'rxjs';
-import { SluiceError, StreamFrame, type Source, type SourceContext, type SourceProvider } from '@sluice/core';
+import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
+import { type Source, type SourceContext } from '@sluice/core/connector';
 import { int64Sequence, timestampColumn } from './int64Columns.ts';
 import { rateOptions, type RateOptions } from './options.ts';
 import { RATE_SCHEMA, rateBatch } from './rateSchema.ts';

@@ -1,4 +1,4 @@
-import { defineOptions, opt, type ParsedOptions } from '@sluice/core';
+import { defineOptions, opt, type ParsedOptions } from '@sluice/core/connector';
 
 export const rateMicroBatchOptions = defineOptions('rate-micro-batch', {
   rowsPerBatch: opt.positiveInt().required().describe('rows in every micro-batch'),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { memoryCheckpoint, Checkpoint, isSluiceError, silentLogger, tableToRows, type Source } from '@sluice/core';
-import { VirtualScheduler } from '@sluice/core';
+import { memoryCheckpoint, isSluiceError, silentLogger, tableToRows } from '@sluice/core';
+import { Checkpoint } from '@sluice/core/internal';
+import { type Source } from '@sluice/core/connector';
+import { VirtualScheduler } from '@sluice/core/internal';
 import { rateMicroBatchProvider, type RatePerMicroBatchOffset } from './rateMicroBatchSource.ts';
 
 async function open(options: Record<string, unknown>): Promise<Source<RatePerMicroBatchOffset>> {

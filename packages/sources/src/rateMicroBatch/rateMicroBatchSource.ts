@@ -1,6 +1,7 @@
 import { Table } from 'apache-arrow';
 import { of, type Observable } from 'rxjs';
-import { SluiceError, StreamFrame, type Source, type SourceProvider } from '@sluice/core';
+import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
+import { type Source } from '@sluice/core/connector';
 import { constantTimestampColumn, int64Sequence } from '../rate/int64Columns.ts';
 import { RATE_SCHEMA, rateBatch } from '../rate/rateSchema.ts';
 import { rateMicroBatchOptions, type RateMicroBatchOptions } from './options.ts';

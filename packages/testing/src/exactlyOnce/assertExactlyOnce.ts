@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import type { Table } from 'apache-arrow';
-import {
-  memoryCheckpoint, QueryManager, silentLogger, tableToRows, type BatchContext, type CheckpointStore, type FaultInjector,
-  type FaultPoint, type SinkProvider, type StreamingQuery,
-} from '@sluice/core';
+import { memoryCheckpoint, QueryManager, silentLogger, tableToRows, type BatchContext, type CheckpointStore, type SinkProvider, type StreamingQuery } from '@sluice/core';
+import { type FaultInjector, type FaultPoint } from '@sluice/core/connector';
 import { memoryStream } from '@sluice/sources';
 import { armed, describeCrash, isSimulatedCrash, pointRecorder, type CrashSpec } from '../faults/crashAt.ts';
 import { rowsOf, scenarioArbitrary, type Scenario } from './scenario.ts';

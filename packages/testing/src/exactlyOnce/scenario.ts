@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FAULT_POINTS, type FaultPhase, type FaultPoint } from '@sluice/core';
+import { FAULT_POINTS, type FaultPhase, type FaultPoint } from '@sluice/core/connector';
 import type { CrashSpec } from '../faults/crashAt.ts';
 
 /** One generated test: what arrives, in which steps, and where the process dies. */

@@ -1,4 +1,4 @@
-import { SimulatedCrash, type FaultInjector, type FaultPhase, type FaultPoint } from '@sluice/core';
+import { SimulatedCrash, type FaultInjector, type FaultPhase, type FaultPoint } from '@sluice/core/connector';
 
 /** Where a crash happens: a lifecycle point or a sink's own point (`sink:<name>`), and when. */
 export interface CrashSpec {
@@ -62,4 +62,4 @@ export function pointRecorder(): FaultInjector & { readonly points: ReadonlySet<
   return { points, at: (point) => void points.add(point) };
 }
 
-export { isSimulatedCrash } from '@sluice/core';
+export { isSimulatedCrash } from '@sluice/core/connector';

@@ -1,4 +1,4 @@
-import { nodeFileSystem, type FileSystem, type SyncFileOps } from '@sluice/core';
+import { nodeFileSystem, type FileSystem, type SyncFileOps } from '@sluice/core/connector';
 
 export type FileOperation = 'write' | 'fsync' | 'rename' | 'link' | 'unlink' | 'mkdir' | 'read' | 'open';
 

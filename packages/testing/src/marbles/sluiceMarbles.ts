@@ -1,10 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Table } from 'apache-arrow';
-import {
-  memoryCheckpoint, QueryManager, settleMicrotasks, silentLogger, StreamFrame, VirtualScheduler,
-  type CheckpointStore, type FaultInjector, type OutputMode, type SchemaLike, type SinkProvider, type StreamingQuery,
-  type StreamingQueryProgress, type StreamingQueryStatus, type TriggerLike,
-} from '@sluice/core';
+import { memoryCheckpoint, QueryManager, silentLogger, StreamFrame, type CheckpointStore, type OutputMode, type SchemaLike, type SinkProvider, type StreamingQuery, type StreamingQueryProgress, type StreamingQueryStatus, type TriggerLike } from '@sluice/core';
+import { settleMicrotasks, VirtualScheduler } from '@sluice/core/internal';
+import { type FaultInjector } from '@sluice/core/connector';
 import { memoryStream } from '@sluice/sources';
 import { armed, isSimulatedCrash, type CrashSpec } from '../faults/crashAt.ts';
 import { bigints, SinkRecorder } from './recordingSink.ts';

@@ -1,6 +1,7 @@
 import { getNextSnapshot } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import { queryLifecycleMachine, type Trigger } from '@sluice/core';
+import { queryLifecycleMachine } from '@sluice/core/internal';
+import { type Trigger } from '@sluice/core';
 
 type Machine = typeof queryLifecycleMachine;
 type Snapshot = ReturnType<Machine['transition']>;

@@ -1,8 +1,7 @@
 import { Subject } from 'rxjs';
-import {
-  MemoryCheckpointStore, QueryManager, StreamFrame, silentLogger, tableFromRows, toSchema, VirtualScheduler,
-  type OutputMode, type SinkProvider, type Source, type SourceProvider, type StreamingQuery, type WriteOptions,
-} from '@sluice/core';
+import { MemoryCheckpointStore, QueryManager, StreamFrame, silentLogger, tableFromRows, toSchema, type OutputMode, type SinkProvider, type SourceProvider, type StreamingQuery } from '@sluice/core';
+import { VirtualScheduler, type WriteOptions } from '@sluice/core/internal';
+import { type Source } from '@sluice/core/connector';
 import { of } from 'rxjs';
 import type { ModelEvent, ModelPath } from './lifecycleModel.ts';
 

@@ -5,7 +5,7 @@ import { isSluiceError, SluiceError } from '../../errors.ts';
 import { registerSecret } from '../../redact.ts';
 import { toSchema } from '../schema.ts';
 import { tableFromRows, tableToRows } from '../tables.ts';
-import { arbitraryTableInput, plainRows } from '../../testing/arbitraries.ts';
+import { arbitraryTableInput, plainRows } from '../../arbitraries/arbitraries.ts';
 import { parseJsonRecords } from './parseJsonRecords.ts';
 import { tableToJsonLines } from './tableToJsonLines.ts';
 

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from './temporal.ts';
-import { MAX_MS, MIN_MS } from '../../testing/arbitraries.ts';
+import { MAX_MS, MIN_MS } from '../../arbitraries/arbitraries.ts';
 
 describe('ISO-8601 timestamps and dates', () => {
   test.prop([fc.integer({ min: MIN_MS, max: MAX_MS })])('format → parse is the identity, in every shape the fast path reads', (ms) => {

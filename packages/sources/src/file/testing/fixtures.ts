@@ -2,7 +2,9 @@ import { mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { Checkpoint, VirtualScheduler, concatTables, silentLogger, tableToRows, type CheckpointStore, type Logger, type Source, type SourceContext, type SourceProvider } from '@sluice/core';
+import { Checkpoint, VirtualScheduler } from '@sluice/core/internal';
+import { concatTables, type Source, type SourceContext } from '@sluice/core/connector';
+import { silentLogger, tableToRows, type CheckpointStore, type Logger, type SourceProvider } from '@sluice/core';
 import type { FileSourceOffset } from '../fileSource.ts';
 
 const dirs: string[] = [];

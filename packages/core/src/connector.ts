@@ -1,0 +1,61 @@
+/**
+ * @sluice/core/connector: what a source or sink author builds on. The contracts a source and a
+ * sink implement, the format registry that makes them available by name, option parsing,
+ * secret redaction, Arrow helpers and durable file writes.
+ *
+ * @example
+ * import { StreamFrame, type SourceProvider } from '@sluice/core';
+ * import { defineOptions, opt, registerSourceFormat } from '@sluice/core/connector';
+ *
+ * const counterOptions = defineOptions('counter', { rowsPerBatch: opt.positiveInt().default(10) });
+ * function counterProvider(raw: Record<string, unknown>): SourceProvider {
+ *   const { rowsPerBatch } = counterOptions.parse(raw).options; // unknown keys fail with the valid list
+ *   return { format: 'counter', schema, options: raw, open: async (context) => new CounterSource(rowsPerBatch, context) };
+ * }
+ * registerSourceFormat({ name: 'counter', createSource: ({ options }) => counterProvider(options) }); // readStream().format('counter')
+ * export const counterSource = (options: { rowsPerBatch?: number } = {}) => StreamFrame.fromSource(counterProvider(options)); // typed
+ *
+ * @packageDocumentation
+ */
+
+/* Contracts: sources, sinks, offsets */
+export { OUTPUT_MODES, READ_ALL } from './types.ts';
+export type {
+  BatchContext, JsonValue, MicroBatch, Offset, OutputMode, ReadLimit, Sink, SinkContext, SinkProvider, Source,
+  SourceContext, SourceMetadataStore, SourceProvider,
+} from './types.ts';
+
+/* Format registry */
+export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';
+export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './registry/formatRegistry.ts';
+
+/* Errors and secrets */
+export { describeError } from './errors.ts';
+export { REDACTED, isSecretKey, registerSecret, redactOptions, redactString } from './redact.ts';
+
+/* Options */
+export { defineOptions, OptionSchema } from './options/defineOptions.ts';
+export type { OptionParseResult, OptionSchemaConfig, ParsedOptions } from './options/defineOptions.ts';
+export { opt, Option } from './options/optionTypes.ts';
+export type { OptionType } from './options/optionTypes.ts';
+export { parseByteSize, parseDuration } from './options/units.ts';
+export { closestName } from './options/closestName.ts';
+
+/* Arrow helpers */
+export { sparkTypeName, toDataType } from './arrow/schema.ts';
+export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
+export { takeRows } from './arrow/take.ts';
+export { concatTables, emptyTable, tableFromColumns, tableFromVectors } from './arrow/tables.ts';
+
+/* Durable files */
+export { nodeFileSystem } from './checkpoint/fileSystem.ts';
+export type { FileSystem, SyncFileOps } from './checkpoint/fileSystem.ts';
+export { syncDirectory, writeDurably } from './checkpoint/durableWrite.ts';
+
+/* Crash points (sinks declare their own with BatchContext.fault; a simulated crash must propagate) */
+export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
+export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
+
+/* Optional dependencies (connector libraries loaded on first use) */
+export { requireOptional, resolveOptional } from './dependencies/optionalDependency.ts';
+export type { OptionalDependency } from './dependencies/optionalDependency.ts';

@@ -1,0 +1,37 @@
+/**
+ * @sluice/core/internal: what Sluice's own packages share and applications should not use. No
+ * stability promise: names here change without notice and are absent from the API reference.
+ *
+ * @packageDocumentation
+ */
+
+/* JSON ⇄ Arrow (from_json / to_json, the json format) */
+export { DEFAULT_CORRUPT_RECORD_COLUMN, parseJsonRecords } from './arrow/json/parseJsonRecords.ts';
+export type { ParseJsonOptions, ParseMode } from './arrow/json/parseJsonRecords.ts';
+export { tableToJsonLines } from './arrow/json/tableToJsonLines.ts';
+export { columnBuilder } from './arrow/json/columnBuilders.ts';
+export type { ColumnBuilder } from './arrow/json/columnBuilders.ts';
+export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from './arrow/json/temporal.ts';
+
+/* Plans */
+export { executePlan, planSteps, standaloneOperatorContext } from './builders/plan.ts';
+export type { EventTimeStats, OperatorContext, PlanNode, PlanStep, StateMetrics } from './builders/plan.ts';
+export { defaultTrigger, toTrigger } from './triggers/trigger.ts';
+export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
+
+/* Lifecycle (for inspection and model-based tests) */
+export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
+export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
+export { fromStep } from './lifecycle/fromStep.ts';
+export { statusOf } from './lifecycle/status.ts';
+
+/* Time */
+export { schedulerClock } from './time/schedulerClock.ts';
+export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';
+
+/* Checkpoint internals */
+export type { CheckpointLock, LockOwner, WriteOptions } from './checkpoint/checkpointStore.ts';
+export { checkpointPath } from './checkpoint/fileCheckpointStore.ts';
+export { Checkpoint } from './checkpoint/checkpoint.ts';
+export type { Recovery } from './checkpoint/checkpoint.ts';
+export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
