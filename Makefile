@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`.
-.PHONY: demo test bench install typecheck
+.PHONY: demo test bench install typecheck build
 
 install:
 	@bash scripts/ensure-pnpm.sh
@@ -9,11 +9,17 @@ demo: install
 	pnpm demo
 
 # Installs what the tests need on a fresh machine (librdkafka for the Kafka broker,
-# PostgreSQL when none is reachable), then type-checks and runs every test.
+# PostgreSQL when none is reachable, Node 24 for the consumer test), builds the packages
+# (the consumer test installs their tarballs), then type-checks and runs every test.
 test: install
 	bash scripts/setup-test-env.sh
+	pnpm build
 	pnpm typecheck
 	pnpm test
+
+# Every published package into its dist/ (incremental).
+build: install
+	pnpm build
 
 bench: install
 	bash scripts/setup-test-env.sh

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'DUPLICATE_QUERY_NAME',
   'UNKNOWN_COLUMN',
   'INVALID_SCHEMA',
+  // Installation: an optional npm package a connector needs is absent
+  'MISSING_DEPENDENCY',
   // Checkpoint
   'CHECKPOINT_LOCKED',
   'CHECKPOINT_CORRUPT',
@@ -32,6 +34,7 @@ export const ERROR_CODES = [
   'QUERY_NOT_ACTIVE',
   // Files
   'FILE_NOT_FOUND',
+  'PATH_NOT_FOUND',
   'FILE_CORRUPT',
   // Kafka
   'KAFKA_DATA_LOSS',

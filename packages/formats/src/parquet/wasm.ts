@@ -1,17 +1,27 @@
 import { createRequire } from 'node:module';
+import { resolveOptional } from '@sluice/core/connector';
 
 type ParquetWasm = typeof import('parquet-wasm');
 
 const require = createRequire(import.meta.url);
-const entry = require.resolve('parquet-wasm');
+let entry: string | undefined;
 let instance: ParquetWasm | undefined;
+
+/**
+ * Where parquet-wasm resolves from: an optional peer, so only apps that read or write Parquet (or
+ * Delta) install it; the others get MISSING_DEPENDENCY naming it when they first do.
+ */
+export function parquetWasmEntry(): string {
+  entry ??= resolveOptional(require, { name: 'parquet-wasm', range: '^0.8.0', usedBy: 'Reading and writing Parquet (and Delta tables)' });
+  return entry;
+}
 
 /**
  * The parquet-wasm module (parquet-rs compiled to WebAssembly). Its Node build instantiates the
  * wasm synchronously when first required.
  */
 export function parquetWasm(): ParquetWasm {
-  instance ??= require(entry) as ParquetWasm;
+  instance ??= require(parquetWasmEntry()) as ParquetWasm;
   return instance;
 }
 
@@ -21,7 +31,7 @@ export function parquetWasm(): ParquetWasm {
  */
 export function discardParquetWasm(): void {
   instance = undefined;
-  delete require.cache[entry];
+  if (entry !== undefined) delete require.cache[entry];
 }
 
 const RuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly.RuntimeError;

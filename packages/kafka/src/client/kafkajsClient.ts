@@ -1,10 +1,11 @@
-import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import type { logCreator } from 'kafkajs';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { silentLogger, type Logger } from '@sluice/core';
 import type { KafkaClientSettings } from './clientSettings.ts';
 import { KafkajsAdmin } from './kafkajsAdmin.ts';
 import { KafkajsProducer } from './kafkajsProducer.ts';
 import { FetchingRangeReader } from './fetchReader.ts';
+import { kafkajs } from './kafkajsModule.ts';
 import type { KafkaClient, KafkaProducerOptions, KafkaReaderOptions } from './types.ts';
 
 export interface KafkajsClientOptions {
@@ -21,6 +22,7 @@ export interface KafkajsClientOptions {
  */
 export function createKafkajsClient(settings: KafkaClientSettings, options: KafkajsClientOptions = {}): KafkaClient {
   const log = options.log ?? silentLogger;
+  const { Kafka, logLevel } = kafkajs();
   const kafka = new Kafka({
     brokers: [...settings.brokers],
     clientId: settings.clientId,

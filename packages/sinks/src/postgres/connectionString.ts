@@ -1,6 +1,7 @@
-import { SluiceError, registerSecret } from '@sluice/core';
-import { parse } from 'pg-connection-string';
+import { SluiceError } from '@sluice/core';
+import { registerSecret } from '@sluice/core/connector';
 import type { ClientConfig } from 'pg';
+import { pgConnectionString } from './pgModules.ts';
 
 /** Where and as whom to connect, ready for `pg`, plus a password-free text for descriptions. */
 export interface ResolvedConnection {
@@ -46,6 +47,7 @@ export function resolveConnection(url: string, user?: string, password?: string)
   if (!/^(postgres|postgresql):\/\//i.test(postgresUrl) && !postgresUrl.startsWith('socket:')) {
     throw invalidUrl('it must start with postgres://, postgresql:// or jdbc:postgresql:');
   }
+  const { parse } = pgConnectionString();
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(postgresUrl);

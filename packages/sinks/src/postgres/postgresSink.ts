@@ -1,15 +1,14 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Table } from 'apache-arrow';
-import {
-  SluiceError, describeError, redactOptions,
-  type BatchContext, type OutputMode, type Sink, type SinkContext, type SinkProvider,
-} from '@sluice/core';
+import { SluiceError, type BatchContext, type OutputMode, type SinkProvider } from '@sluice/core';
+import { describeError, redactOptions, type Sink, type SinkContext } from '@sluice/core/connector';
 import { idempotentBatch } from './idempotentBatch.ts';
 import { parsePostgresOptions, type PostgresSinkOptions } from './options.ts';
 import { withReconnect } from './reconnect.ts';
 import { ensureProgressTable } from './progressTable.ts';
 import { displayName } from './tableName.ts';
 import { TableWriter } from './tableWriter.ts';
+import { pgCopyStreams, pgModule } from './pgModules.ts';
 import type { WritePlan } from './writePlan.ts';
 
 /** `postgresSink({...})`'s options; strings are accepted where the fluent API passes strings. */
@@ -106,7 +105,8 @@ class PostgresSink implements Sink {
         details: { format: 'postgres', outputMode: context.outputMode },
       });
     }
-    const pool = new pg.Pool({
+    pgCopyStreams(); // both optional peers are checked at start, not at the first batch
+    const pool = new (pgModule().Pool)({
       application_name: 'sluice',
       ...options.connection.config,
       max: options.poolSize,

@@ -2,13 +2,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Schema, Table } from 'apache-arrow';
 import type { ClientBase } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { SluiceError } from '@sluice/core';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, CopyBuffer } from './copyBuffer.ts';
 import type { FieldEncoder } from './fieldEncoders.ts';
 import { displayName, type TableName } from './tableName.ts';
 import { createTable, describeTable } from './targetTable.ts';
 import { planWrite, type WritePlan } from './writePlan.ts';
+import { pgCopyStreams } from './pgModules.ts';
 
 export interface TableWriterOptions {
   readonly table: TableName;
@@ -76,7 +76,7 @@ export class TableWriter {
   }
 
   private async copy(client: ClientBase, sql: string, plan: WritePlan, table: Table, withSequence: boolean, signal?: AbortSignal): Promise<number> {
-    const stream = client.query(copyFrom(sql));
+    const stream = client.query(pgCopyStreams().from(sql));
     const source = Readable.from(encodeRows(table, plan, this.batchSize, withSequence));
     await pipeline(source, stream, ...(signal ? [{ signal }] : []));
     return stream.rowCount;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CArray, CField } from './arrowFromC.ts';
+import { parquetWasmEntry } from '../wasm.ts';
 
 /*
  * A small shared pool of Parquet worker threads (see parquetWorker.js), started on first use.
@@ -90,6 +91,7 @@ function pump(): void {
 }
 
 function startWorker(): Slot {
+  parquetWasmEntry(); // a missing parquet-wasm is MISSING_DEPENDENCY here, not a worker that dies at start
   const worker = new Worker(ENTRY);
   worker.unref();
   const slot: Slot = { worker, busy: undefined };

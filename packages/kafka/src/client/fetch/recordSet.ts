@@ -1,6 +1,6 @@
-import kafkajs from 'kafkajs';
 import { SluiceError } from '@sluice/core';
 import type { KafkaHeader } from '../types.ts';
+import { kafkajs } from '../kafkajsModule.ts';
 
 /** Where decoded records go: byte ranges of `src` are copied, never kept. */
 export interface RecordTarget {
@@ -194,8 +194,7 @@ function isAbortMarker(b: Uint8Array, view: DataView, at: number, end: number): 
 }
 
 async function inflate(codec: number, compressed: Uint8Array, baseOffset: number): Promise<Uint8Array> {
-  // A default import: Node's CommonJS export detection misses kafkajs's `CompressionCodecs`.
-  const codecs = kafkajs.CompressionCodecs as unknown as Record<number, (() => { decompress(buffer: Buffer): Promise<Buffer> }) | undefined>;
+  const codecs = kafkajs().CompressionCodecs as unknown as Record<number, (() => { decompress(buffer: Buffer): Promise<Buffer> }) | undefined>;
   const factory = codecs[codec];
   const name = ['none', 'gzip', 'snappy', 'lz4', 'zstd'][codec] ?? `codec ${codec}`;
   if (!factory) throw new SluiceError('KAFKA_ERROR', `A Kafka record batch at offset ${baseOffset} is compressed with an unknown codec (${codec}).`);
