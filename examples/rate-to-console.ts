@@ -9,7 +9,10 @@ import { rateSource } from '@sluice/sources';
 import { consoleSink } from '@sluice/sinks';
 
 const seconds = Number(process.env['DEMO_SECONDS'] ?? 20);
+// In a terminal the status line is rewritten in place; piped, each executed batch gets one line.
 const live = process.stderr.isTTY;
+// Declared before the query starts: status$ emits its current value on subscribe.
+let lastLine = '';
 
 const events = rateSource({ rowsPerSecond: 5, numPartitions: 2 }).pipe(
   withColumn('even', col('value').mod(2).eq(0)),
@@ -23,11 +26,12 @@ const query = await events.writeTo(
 );
 
 query.progress$.subscribe((progress) => showProgress(progress));
-query.status$.subscribe((status) => live && showLine(`${status.message}`));
+const statusLine = query.status$.subscribe((status) => live && showLine(`${status.message}`));
 
 const stop = async () => {
-  clearLine();
   await query.stop();
+  statusLine.unsubscribe();
+  clearLine();
   console.error(`Stopped after ${query.recentProgress.filter((p) => p.numInputRows > 0).length} batches. Last progress:`);
   console.error(JSON.stringify(query.lastProgress, null, 2));
 };
@@ -36,19 +40,18 @@ if (seconds > 0) setTimeout(() => void stop(), seconds * 1000);
 await query.awaitTermination();
 
 function showProgress(p: StreamingQueryProgress): void {
+  // Idle progress (Spark's no-data events: nothing ran, no addBatch) is not a batch.
+  if (p.durationMs.addBatch === undefined) return;
   const rate = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(1));
-  showLine(
-    `batch ${p.batchId} · ${p.numInputRows} rows · ${rate(p.inputRowsPerSecond)} rows/s in · ${rate(p.processedRowsPerSecond)} rows/s processed · trigger ${p.durationMs.triggerExecution ?? 0} ms (wal ${p.durationMs.walCommit ?? 0}, sink ${p.durationMs.addBatch ?? 0}, commit ${p.durationMs.commitOffsets ?? 0})`,
-    !live,
+  clearLine();
+  process.stderr.write(
+    `» batch ${p.batchId} · ${p.numInputRows} rows · ${rate(p.inputRowsPerSecond)} rows/s in · ${rate(p.processedRowsPerSecond)} rows/s processed · trigger ${p.durationMs.triggerExecution ?? 0} ms (wal ${p.durationMs.walCommit ?? 0}, sink ${p.durationMs.addBatch ?? 0}, commit ${p.durationMs.commitOffsets ?? 0})\n`,
   );
+  lastLine = '';
 }
 
-let lastLine = '';
-function showLine(text: string, newline = false): void {
-  if (newline) {
-    process.stderr.write(`» ${text}\n`);
-    return;
-  }
+/** The live status line (terminals only): rewritten in place. */
+function showLine(text: string): void {
   lastLine = text;
   process.stderr.write(`\r\x1b[K» ${text}`);
 }
