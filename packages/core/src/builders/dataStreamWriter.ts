@@ -13,6 +13,8 @@ import { sinkFormat } from '../registry/formatRegistry.ts';
 import { defaultTrigger, toTrigger, type Trigger, type TriggerLike } from '../triggers/trigger.ts';
 import { OUTPUT_MODES, type BatchContext, type OutputMode, type SinkProvider } from '../types.ts';
 import type { StreamFrame } from './streamFrame.ts';
+import { isStateStoreOption, parseStateStoreSettings } from '../state/stateSettings.ts';
+import { stateStoreProvider } from '../state/providerRegistry.ts';
 import { planSteps } from './plan.ts';
 
 /** Spark's ForeachWriter: per partition and batch, `open` → `process` each row → `close`. */
@@ -133,9 +135,13 @@ export class DataStreamWriter {
     const { checkpointLocation, ...rest } = this.values;
     const engineKeys = new Set(Object.keys(ENGINE_OPTIONS).map((k) => k.toLowerCase()));
     const engineRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => engineKeys.has(k.toLowerCase())));
-    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !engineKeys.has(k.toLowerCase())));
+    const stateRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => isStateStoreOption(k)));
+    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !engineKeys.has(k.toLowerCase()) && !isStateStoreOption(k)));
     if (path !== undefined) sinkOptions['path'] = path;
     const engine = parseEngineOptions(engineRaw);
+    const stateStore = parseStateStoreSettings(stateRaw, engine.minBatchesToRetain);
+    // A provider that is not installed fails here, at start, not at the first batch.
+    if (planSteps(this.frame.node).some((s) => s.stateful)) stateStoreProvider(stateStore.provider);
 
     const sink = this.provider ?? this.sinkFromFormat(sinkOptions);
     const outputMode = this.mode ?? 'append';
@@ -160,6 +166,7 @@ export class DataStreamWriter {
       checkpoint: store,
       temporaryCheckpoint: temporary,
       minBatchesToRetain: engine.minBatchesToRetain,
+      stateStore,
       pollingDelayMs: engine.pollingDelay,
       noDataProgressEventIntervalMs: engine.noDataProgressEventInterval,
       ...(this.faultInjector ? { faults: this.faultInjector } : {}),
