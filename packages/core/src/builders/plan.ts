@@ -141,7 +141,7 @@ export function standaloneOperatorContext(values: Partial<Pick<OperatorContext, 
         const schema = step.stateful?.stateSchema;
         if (!schema) throw new Error(`${step.name} keeps no state`);
         const live = new LiveState(batchId, schema.keySpaces);
-        const store = new MemoryStateStore(0, batchId, live, { touched: () => {}, persist: async () => 0, closed: () => {}, custom: () => ({}) });
+        const store = new MemoryStateStore(0, batchId, live, false, { touched: () => {}, persist: async () => 0, closed: () => {}, custom: () => ({}) });
         state = new OperatorState(0, schema, [store]);
         states.set(step, state);
       }

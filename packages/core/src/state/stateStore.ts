@@ -156,8 +156,12 @@ export interface WritableStateStore extends StateStore {
  * refused, never read as empty.
  */
 export interface StateStoreProvider {
-  /** Open version `version` (0 = empty) for a batch that will write `version + 1`. */
-  load(version: number): Promise<WritableStateStore>;
+  /**
+   * Open version `version` (0 = empty) for a batch that will write `version + 1`; files of
+   * later versions are then known to be an abandoned attempt and go. With `readOnly` (reading
+   * old state, `readState`), nothing on disk changes and the store refuses writes and commit.
+   */
+  load(version: number, options?: LoadOptions): Promise<WritableStateStore>;
   /**
    * Background upkeep after a commit: snapshots every `minDeltasForSnapshot` versions and
    * deletion of files no retained version needs. The engine runs it off the batch path and
@@ -166,6 +170,10 @@ export interface StateStoreProvider {
   maintenance(): Promise<void>;
   /** Release files and memory (waits for maintenance in flight). */
   close(): Promise<void>;
+}
+
+export interface LoadOptions {
+  readonly readOnly?: boolean;
 }
 
 /** How the engine opens a provider for one partition. */

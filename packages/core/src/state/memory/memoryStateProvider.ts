@@ -1,7 +1,7 @@
 import { corrupt } from '../../checkpoint/logEntries.ts';
 import { describeError } from '../../errors.ts';
 import { DELETE, readStateFile, StateFileWriter } from '../files/stateFile.ts';
-import type { StateProviderContext, StateStoreProvider, StateStoreProviderFactory, WritableStateStore } from '../stateStore.ts';
+import type { LoadOptions, StateProviderContext, StateStoreProvider, StateStoreProviderFactory, WritableStateStore } from '../stateStore.ts';
 import { LiveState } from './liveState.ts';
 import type { SortedKeys } from './sortedKeys.ts';
 import { MemoryStateStore } from './memoryStore.ts';
@@ -37,16 +37,18 @@ export class MemoryStateProvider implements StateStoreProvider {
 
   constructor(private readonly context: StateProviderContext) {}
 
-  async load(version: number): Promise<WritableStateStore> {
+  async load(version: number, options: LoadOptions = {}): Promise<WritableStateStore> {
     if (this.current) throw new Error(`State of ${this.context.dir} is already open at version ${this.current.version}`);
     if (this.live?.version === version) this.hits++;
     else {
       this.misses++;
+      // A background snapshot reads the live maps: let it finish before they are replaced.
+      await this.maintaining;
       this.live = await this.rebuild(version);
     }
-    await this.discardAbandoned(version);
+    if (!options.readOnly) await this.discardAbandoned(version);
     const live = this.live;
-    const store: MemoryStateStore = new MemoryStateStore(this.context.partition, version, live, {
+    const store: MemoryStateStore = new MemoryStateStore(this.context.partition, version, live, options.readOnly ?? false, {
       touched: (space, key, before) => {
         const preimages = this.snapshot?.preimages[space];
         if (preimages && !preimages.has(key)) preimages.set(key, before);

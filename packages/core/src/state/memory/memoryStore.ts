@@ -26,6 +26,7 @@ export class MemoryStateStore implements WritableStateStore {
     readonly partition: number,
     readonly version: number,
     private readonly live: LiveState,
+    private readonly readOnly: boolean,
     private readonly hooks: StoreHooks,
   ) {
     this.changes = live.spaces.map(() => new Map());
@@ -46,6 +47,7 @@ export class MemoryStateStore implements WritableStateStore {
   /** Record a key's pre-batch value the first time the batch touches it. */
   touch(space: number, key: string, before: string | undefined): void {
     this.assertOpen();
+    if (this.readOnly) throw new Error(`State version ${this.version} of partition ${this.partition} was opened read-only`);
     const undo = this.undo[space]!;
     if (undo.has(key)) return;
     undo.set(key, before);
@@ -54,6 +56,7 @@ export class MemoryStateStore implements WritableStateStore {
 
   async commit(): Promise<void> {
     this.assertOpen();
+    if (this.readOnly) throw new Error(`State version ${this.version} of partition ${this.partition} was opened read-only`);
     try {
       this.bytesWritten = await this.hooks.persist(this.changes);
     } catch (error) {
