@@ -1,3 +1,5 @@
+import { intervalToMs, tryParseInterval } from '../interval/parseInterval.ts';
+
 export type DurationUnit = 'ms' | 's';
 
 const DURATION_UNITS: Record<string, number> = {
@@ -10,8 +12,10 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /**
- * Spark time strings to milliseconds: "10 seconds", "5s", "1.5 minutes", "interval 2 hours", "100ms".
- * A bare number is read in `bareUnit`. Returns undefined for anything else or a negative value.
+ * Spark time strings to milliseconds: "10 seconds", "5s", "1.5 minutes", "interval 2 hours", "100ms",
+ * and every form of Spark's interval syntax without months ("1 day 2 hours",
+ * "interval '1 2:3:4' day to second"). A bare number is read in `bareUnit`. Returns undefined for
+ * anything else, a negative value, or months and years (which have no fixed length).
  */
 export function parseDuration(raw: unknown, bareUnit: DurationUnit = 'ms'): number | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? raw * (bareUnit === 's' ? 1000 : 1) : undefined;
@@ -19,9 +23,12 @@ export function parseDuration(raw: unknown, bareUnit: DurationUnit = 'ms'): numb
   const text = raw.trim().toLowerCase().replace(/^interval\s+/, '');
   if (/^\d+(\.\d+)?$/.test(text)) return parseDuration(Number(text), bareUnit);
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/.exec(text);
-  if (!match) return undefined;
-  const factor = DURATION_UNITS[match[2]!];
-  return factor === undefined ? undefined : Math.round(Number(match[1]) * factor);
+  const factor = match ? DURATION_UNITS[match[2]!] : undefined;
+  if (factor !== undefined) return Math.round(Number(match![1]) * factor);
+  const interval = tryParseInterval(raw);
+  if (typeof interval === 'string' || interval.months !== 0) return undefined;
+  const ms = intervalToMs(interval);
+  return ms >= 0 ? ms : undefined;
 }
 
 const BYTE_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
