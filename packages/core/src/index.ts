@@ -100,8 +100,9 @@ export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, to
 export { fromJson } from './operators/fromJson.ts';
 export { withWatermark } from './operators/withWatermark.ts';
 export type { WithWatermarkOptions } from './operators/withWatermark.ts';
-export { intervalToMs, isNegativeInterval, parseInterval } from './interval/parseInterval.ts';
-export type { CalendarInterval } from './interval/parseInterval.ts';
+export { formatInterval, intervalToMs, parseInterval } from './time/interval.ts';
+export type { Interval } from './time/interval.ts';
+export { fromIntervalString, isNegativeInterval, toMs } from './time/intervalString.ts';
 export type { WatermarkPolicy } from './query/watermarks.ts';
 export { groupBy } from './operators/groupBy.ts';
 export { window, WindowSpec } from './operators/window.ts';

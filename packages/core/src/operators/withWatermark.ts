@@ -1,7 +1,7 @@
 import { DataType } from 'apache-arrow';
 import { StreamFrame, type Operator } from '../builders/streamFrame.ts';
 import { SluiceError } from '../errors.ts';
-import { intervalToMs, isNegativeInterval, parseInterval } from '../interval/parseInterval.ts';
+import { fromIntervalString, isNegativeInterval, toMs } from '../time/intervalString.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { resolveColumn } from './expression.ts';
 import type { PlanNode, PlanStep } from '../builders/plan.ts';
@@ -25,7 +25,7 @@ export interface WithWatermarkOptions {
  * frame.pipe(withWatermark('timestamp', '10 minutes'), groupBy(window('timestamp', '5 minutes')).agg(count()))
  */
 export function withWatermark(column: string, delay: string | number, options: WithWatermarkOptions = {}): Operator {
-  const delayMs = typeof delay === 'number' ? delay : intervalToMs(checkedDelay(delay));
+  const delayMs = typeof delay === 'number' ? delay : toMs(checkedDelay(delay));
   if (!Number.isFinite(delayMs) || delayMs < 0) throw negative(delay);
   return (frame) => {
     const path = resolveColumn(column, frame.schema);
@@ -71,7 +71,7 @@ export function withWatermark(column: string, delay: string | number, options: W
 }
 
 function checkedDelay(delay: string) {
-  const interval = parseInterval(delay);
+  const interval = fromIntervalString(delay);
   if (isNegativeInterval(interval)) throw negative(delay);
   return interval;
 }
