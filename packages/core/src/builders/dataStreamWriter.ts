@@ -104,6 +104,7 @@ export class DataStreamWriter {
 
   /** Call `fn(table, batchId)` for every micro-batch (Spark's foreachBatch; needs `@sluice/sinks`). */
   foreachBatch(fn: ForeachBatchFunction): this {
+    if (typeof fn !== 'function') throw new SluiceError('INVALID_OPTION', 'foreachBatch function cannot be null: pass (table, batchId) => { … }.');
     return this.format('foreachBatch').option('function', fn);
   }
 
@@ -169,6 +170,11 @@ export class DataStreamWriter {
   private sinkFromFormat(options: Record<string, unknown>): SinkProvider {
     if (this.formatName === undefined) {
       throw new SluiceError('INVALID_QUERY', "writeStream() needs a sink: .format('console') or .sink(consoleSink()).");
+    }
+    // Spark's assertNotPartitioned: these sinks hand rows to code or memory, never to directories.
+    const unpartitioned = ['memory', 'foreach', 'foreachbatch'].find((name) => name === this.formatName!.toLowerCase());
+    if (unpartitioned && this.partitionColumns?.length) {
+      throw new SluiceError('INVALID_QUERY', `'${this.formatName}' does not support partitioning: remove partitionBy(${this.partitionColumns.join(', ')}), or partition inside the sink.`);
     }
     return sinkFormat(this.formatName).createSink({ options, ...(this.partitionColumns ? { partitionBy: this.partitionColumns } : {}) });
   }
