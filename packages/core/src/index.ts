@@ -29,6 +29,14 @@ export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
 export { takeRows } from './arrow/take.ts';
 export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVectors, tableToRows } from './arrow/tables.ts';
 
+/* Decimals: DECIMAL(p,s) as Arrow Decimal128 over bigint unscaled values */
+export { DecimalLiteral, decimalLiteral } from './decimal/decimalExpressions.ts';
+export { decimalArrowType, decimalSpec, decimalSpecOf, decimalTypeName } from './decimal/decimalType.ts';
+export type { DecimalSpec } from './decimal/decimalType.ts';
+export { formatDecimal, formatDecimalJava } from './decimal/format.ts';
+export { decimalFromText } from './decimal/parse.ts';
+export { decimalVector, unscaledAt, unscaledValues } from './decimal/decimalVectors.ts';
+
 /* Format registry */
 export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';
 export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './registry/formatRegistry.ts';
