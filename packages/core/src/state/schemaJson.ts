@@ -1,5 +1,5 @@
 import {
-  Binary, Bool, DataType, DateDay, DateMillisecond, Field, Float32, Float64, Int16, Int32, Int64, Int8, LargeBinary, LargeUtf8, List, Null, Schema, Struct,
+  Binary, Bool, DataType, DateDay, Decimal, DateMillisecond, Field, Float32, Float64, Int16, Int32, Int64, Int8, LargeBinary, LargeUtf8, List, Null, Schema, Struct,
   TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, TimestampSecond, Type, Uint16, Uint32, Uint64, Uint8, Utf8,
 } from 'apache-arrow';
 import { sparkTypeName } from '../arrow/schema.ts';
@@ -43,6 +43,10 @@ export function typeToJson(type: DataType): TypeJson {
       return `timestamp[${['s', 'ms', 'us', 'ns'][(type as unknown as { unit: number }).unit]}]`;
     case Type.Date:
       return (type as unknown as { unit: number }).unit === 0 ? 'date[day]' : 'date[ms]';
+    case Type.Decimal: {
+      const t = type as unknown as { precision: number; scale: number; bitWidth: number };
+      return `decimal${t.bitWidth}(${t.precision},${t.scale})`;
+    }
     default: {
       const name = Type[type.typeId]?.toLowerCase() ?? String(type);
       return name;
@@ -56,6 +60,8 @@ export function fieldFromJson(json: FieldJson): Field {
 
 export function typeFromJson(json: TypeJson): DataType {
   if (typeof json === 'string') {
+    const decimal = /^decimal(\d+)\((\d+),(\d+)\)$/.exec(json);
+    if (decimal) return new Decimal(Number(decimal[3]), Number(decimal[2]), Number(decimal[1]));
     const make = SIMPLE[json];
     if (!make) throw new Error(`unknown state type '${json}'`);
     return make();

@@ -47,6 +47,9 @@ export function fieldCodec(type: DataType, encoding: Encoding, where: string): F
     case Type.Binary:
     case Type.LargeBinary:
       return ordered ? binaryOrdered : binaryCompact;
+    // Decimals reach operators as unscaled bigints (see `cellsOf`).
+    case Type.Decimal:
+      return ordered ? decimalOrdered : bigintCompact;
     case Type.Struct:
       return structCodec(type.children, encoding, where);
     case Type.List:
@@ -138,6 +141,45 @@ function int64Ordered(signed: boolean): FieldCodec {
     },
   };
 }
+
+/** Any bigint: a varint byte count, then the magnitude big-endian with the sign in the low bit of the count. */
+const bigintCompact: FieldCodec = {
+  write: (w, v) => {
+    let n = toBigInt(v);
+    const negative = n < 0n;
+    if (negative) n = -n;
+    const bytes: number[] = [];
+    while (n > 0n) {
+      bytes.push(Number(n & 0xffn));
+      n >>= 8n;
+    }
+    w.varint(bytes.length * 2 + (negative ? 1 : 0));
+    w.ensure(bytes.length);
+    for (let i = bytes.length - 1; i >= 0; i--) w.bytes[w.length++] = bytes[i]!;
+  },
+  read: (r) => {
+    const header = r.varint();
+    let n = 0n;
+    for (const b of r.take(header >> 1)) n = (n << 8n) | BigInt(b);
+    return header & 1 ? -n : n;
+  },
+};
+
+/** A DECIMAL(≤ 38) key: its unscaled value as a 128-bit two's complement, big-endian, sign bit flipped. */
+const decimalOrdered: FieldCodec = {
+  write: (w, v) => {
+    const n = BigInt.asUintN(128, toBigInt(v) + (1n << 127n));
+    w.ensure(16);
+    w.view.setBigUint64(w.length, n >> 64n, false);
+    w.view.setBigUint64(w.length + 8, n & 0xffffffffffffffffn, false);
+    w.length += 16;
+  },
+  read: (r) => {
+    const bytes = r.take(16);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
+    return ((view.getBigUint64(0, false) << 64n) | view.getBigUint64(8, false)) - (1n << 127n);
+  },
+};
 
 const float64Compact: FieldCodec = {
   write: (w, v) => {

@@ -1,6 +1,6 @@
 import { test, fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { Field, Float64, Int32, Int64, List, Schema, Struct, TimestampMillisecond, Utf8, type DataType } from 'apache-arrow';
+import { Decimal, Field, Float64, Int32, Int64, List, Schema, Struct, TimestampMillisecond, Utf8, type DataType } from 'apache-arrow';
 import { arbitraryRows, arbitraryType, arbitraryValue, plain } from '../../testing/arbitraries.ts';
 import { toSchema } from '../../arrow/schema.ts';
 import { RowCodec } from './rowCodec.ts';
@@ -87,6 +87,17 @@ describe('state row encodings', () => {
     expect(pooled.byteOffset).toBeGreaterThanOrEqual(0);
     expect(plain(codec.decode(pooled))).toEqual([7000, -3n, [0, 1, 2]]);
   });
+
+  test.prop([fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }), fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }), fc.bigInt({ min: -(2n ** 300n), max: 2n ** 300n })])(
+    'decimals: keys sort by value, values keep any size (an overflowed decimal sum)',
+    (a, b, big) => {
+      const key = new RowCodec(new Schema([new Field('d', new Decimal(2, 38, 128), true)]), 'ordered');
+      const value = new RowCodec(new Schema([new Field('d', new Decimal(2, 38, 128), true)]), 'compact');
+      expect(key.decode(key.encode([a]))).toEqual([a]);
+      expect(Math.sign(compareBytes(key.encode([a]), key.encode([b])))).toBe(a < b ? -1 : a > b ? 1 : 0);
+      expect(value.decode(value.encode([big]))).toEqual([big]);
+    },
+  );
 
   it('normalizes -0 and NaN in keys, as Spark does for grouping', () => {
     const codec = new RowCodec(toSchema('x DOUBLE'), 'ordered');
