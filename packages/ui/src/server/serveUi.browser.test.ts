@@ -50,7 +50,10 @@ afterAll(async () => {
 /** How many points each chart draws and how many events it counts, read from the page. */
 function charts(page: Page): Promise<{ id: string; points: number; total: number }[]> {
   return page.$$eval('figure.chart', (figures) =>
-    figures.map((f) => ({ id: (f as HTMLElement).dataset['chart']!, points: Number((f as HTMLElement).dataset['points']), total: Number((f as HTMLElement).dataset['total']) })),
+    figures.map((f) => {
+      const data = (f as unknown as { dataset: Record<string, string> }).dataset;
+      return { id: data['chart']!, points: Number(data['points']), total: Number(data['total']) };
+    }),
   );
 }
 
@@ -72,12 +75,12 @@ describe('the web UI in Chromium', () => {
     const page = await browser.context.newPage();
     await page.goto(`${ui.url}/query/${live.runId}`);
     await page.waitForSelector('body[data-ready=true]');
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
 
     const ids = (await charts(page)).map((c) => c.id);
     expect(ids).toEqual(['inputRate', 'processRate', 'inputRows', 'batchDuration', 'operationDuration', 'watermarkGap', 'stateRowsTotal', 'stateRowsUpdated', 'stateRowsDropped', 'stateMemory']);
     // Every chart holds exactly the progress events that arrived (checked between two batches).
-    await expect.poll(async () => { const c = await charts(page); console.log(events.length, JSON.stringify(c.map((x) => [x.points, x.total]))); return c.every((c) => c.points === events.length && c.total === events.length); }, { timeout: 5_000 }).toBe(true);
+    await expect.poll(async () => (await charts(page)).every((c) => c.points === events.length && c.total === events.length), { timeout: 5_000 }).toBe(true);
     await expect.poll(async () => page.locator('#lifecycle .state.current').count()).toBe(1);
 
     // The next batch: its id shows and every chart gains its point within 2 s, on the same document.
@@ -88,7 +91,7 @@ describe('the web UI in Chromium', () => {
     await expect.poll(async () => Number(await page.locator('[data-field=latest-batch]').textContent()) >= next.batchId, { timeout: 2_000, interval: 50 }).toBe(true);
     await expect.poll(async () => (await charts(page)).every((c) => c.points >= before + 1), { timeout: 2_000, interval: 50 }).toBe(true);
     expect(Date.now() - seenAt).toBeLessThan(2_000);
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await page.screenshot({ path: `${OUTPUT}query-page.png`, fullPage: true });
     await page.close();
   });
@@ -142,7 +145,6 @@ describe('the web UI in Chromium', () => {
     await page.waitForSelector('body[data-ready=true]');
     const loadMs = performance.now() - started;
     const drawn = await charts(page);
-    console.info(drawn);
     expect(drawn.every((c) => c.total === 10_000 && c.points <= 1_002 && c.points >= 200)).toBe(true);
     // The one slow batch survives downsampling: the spike is on the chart.
     const peak = await page.evaluate(async () => ((await (await fetch('/api/queries/long-run')).json()) as { charts: { id: string; y: number[][] }[] }).charts.find((c) => c.id === 'batchDuration')!.y[0]!);
