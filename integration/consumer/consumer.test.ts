@@ -16,8 +16,20 @@ import {
 } from './support.ts';
 
 const lines: NodeLine[] = [currentNode, node24()];
-/** Libraries a user adds for the connectors (Kafka, PostgreSQL, Parquet/Delta): optional peers of ours. */
-const CONNECTOR_LIBRARIES = ['kafkajs@^2.2.4', 'pg@^8.11.0', 'pg-copy-streams@^7.0.0', 'parquet-wasm@^0.8.0'];
+/**
+ * Libraries a user adds for the connectors and integrations they use (kafkajs, pg, parquet-wasm,
+ * OpenTelemetry …): every package's optional peers, at their declared ranges (vitest aside: the
+ * user's own `npm i -D vitest` picks that one).
+ */
+function optionalPeers(): string[] {
+  const specs = new Map<string, string>();
+  for (const pkg of publishedPackages(root)) {
+    const peers = (pkg.manifest['peerDependencies'] ?? {}) as Record<string, string>;
+    const meta = (pkg.manifest['peerDependenciesMeta'] ?? {}) as Record<string, { optional?: boolean }>;
+    for (const [name, range] of Object.entries(peers)) if (meta[name]?.optional && name !== 'vitest') specs.set(name, `${name}@${range}`);
+  }
+  return [...specs.values()];
+}
 const TYPES_NODE = '@types/node'; // what `npm i -D @types/node` picks, as vitest's own peer range expects
 const tsc = join(root, 'node_modules', 'typescript', 'lib', 'tsc.js');
 
@@ -36,6 +48,22 @@ function publicEntryPoints(): string[] {
 /** Loads every public entry point, so tsc checks every shipped declaration a user can reach. */
 function allExportsModule(): string {
   return publicEntryPoints().map((spec, i) => `import * as entry${i} from '${spec}';\nexport type Entry${i} = typeof entry${i};`).join('\n') + '\n';
+}
+
+/** `names` and the @sluice packages they depend on (not on the registry: they must come as tarballs too). */
+function sluiceClosure(names: string[]): string[] {
+  const manifests = new Map(publishedPackages(root).map((pkg) => [pkg.name, pkg.manifest]));
+  const out = new Set<string>();
+  const visit = (name: string) => {
+    if (out.has(name)) return;
+    out.add(name);
+    const manifest = manifests.get(name)!;
+    const optional = (manifest['peerDependenciesMeta'] ?? {}) as Record<string, { optional?: boolean }>;
+    const deps = { ...(manifest['dependencies'] as object), ...(manifest['peerDependencies'] as object) } as Record<string, string>;
+    for (const dep of Object.keys(deps)) if (dep.startsWith('@sluice/') && !optional[dep]?.optional) visit(dep);
+  };
+  names.forEach(visit);
+  return [...out];
 }
 
 const TSCONFIG = JSON.stringify({
@@ -57,7 +85,7 @@ beforeAll(async () => {
     'marbles.test.ts': await fixture('marbles.consumer-test.ts'),
   };
   const all = [...tarballs.values()];
-  const withoutTesting = [...tarballs].filter(([name]) => name !== '@sluice/testing').map(([, file]) => file);
+  const filesOnlyTarballs = sluiceClosure(['@sluice/core', '@sluice/sources', '@sluice/sinks']).map((name) => tarballs.get(name)!);
   // One project per Node line, installed with that line's npm, as a user would: vitest first (so
   // it is the version `npm i -D vitest` picks there), then Sluice and the connector libraries.
   await Promise.all([
@@ -65,13 +93,13 @@ beforeAll(async () => {
       const dir = await freshProject(line.name.replace(' ', ''), files);
       expectSuccess(await npmInstall(line, dir, ['vitest'], true), `${line.name}: npm i -D vitest`);
       lap(`${line.name}: vitest installed`);
-      expectSuccess(await npmInstall(line, dir, [...all, ...CONNECTOR_LIBRARIES, TYPES_NODE]), `${line.name}: npm install the tarballs`);
+      expectSuccess(await npmInstall(line, dir, [...all, ...optionalPeers(), TYPES_NODE]), `${line.name}: npm install the tarballs`);
       projects.set(line.name, dir);
       lap(`${line.name}: tarballs installed`);
     }),
     (async () => {
       filesOnly = await freshProject('files-only', { 'app.mjs': await fixture('files-only.mjs') });
-      expectSuccess(await npmInstall(currentNode, filesOnly, withoutTesting), 'files-only: npm install');
+      expectSuccess(await npmInstall(currentNode, filesOnly, filesOnlyTarballs), 'files-only: npm install');
       lap('files-only installed');
     })(),
   ]);

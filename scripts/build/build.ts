@@ -2,7 +2,8 @@
  * `pnpm build`: every published package into its dist/ — tsc -b (dependency order, incremental)
  * for .js, .d.ts and maps, then the plain-JS modules (Parquet workers) with their .d.ts copied
  * beside, and relative `.ts` specifiers in the emitted .d.ts rewritten to `.js` (tsc's
- * rewriteRelativeImportExtensions rewrites only the .js). Run with `--clean` to start over.
+ * rewriteRelativeImportExtensions rewrites only the .js), and each package's own `scripts.build` if it
+ * has one (the UI's browser bundle). Run with `--clean` to start over.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,12 @@ const result = spawnSync(process.execPath, [tsc, '-b', ...packages.map((pkg) => 
 if (result.status !== 0) process.exit(result.status ?? 1);
 
 for (const pkg of packages) {
+  // A package with its own build step (the UI's browser bundle) declares it as scripts.build.
+  const scripts = pkg.manifest['scripts'] as Record<string, string> | undefined;
+  if (scripts?.['build']) {
+    const own = spawnSync('pnpm', ['run', '--silent', 'build'], { stdio: 'inherit', cwd: pkg.dir });
+    if (own.status !== 0) process.exit(own.status ?? 1);
+  }
   const src = join(pkg.dir, 'src');
   const dist = join(pkg.dir, 'dist');
   for (const file of walk(src)) {

@@ -47,6 +47,24 @@ export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
 export { takeRows } from './arrow/take.ts';
 export { concatTables, emptyTable, tableFromColumns, tableFromVectors } from './arrow/tables.ts';
 
+/* Decimals: DECIMAL(p,s) as Arrow Decimal128 over bigint unscaled values */
+export { decimalArrowType, decimalSpec, decimalSpecOf, decimalTypeName } from './decimal/decimalType.ts';
+export type { DecimalSpec } from './decimal/decimalType.ts';
+export { formatDecimal, formatDecimalJava } from './decimal/format.ts';
+export { decimalFromText } from './decimal/parse.ts';
+export { decimalVector, unscaledAt, unscaledValues } from './decimal/decimalVectors.ts';
+
+/* State store (the contract stateful operators and store providers build on; see state/stateStore.ts) */
+export type {
+  KeyRange, KeySpace, KeySpaceSpec, LoadOptions, ScanOptions, StateEntry, StateProviderContext, StateSchema, StateStore, StateStoreMetrics,
+  StateStoreProvider, StateStoreProviderFactory, StateStoreSettings, WritableStateStore,
+} from './state/stateStore.ts';
+export { OperatorState } from './state/operatorState.ts';
+export type { KeySpaceCodecs } from './state/operatorState.ts';
+export { RowCodec } from './state/codec/rowCodec.ts';
+export { registerStateStoreProvider, stateStoreProvider } from './state/providerRegistry.ts';
+export { memoryStateProviderFactory } from './state/memory/memoryStateProvider.ts';
+
 /* Durable files */
 export { nodeFileSystem } from './checkpoint/fileSystem.ts';
 export type { FileSystem, SyncFileOps } from './checkpoint/fileSystem.ts';

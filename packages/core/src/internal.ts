@@ -25,6 +25,11 @@ export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateNa
 export { fromStep } from './lifecycle/fromStep.ts';
 export { statusOf } from './lifecycle/status.ts';
 
+/* Intervals (Spark's CalendarInterval spellings) */
+export { formatInterval, intervalToMs, parseInterval } from './time/interval.ts';
+export type { Interval } from './time/interval.ts';
+export { fromIntervalString, isNegativeInterval, toMs } from './time/intervalString.ts';
+
 /* Time */
 export { schedulerClock } from './time/schedulerClock.ts';
 export { VirtualScheduler, settleMicrotasks } from './time/virtualScheduler.ts';

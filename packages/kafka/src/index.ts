@@ -6,6 +6,8 @@ export { createKafkajsClient } from './client/kafkajsClient.ts';
 export type { KafkaClientFactory, KafkajsClientOptions } from './client/kafkajsClient.ts';
 export type { KafkaClientSettings, SaslSettings } from './client/clientSettings.ts';
 export { ByteColumn, RecordColumns } from './client/recordColumns.ts';
+export { registerKafkaCodec } from './codecs/codec.ts';
+export type { KafkaCodec, KafkaCompression } from './codecs/codec.ts';
 export type {
   KafkaAdmin, KafkaClient, KafkaHeader, KafkaProducerClient, KafkaProducerOptions, KafkaRangeReader, KafkaReaderOptions, KafkaRecord,
   OffsetRangeRequest, OutgoingRecord, PartitionOffsetRange, RecordChunk, TopicPartition,
