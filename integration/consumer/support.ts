@@ -41,9 +41,13 @@ export interface RunResult {
 /** Run a command with `line`'s node first on PATH; never rejects, the caller checks the exit code. */
 export function run(line: NodeLine, command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<RunResult> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(line.node)}:${process.env['PATH'] ?? ''}`, npm_config_update_notifier: 'false', NO_COLOR: '1' };
-    // Variables of the workspace's own vitest run must not leak into the consumer's.
-    for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS' || key.startsWith('npm_package_') || key === 'TEST') delete env[key];
+    // Nothing of the workspace may leak in: pnpm's NODE_PATH (it would resolve packages from the
+    // workspace's store), its npm_* settings, the workspace vitest's variables.
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (!/^(NODE_PATH|NODE_OPTIONS|TEST|VITEST.*|npm_.*|PNPM_.*|pnpm_.*)$/i.test(key)) env[key] = value;
+    }
+    Object.assign(env, { PATH: `${dirname(line.node)}:${process.env['PATH'] ?? ''}`, npm_config_update_notifier: 'false', NO_COLOR: '1' });
     const child = spawn(command === 'node' ? line.node : command, args, { cwd, env, timeout: timeoutMs });
     let stdout = '';
     let stderr = '';
@@ -109,16 +113,21 @@ export function npmInstall(line: NodeLine, dir: string, specs: readonly string[]
   return run(line, 'npm', ['install', ...(dev ? ['--save-dev'] : []), '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...specs], dir, 240_000);
 }
 
-/** Bytes under `dir`, and the package folders directly in its node_modules (scoped ones as @scope/name). */
+/** Bytes under `dir`'s node_modules, and every package installed there, nested ones included (scoped ones as @scope/name). */
 export async function installedPackages(dir: string): Promise<{ bytes: number; names: string[] }> {
-  const names: string[] = [];
-  const modules = join(dir, 'node_modules');
-  for (const entry of await readdir(modules)) {
-    if (entry.startsWith('.')) continue;
-    if (entry.startsWith('@')) for (const scoped of await readdir(join(modules, entry))) names.push(`${entry}/${scoped}`);
-    else names.push(entry);
-  }
-  return { bytes: await sizeOf(modules), names: names.sort() };
+  const names = new Set<string>();
+  const collect = async (modules: string): Promise<void> => {
+    for (const entry of await readdir(modules).catch(() => [] as string[])) {
+      if (entry.startsWith('.')) continue;
+      const scoped = entry.startsWith('@') ? (await readdir(join(modules, entry))).map((name) => `${entry}/${name}`) : [entry];
+      for (const name of scoped) {
+        names.add(name);
+        await collect(join(modules, name, 'node_modules'));
+      }
+    }
+  };
+  await collect(join(dir, 'node_modules'));
+  return { bytes: await sizeOf(join(dir, 'node_modules')), names: [...names].sort() };
 }
 
 async function sizeOf(path: string): Promise<number> {

@@ -35,7 +35,7 @@ export { REDACTED, isSecretKey, registerSecret, redactOptions, redactString } fr
 
 /* Options */
 export { defineOptions, OptionSchema } from './options/defineOptions.ts';
-export type { OptionParseResult, OptionSchemaConfig, ParsedOptions } from './options/defineOptions.ts';
+export type { OptionParseResult, OptionSchemaConfig, OptionsInput, ParsedOptions } from './options/defineOptions.ts';
 export { opt, Option } from './options/optionTypes.ts';
 export type { OptionType } from './options/optionTypes.ts';
 export { parseByteSize, parseDuration } from './options/units.ts';

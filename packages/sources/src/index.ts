@@ -12,10 +12,12 @@ import { FILE_SOURCE_FORMATS, fileSourceProvider } from './file/fileSource.ts';
 import { kafkaProvider } from './kafka/kafkaSourceProvider.ts';
 
 export { rateSource } from './rate/rateSource.ts';
+export type { RateSourceConfig } from './rate/options.ts';
 export { rateMicroBatchSource } from './rateMicroBatch/rateMicroBatchSource.ts';
+export type { RateMicroBatchSourceConfig } from './rateMicroBatch/options.ts';
 export { MemoryStream, memoryStream } from './memory/memoryStream.ts';
 export { deltaSource } from './delta/deltaSource.ts';
-export type { DeltaSourceOptions } from './delta/options.ts';
+export type { DeltaSourceConfig } from './delta/options.ts';
 export { fileSource } from './file/fileSource.ts';
 export type { FileSourceConfig } from './file/fileSource.ts';
 /* Kafka */

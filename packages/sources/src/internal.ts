@@ -12,6 +12,7 @@ export { rateMicroBatchProvider } from './rateMicroBatch/rateMicroBatchSource.ts
 export type { RatePerMicroBatchOffset } from './rateMicroBatch/rateMicroBatchSource.ts';
 export { DEFAULT_MAX_FILES_PER_TRIGGER, deltaSourceProvider } from './delta/deltaSource.ts';
 export type { DeltaSourceOffset } from './delta/deltaOffset.ts';
+export type { DeltaSourceOptions } from './delta/options.ts';
 export { fileSourceProvider } from './file/fileSource.ts';
 export type { FileSourceOffset } from './file/fileSource.ts';
 export { kafkaProvider } from './kafka/kafkaSourceProvider.ts';

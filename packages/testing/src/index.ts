@@ -25,8 +25,6 @@ export type { ExactlyOnceOptions, SinkUnderTest } from './exactlyOnce/assertExac
 export type { Scenario } from './exactlyOnce/scenario.ts';
 
 /* State store providers */
-export { stateStoreProviderSuite } from './state/providerSuite.ts';
-export type { ProviderSuiteOptions } from './state/providerSuite.ts';
 export { crashingCheckpoint } from './state/crashingCheckpoint.ts';
 
 /* The lifecycle model */

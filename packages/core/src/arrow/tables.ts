@@ -19,6 +19,9 @@ function concatData(vector: Vector) {
 /**
  * A table from row objects, built column by column on the fast paths of `vectorFromValues`.
  * Missing keys are nulls; extra keys are ignored.
+ *
+ * @example
+ * const table = tableFromRows(toSchema('id LONG, name STRING'), [{ id: 1n, name: 'ada' }, { id: 2n, name: null }]);
  */
 export function tableFromRows(schema: Schema, rows: readonly Readonly<Record<string, unknown>>[]): Table {
   const columns = schema.fields.map((field) => {
@@ -43,6 +46,9 @@ export function emptyTable(schema: Schema): Table {
  * The rows of a table as plain objects (the slow path: ~1 µs per row). Nested values become
  * plain objects and arrays too, not Arrow's row and vector proxies; decimals become exact
  * strings with their scale (`'12.30'`), since a JS number would lose digits.
+ *
+ * @example
+ * tableToRows(memoryTable('events')) // [{ id: 1n, name: 'ada' }, …]: one plain object per row
  */
 export function tableToRows(table: Table): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = new Array(table.numRows);

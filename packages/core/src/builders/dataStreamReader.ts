@@ -52,7 +52,13 @@ export class DataStreamReader {
   }
 }
 
-/** Start defining a stream, Spark-style. */
+/**
+ * Start defining a stream, Spark-style.
+ *
+ * @example
+ * const query = await readStream().format('rate').option('rowsPerSecond', 10).load()
+ *   .writeStream().format('console').start();
+ */
 export function readStream(): DataStreamReader {
   return DataStreamReader.create();
 }

@@ -19,7 +19,7 @@ export interface EngineOptions {
   readonly noDataMicroBatches: boolean;
 }
 
-const NUMERIC: Record<string, { option: Option<number, number>; spark: string }> = {
+const NUMERIC: Record<string, { option: Option<number, number, unknown>; spark: string }> = {
   minBatchesToRetain: { option: opt.positiveInt().default(100), spark: 'spark.sql.streaming.minBatchesToRetain' },
   pollingDelay: { option: opt.duration('ms').default(10), spark: 'spark.sql.streaming.pollingDelay' },
   noDataProgressEventInterval: { option: opt.duration('ms').default(10_000), spark: 'spark.sql.streaming.noDataProgressEventInterval' },

@@ -18,6 +18,11 @@ const heldInProcess = new Set<string>();
 /**
  * A checkpoint directory on the local filesystem, in Spark's layout. Accepts plain paths and
  * `file:` URIs (`file:/tmp/ck`, `file:///tmp/ck`).
+ *
+ * @example
+ * // what checkpointLocation: '/var/lib/app/ck' builds; give one yourself to inject a file system
+ * const store = new FileCheckpointStore('/var/lib/app/ck', faultyFileSystem([{ operation: 'fsync', path: 'offsets/1', code: 'EIO' }]));
+ * await frame.writeTo(memorySink(), { checkpointLocation: store });
  */
 export class FileCheckpointStore implements CheckpointStore {
   readonly location: string;

@@ -89,6 +89,9 @@ export async function inspectCheckpoint(location: string | CheckpointStore): Pro
  * poison record): `offsets/N` without `commits/N` is removed, so the next run plans batch N
  * afresh from the last committed offsets. Its rows are skipped only if the source no longer has
  * them; this is a decision a person makes. Refused while a query holds the checkpoint.
+ *
+ * @example
+ * const dropped = await dropUncommittedBatch('/var/lib/app/ck'); // the batch id given up, or null when every batch was committed
  */
 export async function dropUncommittedBatch(location: string | CheckpointStore): Promise<number | null> {
   const store = typeof location === 'string' ? new FileCheckpointStore(location) : location;

@@ -22,7 +22,7 @@ describe('optional dependencies', () => {
       }
       expect(isSluiceError(error, 'MISSING_DEPENDENCY')).toBe(true);
       expect((error as Error).message).toBe(
-        "The test connector needs the npm package 'sluice-no-such-package-for-tests', which is not installed. Add it to your project: npm install sluice-no-such-package-for-tests@'^1.0.0'",
+        "[MISSING_DEPENDENCY] The test connector needs the npm package 'sluice-no-such-package-for-tests', which is not installed. Add it to your project: npm install sluice-no-such-package-for-tests@'^1.0.0'",
       );
     }
   });

@@ -9,7 +9,12 @@ import { avgResultType, decimalArrowType, decimalSpecOf, sumResultType } from '.
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
-/** An aggregate in `groupBy(...).agg(...)`: `count()`, `sum('amount').alias('total')`. */
+/**
+ * An aggregate in `groupBy(...).agg(...)`: `count()`, `sum('amount').alias('total')`.
+ *
+ * @example
+ * groupBy('user').agg(count().alias('clicks'), sum('amount').alias('spent')) // each is an Aggregate
+ */
 export class Aggregate {
   constructor(
     readonly fn: AggregateFunction,
@@ -27,7 +32,12 @@ export class Aggregate {
   }
 }
 
-/** Rows in the group (`count()`), or non-null values of a column (`count('x')`). */
+/**
+ * Rows in the group (`count()`), or non-null values of a column (`count('x')`).
+ *
+ * @example
+ * groupBy('user').agg(count().alias('events'))
+ */
 export function count(column?: ColumnLike): Aggregate {
   return new Aggregate('count', column === undefined || column === '*' ? null : toColumn(column));
 }

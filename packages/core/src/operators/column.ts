@@ -22,6 +22,9 @@ export type ColumnLike = Column | string;
 /**
  * A column expression, built like PySpark's: `col('value').mod(2).eq(0)`,
  * `col('price').multiply(col('qty')).alias('total')`. Evaluated on whole Arrow columns.
+ *
+ * @example
+ * const big = col('amount').gt(100).and(col('currency').eq('EUR')); // a Column: filter(big), withColumn('big', big)
  */
 export class Column {
   constructor(readonly node: ExprNode) {}
@@ -71,17 +74,32 @@ export class Column {
   }
 }
 
-/** A column of the input by name (`'data.user_id'` reaches into a struct). */
+/**
+ * A column of the input by name (`'data.user_id'` reaches into a struct).
+ *
+ * @example
+ * frame.pipe(filter(col('amount').gt(0)), withColumn('net', col('amount').minus(col('fee'))))
+ */
 export function col(name: string): Column {
   return new Column({ op: 'col', name });
 }
 
-/** A constant: numbers are int (or double when fractional), bigints long, Dates timestamps. */
+/**
+ * A constant: numbers are int (or double when fractional), bigints long, Dates timestamps.
+ *
+ * @example
+ * withColumn('source', lit('web'))
+ */
 export function lit(value: unknown): Column {
   return new Column({ op: 'lit', value });
 }
 
-/** The batch's timestamp, frozen in the offset log: a replayed batch gets the same value (Spark's current_timestamp()). */
+/**
+ * The batch's timestamp, frozen in the offset log: a replayed batch gets the same value (Spark's current_timestamp()).
+ *
+ * @example
+ * withColumn('ingestion_time', currentTimestamp())
+ */
 export function currentTimestamp(): Column {
   return new Column({ op: 'fn', name: 'current_timestamp', args: [] });
 }
@@ -94,23 +112,42 @@ export function upper(column: ColumnLike): Column {
   return new Column({ op: 'fn', name: 'upper', args: [toNode(column)] });
 }
 
-/** Characters in a string, bytes in a binary value. */
+/**
+ * Characters in a string, bytes in a binary value.
+ *
+ * @example
+ * filter(length(col('comment')).gt(0))
+ */
 export function length(column: ColumnLike): Column {
   return new Column({ op: 'fn', name: 'length', args: [toNode(column)] });
 }
 
-/** Strings joined; null if any is null (Spark's concat). */
+/**
+ * Strings joined; null if any is null (Spark's concat).
+ *
+ * @example
+ * withColumn('full_name', concat(col('first'), lit(' '), col('last')))
+ */
 export function concat(...columns: readonly ColumnLike[]): Column {
   return new Column({ op: 'fn', name: 'concat', args: columns.map((c) => toNode(c)) });
 }
 
-/** The first non-null value. */
+/**
+ * The first non-null value.
+ *
+ * @example
+ * withColumn('name', coalesce(col('nickname'), col('name'), lit('anonymous')))
+ */
 export function coalesce(...columns: readonly (ColumnLike | Column)[]): Column {
   return new Column({ op: 'fn', name: 'coalesce', args: columns.map((c) => toNode(c)) });
 }
 
 /**
  * A row function as a column (the slow path, ~1 µs a row): `udf((row) => row.a + row.b, 'double')`.
+ *
+ * @example
+ * const slug = udf((title: unknown) => String(title).toLowerCase().replace(/\W+/g, '-'), 'STRING');
+ * withColumn('slug', slug(col('title')))
  */
 export function udf(fn: (row: Record<string, unknown>) => unknown, typeName: string, name = 'udf'): Column {
   return new Column({ op: 'udf', name, fn, type: toDataType(typeName) });
@@ -119,6 +156,9 @@ export function udf(fn: (row: Record<string, unknown>) => unknown, typeName: str
 /**
  * The named columns (default `'*'`: all) as one JSON object per row (Spark's
  * `to_json(struct(...))`), e.g. a Kafka value: `select(col('id').cast('string').alias('key'), toJson().alias('value'))`.
+ *
+ * @example
+ * select(col('key'), toJson(col('payload')).alias('value')) // Spark's to_json(struct(*)) for a Kafka sink
  */
 export function toJson(...columns: readonly string[]): Column {
   return new Column({ op: 'toJson', columns: columns.length === 0 ? ['*'] : columns });

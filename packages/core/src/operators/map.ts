@@ -35,6 +35,9 @@ export function map<In = Record<string, unknown>, Out extends Record<string, unk
 /**
  * A whole-batch function on Arrow tables, for columnar code of your own. The result must have
  * `outputSchema` (default: the input schema).
+ *
+ * @example
+ * frame.pipe(mapBatches((table) => table.slice(0, 100))) // a whole Arrow table per batch; same schema unless outputSchema is given
  */
 export function mapBatches(fn: (table: Table, context: OperatorContext) => Table | Promise<Table>, outputSchema?: SchemaLike): Operator {
   return (frame) => {
@@ -53,7 +56,13 @@ export function mapBatches(fn: (table: Table, context: OperatorContext) => Table
   };
 }
 
-/** Spark's `DataFrame.transform`: reuse a function that builds on a frame, inside `pipe`. */
+/**
+ * Spark's `DataFrame.transform`: reuse a function that builds on a frame, inside `pipe`.
+ *
+ * @example
+ * const clean = (frame: StreamFrame) => frame.pipe(filter(col('id').isNotNull()), drop('debug'));
+ * events.pipe(transform(clean))
+ */
 export function transform(fn: Operator): Operator {
   return (frame) => fn(frame);
 }

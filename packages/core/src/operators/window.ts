@@ -1,7 +1,12 @@
 import { SluiceError } from '../errors.ts';
 import { parseDuration } from '../options/units.ts';
 
-/** A time window as a grouping key (Spark's `window(col, size, slide, startTime)`). */
+/**
+ * A time window as a grouping key (Spark's `window(col, size, slide, startTime)`).
+ *
+ * @example
+ * groupBy(window('ts', '10 minutes', '5 minutes')) // a WindowSpec key: sliding windows of 10 minutes every 5
+ */
 export class WindowSpec {
   constructor(
     readonly column: string,
@@ -26,6 +31,9 @@ export class WindowSpec {
 /**
  * Group by event-time windows: tumbling (`window('ts', '10 minutes')`) or sliding
  * (`window('ts', '10 minutes', '5 minutes')`). The key column is `window: struct<start, end>`.
+ *
+ * @example
+ * clicks.pipe(withWatermark('ts', '1 minute'), groupBy(window('ts', '5 minutes'), 'page').agg(count()))
  */
 export function window(column: string, windowDuration: string | number, slideDuration?: string | number, startTime: string | number = 0): WindowSpec {
   const size = parseDuration(windowDuration, 'ms');

@@ -21,7 +21,12 @@ export function withColumn(name: string, value: Column | string | number | bigin
   };
 }
 
-/** Rename a column (Spark's `withColumnRenamed`); a missing column is left alone, as in Spark. */
+/**
+ * Rename a column (Spark's `withColumnRenamed`); a missing column is left alone, as in Spark.
+ *
+ * @example
+ * frame.pipe(withColumnRenamed('ts', 'event_time'))
+ */
 export function withColumnRenamed(existing: string, renamed: string): Operator {
   return (frame) => {
     const bound = frame.schema.fields.map((f) => bindExpression((f.name === existing ? col(f.name).alias(renamed) : col(f.name)).node, frame.schema));
@@ -29,7 +34,12 @@ export function withColumnRenamed(existing: string, renamed: string): Operator {
   };
 }
 
-/** Remove columns (Spark's `drop`); names that do not exist are ignored, as in Spark. */
+/**
+ * Remove columns (Spark's `drop`); names that do not exist are ignored, as in Spark.
+ *
+ * @example
+ * frame.pipe(drop('debug', 'raw_payload'))
+ */
 export function drop(...names: readonly string[]): Operator {
   return (frame) => {
     const kept = frame.schema.fields.filter((f) => !names.includes(f.name));

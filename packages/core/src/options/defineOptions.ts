@@ -7,6 +7,18 @@ type AnyOption = Option<unknown, unknown>;
 
 export type ParsedOptions<S extends Record<string, AnyOption>> = { readonly [K in keyof S]: S[K]['_out'] };
 
+/**
+ * What a typed factory accepts for a spec: each option optional, with its declared input type
+ * (`opt.positiveInt()` → number, `opt.duration()` → number | string, `opt.oneOf(['a', 'b'])` →
+ * 'a' | 'b'). A wrong type is a compile error; required options are still checked when parsed.
+ *
+ * @example
+ * const spec = defineOptions('counter', { rowsPerBatch: opt.positiveInt().default(10), every: opt.duration() });
+ * export function counterSource(options: OptionsInput<typeof spec.spec> = {}): StreamFrame { … }
+ * counterSource({ rowsPerBatch: 'ten' }); // does not compile
+ */
+export type OptionsInput<S extends Record<string, AnyOption>> = { readonly [K in keyof S]?: S[K]['_in'] };
+
 export interface OptionSchemaConfig {
   /** Key prefixes passed through untouched (Spark's `kafka.*`); collected in `passthrough`. */
   readonly passthroughPrefixes?: readonly string[];

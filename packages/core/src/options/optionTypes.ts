@@ -13,10 +13,13 @@ type Presence = 'optional' | 'required' | 'default';
 
 /**
  * One declared option. `Out` is what the parsed options object holds: `T` when required or
- * defaulted, `T | undefined` when optional.
+ * defaulted, `T | undefined` when optional. `In` is what a typed factory accepts for it (a number
+ * for counts, `number | string` for durations and sizes, the literal union of an enum); the
+ * fluent `.option(k, v)` takes anything and is checked when parsed.
  */
-export class Option<T, Out> {
+export class Option<T, Out, In = T> {
   /** @internal */ readonly _out!: Out;
+  /** @internal */ readonly _in!: In;
   constructor(
     readonly type: OptionType<T>,
     readonly presence: Presence = 'optional',
@@ -26,23 +29,23 @@ export class Option<T, Out> {
   ) {}
 
   /** The value used when the option is absent. */
-  default(value: T): Option<T, T> {
-    return new Option<T, T>(this.type, 'default', value, this.isSecret, this.doc);
+  default(value: T): Option<T, T, In> {
+    return new Option<T, T, In>(this.type, 'default', value, this.isSecret, this.doc);
   }
 
   /** The option must be given; its absence is a `MISSING_OPTION` error naming it. */
-  required(): Option<T, T> {
-    return new Option<T, T>(this.type, 'required', undefined, this.isSecret, this.doc);
+  required(): Option<T, T, In> {
+    return new Option<T, T, In>(this.type, 'required', undefined, this.isSecret, this.doc);
   }
 
   /** The value is a secret: masked in explain/progress and scrubbed from every message. */
-  secret(): Option<T, Out> {
-    return new Option<T, Out>(this.type, this.presence, this.defaultValue, true, this.doc);
+  secret(): Option<T, Out, In> {
+    return new Option<T, Out, In>(this.type, this.presence, this.defaultValue, true, this.doc);
   }
 
   /** One line for docs and `UNKNOWN_OPTION` listings. */
-  describe(doc: string): Option<T, Out> {
-    return new Option<T, Out>(this.type, this.presence, this.defaultValue, this.isSecret, doc);
+  describe(doc: string): Option<T, Out, In> {
+    return new Option<T, Out, In>(this.type, this.presence, this.defaultValue, this.isSecret, doc);
   }
 
   /** @internal coerce and remember secrets */
@@ -53,8 +56,8 @@ export class Option<T, Out> {
   }
 }
 
-function option<T>(type: OptionType<T>): Option<T, T | undefined> {
-  return new Option<T, T | undefined>(type);
+function option<T, In = T>(type: OptionType<T>): Option<T, T | undefined, In> {
+  return new Option<T, T | undefined, In>(type);
 }
 
 const asNumber = (raw: unknown): number | undefined => {
@@ -94,9 +97,9 @@ export const opt = {
     }),
   /** A duration in milliseconds; bare numbers are in `unit` (Spark: seconds for rampUpTime, ms for delays). */
   duration: (unit: DurationUnit = 'ms') =>
-    option<number>({ expected: `a duration such as "10 seconds" or "500ms" (bare numbers are ${unit})`, coerce: (raw) => parseDuration(raw, unit) }),
+    option<number, number | string>({ expected: `a duration such as "10 seconds" or "500ms" (bare numbers are ${unit})`, coerce: (raw) => parseDuration(raw, unit) }),
   /** A size in bytes: 1048576, "1m", "10g". */
-  bytes: () => option<number>({ expected: 'a size such as 1048576, "64m" or "1g"', coerce: parseByteSize }),
+  bytes: () => option<number, number | string>({ expected: 'a size such as 1048576, "64m" or "1g"', coerce: parseByteSize }),
   oneOf: <const V extends string>(values: readonly V[]) =>
     option<V>({
       expected: `one of ${values.map((v) => `'${v}'`).join(', ')}`,
@@ -104,7 +107,7 @@ export const opt = {
     }),
   /** A list from an array or a comma-separated string ("a, b"). */
   stringList: () =>
-    option<readonly string[]>({
+    option<readonly string[], readonly string[] | string>({
       expected: 'a list of names (an array or a comma-separated string)',
       coerce: (raw) => {
         if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[];
@@ -114,7 +117,7 @@ export const opt = {
     }),
   /** A JSON value: an object as given, or a string that parses; `check` narrows it. */
   json: <T>(expected: string, check: (value: unknown) => value is T) =>
-    option<T>({
+    option<T, T | string>({
       expected,
       coerce: (raw) => {
         let value = raw;

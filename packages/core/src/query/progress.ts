@@ -91,7 +91,12 @@ export function compact<T extends object>(value: { [K in keyof T]: T[K] | undefi
   return out as T;
 }
 
-/** Spark's `prettyJson` of a progress: two-space indentation. */
+/**
+ * Spark's `prettyJson` of a progress: two-space indentation.
+ *
+ * @example
+ * query.progress$.subscribe((progress) => console.log(progressToJson(progress))); // Spark's pretty JSON
+ */
 export function progressToJson(progress: StreamingQueryProgress): string {
   return JSON.stringify(progress, null, 2);
 }

@@ -202,7 +202,12 @@ export class QueryManager {
 
 let defaultManager: QueryManager | undefined;
 
-/** The process-wide manager used when a query is started without `.manager(...)` (Spark's `spark.streams`). */
+/**
+ * The process-wide manager used when a query is started without `.manager(...)` (Spark's `spark.streams`).
+ *
+ * @example
+ * defaultQueryManager().active // every query started without a manager of its own (Spark's spark.streams)
+ */
 export function defaultQueryManager(): QueryManager {
   defaultManager ??= new QueryManager();
   return defaultManager;

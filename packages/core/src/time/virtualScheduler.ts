@@ -67,6 +67,10 @@ export class VirtualScheduler extends TestScheduler {
 /**
  * Let pending promise chains finish: a macrotask turn runs only once the microtask queue is
  * empty, and a few turns let chains that hop through I/O callbacks complete.
+ *
+ * @example
+ * clock.advanceBy(1_000);
+ * await settleMicrotasks(); // let the promises the timers started run before asserting
  */
 export async function settleMicrotasks(turns = 3): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));

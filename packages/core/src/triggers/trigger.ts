@@ -30,12 +30,23 @@ export function processingTime(interval: number | string): Trigger {
   return intervalMs === 0 ? defaultTrigger : { kind: 'processingTime', intervalMs };
 }
 
-/** One batch with all available data, then stop (Spark's deprecated `Trigger.Once`). */
+/**
+ * One batch with all available data, then stop (Spark's deprecated `Trigger.Once`).
+ *
+ * @example
+ * await frame.writeTo(noopSink(), { trigger: once() }); // one batch of everything available, then stop
+ */
 export function once(): Trigger {
   return { kind: 'once' };
 }
 
-/** All data available at start, in rate-limited batches, then stop (Spark 3.3's `Trigger.AvailableNow`). */
+/**
+ * All data available at start, in rate-limited batches, then stop (Spark 3.3's `Trigger.AvailableNow`).
+ *
+ * @example
+ * const query = await frame.writeTo(deltaSink({ path: '/lake/t' }), { trigger: availableNow(), checkpointLocation: '/ck/t' });
+ * await query.awaitTermination(); // every file/record present at start, in rate-limited batches
+ */
 export function availableNow(): Trigger {
   return { kind: 'availableNow' };
 }

@@ -48,6 +48,9 @@ export function readJson(bytes: Uint8Array, request: ReadRequest<JsonReadOptions
 /**
  * JSON lines for `table`, Spark's to_json shape per row (nulls left out, ISO timestamps,
  * base64 binary, exact int64), each record followed by `lineSep`.
+ *
+ * @example
+ * const bytes = writeJson(table); // JSON lines, as Spark writes them
  */
 export function writeJson(table: Table, options?: Partial<JsonWriteOptions>): Uint8Array {
   const o = withDefaults<typeof jsonWriteOptionSpec, JsonWriteOptions>(jsonWriteOptions, options);

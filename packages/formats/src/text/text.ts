@@ -25,6 +25,9 @@ export function readText(bytes: Uint8Array, request: ReadRequest<TextReadOptions
 /**
  * Each row's value followed by `lineSep`. The table must have exactly one string column, as in
  * Spark; a null value is written as an empty line.
+ *
+ * @example
+ * const bytes = writeText(tableFromRows(TEXT_SCHEMA, [{ value: 'line 1' }, { value: 'line 2' }]));
  */
 export function writeText(table: Table, options?: Partial<TextWriteOptions>): Uint8Array {
   const o = withDefaults<typeof textWriteOptionSpec, TextWriteOptions>(textWriteOptions, options);

@@ -20,6 +20,10 @@ export interface KafkajsClientOptions {
 /**
  * The kafkajs implementation of `KafkaClient`. One `Kafka` instance per client; the admin
  * connection is opened on first use.
+ *
+ * @example
+ * // the default client factory of kafkaSource/kafkaSink; wrap it to customise the client
+ * const source = kafkaSource({ 'kafka.bootstrap.servers': 'localhost:9092', subscribe: 'events' }, (settings, options) => createKafkajsClient(settings, options));
  */
 export function createKafkajsClient(settings: KafkaClientSettings, options: KafkajsClientOptions = {}): KafkaClient {
   const log = options.log ?? silentLogger;

@@ -7,6 +7,10 @@ import type { KafkaHeader, KafkaRecord } from './types.ts';
  * Bytes are copied out of each fetch response at once, so the response buffers die young.
  * Slices share the bytes and the ends (they are never overwritten: writes only append, and
  * growing or compacting moves to new arrays).
+ *
+ * @example
+ * const keys = new ByteColumn();
+ * keys.push(new TextEncoder().encode('user-1'));
  */
 export class ByteColumn {
   constructor(
@@ -118,6 +122,11 @@ const NO_BYTES = new Uint8Array(0);
  * Records of one partition kept column by column: row `i` is `offsets[i]`, `keys.get(i)`, …
  * Numbers in typed arrays that grow by doubling, bytes packed; no object per record, and
  * slices are views (a read takes records without copying them).
+ *
+ * @example
+ * // what a custom KafkaRangeReader fills: records decoded straight into column buffers
+ * const columns = new RecordColumns();
+ * columns.push(42, key, value, Date.now(), 0, null); // offset, key, value, timestamp, timestamp type, headers
  */
 export class RecordColumns {
   private count: number;

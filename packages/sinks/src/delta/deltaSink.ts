@@ -12,11 +12,11 @@ export interface DeltaSinkConfig {
   /** Partition columns of a new table. */
   readonly partitionBy?: readonly string[] | string;
   /** Add new columns of a batch to the table (nullable) instead of failing. */
-  readonly mergeSchema?: boolean | string;
+  readonly mergeSchema?: boolean;
   /** Complete mode only: replace the table's schema (and partitioning) with each batch's. */
-  readonly overwriteSchema?: boolean | string;
+  readonly overwriteSchema?: boolean;
   readonly userMetadata?: string;
-  readonly maxRecordsPerFile?: number | string;
+  readonly maxRecordsPerFile?: number;
   /** Bytes or "128m". */
   readonly targetFileSize?: number | string;
   readonly compression?: DeltaFileCompression;

@@ -22,9 +22,9 @@ export interface FileSinkConfig {
   /** Manifest entries of files older than this are dropped at compaction ("7d", ms); default: kept. */
   readonly retention?: number | string;
   /** Every Nth manifest batch is a compaction (default 10). */
-  readonly compactInterval?: number | string;
+  readonly compactInterval?: number;
   /** Rows per data file at most; 0 (default) writes one file per partition per batch. */
-  readonly maxRecordsPerFile?: number | string;
+  readonly maxRecordsPerFile?: number;
   readonly [writeOption: string]: unknown;
 }
 

@@ -61,6 +61,9 @@ export function memoryTableFor(name: string): MemoryTable {
 /**
  * The rows a memory sink wrote under `queryName` (Spark's `spark.sql("select * from name")`),
  * as an Arrow table.
+ *
+ * @example
+ * memoryTable('events').numRows // the Arrow table the memory sink named 'events' holds
  */
 export function memoryTable(name: string): Table {
   const table = tables.get(name)?.toTable();
@@ -71,13 +74,24 @@ export function memoryTable(name: string): Table {
   return table;
 }
 
-/** The rows of a memory table as plain objects; [] when nothing was written yet. */
+/**
+ * The rows of a memory table as plain objects; [] when nothing was written yet.
+ *
+ * @example
+ * await query.processAllAvailable();
+ * console.log(memoryTableRows('events')); // [{ id: 1n, … }, …]
+ */
 export function memoryTableRows(name: string): Record<string, unknown>[] {
   const table = tables.get(name)?.toTable();
   return table ? tableToRows(table) : [];
 }
 
-/** The batches of a memory table in write order. */
+/**
+ * The batches of a memory table in write order.
+ *
+ * @example
+ * memoryTableBatches('events').map((b) => [b.batchId, b.table.numRows]) // what each batch appended
+ */
 export function memoryTableBatches(name: string): { readonly queryId: string; readonly batchId: number; readonly table: Table }[] {
   return tables.get(name)?.batches() ?? [];
 }

@@ -8,6 +8,9 @@ const noopOptions = defineOptions('noop', {});
 /**
  * Spark's `noop` sink: runs the whole query and throws the rows away — for benchmarks and for
  * watching a source's progress (the blog's `source_rate_sink_noop`).
+ *
+ * @example
+ * const query = await rateSource({ rowsPerSecond: 1_000 }).writeTo(noopSink()); // measure the source, discard the rows
  */
 export function noopSink(): SinkProvider {
   return noopProvider({});

@@ -21,12 +21,12 @@ export interface PostgresSinkConfig {
   /** Never shown: masked in explain/progress and scrubbed from every error and log line. */
   readonly password?: string;
   /** Create the table from the first batch's schema when it does not exist (default false). */
-  readonly createTableIfNotExists?: boolean | string;
+  readonly createTableIfNotExists?: boolean;
   /** `append` (binary COPY; default) or `upsert` (INSERT … ON CONFLICT (keyColumns) DO UPDATE). */
   readonly mode?: 'append' | 'upsert';
   readonly keyColumns?: readonly string[] | string;
   /** Rows encoded per chunk handed to COPY (default 10 000). */
-  readonly batchSize?: number | string;
+  readonly batchSize?: number;
   /** Where batch ids are recorded; default `sluice_progress` in the target table's schema. */
   readonly progressTable?: string;
   /** How long a batch keeps retrying a lost connection before PG_UNREACHABLE (ms or "60 seconds"; default 60 s). */
@@ -34,7 +34,7 @@ export interface PostgresSinkConfig {
   /** Timeout of one connection attempt (default 10 s). */
   readonly connectTimeout?: number | string;
   /** Connections the sink keeps (default 2). */
-  readonly poolSize?: number | string;
+  readonly poolSize?: number;
 }
 
 /**

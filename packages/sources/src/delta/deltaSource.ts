@@ -6,7 +6,7 @@ import { type ReadLimit, type Source, type SourceContext } from '@sluice/core/co
 import { DeltaLog, checkDeltaReadable, latestSnapshotSync, parseLogFileName, readDeltaFiles, deltaScanPlan, deltaVersionAtOrAfter, type DeltaScanPlan, type DeltaSnapshot } from '@sluice/formats/internal';
 import { DirectoryWatcher } from '../watch/directoryWatcher.ts';
 import { comparePositions, deltaOffset, toDeltaOffset, type DeltaSourceOffset } from './deltaOffset.ts';
-import { parseDeltaSourceOptions, type DeltaSourceOptions } from './options.ts';
+import { parseDeltaSourceOptions, type DeltaSourceConfig, type DeltaSourceOptions } from './options.ts';
 import { TableChanges, type IndexedFile } from './tableChanges.ts';
 
 /** Spark's default `maxFilesPerTrigger` for Delta. */
@@ -29,8 +29,8 @@ const OUTSTANDING_HORIZON = 256;
  * // or, typed:
  * const events = deltaSource({ path: '/data/bronze', startingVersion: 5 });
  */
-export function deltaSource(options: Partial<Record<keyof DeltaSourceOptions, unknown>>): StreamFrame {
-  return StreamFrame.fromSource(deltaSourceProvider(options as Readonly<Record<string, unknown>>));
+export function deltaSource(options: DeltaSourceConfig): StreamFrame {
+  return StreamFrame.fromSource(deltaSourceProvider(options as unknown as Readonly<Record<string, unknown>>));
 }
 
 /** The provider from raw options; what `readStream().format('delta').load(path)` builds. The table's schema is read here. */

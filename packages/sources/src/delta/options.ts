@@ -17,6 +17,27 @@ export const deltaSourceOptions = defineOptions('delta', {
   startingTimestamp: opt.string().describe('read the changes committed at or after this time (a timestamp or date string)'),
 });
 
+/** Options of `deltaSource({...})` (Spark's Delta source options, with typed values). */
+export interface DeltaSourceConfig {
+  /** The Delta table directory (required). */
+  readonly path: string;
+  /** New files per micro-batch (default 1000 unless maxBytesPerTrigger alone is set). */
+  readonly maxFilesPerTrigger?: number;
+  /** Soft limit of bytes per micro-batch: 1073741824 or "1g" (at least one file is read). */
+  readonly maxBytesPerTrigger?: number | string;
+  /** Tolerate commits that only delete data (e.g. dropping old partitions). */
+  readonly ignoreDeletes?: boolean;
+  /** Tolerate commits that rewrite data: the rewritten files are read again (duplicates). */
+  readonly ignoreChanges?: boolean;
+  /** Skip every commit that removes data, its added files included. */
+  readonly skipChangeCommits?: boolean;
+  /** Read the changes from this version on (inclusive) instead of the table's snapshot; 'latest' = only new commits. */
+  readonly startingVersion?: number | 'latest';
+  /** Read the changes committed at or after this time: a timestamp or date string, epoch ms or a Date. */
+  readonly startingTimestamp?: string | number | Date;
+}
+
+/** The delta source's options once parsed. */
 export interface DeltaSourceOptions {
   readonly path: string;
   readonly maxFilesPerTrigger: number | undefined;

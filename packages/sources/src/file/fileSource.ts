@@ -26,19 +26,19 @@ export interface FileSourceConfig {
   readonly format: FileSourceFormat;
   readonly path: string;
   readonly schema?: Schema | string | Readonly<Record<string, string>>;
-  readonly inferSchema?: boolean | string;
-  readonly maxFilesPerTrigger?: number | string;
+  readonly inferSchema?: boolean;
+  readonly maxFilesPerTrigger?: number;
   readonly maxBytesPerTrigger?: number | string;
-  readonly latestFirst?: boolean | string;
-  readonly fileNameOnly?: boolean | string;
+  readonly latestFirst?: boolean;
+  readonly fileNameOnly?: boolean;
   readonly maxFileAge?: number | string;
   readonly cleanSource?: 'off' | 'delete' | 'archive';
   readonly sourceArchiveDir?: string;
-  readonly recursiveFileLookup?: boolean | string;
+  readonly recursiveFileLookup?: boolean;
   readonly pathGlobFilter?: string;
   readonly fileSettleTime?: number | string;
-  readonly ignoreMissingFiles?: boolean | string;
-  readonly ignoreCorruptFiles?: boolean | string;
+  readonly ignoreMissingFiles?: boolean;
+  readonly ignoreCorruptFiles?: boolean;
   readonly relistInterval?: number | string;
   readonly [readOption: string]: unknown;
 }

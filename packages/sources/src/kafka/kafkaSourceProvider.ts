@@ -22,14 +22,14 @@ export interface KafkaSourceOptions {
   readonly startingOffsetsByTimestamp?: string | PerPartition<number>;
   readonly startingTimestamp?: number | string;
   readonly startingOffsetsByTimestampStrategy?: 'error' | 'latest';
-  readonly failOnDataLoss?: boolean | string;
-  readonly maxOffsetsPerTrigger?: number | string;
-  readonly minOffsetsPerTrigger?: number | string;
+  readonly failOnDataLoss?: boolean;
+  readonly maxOffsetsPerTrigger?: number;
+  readonly minOffsetsPerTrigger?: number;
   readonly maxTriggerDelay?: number | string;
-  readonly includeHeaders?: boolean | string;
+  readonly includeHeaders?: boolean;
   readonly groupIdPrefix?: string;
   readonly 'kafkaConsumer.pollTimeoutMs'?: number | string;
-  readonly 'fetchOffset.numRetries'?: number | string;
+  readonly 'fetchOffset.numRetries'?: number;
   readonly 'fetchOffset.retryIntervalMs'?: number | string;
   readonly [kafkaSetting: `kafka.${string}`]: unknown;
 }

@@ -127,7 +127,14 @@ function checkSchema(expected: Schema, actual: Schema, name: string): void {
   if (a !== b) throw new SluiceError('SCHEMA_MISMATCH', `${name} expects [${a}] but addData got a table of [${b}].`);
 }
 
-/** A memory stream of this schema (Spark's `MemoryStream[T]`). */
+/**
+ * A memory stream of this schema (Spark's `MemoryStream[T]`).
+ *
+ * @example
+ * const clicks = memoryStream('user STRING, ts TIMESTAMP');
+ * clicks.addData([{ user: 'ada', ts: 1_000 }]);
+ * const query = await clicks.toFrame().writeTo(memorySink(), { queryName: 'clicks' });
+ */
 export function memoryStream(schema: SchemaLike, name?: string): MemoryStream {
   return new MemoryStream(schema, name);
 }

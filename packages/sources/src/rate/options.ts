@@ -7,3 +7,13 @@ export const rateOptions = defineOptions('rate', {
 });
 
 export type RateOptions = ParsedOptions<typeof rateOptions.spec>;
+
+/** Options of `rateSource({...})` (Spark's `rate` source options, with typed values). */
+export interface RateSourceConfig {
+  /** Rows generated per second (default 1). */
+  readonly rowsPerSecond?: number;
+  /** Time to reach `rowsPerSecond`: seconds, or a duration such as "5 seconds" or "500ms" (as Spark's). Default 0. */
+  readonly rampUpTime?: number | string;
+  /** Partitions (record batches) per batch; default 1. */
+  readonly numPartitions?: number;
+}

@@ -3,7 +3,7 @@ import { of, type Observable } from 'rxjs';
 import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
 import { type Source, type SourceContext } from '@sluice/core/connector';
 import { int64Sequence, timestampColumn } from './int64Columns.ts';
-import { rateOptions, type RateOptions } from './options.ts';
+import { rateOptions, type RateOptions, type RateSourceConfig } from './options.ts';
 import { RATE_SCHEMA, rateBatch } from './rateSchema.ts';
 
 /**
@@ -14,8 +14,8 @@ import { RATE_SCHEMA, rateBatch } from './rateSchema.ts';
  * @example
  * const stream = rateSource({ rowsPerSecond: 100, numPartitions: 4 });
  */
-export function rateSource(options: Partial<Record<keyof RateOptions, unknown>> = {}): StreamFrame {
-  return StreamFrame.fromSource(rateProvider(options));
+export function rateSource(options: RateSourceConfig = {}): StreamFrame {
+  return StreamFrame.fromSource(rateProvider(options as Readonly<Record<string, unknown>>));
 }
 
 export function rateProvider(raw: Readonly<Record<string, unknown>>): SourceProvider {

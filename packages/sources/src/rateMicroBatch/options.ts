@@ -8,3 +8,15 @@ export const rateMicroBatchOptions = defineOptions('rate-micro-batch', {
 });
 
 export type RateMicroBatchOptions = ParsedOptions<typeof rateMicroBatchOptions.spec>;
+
+/** Options of `rateMicroBatchSource({...})` (Spark's `rate-micro-batch` options, with typed values). */
+export interface RateMicroBatchSourceConfig {
+  /** Rows in every micro-batch (required). */
+  readonly rowsPerBatch: number;
+  /** Partitions (record batches) per batch; default 1. */
+  readonly numPartitions?: number;
+  /** Generated time of batch 0, epoch ms (default 0). */
+  readonly startTimestamp?: number;
+  /** Generated time added per batch, ms (default 1000). */
+  readonly advanceMillisPerBatch?: number;
+}

@@ -4,7 +4,7 @@ import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
 import { type Source } from '@sluice/core/connector';
 import { constantTimestampColumn, int64Sequence } from '../rate/int64Columns.ts';
 import { RATE_SCHEMA, rateBatch } from '../rate/rateSchema.ts';
-import { rateMicroBatchOptions, type RateMicroBatchOptions } from './options.ts';
+import { rateMicroBatchOptions, type RateMicroBatchOptions, type RateMicroBatchSourceConfig } from './options.ts';
 
 /** Spark's `{"offset":<next value>,"timestamp":<generated time of the next batch>}`. */
 export type RatePerMicroBatchOffset = {
@@ -20,8 +20,8 @@ export type RatePerMicroBatchOffset = {
  * @example
  * const stream = rateMicroBatchSource({ rowsPerBatch: 1_000_000 });
  */
-export function rateMicroBatchSource(options: Partial<Record<keyof RateMicroBatchOptions, unknown>>): StreamFrame {
-  return StreamFrame.fromSource(rateMicroBatchProvider(options));
+export function rateMicroBatchSource(options: RateMicroBatchSourceConfig): StreamFrame {
+  return StreamFrame.fromSource(rateMicroBatchProvider(options as unknown as Readonly<Record<string, unknown>>));
 }
 
 export function rateMicroBatchProvider(raw: Readonly<Record<string, unknown>>): SourceProvider {

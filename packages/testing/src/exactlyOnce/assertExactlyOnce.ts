@@ -68,7 +68,13 @@ async function discoverSinkPoints(factory: () => SinkUnderTest | Promise<SinkUnd
   return [...recorder.points].filter((p) => p.startsWith('sink:'));
 }
 
-/** Run one scenario; undefined when the sink holds every row once, in order, else a report. */
+/**
+ * Run one scenario; undefined when the sink holds every row once, in order, else a report.
+ *
+ * @example
+ * // replay one shrunk counterexample assertExactlyOnce printed
+ * const failure = await runScenario(scenario, (run) => ({ sink: memorySink({ tableName: `t${run}` }), rows: () => memoryTableRows(`t${run}`) }), { runs: 1 });
+ */
 export async function runScenario(scenario: Scenario, sut: SinkUnderTest, options: ExactlyOnceOptions, observer?: FaultInjector): Promise<string | undefined> {
   const timeline: TimelineEvent[] = [];
   const input = memoryStream(SCHEMA, 'ExactlyOnceInput');

@@ -50,13 +50,25 @@ export function armed(crash: CrashSpec): ArmedCrash {
   };
 }
 
-/** Describe a crash spec the way counterexamples print it: `after:addBatch#2`. */
+/**
+ * Describe a crash spec the way counterexamples print it: `after:addBatch#2`.
+ *
+ * @example
+ * describeCrash({ point: 'commit', phase: 'before', batchId: 1 }) // 'before:commit@1'
+ */
 export function describeCrash(spec: CrashSpec): string {
   const phase = spec.phase ?? (spec.point.startsWith('sink:') ? 'during' : 'before');
   return `${phase}:${spec.point}${spec.batchId !== undefined ? `@${spec.batchId}` : ''}${(spec.occurrence ?? 1) > 1 ? `#${spec.occurrence}` : ''}`;
 }
 
-/** Record every fault point a run reaches (to discover a sink's own points), without crashing. */
+/**
+ * Record every fault point a run reaches (to discover a sink's own points), without crashing.
+ *
+ * @example
+ * const recorder = pointRecorder();
+ * await frame.writeStream().faults(recorder).format('delta').start('/tmp/t');
+ * console.log([...recorder.points]); // every crash point the run passed, the sink's own included
+ */
 export function pointRecorder(): FaultInjector & { readonly points: ReadonlySet<FaultPoint> } {
   const points = new Set<FaultPoint>();
   return { points, at: (point) => void points.add(point) };

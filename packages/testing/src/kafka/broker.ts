@@ -33,7 +33,12 @@ export interface KafkaTestBroker {
   stop(): Promise<void>;
 }
 
-/** Why broker down/up tests are skipped, or `undefined` when they can run (the local mock). */
+/**
+ * Why broker down/up tests are skipped, or `undefined` when they can run (the local mock).
+ *
+ * @example
+ * it.skipIf(brokerControlSkipReason())('survives a broker outage', async () => { … });
+ */
 export function brokerControlSkipReason(): string | undefined {
   return externalBrokers()
     ? 'SLUICE_KAFKA_BROKERS points at a real Kafka: taking brokers down and up is only possible on the local mock broker'
@@ -135,6 +140,9 @@ let topicCounter = 0;
 /**
  * A topic name no other test uses: against a shared real Kafka (`SLUICE_KAFKA_BROKERS`) tests
  * must not see each other's records, and the mock keeps topics for its whole life.
+ *
+ * @example
+ * const topic = uniqueTopicName('orders'); // 'orders-…': no other test or run shares it
  */
 export function uniqueTopicName(prefix = 'topic'): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${(topicCounter++).toString(36)}`;
@@ -144,6 +152,9 @@ export function uniqueTopicName(prefix = 'topic'): string {
  * Why tests of offset look-ups by timestamp are skipped, or `undefined` when they can run:
  * librdkafka's mock broker answers ListOffsets with a timestamp with the log end, so only a
  * real Kafka (`SLUICE_KAFKA_BROKERS`) can check them.
+ *
+ * @example
+ * it.skipIf(timestampLookupSkipReason())('startingTimestamp reads from the first later record', async () => { … });
  */
 export function timestampLookupSkipReason(): string | undefined {
   return externalBrokers()

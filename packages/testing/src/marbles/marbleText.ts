@@ -7,7 +7,12 @@ export interface MarbleEvent<T> {
   readonly value: T;
 }
 
-/** Parse a diagram in RxJS run-mode syntax (1 frame = 1 ms, `10ms` progressions, `(ab)` groups). */
+/**
+ * Parse a diagram in RxJS run-mode syntax (1 frame = 1 ms, `10ms` progressions, `(ab)` groups).
+ *
+ * @example
+ * parseMarbles('-a--(bc)-', { a: 1, b: 2, c: 3 }, 'input').events // [{ frame: 1, value: 1 }, { frame: 4, value: 2 }, { frame: 4, value: 3 }]
+ */
 export function parseMarbles<T>(marbles: string, values: Readonly<Record<string, T>> | undefined, what: string): { events: MarbleEvent<T>[]; end: number } {
   const messages = runMode(() => TestScheduler.parseMarbles(marbles, values as Record<string, T>, undefined, false, true));
   const events: MarbleEvent<T>[] = [];
@@ -43,6 +48,9 @@ function runMode<T>(parse: () => T): T {
  * Draw events back as a diagram, naming each value by its key in `known` when deep-equal to
  * one there, else by a new capital letter (listed in `legend`): how a failure shows what
  * actually happened next to what was expected.
+ *
+ * @example
+ * drawMarbles([{ frame: 1, value: 'x' }, { frame: 3, value: 'y' }]).diagram // '-a-b'
  */
 export function drawMarbles<T>(events: readonly MarbleEvent<T>[], known: Readonly<Record<string, T>> = {}): { diagram: string; legend: Record<string, T> } {
   const legend: Record<string, T> = {};

@@ -26,6 +26,9 @@ export const TRIGGERS: readonly Trigger[] = [{ kind: 'default' }, { kind: 'proce
 /**
  * Every transition the machine definition declares (guarded alternatives count apart; the root's
  * `query.stop`/`query.drain` from every live state that does not handle the event itself).
+ *
+ * @example
+ * declaredTransitions().length // every transition the lifecycle machine declares
  */
 export function declaredTransitions(machine: Machine = queryLifecycleMachine): Transition[] {
   const out: Transition[] = [];
@@ -62,6 +65,11 @@ const serialize = (s: Snapshot) => JSON.stringify([s.value, s.context.recovered,
 /**
  * Paths that together take every transition reachable under each trigger: the shortest path to
  * each state, extended by every event that state reacts to.
+ *
+ * @example
+ * const paths = lifecyclePaths();
+ * for (const path of paths) await replayPath(path);
+ * expect(transitionCoverage(paths).missed).toEqual([]);
  */
 export function lifecyclePaths(machine: Machine = queryLifecycleMachine): ModelPath[] {
   const paths: ModelPath[] = [];
@@ -99,7 +107,12 @@ function reactsTo(state: string, event: string): boolean {
   return declaredTransitions().some((t) => t.from === state && t.event === event);
 }
 
-/** Which declared transitions the paths take, and which they miss. */
+/**
+ * Which declared transitions the paths take, and which they miss.
+ *
+ * @example
+ * transitionCoverage(lifecyclePaths()).ratio // 1: every declared transition is on some path
+ */
 export function transitionCoverage(paths: readonly ModelPath[]): { covered: Transition[]; missed: Transition[]; ratio: number } {
   const taken = new Set(paths.flatMap((p) => p.steps.map((s) => `${s.from}|${s.event.type}|${s.to}`)));
   const all = declaredTransitions();

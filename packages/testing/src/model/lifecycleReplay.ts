@@ -105,6 +105,9 @@ function scriptedSink(gates: Gates): SinkProvider {
  * asking for offsets, writing offsets/N, the sink write, writing commits/N) waits at a gate the
  * replayer opens — done or failed — as the path says; waking, the trigger timer and stopping are
  * done for real. After each event the real query must be in the state the model says.
+ *
+ * @example
+ * await replayPath(lifecyclePaths()[0]!); // drives a real query along the path; throws if it leaves the model
  */
 export async function replayPath(path: ModelPath): Promise<void> {
   const scheduler = new VirtualScheduler(0);

@@ -25,7 +25,13 @@ export interface PostgresServer {
   destroy(): Promise<void>;
 }
 
-/** Where initdb and pg_ctl are, or a reason why none can be used. */
+/**
+ * Where initdb and pg_ctl are, or a reason why none can be used.
+ *
+ * @example
+ * const found = findPostgresBinaries();
+ * it.skipIf('reason' in found)('restarts the database mid-batch', async () => { … });
+ */
 export function findPostgresBinaries(): { bindir: string } | { reason: string } {
   const candidates: string[] = [];
   if (process.env['SLUICE_PG_BINDIR']) candidates.push(process.env['SLUICE_PG_BINDIR']);

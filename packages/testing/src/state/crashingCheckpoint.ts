@@ -6,6 +6,9 @@ import { type CheckpointStore } from '@sluice/core';
  * there would: that change and every later call fail, and what was written before stays. Every
  * change is atomic (a file is written whole or not at all), so crashing at each change in turn
  * covers every instant a `kill -9` can hit. `changes` counts what a full run makes.
+ *
+ * @example
+ * const store = crashingCheckpoint(memoryCheckpoint(), 3); // the 4th change of the checkpoint throws a simulated crash
  */
 export function crashingCheckpoint(store: CheckpointStore, crashAt = Number.POSITIVE_INFINITY): CheckpointStore & { readonly changes: number; readonly crashed: boolean } {
   let changes = 0;

@@ -43,6 +43,11 @@ export interface TrackerOptions {
  * Follows every query of a manager from the moment it is created: status, lifecycle state,
  * progress history, restarts and the exception it ended with. The UI, the Prometheus endpoint
  * and the OpenTelemetry hook all read from one tracker.
+ *
+ * @example
+ * const tracker = new QueryTracker(manager); // what serveUi and the metrics read
+ * tracker.events$.subscribe((event) => console.log(event.type));
+ * tracker.list().map((record) => record.name) // every query of the manager, with its status and progress history
  */
 export class QueryTracker {
   private readonly records = new Map<StreamingQuery, QueryRecord>();

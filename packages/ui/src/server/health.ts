@@ -9,6 +9,9 @@ export interface Readiness {
 /**
  * Ready when there is at least one query and every query (its newest start) is active, not
  * restarting, and without an exception — what an orchestrator's readiness probe should see.
+ *
+ * @example
+ * readiness(tracker) // { ready: false, reasons: ['orders: failed (…)'] } — what the /readyz endpoint answers
  */
 export function readiness(tracker: QueryTracker): Readiness {
   const newest = new Map<string, ReturnType<QueryTracker['list']>[number]>();

@@ -65,7 +65,12 @@ export function runJob<K extends keyof ParquetJobs>(kind: K, job: ParquetJobs[K]
   });
 }
 
-/** Ends every worker now; queued jobs fail (the next job starts new workers). */
+/**
+ * Ends every worker now; queued jobs fail (the next job starts new workers).
+ *
+ * @example
+ * await closeParquetWorkers(); // end the worker threads now instead of after 10 s idle
+ */
 export async function closeParquetWorkers(): Promise<void> {
   const ending = slots;
   slots = [];
