@@ -27,10 +27,13 @@ function thrown(fn: () => unknown): SluiceError {
 }
 
 describe('bad input gets a clear error and loses nothing', () => {
-  it('an unknown format lists the registered ones', () => {
+  it('an unknown format says which one was meant and lists the registered ones', async () => {
     const error = thrown(() => readStream().format('kafak').load());
     expect(isSluiceError(error, 'UNKNOWN_FORMAT')).toBe(true);
-    expect(error.message).toMatch(/Unknown source format 'kafak'\. Known source formats: .*memory, .*rate, rate-micro-batch/);
+    expect(error.message).toMatch(/Unknown source format 'kafak'\. Did you mean 'kafka'\? Known source formats: .*memory, .*rate, rate-micro-batch/);
+    const sink = await rejection(readStream().format('rate').load().writeStream().format('consle').start());
+    expect(sink.message).toContain("Unknown sink format 'consle'. Did you mean 'console'?");
+    expect(thrown(() => readStream().format('zzzzzz').load()).message).not.toContain('Did you mean');
   });
 
   it('a misspelled option is an error naming it, never silently ignored', () => {

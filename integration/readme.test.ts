@@ -39,7 +39,7 @@ describe('the README is true', async () => {
     expect(all.length).toBeGreaterThanOrEqual(4);
     const result = await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { cwd: root }).catch((e: { stdout: string }) => e);
     expect('stdout' in result ? result.stdout : '').toBe('');
-  }, 120_000);
+  }, 300_000);
 
   for (const s of all) {
     it(`${s.file} runs`, async () => {

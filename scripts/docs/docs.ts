@@ -66,6 +66,7 @@ if (!project) {
   process.exit(1);
 }
 nameModules(project);
+dropExternalInherited(project);
 app.validate(project);
 for (const name of undocumented(project)) app.logger.error(`${name} is exported but has no TSDoc`);
 const missingExamples = withoutExample(project);
@@ -83,6 +84,19 @@ function nameModules(project: ProjectReflection): void {
   for (const module of project.children ?? []) {
     const entry = entries.find((e) => module.sources?.some((s) => s.fullFileName === e.file));
     if (entry) module.name = entry.specifier;
+  }
+}
+
+/**
+ * Members a class inherits from a dependency (VirtualScheduler's from RxJS's TestScheduler) are
+ * documented by that dependency; their comments link into its own site, so they are left out.
+ */
+function dropExternalInherited(project: ProjectReflection): void {
+  for (const reflection of project.getReflectionsByKind(ReflectionKind.ClassMember)) {
+    const declaration = reflection as DeclarationReflection;
+    if (declaration.inheritedFrom && declaration.sources?.every((source) => source.fullFileName.includes('/node_modules/'))) {
+      project.removeReflection(declaration);
+    }
   }
 }
 

@@ -66,8 +66,10 @@ export const ERROR_CODES = [
   'TYPESCRIPT_JOB_UNSUPPORTED',
 ] as const;
 
+/** One of `ERROR_CODES`: the stable code of a `SluiceError`. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** Optional parts of a `SluiceError`: its cause and structured details. */
 export interface SluiceErrorOptions {
   readonly cause?: unknown;
   /** Structured facts for programs (file names, offsets, column names); never secrets. */
@@ -95,6 +97,16 @@ export class SluiceError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a `SluiceError`, and of `code` when given.
+ *
+ * @example
+ * try {
+ *   await query.awaitTermination();
+ * } catch (error) {
+ *   if (isSluiceError(error, 'CHECKPOINT_LOCKED')) console.error('another query runs on this checkpoint');
+ * }
+ */
 export function isSluiceError(error: unknown, code?: ErrorCode): error is SluiceError {
   return error instanceof SluiceError && (code === undefined || error.code === code);
 }

@@ -1,5 +1,6 @@
 import { redactString } from './redact.ts';
 
+/** The least severe level a logger writes. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /**

@@ -25,10 +25,13 @@ export type ReadLimit =
   | { readonly kind: 'minRows'; readonly minRows: number; readonly maxTriggerDelayMs: number }
   | { readonly kind: 'composite'; readonly limits: readonly ReadLimit[] };
 
+/** The read limit that admits everything available (Spark's ReadLimit.allAvailable). */
 export const READ_ALL: ReadLimit = Object.freeze({ kind: 'all' });
 
+/** Spark's output modes: `append` (new rows only), `update` (changed groups), `complete` (the whole result). */
 export type OutputMode = 'append' | 'update' | 'complete';
 
+/** Every output mode, in Spark's order. */
 export const OUTPUT_MODES: readonly OutputMode[] = ['append', 'update', 'complete'];
 
 /** Durable per-source key/value log under `<checkpoint>/sources/<i>/`, each entry written whole-or-nothing. */

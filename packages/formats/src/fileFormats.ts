@@ -7,6 +7,7 @@ import { textFormat } from './text/text.ts';
 /** Every file codec by name: what `format('parquet')` on the file source or sink resolves to. */
 export const fileFormats = { json: jsonFormat, csv: csvFormat, text: textFormat, parquet: parquetFormat } as const;
 
+/** The file formats Sluice reads and writes: `json`, `csv`, `text`, `parquet`. */
 export type FileFormatName = keyof typeof fileFormats;
 
 /**

@@ -11,8 +11,10 @@ import {
 
 /** Year 1 to 9999, the range ISO-8601 text and Parquet readers agree on. */
 export const MIN_MS = -62_135_596_800_000;
+/** The latest timestamp the arbitraries generate (9999-12-31T23:59:59.999Z), the end of Spark's range. */
 export const MAX_MS = 253_402_300_799_999;
 
+/** Which Arrow types `arbitraryType`/`arbitrarySchema` may generate. */
 export interface TypeChoice {
   readonly leaves?: readonly (() => DataType)[];
   readonly nested?: boolean;
@@ -25,6 +27,7 @@ const ALL_LEAVES: (() => DataType)[] = [
 
 const name = fc.stringMatching(/^c[a-z0-9_]{0,6}$/);
 
+/** A fast-check arbitrary of Arrow data types Sluice supports (nested ones unless `choice` says otherwise). */
 export function arbitraryType(choice: TypeChoice = {}): fc.Arbitrary<DataType> {
   const leaves = choice.leaves ?? ALL_LEAVES;
   const leaf = fc.constantFrom(...leaves).map((make) => make());
@@ -42,6 +45,7 @@ export function arbitraryType(choice: TypeChoice = {}): fc.Arbitrary<DataType> {
   return type;
 }
 
+/** A fast-check arbitrary of Arrow schemas of supported types, with unique column names. */
 export function arbitrarySchema(choice: TypeChoice = {}): fc.Arbitrary<Schema> {
   return fc.uniqueArray(fc.tuple(name, arbitraryType(choice)), { minLength: 1, maxLength: 6, selector: ([n]) => n })
     .map((fields) => new Schema(fields.map(([n, t]) => new Field(n, t, true))));
@@ -76,6 +80,7 @@ function arbitraryNonNull(type: DataType): fc.Arbitrary<unknown> {
   throw new Error(`no arbitrary for ${String(type)}`);
 }
 
+/** A fast-check arbitrary of rows (plain objects) that fit `schema`, nulls included. */
 export function arbitraryRows(schema: Schema, maxLength = 20): fc.Arbitrary<Record<string, unknown>[]> {
   return fc.array(fc.tuple(...schema.fields.map((f) => arbitraryValue(f.type))).map((values) => Object.fromEntries(schema.fields.map((f, i) => [f.name, values[i]]))), { maxLength });
 }
@@ -90,11 +95,13 @@ export function plainRows(rows: readonly unknown[], options: PlainOptions = {}):
   return rows.map((r) => plain(r, options));
 }
 
+/** How `plain` normalises values for comparison. */
 export interface PlainOptions {
   /** Sort map entries by key: JSON objects put integer-like keys first, so a map's order does not survive JSON. */
   readonly sortMaps?: boolean;
 }
 
+/** A value with Arrow's wrappers turned into plain JS (rows, lists, structs), for `toEqual` in property tests. */
 export function plain(value: unknown, options: PlainOptions = {}): unknown {
   if (value === null || value === undefined) return null;
   if (value instanceof Uint8Array) return Array.from(value);

@@ -92,6 +92,7 @@ async function linkIfAbsent(fs: FileSystem, temp: string, path: string): Promise
   }
 }
 
+/** fsync a directory, so that a rename or link in it survives a crash. */
 export async function syncDirectory(fs: FileSystem, dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');
   try {

@@ -29,6 +29,7 @@ export type FileSystem = Pick<typeof nodeFs, 'open' | 'link' | 'rename' | 'unlin
 
 const fsyncAsync = promisify(fsync);
 
+/** The real file system (node:fs) behind `FileSystem`; tests substitute a faulty one. */
 export const nodeFileSystem: FileSystem = {
   open: nodeFs.open,
   link: nodeFs.link,

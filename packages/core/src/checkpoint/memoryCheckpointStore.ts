@@ -90,6 +90,13 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 }
 
+/**
+ * A checkpoint kept in memory: for tests and for queries whose progress need not survive the process.
+ *
+ * @example
+ * const checkpoint = memoryCheckpoint();
+ * await frame.writeTo(memorySink(), { checkpointLocation: checkpoint }); // a restart on the same object resumes
+ */
 export function memoryCheckpoint(name?: string): MemoryCheckpointStore {
   return new MemoryCheckpointStore(name);
 }

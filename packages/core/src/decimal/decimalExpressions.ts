@@ -27,7 +27,8 @@ export const DECIMAL_EVALUATION: Required<DecimalModeOptions> = { ansi: false, a
  * An exact decimal constant, Spark's BigDecimal literal (`1.05BD`, or `1.05` in SQL): its type
  * is the digits written, DECIMAL(3,2) for `1.05`. Use it in `lit()` or any column method.
  *
- * @example col('price').multiply(decimalLiteral('1.05')) // price × 1.05, exactly
+ * @example
+ * col('price').multiply(decimalLiteral('1.05')) // price × 1.05, exactly
  */
 export class DecimalLiteral {
   constructor(
@@ -46,8 +47,10 @@ export class DecimalLiteral {
  * digits, scale = digits after the point); with one it is rounded HALF_UP to it, and a value
  * that does not fit is an error.
  *
- * @example decimalLiteral('12.30') // DECIMAL(4,2)
- * @example decimalLiteral('12.345', 5, 2) // 12.35 as DECIMAL(5,2)
+ * @example
+ * decimalLiteral('12.30') // DECIMAL(4,2)
+ * @example
+ * decimalLiteral('12.345', 5, 2) // 12.35 as DECIMAL(5,2)
  */
 export function decimalLiteral(text: string, precision?: number, scale?: number): DecimalLiteral {
   const exact = parseExactDecimal(text.trim());
@@ -86,7 +89,8 @@ export type DecimalArithmeticPlan =
  * integer is decimal arithmetic with Spark's result type (integer columns as DECIMAL(10,0) etc.,
  * integer literals with just their digits); decimal with float/double is double arithmetic.
  *
- * @example planDecimalArithmetic('*', { type: decimal(10,2) }, { type: new Int32(), literal: 3 }) // DECIMAL(12,2)
+ * @example
+ * planDecimalArithmetic('*', { type: decimal(10,2) }, { type: new Int32(), literal: 3 }) // DECIMAL(12,2)
  */
 export function planDecimalArithmetic(op: DecimalOperator, left: OperandInfo, right: OperandInfo, mode: DecimalModeOptions = DECIMAL_EVALUATION): DecimalArithmeticPlan | null {
   if (!DataType.isDecimal(left.type) && !DataType.isDecimal(right.type)) return null;

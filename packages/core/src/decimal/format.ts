@@ -2,8 +2,10 @@
  * A decimal in plain notation with its scale kept (Java's `BigDecimal.toPlainString`): what
  * `show()` prints and what an ANSI-mode cast to string gives.
  *
- * @example formatDecimal(-5n, 3) // '-0.005'
- * @example formatDecimal(1230n, 2) // '12.30'
+ * @example
+ * formatDecimal(-5n, 3) // '-0.005'
+ * @example
+ * formatDecimal(1230n, 2) // '12.30'
  */
 export function formatDecimal(unscaled: bigint, scale: number): string {
   const negative = unscaled < 0n;
@@ -20,9 +22,12 @@ export function formatDecimal(unscaled: bigint, scale: number): string {
  * then scientific (`1E-7`, `0E-10`). Spark writes decimals this way to JSON and CSV, and casts
  * them to strings this way when ANSI mode is off.
  *
- * @example formatDecimalJava(1n, 7) // '1E-7'
- * @example formatDecimalJava(0n, 10) // '0E-10'
- * @example formatDecimalJava(1230n, 2) // '12.30'
+ * @example
+ * formatDecimalJava(1n, 7) // '1E-7'
+ * @example
+ * formatDecimalJava(0n, 10) // '0E-10'
+ * @example
+ * formatDecimalJava(1230n, 2) // '12.30'
  */
 export function formatDecimalJava(unscaled: bigint, scale: number): string {
   const negative = unscaled < 0n;

@@ -17,7 +17,8 @@ const INT_MAX = 2 ** 31 - 1;
  * `12.50` → 1250 scale 2, `-.5`, `1.`, `6E+37` → 6 scale −37. No spaces, no `NaN`/`Infinity`,
  * no underscores; null when the text is not a number.
  *
- * @example parseExactDecimal('1.2e-3') // { unscaled: 12n, scale: 4 }
+ * @example
+ * parseExactDecimal('1.2e-3') // { unscaled: 12n, scale: 4 }
  */
 export function parseExactDecimal(text: string): ExactDecimal | null {
   const m = NUMBER.exec(text);
@@ -47,7 +48,8 @@ function integerDigits(value: ExactDecimal): number {
  * to `s`. Not a number, or more digits than `p` allows: null — or, with `ansi`, a
  * `CAST_INVALID_INPUT` / `NUMERIC_VALUE_OUT_OF_RANGE` error.
  *
- * @example castStringToDecimal(' 10.035 ', { precision: 4, scale: 2 }, false) // 1004n (10.04)
+ * @example
+ * castStringToDecimal(' 10.035 ', { precision: 4, scale: 2 }, false) // 1004n (10.04)
  */
 export function castStringToDecimal(text: string, spec: DecimalSpec, ansi: boolean): bigint | null {
   const value = parseExactDecimal(javaTrim(text));
@@ -66,7 +68,8 @@ export function castStringToDecimal(text: string, spec: DecimalSpec, ansi: boole
  * it: commas are grouping and dropped (`1,000.5`), nothing is trimmed, the value is rounded HALF_UP
  * to the scale. Null when the text is not a number or does not fit — a malformed field.
  *
- * @example decimalFromText('1,234.567', { precision: 6, scale: 2 }) // 123457n
+ * @example
+ * decimalFromText('1,234.567', { precision: 6, scale: 2 }) // 123457n
  */
 export function decimalFromText(text: string, spec: DecimalSpec): bigint | null {
   const value = parseExactDecimal(text.includes(',') ? text.replaceAll(',', '') : text);

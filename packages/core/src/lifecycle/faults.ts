@@ -5,6 +5,7 @@
  * the sink wrote the batch but the commit log does not know yet).
  */
 export const FAULT_POINTS = ['initialize', 'getOffsets', 'walCommit', 'getBatch', 'addBatch', 'commit'] as const;
+/** A point of the batch lifecycle where a fault can be injected (`getOffsets`, `walCommit`, `addBatch`, `commit` …). */
 export type LifecyclePoint = (typeof FAULT_POINTS)[number];
 /**
  * A lifecycle point, or a point a sink declares inside its own write protocol
@@ -12,8 +13,10 @@ export type LifecyclePoint = (typeof FAULT_POINTS)[number];
  * of a sink write, where a crash leaves partial output behind.
  */
 export type FaultPoint = LifecyclePoint | `sink:${string}`;
+/** When, at a fault point, the fault fires: before the step, after it, or during a sink's own write. */
 export type FaultPhase = 'before' | 'after' | 'during';
 
+/** Decides at each fault point whether the run crashes there (fault-injection tests); `crashAt` builds one. */
 export interface FaultInjector {
   /** Called at each boundary; throwing a `SimulatedCrash` kills the run there, as kill -9 would. */
   at(point: FaultPoint, phase: FaultPhase, batchId: number): void | Promise<void>;

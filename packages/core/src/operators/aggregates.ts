@@ -7,6 +7,7 @@ import { decimalAvgResult, decimalSumAdd, decimalSumResult, type DecimalSumState
 import { DECIMAL_EVALUATION } from '../decimal/decimalExpressions.ts';
 import { avgResultType, decimalArrowType, decimalSpecOf, sumResultType } from '../decimal/decimalType.ts';
 
+/** The aggregate functions `groupBy().agg()` computes. */
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
 /**
@@ -41,15 +42,39 @@ export class Aggregate {
 export function count(column?: ColumnLike): Aggregate {
   return new Aggregate('count', column === undefined || column === '*' ? null : toColumn(column));
 }
+/**
+ * Spark's `sum(col)`: the sum of the group's non-null values (null when there are none).
+ *
+ * @example
+ * groupBy('user').agg(sum('amount').alias('spent'))
+ */
 export function sum(column: ColumnLike): Aggregate {
   return new Aggregate('sum', toColumn(column));
 }
+/**
+ * Spark's `avg(col)`: the mean of the group's non-null values, as a double.
+ *
+ * @example
+ * groupBy(window('ts', '1 minute')).agg(avg('latency').alias('mean_latency'))
+ */
 export function avg(column: ColumnLike): Aggregate {
   return new Aggregate('avg', toColumn(column));
 }
+/**
+ * Spark's `min(col)`: the smallest non-null value of the group.
+ *
+ * @example
+ * groupBy('sensor').agg(min('reading').alias('lowest'))
+ */
 export function min(column: ColumnLike): Aggregate {
   return new Aggregate('min', toColumn(column));
 }
+/**
+ * Spark's `max(col)`: the largest non-null value of the group.
+ *
+ * @example
+ * groupBy('sensor').agg(max('reading').alias('highest'))
+ */
 export function max(column: ColumnLike): Aggregate {
   return new Aggregate('max', toColumn(column));
 }

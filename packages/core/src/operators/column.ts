@@ -17,6 +17,7 @@ export type ExprNode =
   | { readonly op: 'udf'; readonly name: string; readonly fn: (row: Record<string, unknown>) => unknown; readonly type: DataType }
   | { readonly op: 'toJson'; readonly columns: readonly string[] };
 
+/** A column expression, or a column name. */
 export type ColumnLike = Column | string;
 
 /**
@@ -104,10 +105,22 @@ export function currentTimestamp(): Column {
   return new Column({ op: 'fn', name: 'current_timestamp', args: [] });
 }
 
+/**
+ * Spark's `lower(col)`: the string in lower case.
+ *
+ * @example
+ * withColumn('email', lower(col('email')))
+ */
 export function lower(column: ColumnLike): Column {
   return new Column({ op: 'fn', name: 'lower', args: [toNode(column)] });
 }
 
+/**
+ * Spark's `upper(col)`: the string in upper case.
+ *
+ * @example
+ * withColumn('country', upper(col('country')))
+ */
 export function upper(column: ColumnLike): Column {
   return new Column({ op: 'fn', name: 'upper', args: [toNode(column)] });
 }

@@ -8,6 +8,7 @@ import { binaryAsUtf8 } from './cells.ts';
 import { recordBatchOf } from './batches.ts';
 import { resolveColumn } from './expression.ts';
 
+/** Options of `fromJson`: Spark's JSON options (`mode`, `columnNameOfCorruptRecord` …). */
 export interface FromJsonOptions {
   /** PERMISSIVE (default) keeps a bad record as nulls plus its text in `_corrupt_record`; DROPMALFORMED drops it; FAILFAST fails the batch. */
   readonly mode?: ParseMode;

@@ -6,6 +6,7 @@ import { sparkTypeName } from '../arrow/schema.ts';
 import { resolveColumn } from './expression.ts';
 import type { PlanNode, PlanStep } from '../builders/plan.ts';
 
+/** Options of `withWatermark` beyond the column and delay. */
 export interface WithWatermarkOptions {
   /**
    * Let this watermark replace one already set on the stream (the later one wins, as in Spark

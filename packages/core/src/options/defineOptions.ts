@@ -5,6 +5,7 @@ import { closestName } from './closestName.ts';
 
 type AnyOption = Option<unknown, unknown>;
 
+/** The typed object `OptionSchema.parse` returns for a spec: each option's parsed type. */
 export type ParsedOptions<S extends Record<string, AnyOption>> = { readonly [K in keyof S]: S[K]['_out'] };
 
 /**
@@ -19,11 +20,13 @@ export type ParsedOptions<S extends Record<string, AnyOption>> = { readonly [K i
  */
 export type OptionsInput<S extends Record<string, AnyOption>> = { readonly [K in keyof S]?: S[K]['_in'] };
 
+/** Settings of an option schema beyond its declared options. */
 export interface OptionSchemaConfig {
   /** Key prefixes passed through untouched (Spark's `kafka.*`); collected in `passthrough`. */
   readonly passthroughPrefixes?: readonly string[];
 }
 
+/** What `OptionSchema.parse` returns: the typed options, and the passthrough keys. */
 export interface OptionParseResult<S extends Record<string, AnyOption>> {
   readonly options: ParsedOptions<S>;
   /** Keys under a passthrough prefix, prefix removed: `kafka.client.id` → `client.id`. */
@@ -108,6 +111,7 @@ export class OptionSchema<S extends Record<string, AnyOption>> {
   }
 }
 
+/** Declare the options of a source or sink format; see `OptionSchema`. */
 export function defineOptions<S extends Record<string, AnyOption>>(format: string, spec: S, config?: OptionSchemaConfig): OptionSchema<S> {
   return new OptionSchema(format, spec, config);
 }

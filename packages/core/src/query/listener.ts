@@ -1,5 +1,6 @@
 import type { StreamingQueryProgress } from './progress.ts';
 
+/** What `StreamingQueryListener.onQueryStarted` receives (Spark's QueryStartedEvent). */
 export interface QueryStartedEvent {
   readonly id: string;
   readonly runId: string;
@@ -7,16 +8,19 @@ export interface QueryStartedEvent {
   readonly timestamp: string;
 }
 
+/** What `StreamingQueryListener.onQueryProgress` receives: the batch's progress. */
 export interface QueryProgressEvent {
   readonly progress: StreamingQueryProgress;
 }
 
+/** What `StreamingQueryListener.onQueryIdle` receives when a query has had no data for a while. */
 export interface QueryIdleEvent {
   readonly id: string;
   readonly runId: string;
   readonly timestamp: string;
 }
 
+/** What `StreamingQueryListener.onQueryTerminated` receives; `exception` is null after a clean stop. */
 export interface QueryTerminatedEvent {
   readonly id: string;
   readonly runId: string;

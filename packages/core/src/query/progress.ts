@@ -18,6 +18,7 @@ export interface DurationMs {
   readonly walCommit?: number;
 }
 
+/** One source's part of a progress report (Spark's SourceProgress): offsets, rows, metrics. */
 export interface SourceProgress {
   readonly description: string;
   readonly startOffset: JsonValue;
@@ -29,6 +30,7 @@ export interface SourceProgress {
   readonly metrics?: Readonly<Record<string, string>>;
 }
 
+/** The sink's part of a progress report (Spark's SinkProgress). */
 export interface SinkProgress {
   readonly description: string;
   /** -1 when the sink cannot tell (Spark's v1 sinks: file, foreachBatch, Delta). */

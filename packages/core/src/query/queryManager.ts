@@ -43,6 +43,7 @@ const queryManagerMachine = setup({
   },
 });
 
+/** Options of `new QueryManager({...})`. */
 export interface QueryManagerOptions {
   /** The clock and timer queue of every query (default: RxJS `asyncScheduler`, i.e. real time). */
   readonly scheduler?: SchedulerLike;

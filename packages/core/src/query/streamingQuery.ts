@@ -23,6 +23,7 @@ export interface StopOptions {
   readonly deadlineMs?: number;
 }
 
+/** Supervision of a failed query: restart it from its checkpoint with exponential backoff. */
 export interface RestartPolicy {
   /** Restarts allowed after failures before the query terminates for good. */
   readonly maxRestarts: number;

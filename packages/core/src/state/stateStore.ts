@@ -34,7 +34,8 @@ import type { Logger } from '../logger.ts';
  * `get` per key runs at ~10 k/s, a batched read at 300 k/s+. Writes (`put`, `delete`) are
  * synchronous and buffered; reads in the same batch see them.
  *
- * @example An operator's step, per batch (see `operators/groupBy.ts` for the whole thing)
+ * @example
+ * An operator's step, per batch (see `operators/groupBy.ts` for the whole thing)
  * ```ts
  * const state = context.state(step);                         // OperatorState, loaded by the engine
  * const { key, value } = state.codecs('default');            // RowCodecs of the space's schemas
@@ -84,11 +85,13 @@ export interface KeyRange {
   readonly lt?: Uint8Array;
 }
 
+/** One key and value of a state store key space, as binary rows. */
 export interface StateEntry {
   readonly key: Uint8Array;
   readonly value: Uint8Array;
 }
 
+/** Which keys a scan visits: a prefix, or a range (ordered key spaces only). */
 export interface ScanOptions {
   /** Entries per chunk (default 1024). Deleting what a chunk returned before asking for the next is safe. */
   readonly chunkSize?: number;
@@ -172,6 +175,7 @@ export interface StateStoreProvider {
   close(): Promise<void>;
 }
 
+/** How a state store version is loaded. */
 export interface LoadOptions {
   readonly readOnly?: boolean;
 }

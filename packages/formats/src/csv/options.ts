@@ -41,5 +41,7 @@ export const csvWriteOptionSpec = {
 export const csvReadOptions = defineOptions('csv', csvReadOptionSpec);
 /** The csv write options, parsed the same way. */
 export const csvWriteOptions = defineOptions('csv', csvWriteOptionSpec);
+/** Spark's CSV read options (`header`, `sep`, `mode`, `nullValue` …), parsed. */
 export type CsvReadOptions = ParsedOptions<typeof csvReadOptionSpec>;
+/** Spark's CSV write options (`header`, `sep`, `quote` …), parsed. */
 export type CsvWriteOptions = ParsedOptions<typeof csvWriteOptionSpec>;

@@ -15,6 +15,7 @@ import { writeWhole } from './logStore.ts';
 import type { AddFile } from './actions.ts';
 import { encodeLogPath, partitionDirectory, serializePartitionValue } from './partitionValues.ts';
 
+/** Compression of a Delta table's Parquet data files. */
 export type DeltaFileCompression = 'none' | 'uncompressed' | 'snappy' | 'gzip' | 'zstd' | 'lz4' | 'brotli';
 
 export interface DataFileOptions {

@@ -7,6 +7,7 @@ import { readDeltaFiles, sortDeltaFiles } from './readDelta.ts';
 import { deltaScanPlan } from './scan.ts';
 import { checkDeltaWritable } from './tableFeatures.ts';
 
+/** Options of `optimize`: the target and minimum file sizes, and the compression of the files it writes. */
 export interface OptimizeOptions {
   /** Size the compacted files aim for: bytes or "256m" (default 1g, Delta's `optimize.maxFileSize`). */
   readonly targetFileSize?: number | string;
@@ -15,6 +16,7 @@ export interface OptimizeOptions {
   readonly compression?: DeltaFileCompression;
 }
 
+/** What `optimize` did: files removed and added, and the commit's version. */
 export interface OptimizeResult {
   /** The OPTIMIZE commit, or null when there was nothing to compact. */
   readonly version: number | null;

@@ -9,6 +9,7 @@ import { resolveDataPath } from './partitionValues.ts';
 import { DAY_MS, tableDuration } from './tableDurations.ts';
 import { checkDeltaWritable } from './tableFeatures.ts';
 
+/** Options of `vacuum`: the retention and a dry run. */
 export interface VacuumOptions {
   /** Keep files that left the table less than this long ago (default 168 = 7 days, Delta's default). */
   readonly retentionHours?: number;
@@ -24,6 +25,7 @@ export interface VacuumOptions {
   readonly now?: number;
 }
 
+/** What `vacuum` deleted (or, with `dryRun`, would delete). */
 export interface VacuumResult {
   /** Paths (relative to the table) deleted, or that would be with `dryRun`. */
   readonly files: readonly string[];

@@ -21,5 +21,7 @@ export const jsonWriteOptionSpec = {
 export const jsonReadOptions = defineOptions('json', jsonReadOptionSpec);
 /** The json write options, parsed the same way. */
 export const jsonWriteOptions = defineOptions('json', jsonWriteOptionSpec);
+/** Spark's JSON read options (`mode`, `columnNameOfCorruptRecord`, `multiLine` …), parsed. */
 export type JsonReadOptions = ParsedOptions<typeof jsonReadOptionSpec>;
+/** Spark's JSON write options (`timestampFormat`, `ignoreNullFields` …), parsed. */
 export type JsonWriteOptions = ParsedOptions<typeof jsonWriteOptionSpec>;

@@ -23,5 +23,7 @@ export const parquetWriteOptionSpec = {
 export const parquetReadOptions = defineOptions('parquet', parquetReadOptionSpec);
 /** The parquet write options, parsed the same way. */
 export const parquetWriteOptions = defineOptions('parquet', parquetWriteOptionSpec);
+/** Parquet read options, parsed (none yet: the schema comes from the file or the reader). */
 export type ParquetReadOptions = ParsedOptions<typeof parquetReadOptionSpec>;
+/** Parquet write options (`compression`, `rowGroupSize`, `parquet.block.size` …), parsed. */
 export type ParquetWriteOptions = ParsedOptions<typeof parquetWriteOptionSpec>;

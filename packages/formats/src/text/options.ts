@@ -18,5 +18,7 @@ export const textWriteOptionSpec = {
 export const textReadOptions = defineOptions('text', textReadOptionSpec);
 /** The text write options, parsed the same way. */
 export const textWriteOptions = defineOptions('text', textWriteOptionSpec);
+/** Spark's text read options (`wholetext`, `lineSep`), parsed. */
 export type TextReadOptions = ParsedOptions<typeof textReadOptionSpec>;
+/** Spark's text write options (`lineSep`), parsed. */
 export type TextWriteOptions = ParsedOptions<typeof textWriteOptionSpec>;

@@ -9,6 +9,7 @@ import { kafkajs } from './kafkajsModule.ts';
 import { clusterOf } from './fetch/kafkajsCluster.ts';
 import type { KafkaClient, KafkaProducerOptions, KafkaReaderOptions } from './types.ts';
 
+/** What the kafka source or sink hands a client factory besides the settings. */
 export interface KafkajsClientOptions {
   readonly log?: Logger;
   /** Timers for read time-outs; the query's scheduler. */

@@ -15,6 +15,7 @@ export interface KafkaClient {
   close(): Promise<void>;
 }
 
+/** A topic and a partition number. */
 export interface TopicPartition {
   readonly topic: string;
   readonly partition: number;
@@ -26,6 +27,7 @@ export interface PartitionOffsetRange extends TopicPartition {
   readonly latest: number;
 }
 
+/** The metadata and offset look-ups a Kafka source needs from the cluster. */
 export interface KafkaAdmin {
   /** Every topic name the cluster knows (internal topics excluded). */
   listTopics(): Promise<string[]>;
@@ -37,6 +39,7 @@ export interface KafkaAdmin {
   offsetsForTimestamp(topic: string, timestampMs: number): Promise<{ partition: number; offset: number | null }[]>;
 }
 
+/** A record header: a key and a value (null when absent). */
 export interface KafkaHeader {
   readonly key: string;
   readonly value: Uint8Array | null;
@@ -69,6 +72,7 @@ export interface RecordChunk extends TopicPartition {
   readonly gaps: readonly { readonly from: number; readonly until: number }[];
 }
 
+/** Settings of a range reader (fetch sizes and waits). */
 export interface KafkaReaderOptions {
   /** A read that makes no progress for this long fails with `KAFKA_UNREACHABLE`. */
   readonly pollTimeoutMs: number;
@@ -78,6 +82,7 @@ export interface KafkaReaderOptions {
   readonly maxBufferedBytesPerPartition?: number;
 }
 
+/** Reads offset ranges of partitions into record columns; what a custom Kafka client implements for the source. */
 export interface KafkaRangeReader {
   /**
    * Exactly the records of each range, as chunks per partition; completes once every range has
@@ -100,6 +105,7 @@ export interface KafkaRangeReader {
   close(): Promise<void>;
 }
 
+/** A record the kafka sink produces. */
 export interface OutgoingRecord {
   readonly topic: string;
   readonly partition: number | null;
@@ -108,11 +114,13 @@ export interface OutgoingRecord {
   readonly headers: readonly KafkaHeader[] | null;
 }
 
+/** Settings of a producer client. */
 export interface KafkaProducerOptions {
   /** Give up a send that could not be acknowledged for this long (Kafka's `delivery.timeout.ms`). */
   readonly deliveryTimeoutMs: number;
 }
 
+/** Sends records for the kafka sink; what a custom Kafka client implements for the sink. */
 export interface KafkaProducerClient {
   /** Resolves once the broker acknowledged every record (acks = all unless configured). */
   send(records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<void>;

@@ -10,6 +10,7 @@ export const consoleOptions = defineOptions('console', {
   write: opt.custom<(text: string) => void>('a function (text) => void', (v): v is (text: string) => void => typeof v === 'function'),
 });
 
+/** Options of `consoleSink({...})`: Spark's console sink options (`numRows`, `truncate`). */
 export type ConsoleOptions = ParsedOptions<typeof consoleOptions.spec>;
 
 const ALL_MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);

@@ -96,6 +96,12 @@ export function memoryTableBatches(name: string): { readonly queryId: string; re
   return tables.get(name)?.batches() ?? [];
 }
 
+/**
+ * Forget a memory sink's table (its rows and batches).
+ *
+ * @example
+ * dropMemoryTable('events'); // before a test that reuses the name
+ */
 export function dropMemoryTable(name: string): void {
   tables.delete(name);
 }

@@ -5,6 +5,7 @@ import type { Sink } from '@sluice/core/connector';
 
 const MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);
 
+/** A batch the observable sink emits once its commit is durable. */
 export interface CommittedBatch {
   readonly batchId: number;
   readonly table: Table;

@@ -17,6 +17,7 @@ export interface BatchIdentity {
   readonly progressTable?: string | TableName;
 }
 
+/** Where `idempotentBatch` records the batch ids it has written. */
 export interface IdempotentBatchOptions {
   /** How long to keep retrying a lost connection (the whole batch is retried); default 60 s, 0 = never retry. */
   readonly reconnectTimeoutMs?: number;
@@ -29,6 +30,7 @@ export interface IdempotentBatchOptions {
   readonly server?: string;
 }
 
+/** What `idempotentBatch` returns: your function's result, or that the batch was already written. */
 export type IdempotentBatchResult<T> =
   | { readonly skipped: false; readonly result: T }
   | { readonly skipped: true; readonly recordedBatchId: number };

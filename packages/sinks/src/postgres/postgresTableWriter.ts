@@ -4,6 +4,7 @@ import { SluiceError } from '@sluice/core';
 import { parseTableName } from './tableName.ts';
 import { TableWriter } from './tableWriter.ts';
 
+/** Options of `postgresTableWriter`. */
 export interface PostgresTableWriterConfig {
   /** Target table, optionally schema-qualified. */
   readonly dbtable: string;

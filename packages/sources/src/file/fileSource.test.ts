@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualScheduler } from '@sluice/core/internal';
-import { memoryCheckpoint, tableFromRows, toSchema } from '@sluice/core';
+import { isSluiceError, memoryCheckpoint, tableFromRows, toSchema } from '@sluice/core';
 import { type ReadLimit } from '@sluice/core/connector';
 import { SinkManifest } from '@sluice/formats/internal';
 import { writeParquet } from '@sluice/formats';
@@ -241,11 +241,21 @@ describe('file source', () => {
 });
 
 describe('file source on a directory that does not exist yet', () => {
+  it('fails to start with PATH_NOT_FOUND naming the directory, as Spark (a glob is not checked)', async () => {
+    const dir = join(await tempDir(), 'typo');
+    const error = await openSource(fileSourceProvider('json', { path: dir }, toSchema(schema)), memoryCheckpoint()).catch((e: unknown) => e);
+    expect(isSluiceError(error, 'PATH_NOT_FOUND')).toBe(true);
+    expect((error as Error).message).toContain(`Path does not exist: ${dir}.`);
+    expect((error as Error).message).toContain('waitForPath');
+    const glob = await openSource(fileSourceProvider('json', { path: join(dir, '*.json') }, toSchema(schema)), memoryCheckpoint());
+    await glob.stop();
+  });
+
   it('finds it at the next re-list and watches it from then on', async () => {
     const parent = await tempDir();
     const dir = join(parent, 'later');
     const clock = new VirtualScheduler(1_000_000);
-    const source = await openSource(fileSourceProvider('json', { path: dir, fileSettleTime: 0, relistInterval: '1 s' }, toSchema(schema)), memoryCheckpoint(), clock);
+    const source = await openSource(fileSourceProvider('json', { path: dir, fileSettleTime: 0, relistInterval: '1 s', waitForPath: true }, toSchema(schema)), memoryCheckpoint(), clock);
     expect(await source.latestOffset({ logOffset: -1 }, ALL)).toBeNull();
     await mkdir(dir);
     await landFile(dir, 'a.json', jsonLines([{ id: 1 }]));

@@ -1,9 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Schema, Table } from 'apache-arrow';
 import { firstValueFrom, from, interval, merge, Subject, timer, type Observable, type Subscription } from 'rxjs';
 import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
 import { redactOptions, type ReadLimit, type Source, type SourceContext } from '@sluice/core/connector';
-import { inferFileSchema, listInputFiles, planFileRead, SinkManifest, type DataFile, type FileReadPlan } from '@sluice/formats/internal';
+import { inferFileSchema, isGlobPath, listInputFiles, planFileRead, SinkManifest, type DataFile, type FileReadPlan } from '@sluice/formats/internal';
 import { DirectoryWatcher } from '../watch/directoryWatcher.ts';
 import { cleanFile } from './cleanSource.ts';
 import { FileStability } from './fileStability.ts';
@@ -40,6 +41,8 @@ export interface FileSourceConfig {
   readonly ignoreMissingFiles?: boolean;
   readonly ignoreCorruptFiles?: boolean;
   readonly relistInterval?: number | string;
+  /** Start even when the input directory does not exist yet, and read it once it appears (default false: PATH_NOT_FOUND at start, as Spark). */
+  readonly waitForPath?: boolean;
   readonly [readOption: string]: unknown;
 }
 
@@ -128,6 +131,12 @@ class FileSource implements Source<FileSourceOffset> {
     if (options.cleanSource !== 'off' && (await SinkManifest.find(options.basePath))) {
       throw new SluiceError('INVALID_OPTION', `cleanSource '${options.cleanSource}' cannot be used on ${options.basePath}: it is the output of a file sink, whose manifest would then list missing files. Read it with cleanSource 'off'.`, {
         details: { option: 'cleanSource' },
+      });
+    }
+    if (!options.waitForPath && !isGlobPath(options.path) && !(await isDirectory(options.basePath))) {
+      // Spark fails here too (PATH_NOT_FOUND; a glob is not checked); waiting is an opt-in, so a typo in the path is not a silent, empty stream.
+      throw new SluiceError('PATH_NOT_FOUND', `Path does not exist: ${options.basePath}. Create the input directory before starting the query, fix the path, or set the option waitForPath to true to start now and read the directory once it appears.`, {
+        details: { path: options.basePath },
       });
     }
     // The whole tree: files in partition directories (even ones created later), glob matches and a
@@ -279,3 +288,7 @@ function checkOffset(offset: FileSourceOffset): FileSourceOffset {
 }
 
 export { FILE_SOURCE_FORMATS };
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isDirectory(), () => false);
+}

@@ -29,6 +29,7 @@ const sourceOptionSpec = {
   ignoreMissingFiles: opt.boolean().default(false).describe('skip (and count) a logged file deleted before it was read, instead of failing with FILE_NOT_FOUND'),
   ignoreCorruptFiles: opt.boolean().default(false).describe('skip (and count) a file that cannot be decoded at all, instead of failing with FILE_CORRUPT'),
   relistInterval: opt.duration('ms').default(10_000).describe('re-list the directory this often, for changes the file watcher misses'),
+  waitForPath: opt.boolean().default(false).describe('start even when the input directory does not exist yet, and read it once it appears (default: fail with PATH_NOT_FOUND, as Spark)'),
   modifiedBefore: opt.string().describe('not supported for streaming (as in Spark)'),
   modifiedAfter: opt.string().describe('not supported for streaming (as in Spark)'),
 };
@@ -56,6 +57,8 @@ export interface FileSourceOptions {
   readonly ignoreMissingFiles: boolean;
   readonly ignoreCorruptFiles: boolean;
   readonly relistIntervalMs: number;
+  /** Start on an input directory that does not exist yet instead of failing with PATH_NOT_FOUND. */
+  readonly waitForPath: boolean;
   /** The codec's read options (mode, header, sep …), parsed. */
   readonly readOptions: Readonly<Record<string, unknown>>;
 }
@@ -72,7 +75,7 @@ export function parseFileSourceOptions(format: string, raw: Readonly<Record<stri
   const o = spec.parse(rest).options as Record<string, unknown>;
   const {
     path, schema, inferSchema, maxFilesPerTrigger, maxBytesPerTrigger, latestFirst, fileNameOnly, maxFileAge, cleanSource, sourceArchiveDir,
-    recursiveFileLookup, pathGlobFilter, fileSettleTime, ignoreMissingFiles, ignoreCorruptFiles, relistInterval, modifiedBefore, modifiedAfter, ...readOptions
+    recursiveFileLookup, pathGlobFilter, fileSettleTime, ignoreMissingFiles, ignoreCorruptFiles, relistInterval, waitForPath, modifiedBefore, modifiedAfter, ...readOptions
   } = o;
   const invalid = (option: string, message: string) => new SluiceError('INVALID_OPTION', message, { details: { format: name, option } });
   if (modifiedBefore !== undefined || modifiedAfter !== undefined) {
@@ -117,6 +120,7 @@ export function parseFileSourceOptions(format: string, raw: Readonly<Record<stri
     ignoreMissingFiles: ignoreMissingFiles as boolean,
     ignoreCorruptFiles: ignoreCorruptFiles as boolean,
     relistIntervalMs: relistInterval as number,
+    waitForPath: waitForPath as boolean,
     readOptions,
   };
 }

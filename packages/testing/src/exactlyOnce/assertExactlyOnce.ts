@@ -15,6 +15,7 @@ export interface SinkUnderTest {
   close?(): Promise<void>;
 }
 
+/** Options of `assertExactlyOnce`: how many random runs, the seed and path to replay one, whether order matters, the checkpoint to use. */
 export interface ExactlyOnceOptions {
   /** Generated scenarios (default: `SLUICE_PROPERTY_RUNS` or 200). */
   readonly runs?: number;

@@ -30,6 +30,13 @@ export function crashAt(point: FaultPoint, phase?: FaultPhase, options: { batchI
   return armed(spec);
 }
 
+/**
+ * A crash injector from a `CrashSpec` (what `crashAt` and lifecycle marbles build).
+ *
+ * @example
+ * const crash = armed({ point: 'addBatch', phase: 'after', batchId: 2 });
+ * await frame.writeStream().faults(crash).format('memory').queryName('t').start(); // crash.fired tells whether it did
+ */
 export function armed(crash: CrashSpec): ArmedCrash {
   const spec: CrashSpec = { point: crash.point, ...(crash.phase ? { phase: crash.phase } : {}), ...(crash.batchId !== undefined ? { batchId: crash.batchId } : {}), ...(crash.occurrence !== undefined ? { occurrence: crash.occurrence } : {}) };
   const phase = spec.phase ?? (spec.point.startsWith('sink:') ? 'during' : 'before');

@@ -1,7 +1,9 @@
 import { nodeFileSystem, type FileSystem, type SyncFileOps } from '@sluice/core/connector';
 
+/** A file-system operation `faultyFileSystem` can fail. */
 export type FileOperation = 'write' | 'fsync' | 'rename' | 'link' | 'unlink' | 'mkdir' | 'read' | 'open';
 
+/** One injected file-system failure: which operation, on which path, with which errno code. */
 export interface FileFault {
   readonly operation: FileOperation;
   /** Only paths containing this text (e.g. 'offsets/3', 'commits/'); default: any. */

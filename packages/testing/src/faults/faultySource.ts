@@ -2,6 +2,7 @@ import { defer, throwError, type Observable } from 'rxjs';
 import type { Table } from 'apache-arrow';
 import type { Offset, SourceProvider } from '@sluice/core';
 
+/** When `faultySource` fails a read, and with what error. */
 export interface ReadFault {
   /** Fail reads whose range this returns true for. */
   readonly when: (start: Offset, end: Offset) => boolean;

@@ -8,6 +8,7 @@ export interface KafkaTestTopic {
   readonly partitions?: number;
 }
 
+/** Options of `startKafkaBroker`: broker count and topics to create. */
 export interface KafkaBrokerOptions {
   /** Number of brokers in the mock cluster (ids 1..n). Default 1. Ignored with `SLUICE_KAFKA_BROKERS`. */
   readonly brokers?: number;

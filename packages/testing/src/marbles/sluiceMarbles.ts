@@ -13,6 +13,7 @@ type Row = Record<string, unknown>;
 
 const IDLE = new Set(['waiting', 'stopped', 'failed']);
 
+/** How a marble test's query runs: trigger, output mode, sink, name. */
 export interface MarbleQueryOptions {
   readonly trigger?: TriggerLike;
   readonly outputMode?: OutputMode;
@@ -34,10 +35,12 @@ export interface MarbleQuery {
   readonly checkpoint: CheckpointStore;
 }
 
+/** What `expectSink`, `expectStatus` and `expectProgress` return: `toBe(marbles, values)`. */
 export interface Expectation<V> {
   toBe(marbles: string, values?: Readonly<Record<string, V>>): void;
 }
 
+/** What a `sluiceMarbles` test body receives: `source`, `query` and the expectations. */
 export interface MarbleHelpers {
   /** A memory source fed on virtual time: each marble value (rows or a table) arrives at its frame. */
   source(kind: 'memory', marbles: string, values: Readonly<Record<string, readonly Row[] | Table>>, schema?: SchemaLike): StreamFrame;

@@ -14,6 +14,7 @@ export interface Transition {
   readonly to: string;
 }
 
+/** A path through the lifecycle machine: the trigger and the steps taken. */
 export interface ModelPath {
   readonly trigger: Trigger;
   readonly steps: readonly { readonly from: string; readonly event: ModelEvent; readonly to: string }[];
@@ -121,6 +122,12 @@ export function transitionCoverage(paths: readonly ModelPath[]): { covered: Tran
   return { covered, missed, ratio: covered.length / all.length };
 }
 
+/**
+ * A path in one line, e.g. `[processingTime] initializing done:initialize → waiting …`.
+ *
+ * @example
+ * console.log(lifecyclePaths().map(describePath).join('\n')); // 'idle → … → stopped' per path
+ */
 export function describePath(path: ModelPath): string {
   return `[${path.trigger.kind}] ${['initializing', ...path.steps.map((s) => `${shortEvent(s.event)} → ${s.to}`)].join(' ')}`;
 }

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** A private PostgreSQL started by `startPostgresServer`: its port and URL; stop (cleanly or as a crash), start again, destroy. */
 export interface PostgresServer {
   readonly port: number;
   readonly password: string;

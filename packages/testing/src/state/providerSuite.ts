@@ -5,6 +5,7 @@ import { isSimulatedCrash, RowCodec, type StateSchema, type StateStoreProvider, 
 import { isSluiceError, memoryCheckpoint, silentLogger, type CheckpointStore } from '@sluice/core';
 import { crashingCheckpoint } from './crashingCheckpoint.ts';
 
+/** Options of `stateStoreProviderSuite`. */
 export interface ProviderSuiteOptions {
   /** Provider options for a fresh test, e.g. `{ 'rocksdb.localDir': tmp }`. Called once per simulated machine. */
   readonly options?: () => Record<string, string>;

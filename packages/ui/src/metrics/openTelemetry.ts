@@ -3,6 +3,7 @@ import type { QueryManager } from '@sluice/core';
 import { QueryTracker } from '../model/queryTracker.ts';
 import { BATCH_DURATION_BUCKETS, collectSamples, FAMILIES, queryLabels } from './samples.ts';
 
+/** The OpenTelemetry hook: stop it to unregister the observable instruments. */
 export interface OpenTelemetryMetrics {
   /** Stop reporting (the instruments stay registered with the meter, silent). */
   close(): void;

@@ -3,6 +3,7 @@ import type { QueryManager } from '@sluice/core';
 import { QueryTracker } from '../model/queryTracker.ts';
 import { BATCH_DURATION_BUCKETS, collectSamples, FAMILIES, queryLabels, type Sample } from './samples.ts';
 
+/** Options of `prometheusMetrics`. */
 export interface PrometheusOptions {
   /** Also export Node's process metrics (CPU, memory, event loop lag, GC): prom-client's defaults. Default true. */
   readonly processMetrics?: boolean;
@@ -10,6 +11,7 @@ export interface PrometheusOptions {
   readonly registry?: Registry;
 }
 
+/** Prometheus metrics of a manager's queries: the registry and the text exposition. */
 export interface PrometheusMetrics {
   /** The prom-client registry holding Sluice's metrics. */
   readonly registry: Registry;

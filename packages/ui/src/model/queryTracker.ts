@@ -25,11 +25,13 @@ export interface QueryRecord {
   readonly rates: { inputSum: number; inputCount: number; processSum: number; processCount: number };
 }
 
+/** A change a `QueryTracker` reports on `events$`. */
 export type TrackerEvent =
   | { readonly type: 'query'; readonly record: QueryRecord }
   | { readonly type: 'progress'; readonly record: QueryRecord; readonly progress: StreamingQueryProgress; readonly row: ProgressRow; readonly idle: boolean }
   | { readonly type: 'state'; readonly record: QueryRecord };
 
+/** How much history a `QueryTracker` keeps. */
 export interface TrackerOptions {
   /** Progress events kept per query for the charts (default 10,000; the page downsamples). */
   readonly retainedBatches?: number;

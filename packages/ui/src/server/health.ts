@@ -1,5 +1,6 @@
 import type { QueryTracker } from '../model/queryTracker.ts';
 
+/** Whether every query is running, and why not. */
 export interface Readiness {
   readonly ready: boolean;
   /** Why not, one line per query (or "no queries"). */

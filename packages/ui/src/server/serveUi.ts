@@ -11,6 +11,7 @@ import { loadAssets, type Asset } from './assets.ts';
 import { readiness } from './health.ts';
 import { LiveFeed } from './liveFeed.ts';
 
+/** Options of `serveUi`: host and port, the pages, how much history to keep, process metrics, an OpenTelemetry meter provider. */
 export interface UiOptions {
   /** Default 4040 (Spark's UI port); 0 picks a free one (read it from `url`). */
   readonly port?: number;
@@ -32,6 +33,7 @@ export interface UiOptions {
   readonly meterProvider?: MeterProvider;
 }
 
+/** A running UI server: its URL, and `close()`. */
 export interface UiServer {
   /** `http://host:port`. */
   readonly url: string;
