@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,11 @@ const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'integration', '.readme-snippets');
 
-/** Every ```ts block of the README files is a whole program: it type-checks and runs to completion. */
-const readmes = ['README.md', 'packages/testing/README.md', 'packages/ui/README.md'];
+/**
+ * Every ```ts block of the README files is a whole program: it type-checks and runs to completion.
+ * The repository's README and every package's (packages/<pkg>/README.md: new packages are covered as they appear).
+ */
+const readmes = ['README.md', ...readdirSync(join(root, 'packages')).map((pkg) => `packages/${pkg}/README.md`).filter((readme) => existsSync(join(root, readme)))];
 
 async function snippets(): Promise<{ file: string; code: string }[]> {
   const out: { file: string; code: string }[] = [];
