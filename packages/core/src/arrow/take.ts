@@ -28,7 +28,8 @@ export function takeData(data: Data, indices: Int32Array): Data {
       const source = data.values as ArrayLike<number | bigint> & { constructor: new (n: number) => Int32Array };
       const Ctor = (data.values as { constructor: new (n: number) => never }).constructor;
       const out = new Ctor(n * stride) as unknown as { [i: number]: number | bigint };
-      const base = data.offset * stride;
+      // Arrow JS slices value buffers with the data: index 0 is this data's first row.
+      const base = 0;
       for (let i = 0; i < n; i++) {
         const from = base + indices[i]! * stride;
         for (let k = 0; k < stride; k++) out[i * stride + k] = source[from + k]!;
@@ -51,13 +52,13 @@ export function takeData(data: Data, indices: Int32Array): Data {
       const outOffsets = new Int32Array(n + 1);
       let total = 0;
       for (let i = 0; i < n; i++) {
-        const j = data.offset + indices[i]!;
+        const j = indices[i]!;
         total += offsets[j + 1]! - offsets[j]!;
         outOffsets[i + 1] = total;
       }
       const outBytes = new Uint8Array(total);
       for (let i = 0; i < n; i++) {
-        const j = data.offset + indices[i]!;
+        const j = indices[i]!;
         outBytes.set(bytes.subarray(offsets[j]!, offsets[j + 1]!), outOffsets[i]!);
       }
       return makeData({ type, length: n, nullCount, nullBitmap, valueOffsets: outOffsets, data: outBytes } as never);

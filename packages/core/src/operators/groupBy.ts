@@ -3,7 +3,8 @@ import { tableFromRows } from '../arrow/tables.ts';
 import type { OperatorContext, PlanStep } from '../builders/plan.ts';
 import type { Operator, StreamFrame } from '../builders/streamFrame.ts';
 import { planSteps } from '../builders/plan.ts';
-import { aggregateKind, type Accumulator, type Aggregate, type AggregateKind } from './aggregates.ts';
+import { Aggregate, aggregateKind, type Accumulator, type AggregateKind } from './aggregates.ts';
+import { aggregateExpressions, type AggregateItem } from '../sql/aggregation.ts';
 import { cellsOf, type Cells } from './cells.ts';
 import { col, describeExpression, type ColumnLike } from './column.ts';
 import { bindExpression, type BoundExpression } from './expression.ts';
@@ -32,8 +33,12 @@ interface Group {
  *   groupBy(window('timestamp', '10 seconds'), 'user').agg(count().alias('events'), sum('amount')),
  * )
  */
-export function groupBy(...keys: readonly Key[]): { agg(...aggregates: readonly Aggregate[]): Operator } {
-  return { agg: (...aggregates) => (frame) => aggregateOperator(frame, keys, aggregates) };
+export function groupBy(...keys: readonly Key[]): { agg(...aggregates: readonly AggregateItem[]): Operator } {
+  return {
+    // Expressions over aggregates (`sum(a) / count()`, SQL strings) are planned around this operator.
+    agg: (...aggregates) =>
+      aggregates.every((a) => a instanceof Aggregate) ? (frame) => aggregateOperator(frame, keys, aggregates as Aggregate[]) : aggregateExpressions(keys, aggregates),
+  };
 }
 
 function aggregateOperator(frame: StreamFrame, keys: readonly Key[], aggregates: readonly Aggregate[]): StreamFrame {
