@@ -32,6 +32,11 @@ export const ERROR_CODES = [
   'MALFORMED_RECORD',
   'SCHEMA_MISMATCH',
   'TYPE_MISMATCH',
+  // Expression evaluation in ANSI mode (Spark's error classes of the same names)
+  'NUMERIC_VALUE_OUT_OF_RANGE',
+  'DIVIDE_BY_ZERO',
+  'CAST_INVALID_INPUT',
+  'CAST_OVERFLOW',
   'TIMEOUT',
   'QUERY_NOT_ACTIVE',
   // Files

@@ -29,6 +29,14 @@ export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
 export { takeRows } from './arrow/take.ts';
 export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVectors, tableToRows } from './arrow/tables.ts';
 
+/* Decimals: DECIMAL(p,s) as Arrow Decimal128 over bigint unscaled values */
+export { DecimalLiteral, decimalLiteral } from './decimal/decimalExpressions.ts';
+export { decimalArrowType, decimalSpec, decimalSpecOf, decimalTypeName } from './decimal/decimalType.ts';
+export type { DecimalSpec } from './decimal/decimalType.ts';
+export { formatDecimal, formatDecimalJava } from './decimal/format.ts';
+export { decimalFromText } from './decimal/parse.ts';
+export { decimalVector, unscaledAt, unscaledValues } from './decimal/decimalVectors.ts';
+
 /* Format registry */
 export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';
 export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './registry/formatRegistry.ts';
@@ -100,6 +108,11 @@ export { Column, callFunction, coalesce, col, column, concat, currentTimestamp, 
 export type { SortOrder } from './operators/column.ts';
 export { fromJson } from './operators/fromJson.ts';
 export { withWatermark } from './operators/withWatermark.ts';
+export type { WithWatermarkOptions } from './operators/withWatermark.ts';
+export { formatInterval, intervalToMs, parseInterval } from './time/interval.ts';
+export type { Interval } from './time/interval.ts';
+export { fromIntervalString, isNegativeInterval, toMs } from './time/intervalString.ts';
+export type { WatermarkPolicy } from './query/watermarks.ts';
 export { groupBy } from './operators/groupBy.ts';
 export { window, WindowSpec } from './operators/window.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';

@@ -6,7 +6,6 @@ import type { CheckpointStore } from '../checkpoint/checkpointStore.ts';
 import { FileCheckpointStore } from '../checkpoint/fileCheckpointStore.ts';
 import { SluiceError } from '../errors.ts';
 import type { FaultInjector } from '../lifecycle/faults.ts';
-import { opt } from '../options/optionTypes.ts';
 import { defaultQueryManager, type QueryManager } from '../query/queryManager.ts';
 import type { StreamingQuery } from '../query/streamingQuery.ts';
 import { sinkFormat } from '../registry/formatRegistry.ts';
@@ -14,6 +13,7 @@ import { defaultTrigger, toTrigger, type Trigger, type TriggerLike } from '../tr
 import { OUTPUT_MODES, type BatchContext, type OutputMode, type SinkProvider } from '../types.ts';
 import type { StreamFrame } from './streamFrame.ts';
 import { planSteps } from './plan.ts';
+import { ENGINE_OPTION_NAMES, parseEngineOptions } from './engineOptions.ts';
 
 /** Spark's ForeachWriter: per partition and batch, `open` → `process` each row → `close`. */
 export interface ForeachWriter<Row = Record<string, unknown>> {
@@ -25,13 +25,6 @@ export interface ForeachWriter<Row = Record<string, unknown>> {
 
 /** Spark's foreachBatch function; the context carries the query id (for idempotent writes keyed on it) and the output mode. */
 export type ForeachBatchFunction = (table: Table, batchId: number, context: BatchContext) => void | Promise<void>;
-
-/** Writer options the engine takes for itself; everything else goes to the sink. */
-const ENGINE_OPTIONS = {
-  minBatchesToRetain: opt.positiveInt().default(100),
-  pollingDelay: opt.duration('ms').default(10),
-  noDataProgressEventInterval: opt.duration('ms').default(10_000),
-} as const;
 
 /**
  * Spark's `df.writeStream`: choose a sink and how the query runs, then `start()`.
@@ -104,6 +97,7 @@ export class DataStreamWriter {
 
   /** Call `fn(table, batchId)` for every micro-batch (Spark's foreachBatch; needs `@sluice/sinks`). */
   foreachBatch(fn: ForeachBatchFunction): this {
+    if (typeof fn !== 'function') throw new SluiceError('INVALID_OPTION', 'foreachBatch function cannot be null: pass (table, batchId) => { … }.');
     return this.format('foreachBatch').option('function', fn);
   }
 
@@ -131,9 +125,8 @@ export class DataStreamWriter {
    */
   async start(path?: string): Promise<StreamingQuery> {
     const { checkpointLocation, ...rest } = this.values;
-    const engineKeys = new Set(Object.keys(ENGINE_OPTIONS).map((k) => k.toLowerCase()));
-    const engineRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => engineKeys.has(k.toLowerCase())));
-    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !engineKeys.has(k.toLowerCase())));
+    const engineRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => ENGINE_OPTION_NAMES.has(k.toLowerCase())));
+    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !ENGINE_OPTION_NAMES.has(k.toLowerCase())));
     if (path !== undefined) sinkOptions['path'] = path;
     const engine = parseEngineOptions(engineRaw);
 
@@ -162,6 +155,8 @@ export class DataStreamWriter {
       minBatchesToRetain: engine.minBatchesToRetain,
       pollingDelayMs: engine.pollingDelay,
       noDataProgressEventIntervalMs: engine.noDataProgressEventInterval,
+      multipleWatermarkPolicy: engine.multipleWatermarkPolicy,
+      noDataMicroBatches: engine.noDataMicroBatches,
       ...(this.faultInjector ? { faults: this.faultInjector } : {}),
     });
   }
@@ -169,6 +164,11 @@ export class DataStreamWriter {
   private sinkFromFormat(options: Record<string, unknown>): SinkProvider {
     if (this.formatName === undefined) {
       throw new SluiceError('INVALID_QUERY', "writeStream() needs a sink: .format('console') or .sink(consoleSink()).");
+    }
+    // Spark's assertNotPartitioned: these sinks hand rows to code or memory, never to directories.
+    const unpartitioned = ['memory', 'foreach', 'foreachbatch'].find((name) => name === this.formatName!.toLowerCase());
+    if (unpartitioned && this.partitionColumns?.length) {
+      throw new SluiceError('INVALID_QUERY', `'${this.formatName}' does not support partitioning: remove partitionBy(${this.partitionColumns.join(', ')}), or partition inside the sink.`);
     }
     return sinkFormat(this.formatName).createSink({ options, ...(this.partitionColumns ? { partitionBy: this.partitionColumns } : {}) });
   }
@@ -186,21 +186,6 @@ function checkOutputMode(frame: StreamFrame, mode: OutputMode): void {
       'Append output mode not supported when there are streaming aggregations without a watermark: a group is never final. Use update or complete, or add withWatermark(...) on the time column you group by (e.g. a window).',
     );
   }
-}
-
-function parseEngineOptions(raw: Record<string, unknown>): { minBatchesToRetain: number; pollingDelay: number; noDataProgressEventInterval: number } {
-  const out: Record<string, number> = {};
-  for (const [name, option] of Object.entries(ENGINE_OPTIONS)) {
-    const entry = Object.entries(raw).find(([k]) => k.toLowerCase() === name.toLowerCase());
-    if (entry === undefined) {
-      out[name] = option.defaultValue!;
-      continue;
-    }
-    const value = option.accept(entry[1]);
-    if (value === undefined) throw new SluiceError('INVALID_OPTION', `Option '${name}' must be ${option.type.expected}, got ${JSON.stringify(entry[1])}.`);
-    out[name] = value;
-  }
-  return out as { minBatchesToRetain: number; pollingDelay: number; noDataProgressEventInterval: number };
 }
 
 async function resolveCheckpoint(location: unknown, sink: SinkProvider): Promise<{ store: CheckpointStore; temporary: boolean }> {

@@ -17,6 +17,8 @@ export interface Recovery {
   readonly watermarkMs: number;
   /** The watermark the last logged batch ran with: a higher `watermarkMs` calls for a no-data batch. */
   readonly lastBatchWatermarkMs: number;
+  /** The query settings the last logged batch ran with (Spark restores them over the session's); null for a fresh query. */
+  readonly conf: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -43,7 +45,7 @@ export class Checkpoint {
     this.offsetIds = await this.listIds('offsets');
     this.commitIds = await this.listIds('commits');
     const latest = this.offsetIds.at(-1);
-    if (latest === undefined) return { nextBatchId: 0, committed: null, pending: null, watermarkMs: 0, lastBatchWatermarkMs: 0 };
+    if (latest === undefined) return { nextBatchId: 0, committed: null, pending: null, watermarkMs: 0, lastBatchWatermarkMs: 0, conf: null };
 
     const seq = await this.readOffsets(latest);
     if (seq.offsets.length !== numSources) {
@@ -67,8 +69,9 @@ export class Checkpoint {
     }
     const watermarkMs = Math.max(seq.metadata.batchWatermarkMs, commit?.nextBatchWatermarkMs ?? 0);
     const lastBatchWatermarkMs = seq.metadata.batchWatermarkMs;
+    const conf = seq.metadata.conf;
     if (lastCommit === latest) {
-      return { nextBatchId: latest + 1, committed: seq.offsets, pending: null, watermarkMs, lastBatchWatermarkMs };
+      return { nextBatchId: latest + 1, committed: seq.offsets, pending: null, watermarkMs, lastBatchWatermarkMs, conf };
     }
     let committed: readonly (Offset | null)[] | null = null;
     if (latest > 0) {
@@ -77,7 +80,7 @@ export class Checkpoint {
       }
       committed = (await this.readOffsets(latest - 1)).offsets;
     }
-    return { nextBatchId: latest, committed, pending: { batchId: latest, seq }, watermarkMs: seq.metadata.batchWatermarkMs, lastBatchWatermarkMs };
+    return { nextBatchId: latest, committed, pending: { batchId: latest, seq }, watermarkMs: seq.metadata.batchWatermarkMs, lastBatchWatermarkMs, conf };
   }
 
   /** Log batch N's planned offsets before it runs (Spark's walCommit). */

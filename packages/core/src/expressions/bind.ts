@@ -3,8 +3,11 @@ import {
   makeData, makeVector, type Struct, type Vector,
 } from 'apache-arrow';
 import { sparkTypeName } from '../arrow/schema.ts';
+import { tableToRows } from '../arrow/tables.ts';
+import { DecimalLiteral } from '../decimal/decimalExpressions.ts';
+import { decimalArrowType } from '../decimal/decimalType.ts';
 import { tableToJsonLines } from '../arrow/json/tableToJsonLines.ts';
-import { utf8Vector } from '../arrow/vectors.ts';
+import { utf8Vector, vectorFromValues } from '../arrow/vectors.ts';
 import { SluiceError } from '../errors.ts';
 import { recordBatchOf } from '../operators/batches.ts';
 import { closestName } from '../options/closestName.ts';
@@ -191,6 +194,7 @@ function bindField(inner: BoundExpression, name: string, node: ExprNode): BoundE
 /** A literal's type: numbers are int (or double when fractional or beyond int), bigints bigint, Dates timestamps. */
 export function literalType(value: unknown): DataType {
   if (value === null || value === undefined) return new Null();
+  if (value instanceof DecimalLiteral) return decimalArrowType(value.spec);
   if (typeof value === 'bigint') return new Int64();
   if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= 2 ** 31 - 1 ? new Int32() : new Float64();
   if (typeof value === 'boolean') return new Bool();
@@ -202,7 +206,7 @@ export function literalType(value: unknown): DataType {
 
 function bindLiteral(node: Extract<ExprNode, { op: 'lit' }>): BoundExpression {
   const type = node.type ?? literalType(node.value);
-  let value: unknown = node.value instanceof Date ? node.value.getTime() : node.value ?? null;
+  let value: unknown = node.value instanceof Date ? node.value.getTime() : node.value instanceof DecimalLiteral ? node.value.unscaled : node.value ?? null;
   if (type.typeId === Type.Int && (type as Int64).bitWidth === 64 && typeof value === 'number') value = BigInt(value);
   if (type.typeId === Type.Interval) {
     return {
@@ -242,19 +246,14 @@ function bindRowUdf(node: Extract<ExprNode, { op: 'udf' }>): BoundExpression {
     type: node.type,
     deterministic: false,
     evaluate: (batch) => {
+      // Plain rows, as `map` gets them (decimals as exact text, not Arrow's words).
+      const rows = tableToRows(new Table([batch]));
       const out = new Array<unknown>(batch.numRows);
-      for (let i = 0; i < batch.numRows; i++) {
-        const row = batch.get(i)!.toJSON() as Record<string, unknown>;
-        out[i] = node.fn(row);
-      }
-      return node.type.typeId === Type.Date ? fromRowValues(node.type, out) : legacyVector(node.type, out);
+      for (let i = 0; i < batch.numRows; i++) out[i] = node.fn(rows[i]!);
+      // Row UDF results keep the convention of `vectorFromValues` (Dates, ms, decimal text …).
+      return vectorFromValues(node.type, out);
     },
   };
-}
-
-/** Row UDF results keep their historical convention (timestamps as ms or Dates, dates as ms). */
-function legacyVector(type: DataType, values: unknown[]): Vector {
-  return fromRowValues(type, values.map((v) => (v instanceof Date ? v.getTime() : v)));
 }
 
 function bindToJson(node: Extract<ExprNode, { op: 'toJson' }>, scope: BindScope): BoundExpression {

@@ -10,7 +10,7 @@ import { expressionError } from './errors.ts';
 import type { ExprNode, Span } from './node.ts';
 import type { BindScope } from './scope.ts';
 import { comparisonType, isDatetimeType, isDecimalType, isIntervalType, isNullType, isNumericType, isStringType, sameType } from './types.ts';
-import { decimalArithmetic } from './decimalHooks.ts';
+import { decimalArithmetic, decimalComparison } from './decimalHooks.ts';
 
 /** Cast `bound` to `type` (keeping its name), or fail with a caret at `span`. */
 export function coerce(bound: BoundExpression, type: DataType, scope: BindScope, span: Span | undefined): BoundExpression {
@@ -52,6 +52,7 @@ export function bindArithmeticNode(node: Extract<ExprNode, { op: 'arith' }>, lef
 /** `left op right` comparisons: both sides cast to Spark's comparison type first. */
 export function bindComparisonNode(node: Extract<ExprNode, { op: 'cmp' }>, left: BoundExpression, right: BoundExpression, scope: BindScope): BoundExpression {
   const name = describeExpression(node);
+  if ((isDecimalType(left.type) || isDecimalType(right.type)) && !isNullType(left.type) && !isNullType(right.type)) return decimalComparison(node.fn, left, right, name, node);
   const type = comparisonType(left.type, right.type);
   if (!type) {
     throw expressionError('TYPE_MISMATCH', `Cannot compare ${left.name} (${sparkTypeName(left.type)}) with ${right.name} (${sparkTypeName(right.type)}) in ${name}. Cast one side first.`, node.span);

@@ -2,6 +2,7 @@ import {
   Bool, DataType, DateDay, Float32, Float64, Int16, Int32, Int64, Int8, Null, TimestampMillisecond, Type, Utf8, type Int, type Struct,
 } from 'apache-arrow';
 import { sparkTypeName } from '../arrow/schema.ts';
+import { widerDecimalType } from './decimalHooks.ts';
 
 /** Type predicates and Spark's implicit type coercion (non-ANSI), in one place. */
 export const isNullType = (t: DataType): boolean => t.typeId === Type.Null;
@@ -53,6 +54,8 @@ function numericRank(t: DataType): number {
 
 /** The wider of two numeric types (decimal widening is the decimal module's business: here decimal vs integral stays decimal). */
 export function widerNumeric(a: DataType, b: DataType): DataType {
+  // A decimal and an integer (or two decimals) meet in a decimal wide enough for both.
+  if ((isDecimalType(a) || isDecimalType(b)) && !isFloatingType(a) && !isFloatingType(b)) return widerDecimalType(a, b) ?? a;
   return numericRank(a) >= numericRank(b) ? a : b;
 }
 

@@ -3,6 +3,7 @@ import type { FaultInjector } from '../lifecycle/faults.ts';
 import type { PlanNode } from '../builders/plan.ts';
 import type { Trigger } from '../triggers/trigger.ts';
 import type { OutputMode, SinkProvider, SourceProvider } from '../types.ts';
+import type { WatermarkPolicy } from './watermarks.ts';
 
 /** Everything a started query is made of, fixed at `start()`; each run (restart) reuses it. */
 export interface QueryDefinition {
@@ -21,6 +22,10 @@ export interface QueryDefinition {
   readonly pollingDelayMs: number;
   /** At most one idle progress event per this interval (Spark's noDataProgressEventInterval, 10 s). */
   readonly noDataProgressEventIntervalMs: number;
+  /** Which input's watermark a query with several follows; a checkpoint's recorded policy wins. */
+  readonly multipleWatermarkPolicy: WatermarkPolicy;
+  /** Run a batch without new data when the watermark moved (Spark's noDataMicroBatches.enabled). */
+  readonly noDataMicroBatches: boolean;
   /** Crash points for fault-injection tests. */
   readonly faults?: FaultInjector;
 }

@@ -21,6 +21,7 @@ import { ProgressReporter, type Descriptions } from './progressReporter.ts';
 import { redactString } from '../redact.ts';
 import type { QueryDefinition } from './queryDefinition.ts';
 import { StatefulOperators, type BatchStateReport } from './statefulOperators.ts';
+import { effectivePolicy, WATERMARK_POLICY_CONF, WatermarkTracker, type WatermarkPolicy } from './watermarks.ts';
 
 export type LifecycleActor = Actor<typeof queryLifecycleMachine>;
 
@@ -59,6 +60,8 @@ export class QueryRun {
   private initialOffsets: Promise<Offset[]> | undefined;
   private planned: PlannedBatch | null = null;
   private watermarkMs = 0;
+  private watermarks = new WatermarkTracker('min', 0);
+  private watermarkPolicy: WatermarkPolicy = 'min';
   private trigger: Trigger;
   private inFlight: Promise<unknown> | null = null;
   private rowsPerSource: number[] = [];
@@ -169,6 +172,8 @@ export class QueryRun {
     this.committed = recovery.committed;
     this.watermarkMs = recovery.watermarkMs;
     this.lastBatchWatermarkMs = recovery.lastBatchWatermarkMs;
+    this.watermarkPolicy = effectivePolicy(definition.multipleWatermarkPolicy, recovery.conf);
+    this.watermarks = new WatermarkTracker(this.watermarkPolicy, recovery.watermarkMs);
     if (recovery.pending) {
       const { batchId, seq } = recovery.pending;
       this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata };
@@ -221,13 +226,14 @@ export class QueryRun {
     const end = latest.map((offset, i) => offset ?? start[i]!);
     // A watermark that moved since the last batch may close windows: Spark runs a batch without
     // new data then, so that their results are emitted and their state evicted.
-    const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i])) || (this.statefulOps.hasState && this.watermarkMs > this.lastBatchWatermarkMs);
+    const watermarkMoved = this.definition.noDataMicroBatches && this.statefulOps.hasState && this.watermarkMs > this.lastBatchWatermarkMs;
+    const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i])) || watermarkMoved;
     if (hasNewData) {
       this.planned = {
         batchId,
         start,
         end,
-        metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: this.reporter.currentTriggerStartMs!, conf: {} },
+        metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: this.reporter.currentTriggerStartMs!, conf: { [WATERMARK_POLICY_CONF]: this.watermarkPolicy } },
       };
     } else {
       const idle = this.reporter.finishIdle(batchId, start, this.sources, this.descriptions);
@@ -283,7 +289,7 @@ export class QueryRun {
       this.stateReport = await this.statefulOps.commit(batchId, watermarkMs);
     });
     this.lastBatchWatermarkMs = watermarkMs;
-    this.watermarkMs = this.statefulOps.nextWatermark(this.watermarkMs);
+    this.watermarkMs = this.watermarks.advance(this.statefulOps.eventTimeInputs());
     await this.fault('addBatch', 'after', batchId);
   }
 

@@ -12,9 +12,9 @@ export interface BatchStateReport {
 }
 
 /**
- * The plan's stateful steps and watermarks across batches: hands each batch the state versions
- * it must start from, saves what it leaves, and moves the watermark (max event time − delay,
- * the minimum over watermarked inputs, never backwards).
+ * The plan's stateful steps across batches: hands each batch the state versions it must start
+ * from, saves what it leaves, and reports what the watermark inputs saw (the watermark itself
+ * is `WatermarkTracker`'s).
  */
 export class StatefulOperators {
   private readonly stateful: PlanStep[];
@@ -77,16 +77,9 @@ export class StatefulOperators {
     return { stateOperators, eventTime: this.eventTimeProgress(batchWatermarkMs) };
   }
 
-  /** The watermark for the batch after this one. */
-  nextWatermark(current: number): number {
-    if (this.watermarked.length === 0) return current;
-    const candidates = this.watermarked.map((step) => {
-      const seen = this.eventTimes.get(step);
-      return seen ? seen.max - step.watermark!.delayMs : Number.NEGATIVE_INFINITY;
-    });
-    // Spark's default multipleWatermarkPolicy "min": the slowest input holds the watermark back.
-    const candidate = Math.min(...candidates);
-    return Number.isFinite(candidate) ? Math.max(current, candidate) : current;
+  /** What each `withWatermark` input saw in this batch (plan order), for the watermark tracker. */
+  eventTimeInputs(): { maxEventTimeMs: number | undefined; delayMs: number }[] {
+    return this.watermarked.map((step) => ({ maxEventTimeMs: this.eventTimes.get(step)?.max, delayMs: step.watermark!.delayMs }));
   }
 
   private eventTimeProgress(batchWatermarkMs: number): Record<string, string> | undefined {

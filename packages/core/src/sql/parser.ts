@@ -1,5 +1,6 @@
 import { DateDay, IntervalMonthDayNano, Null, TimestampMillisecond, Int8, Int16, Int32, Int64, Float32, Float64, type DataType } from 'apache-arrow';
 import { toDataType } from '../arrow/schema.ts';
+import { decimalLiteral } from '../decimal/decimalExpressions.ts';
 import { SluiceError } from '../errors.ts';
 import { expressionError } from '../expressions/errors.ts';
 import { quoteParts, type ExprNode, type Span } from '../expressions/node.ts';
@@ -650,26 +651,23 @@ export class SqlParser {
         return { op: 'lit', value: suffix === 'f' ? Math.fround(value) : value, type: suffix === 'f' ? new Float32() : new Float64() };
       }
       case 'bd':
-        return decimalLiteral(digits);
+        return decimalLiteralNode(digits);
     }
     if (integral) {
       const v = BigInt(digits);
       if (v >= -(2n ** 31n) && v < 2n ** 31n) return { op: 'lit', value: Number(v), type: new Int32() };
       if (v >= -(2n ** 63n) && v < 2n ** 63n) return { op: 'lit', value: v, type: new Int64() };
-      return decimalLiteral(digits);
+      return decimalLiteralNode(digits);
     }
     // Scientific notation is a double (Spark 3); a plain decimal is DECIMAL in Spark.
     if (/e/i.test(digits)) return { op: 'lit', value: Number(digits), type: new Float64() };
-    return decimalLiteral(digits);
+    return decimalLiteralNode(digits);
   }
 }
 
-/**
- * A decimal literal (`1.5`, `2BD`). Spark types these DECIMAL(p, s); until the decimal module
- * provides that type here, they are doubles (see conformance/README.md).
- */
-export function decimalLiteral(digits: string): ExprNode {
-  return { op: 'lit', value: Number(digits), type: new Float64() };
+/** A decimal literal (`1.5`, `2BD`, a whole number past bigint): Spark types it DECIMAL(digits, fraction digits). */
+function decimalLiteralNode(digits: string): ExprNode {
+  return { op: 'lit', value: decimalLiteral(digits) };
 }
 
 function binary(op: string, left: ExprNode, right: ExprNode): ExprNode {

@@ -1,4 +1,5 @@
-import { DataType, Type, type Int, type Struct } from 'apache-arrow';
+import { DataType, Type, Utf8, type Int, type Struct } from 'apache-arrow';
+import { decimalCast } from '../../decimal/decimalExpressions.ts';
 import { formatDate, formatLocalTimestamp, MS_PER_DAY } from '../../time/civil.ts';
 import { parseDateString, parseTimestampString } from '../../time/datetimeStrings.ts';
 import type { ZoneRules } from '../../time/timeZone.ts';
@@ -20,6 +21,7 @@ const intRange = (bits: number): [number, number] => [-(2 ** (bits - 1)), 2 ** (
  */
 export function castValueFunction(from: DataType, to: DataType, zone: ZoneRules): ((v: unknown) => unknown) | undefined {
   if (sameType(from, to) || isNullType(from)) return (v) => v;
+  if (DataType.isDecimal(from) || DataType.isDecimal(to)) return decimalCast(from, to);
   if (isStringType(to)) return toText(from, zone);
   if (isBinaryType(to)) return isStringType(from) ? (v) => encoder.encode(v as string) : isIntegralType(from) ? integralBytes(bitsOf(from)) : undefined;
   if (isBooleanType(to)) {
@@ -145,6 +147,10 @@ export function toText(type: DataType, zone: ZoneRules): (v: unknown) => string 
       return (v) => formatLocalTimestamp((v as number) + zone.offsetAt(v as number));
     case Type.Date:
       return (v) => formatDate(v as number);
+    case Type.Decimal: {
+      const text = decimalCast(type, new Utf8())!;
+      return (v) => text(v) as string;
+    }
     case Type.List: {
       const element = toText(elementType(type), zone);
       return (v) => `[${(v as unknown[]).map((e) => (e === null ? 'null' : element(e))).join(', ')}]`;

@@ -1,4 +1,6 @@
-import { DataType, makeBuilder, Type, type Data, type Field, type Struct, type Vector } from 'apache-arrow';
+import { DataType, makeBuilder, Type, type Data, type Decimal, type Field, type Struct, type Vector } from 'apache-arrow';
+import { decimalSpecOf } from '../../decimal/decimalType.ts';
+import { decimalVector, unscaledAt } from '../../decimal/decimalVectors.ts';
 import { utf8Vector, binaryVector } from '../../arrow/vectors.ts';
 import { bitmapToBytes, validityOf } from './bits.ts';
 import { bigintsOf, numbersOf, numericVector, storageFor, is64Bit } from './numbers.ts';
@@ -91,14 +93,7 @@ function getter(data: Data, i: number): unknown {
     const values = rowValuesOfData(entries.children[1]!.slice(start, end - start));
     return new Map(keys.map((k, j) => [k, values[j]]));
   }
-  if (type.typeId === Type.Decimal) {
-    // The unscaled value, little-endian 128-bit two's complement.
-    const words = data.values as Uint32Array;
-    const base = i * 4;
-    let value = 0n;
-    for (let w = 3; w >= 0; w--) value = (value << 32n) | BigInt(words[base + w]!);
-    return BigInt.asIntN(128, value);
-  }
+  if (type.typeId === Type.Decimal) return unscaledAt(data as Data<Decimal>, i);
   throw new Error(`no row reader for ${String(type)}`);
 }
 
@@ -135,6 +130,7 @@ export function fromRowValues(type: DataType, values: ArrayLike<unknown>): Vecto
       return numericVector(type, storage, validity);
     }
   }
+  if (type.typeId === Type.Decimal) return decimalVector(decimalSpecOf(type)!, values as ArrayLike<bigint | null>);
   const builder = makeBuilder({ type, nullValues: [null, undefined] });
   for (let i = 0; i < n; i++) builder.append(toBuilderValue(type, values[i]));
   return builder.finish().toVector();
