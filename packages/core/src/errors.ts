@@ -57,6 +57,11 @@ export const ERROR_CODES = [
   'PG_AUTH_FAILED',
   'PG_UNREACHABLE',
   'PG_ERROR',
+  // Running in production: the web UI and the sluice CLI
+  'PORT_IN_USE',
+  'JOB_NOT_FOUND',
+  'INVALID_JOB',
+  'TYPESCRIPT_JOB_UNSUPPORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
