@@ -3,6 +3,9 @@ import { SluiceError } from '../errors.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { col, type Column, type ColumnLike } from './column.ts';
 import { isIntegral, isNumeric } from './typeChecks.ts';
+import { decimalAvgResult, decimalSumAdd, decimalSumResult, type DecimalSumState } from '../decimal/decimalAggregates.ts';
+import { DECIMAL_EVALUATION } from '../decimal/decimalExpressions.ts';
+import { avgResultType, decimalArrowType, decimalSpecOf, sumResultType } from '../decimal/decimalType.ts';
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
@@ -46,7 +49,7 @@ function toColumn(column: ColumnLike): Column {
 }
 
 /** An accumulator: JSON-able (bigints tagged by the state codec), merged row by row. */
-export type Accumulator = number | bigint | string | boolean | null | [number, number];
+export type Accumulator = number | bigint | string | boolean | null | [number, number] | DecimalSumState;
 
 export interface AggregateKind {
   readonly resultType: DataType;
@@ -56,11 +59,25 @@ export interface AggregateKind {
 }
 
 
-/** How an aggregate folds values of `inputType` (Spark's result types: count/sum of ints → long, avg → double). */
+/**
+ * How an aggregate folds values of `inputType` (Spark's result types: count/sum of ints → long,
+ * avg → double; sum of DECIMAL(p,s) → DECIMAL(p+10,s), avg → DECIMAL(p+4,s+4); min/max keep the type).
+ */
 export function aggregateKind(fn: AggregateFunction, inputType: DataType | null, label: string): AggregateKind {
   const need = (ok: boolean, what: string) => {
     if (!ok) throw new SluiceError('TYPE_MISMATCH', `${label} needs ${what} input, but it is ${inputType ? sparkTypeName(inputType) : 'missing'}.`);
   };
+  const decimal = inputType === null ? null : decimalSpecOf(inputType);
+  if (decimal !== null && (fn === 'sum' || fn === 'avg')) {
+    // DECIMAL(p+10, s) sums and DECIMAL(p+4, s+4) averages, exact, with Spark's overflow rule.
+    const ansi = DECIMAL_EVALUATION.ansi;
+    return {
+      resultType: decimalArrowType(fn === 'sum' ? sumResultType(decimal) : avgResultType(decimal)),
+      init: () => null,
+      add: (acc, v) => (v === null ? acc : decimalSumAdd(acc as DecimalSumState | null, v as bigint, decimal)),
+      result: (acc) => (fn === 'sum' ? decimalSumResult : decimalAvgResult)(acc as DecimalSumState | null, decimal, ansi),
+    };
+  }
   switch (fn) {
     case 'count':
       return { resultType: new Int64(), init: () => 0, add: (acc, v) => (inputType === null || v !== null ? (acc as number) + 1 : acc), result: (acc) => BigInt(acc as number) };
