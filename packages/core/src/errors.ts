@@ -20,6 +20,11 @@ export const ERROR_CODES = [
   'CHECKPOINT_CORRUPT',
   'CHECKPOINT_MISMATCH',
   'CHECKPOINT_IO',
+  // State of stateful operators
+  'STATE_SCHEMA_MISMATCH',
+  'STATE_FORMAT_UNSUPPORTED',
+  // Installation
+  'MISSING_DEPENDENCY',
   // Running a query
   'STREAM_FAILED',
   'SOURCE_FAILED',

@@ -101,6 +101,17 @@ export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/
 export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
 export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
 
+/* State store (the contract stateful operators build on; see state/stateStore.ts) */
+export type {
+  KeyRange, KeySpace, KeySpaceSpec, LoadOptions, ScanOptions, StateEntry, StateProviderContext, StateSchema, StateStore, StateStoreMetrics,
+  StateStoreProvider, StateStoreProviderFactory, StateStoreSettings, WritableStateStore,
+} from './state/stateStore.ts';
+export { OperatorState } from './state/operatorState.ts';
+export type { KeySpaceCodecs } from './state/operatorState.ts';
+export { RowCodec } from './state/codec/rowCodec.ts';
+export { registerStateStoreProvider, stateStoreProvider } from './state/providerRegistry.ts';
+export { memoryStateProviderFactory } from './state/memory/memoryStateProvider.ts';
+
 /* Operators and column expressions */
 export { select } from './operators/select.ts';
 export { filter, where } from './operators/filter.ts';
