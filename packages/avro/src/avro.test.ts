@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import avro from 'avsc';
-import { col, SluiceError } from '@sluice/core';
-import { avroSchemaOf, fromAvro, SchemaRegistryClient, sparkTypeOf, subjectName, toAvro } from './index.ts';
+import { col, expr, SluiceError } from '@sluice/core';
+import { avroSchemaOf, fromAvro, registerAvroFunctions, SchemaRegistryClient, sparkTypeOf, subjectName, toAvro } from './index.ts';
 import { evaluate } from './testing/evaluate.ts';
 import { startRegistry } from './testing/registryServer.ts';
 
@@ -96,6 +96,16 @@ describe('fromAvro / toAvro', () => {
     },
   );
 
+  test("SQL: from_avro and to_avro by name in core's function registry; to_avro derives Spark's schema from the column's type", async () => {
+    registerAvroFunctions();
+    const ddl = 'struct<id:bigint,name:string>';
+    const rows = [{ r: { id: 5n, name: 'x' } }, { r: { id: -1n, name: null } }];
+    const encoded = await evaluate(`r ${ddl}`, rows, expr('to_avro(r) AS value'));
+    const schema = JSON.stringify(avroSchemaOf(ddl)).replace(/'/g, "''");
+    expect(await evaluate('value BINARY', encoded, expr(`from_avro(value, '${schema}', map('mode', 'PERMISSIVE')) AS r`))).toEqual(rows);
+    expect(await evaluate('value BINARY', [{ value: new Uint8Array([2]) }], expr(`from_avro(value, '"long"') AS id`))).toEqual([{ id: 1n }]);
+  });
+
   test('schema evolution: records written with an old schema read with the evolved one (avroSchema), defaults filled in', async () => {
     const v1 = { type: 'record', name: 'User', fields: [{ name: 'id', type: 'long' }, { name: 'nick', type: 'string' }] };
     const v2 = { type: 'record', name: 'User', fields: [{ name: 'id', type: 'long' }, { name: 'email', type: ['null', 'string'], default: null }, { name: 'country', type: 'string', default: 'NL' }] };
@@ -110,9 +120,8 @@ describe('fromAvro / toAvro', () => {
       code: 'MALFORMED_RECORD', message: expect.stringMatching(/Malformed records are detected in record parsing. Current parse Mode: FAILFAST/),
     });
     expect(await evaluate('value BINARY', rows, fromAvro('value', '"long"', { mode: 'PERMISSIVE' }).alias('v'))).toEqual([{ v: null }, { v: null }]);
-    expect(() => fromAvro('value', '"long"', { mode: 'DROPMALFORMED' as never })).toThrow(/doesn't support the DROPMALFORMED mode/);
-    expect(() => fromAvro(col('value').plus(1), '"long"')).toThrow(/takes a column by name/);
-    expect(() => fromAvro('value', '{"type":"record"}')).toThrow(/Not a valid Avro schema/);
+    await expect(evaluate('value BINARY', rows, fromAvro('value', '"long"', { mode: 'DROPMALFORMED' as never }).alias('v'))).rejects.toThrow(/doesn't support the DROPMALFORMED mode/);
+    await expect(evaluate('value BINARY', rows, fromAvro('value', '{"type":"record"}').alias('v'))).rejects.toThrow(/Not a valid Avro schema/);
   });
 });
 

@@ -1,8 +1,10 @@
 import type avro from 'avsc';
-import { SluiceError, udf, type Column, type ColumnLike } from '@sluice/core';
-import { columnReader } from './columnInput.ts';
+import { Binary } from 'apache-arrow';
+import { constantArg, lit, rowFunction, SluiceError, toDataType, type Column, type ColumnLike, type ScalarFunctionDefinition } from '@sluice/core';
+import { optionsArg } from './functionArgs.ts';
 import { SchemaRegistryClient, type SchemaRegistryOptions } from './registry/schemaRegistry.ts';
 import { subjectName } from './registry/subjectName.ts';
+import { avroFunctions } from './register.ts';
 import { parseAvroSchema, type AvroSchema } from './schema/avroTypes.ts';
 import { sparkTypeOf } from './schema/sparkType.ts';
 import { avroToRow } from './schema/values.ts';
@@ -35,38 +37,70 @@ export interface FromConfluentAvroOptions extends SchemaRegistryOptions, FromAvr
  * With registry options instead, each value is in Confluent's wire format (a zero byte, the
  * writer schema's 4-byte id, the Avro binary): writer schemas come from the registry by id
  * (cached), and records are resolved to the reader schema — `avroSchema`, or the subject's latest.
- * A malformed value fails the query (`MALFORMED_RECORD`, mode FAILFAST) or reads as null (PERMISSIVE).
+ * A malformed value fails the query (`MALFORMED_RECORD`, mode FAILFAST) or reads as null
+ * (PERMISSIVE). Also in SQL: `from_avro(value, '<schema>', map('mode', 'PERMISSIVE'))`.
  *
  * @example
  * frame.pipe(select(fromAvro('value', '{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}').alias('order')))
  * frame.pipe(select(fromAvro('value', { 'schema.registry.url': 'http://registry:8081', topic: 'orders' }).alias('order')))
  */
 export function fromAvro(column: ColumnLike | Column, schema: AvroSchema | FromConfluentAvroOptions, options: FromAvroOptions = {}): Column {
-  const input = columnReader(column, 'fromAvro');
-  if (isRegistryOptions(schema)) return fromConfluentAvro(input, schema);
+  const schemaArg = typeof schema === 'string' ? schema : JSON.stringify(schema);
+  return avroFunctions().fromAvro(column, lit(schemaArg), lit(JSON.stringify(options)));
+}
+
+/** `from_avro(data, jsonFormatSchema [, options])` for the function registry (SQL and the Column API). */
+export const fromAvroFunction: ScalarFunctionDefinition = {
+  name: 'from_avro',
+  family: 'user',
+  arity: [2, 3],
+  doc: {
+    usage: 'from_avro(data, jsonFormatSchema[, options])',
+    description: "Avro binary to a struct of the schema's Spark type; options: mode (FAILFAST|PERMISSIVE), avroSchema (reader schema), or schema.registry.url… for Confluent's wire format.",
+    examples: [],
+  },
+  bind: (call) => {
+    const data = call.args[0]!;
+    if (!(data.type instanceof Binary)) call.fail(`from_avro reads a binary column, not ${String(data.type).toLowerCase()}`, 0, 'TYPE_MISMATCH');
+    const second = constantArg(call, 1, 'the Avro schema');
+    const options = { ...optionsArg(call, 2), ...(second instanceof Map ? Object.fromEntries(second) : {}) } as FromConfluentAvroOptions;
+    const schema = second instanceof Map ? undefined : parseSecond(String(second));
+    const registry = schema === undefined || (typeof schema === 'object' && schema !== null && 'schema.registry.url' in schema);
+    const decoder = registry ? confluentDecoder({ ...(schema as object | undefined), ...options } as FromConfluentAvroOptions) : plainDecoder(schema, options);
+    return rowFunction(call.outputName, toDataType(decoder.ddl), [data], (bytes) => decoder.decode(bytes as Uint8Array));
+  },
+};
+
+/** The schema argument: an object when it is a JSON object (a schema, or registry options), else its text as given. */
+function parseSecond(text: string): AvroSchema {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : text;
+  } catch {
+    return text;
+  }
+}
+
+interface Decoder {
+  readonly ddl: string;
+  decode(bytes: Uint8Array): unknown;
+}
+
+function plainDecoder(schema: AvroSchema, options: FromAvroOptions): Decoder {
   const mode = parseMode(options.mode);
   const writer = parseAvroSchema(schema);
   const reader = options.avroSchema === undefined ? writer : parseAvroSchema(options.avroSchema);
   const resolver = reader === writer ? undefined : reader.createResolver(writer);
   const toRow = avroToRow(reader);
-  const type = sparkTypeOf(options.avroSchema ?? schema);
-  return udf(
-    (row) => {
-      const bytes = input.read(row);
-      if (bytes == null) return null;
-      return decode(bytes as Uint8Array, (buffer) => reader.fromBuffer(buffer, resolver), toRow, mode);
-    },
-    type.ddl,
-    `from_avro(${input.name})`,
-  );
+  return { ddl: sparkTypeOf(options.avroSchema ?? schema).ddl, decode: (bytes) => decode(bytes, (buffer) => reader.fromBuffer(buffer, resolver), toRow, mode) };
 }
 
-function fromConfluentAvro(input: ReturnType<typeof columnReader>, options: FromConfluentAvroOptions): Column {
+function confluentDecoder(options: FromConfluentAvroOptions): Decoder {
   const mode = parseMode(options.mode);
   const registry = new SchemaRegistryClient(options);
   let readerSchema = options.avroSchema;
   if (readerSchema === undefined) {
-    const subject = options.subject ?? subjectName(options['subject.name.strategy'] ?? 'TopicNameStrategy', { ...(options.topic ? { topic: options.topic } : {}), isKey: options.isKey ?? false });
+    const subject = options.subject ?? subjectName(options['subject.name.strategy'] ?? 'TopicNameStrategy', { ...(options.topic ? { topic: options.topic } : {}), isKey: String(options.isKey) === 'true' });
     readerSchema = registry.latest(subject).schema;
   }
   const reader = parseAvroSchema(readerSchema);
@@ -79,18 +113,14 @@ function fromConfluentAvro(input: ReturnType<typeof columnReader>, options: From
     return resolvers.get(id);
   };
   const toRow = avroToRow(reader);
-  return udf(
-    (row) => {
-      const bytes = input.read(row);
-      if (bytes == null) return null;
-      return decode(bytes as Uint8Array, (buffer) => {
+  return {
+    ddl: sparkTypeOf(readerSchema).ddl,
+    decode: (bytes) =>
+      decode(bytes, (buffer) => {
         const { schemaId, payload } = decodeWireFormat(buffer);
         return reader.fromBuffer(payload, resolverFor(schemaId));
-      }, toRow, mode);
-    },
-    sparkTypeOf(readerSchema).ddl,
-    `from_avro(${input.name})`,
-  );
+      }, toRow, mode),
+  };
 }
 
 function decode(bytes: Uint8Array, read: (buffer: Buffer) => unknown, toRow: (value: unknown) => unknown, mode: AvroParseMode): unknown {
@@ -116,6 +146,3 @@ function parseMode(mode: string | undefined): AvroParseMode {
   return upper;
 }
 
-function isRegistryOptions(value: unknown): value is FromConfluentAvroOptions {
-  return typeof value === 'object' && value !== null && 'schema.registry.url' in value;
-}

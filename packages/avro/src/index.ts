@@ -2,9 +2,10 @@
  * @sluice/avro: Spark's `from_avro` / `to_avro` as column functions, plain Avro or Confluent's
  * wire format with a Schema Registry, on avsc.
  */
-export { fromAvro } from './fromAvro.ts';
+export { fromAvro, fromAvroFunction } from './fromAvro.ts';
 export type { AvroParseMode, FromAvroOptions, FromConfluentAvroOptions } from './fromAvro.ts';
-export { toAvro } from './toAvro.ts';
+export { toAvro, toAvroFunction } from './toAvro.ts';
+export { registerAvroFunctions } from './register.ts';
 export type { ToConfluentAvroOptions } from './toAvro.ts';
 export { avroSchemaOf } from './schema/avroSchemaOf.ts';
 export { sparkTypeOf } from './schema/sparkType.ts';

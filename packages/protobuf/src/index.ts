@@ -1,7 +1,7 @@
 /**
  * @sluice/protobuf: Spark's `from_protobuf` / `to_protobuf` (3.4+) as column functions, on protobufjs.
  */
-export { fromProtobuf, toProtobuf } from './fromProtobuf.ts';
+export { fromProtobuf, fromProtobufFunction, registerProtobufFunctions, toProtobuf, toProtobufFunction } from './fromProtobuf.ts';
 export type { FromProtobufOptions } from './fromProtobuf.ts';
 export { loadMessageType } from './descriptors.ts';
 export type { ProtobufDescriptor } from './descriptors.ts';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { executePlan, select, standaloneOperatorContext, StreamFrame, tableFromRows, tableToRows, toSchema, type Column, type SourceProvider } from '@sluice/core';
-import { fromProtobuf, loadMessageType, sparkTypeOfMessage, toProtobuf } from './index.ts';
+import { executePlan, expr, select, standaloneOperatorContext, StreamFrame, tableFromRows, tableToRows, toSchema, type Column, type SourceProvider } from '@sluice/core';
+import { fromProtobuf, loadMessageType, registerProtobufFunctions, sparkTypeOfMessage, toProtobuf } from './index.ts';
 
 // protoc (Debian's protobuf-compiler, scripts/setup.d/26-protoc.sh) is the independent writer and reader.
 const run = promisify(execFile);
@@ -149,6 +149,15 @@ describe('fromProtobuf / toProtobuf against protoc', () => {
     const rows = [{ value: new Uint8Array([0x0a, 0xff, 0x01]) }];
     await expect(evaluate('value BINARY', rows, fromProtobuf('value', 'shop.Order', descFile).alias('o'))).rejects.toMatchObject({ code: 'MALFORMED_RECORD' });
     expect(await evaluate('value BINARY', rows, fromProtobuf('value', 'shop.Order', descFile, { mode: 'PERMISSIVE' }).alias('o'))).toEqual([{ o: null }]);
-    expect(() => fromProtobuf('value', 'shop.Nope', descFile)).toThrow(/no message 'shop.Nope'/);
+    await expect(evaluate('value BINARY', rows, fromProtobuf('value', 'shop.Nope', descFile).alias('o'))).rejects.toThrow(/no message 'shop.Nope'/);
+  });
+
+  test("SQL: from_protobuf and to_protobuf by name in core's function registry", async () => {
+    registerProtobufFunctions();
+    const bytes = await protoc(['--encode=shop.Order'], 'id: 3\nstatus: SHIPPED\n');
+    const [row] = await evaluate('value BINARY', [{ value: new Uint8Array(bytes) }], expr(`from_protobuf(value, 'shop.Order', '${descFile}', map('enums.as.ints', 'true')) AS o`));
+    expect(row!['o']).toMatchObject({ id: 3n, status: 2 });
+    const [again] = await evaluate(`o ${sparkTypeOfMessage(loadMessageType('shop.Order', descFile))}`, [{ o: { id: 4n, lines: [], counters: new Map() } }], expr(`to_protobuf(o, 'shop.Order', '${descFile}') AS value`));
+    expect((await protoc(['--decode=shop.Order'], Buffer.from(again!['value'] as Uint8Array))).toString()).toBe('id: 4\n');
   });
 });

@@ -23,13 +23,13 @@ const BigIntLong = avro.types.LongType.__with({
 
 const DAY_MS = 86_400_000;
 
-/** date (int days) ↔ epoch milliseconds of midnight UTC (how Sluice's rows hold dates). */
+/** date (int days) ↔ epoch days, how Sluice's row functions hold dates (a Date is taken too). */
 class DateType extends avro.types.LogicalType {
   protected override _fromValue(days: number): number {
-    return days * DAY_MS;
+    return days;
   }
   protected override _toValue(value: unknown): number {
-    return Math.floor(toMs(value) / DAY_MS);
+    return value instanceof Date ? Math.floor(value.getTime() / DAY_MS) : Number(value);
   }
 }
 
@@ -60,7 +60,7 @@ class TimestampMicros extends avro.types.LogicalType {
   }
 }
 
-/** decimal (bytes or fixed: a big-endian two's-complement unscaled integer) ↔ exact decimal text. */
+/** decimal (bytes or fixed: a big-endian two's-complement unscaled integer) ↔ the unscaled bigint (Sluice's row value of a decimal; exact text is taken too). */
 class DecimalType extends avro.types.LogicalType {
   private readonly scale: number;
   private readonly size: number | undefined;
@@ -70,16 +70,14 @@ class DecimalType extends avro.types.LogicalType {
     this.scale = s.scale ?? 0;
     this.size = s.size;
   }
-  protected override _fromValue(bytes: Buffer): string {
+  protected override _fromValue(bytes: Buffer): bigint {
     let unscaled = 0n;
     for (const byte of bytes) unscaled = (unscaled << 8n) | BigInt(byte);
     if (bytes.length > 0 && bytes[0]! & 0x80) unscaled -= 1n << BigInt(bytes.length * 8);
-    const negative = unscaled < 0n;
-    const digits = (negative ? -unscaled : unscaled).toString().padStart(this.scale + 1, '0');
-    const text = this.scale === 0 ? digits : `${digits.slice(0, -this.scale)}.${digits.slice(-this.scale)}`;
-    return negative ? `-${text}` : text;
+    return unscaled;
   }
   protected override _toValue(value: unknown): Buffer {
+    if (typeof value === 'bigint') return this.bytesOf(value);
     const text = String(value);
     const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(text.trim());
     if (!match) throw new Error(`'${text}' is not a decimal`);
@@ -87,6 +85,9 @@ class DecimalType extends avro.types.LogicalType {
     if (fraction.length > this.scale && /[1-9]/.test(fraction.slice(this.scale))) throw new Error(`${text} has more than ${this.scale} decimal places`);
     let unscaled = BigInt(`${match[2] || '0'}${fraction.slice(0, this.scale)}`);
     if (match[1]) unscaled = -unscaled;
+    return this.bytesOf(unscaled);
+  }
+  private bytesOf(unscaled: bigint): Buffer {
     const size = this.size ?? minimalBytes(unscaled);
     const out = Buffer.alloc(size);
     let v = BigInt.asUintN(size * 8, unscaled);
