@@ -68,8 +68,9 @@ export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
 
 /* Lifecycle (exported for inspection and model-based tests) */
 export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
-export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
-export { fromStep } from './lifecycle/fromStep.ts';
+export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName, LifecycleStepEvent } from './lifecycle/queryLifecycle.ts';
+export { lifecycleStep } from './lifecycle/lifecycleStep.ts';
+export type { LifecycleStepName, StepAction } from './lifecycle/lifecycleStep.ts';
 export { statusOf } from './lifecycle/status.ts';
 export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
 export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { of, throwError } from 'rxjs';
-import { queryLifecycleMachine, type BatchStepInput, type GetOffsetsOutput, type InitializeOutput } from './queryLifecycle.ts';
-import { fromStep } from './fromStep.ts';
+import { queryLifecycleMachine, type InitializeOutput } from './queryLifecycle.ts';
+import { lifecycleStep } from './lifecycleStep.ts';
 import { defaultTrigger, once } from '../triggers/trigger.ts';
 
 function run(machine: typeof queryLifecycleMachine, trigger = defaultTrigger) {
@@ -17,7 +16,7 @@ describe('queryLifecycleMachine', () => {
   it('walks offsets → WAL → processing → commit and waits when no data is left', () => {
     let polls = 0;
     const machine = queryLifecycleMachine.provide({
-      actors: { getOffsets: fromStep(() => of({ hasNewData: ++polls === 1 })) },
+      actions: { getOffsets: lifecycleStep('getOffsets', () => ({ hasNewData: ++polls === 1 })) },
       delays: { triggerDelay: 1_000_000 },
     });
     const { actor, states } = run(machine);
@@ -29,7 +28,7 @@ describe('queryLifecycleMachine', () => {
 
   it('re-runs a pending batch straight from initializing', () => {
     const machine = queryLifecycleMachine.provide({
-      actors: { initialize: fromStep<InitializeOutput, Record<string, never>>(() => of({ nextBatchId: 7, hasPendingBatch: true })) },
+      actions: { initialize: lifecycleStep('initialize', (): InitializeOutput => ({ nextBatchId: 7, hasPendingBatch: true }), () => ({})) },
     });
     const { actor, states } = run(machine, once());
     // A recovered batch does not count as the `once` batch: the run then plans its own.
@@ -39,9 +38,11 @@ describe('queryLifecycleMachine', () => {
 
   it('keeps the error of a failed step', () => {
     const machine = queryLifecycleMachine.provide({
-      actors: {
-        getOffsets: fromStep<GetOffsetsOutput, BatchStepInput>(() => of({ hasNewData: true })),
-        processBatch: fromStep<void, BatchStepInput>(() => throwError(() => new Error('boom'))),
+      actions: {
+        getOffsets: lifecycleStep('getOffsets', () => ({ hasNewData: true })),
+        processBatch: lifecycleStep('processBatch', () => {
+          throw new Error('boom');
+        }),
       },
     });
     const { actor } = run(machine);
