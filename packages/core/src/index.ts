@@ -4,8 +4,8 @@ export type { ErrorCode, SluiceErrorOptions } from './errors.ts';
 export { REDACTED, isSecretKey, registerSecret, redactOptions, redactString } from './redact.ts';
 
 /* Logging */
-export { createLogger, silentLogger } from './logger.ts';
-export type { Logger, LogLevel } from './logger.ts';
+export { createLogger, silentLogger, withLogFields } from './logger.ts';
+export type { LogFields, Logger, LogLevel } from './logger.ts';
 
 /* Contracts: sources, sinks, offsets */
 export { OUTPUT_MODES, READ_ALL } from './types.ts';
@@ -29,6 +29,14 @@ export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
 export { takeRows } from './arrow/take.ts';
 export { concatTables, emptyTable, tableFromColumns, tableFromRows, tableFromVectors, tableToRows } from './arrow/tables.ts';
 
+/* Decimals: DECIMAL(p,s) as Arrow Decimal128 over bigint unscaled values */
+export { DecimalLiteral, decimalLiteral } from './decimal/decimalExpressions.ts';
+export { decimalArrowType, decimalSpec, decimalSpecOf, decimalTypeName } from './decimal/decimalType.ts';
+export type { DecimalSpec } from './decimal/decimalType.ts';
+export { formatDecimal, formatDecimalJava } from './decimal/format.ts';
+export { decimalFromText } from './decimal/parse.ts';
+export { decimalVector, unscaledAt, unscaledValues } from './decimal/decimalVectors.ts';
+
 /* Format registry */
 export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';
 export type { SinkFormat, SinkRequest, SourceFormat, SourceRequest } from './registry/formatRegistry.ts';
@@ -44,10 +52,10 @@ export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTime
 /* Building queries */
 export { readStream, DataStreamReader } from './builders/dataStreamReader.ts';
 export { DataStreamWriter } from './builders/dataStreamWriter.ts';
-export type { ForeachBatchFunction, ForeachWriter } from './builders/dataStreamWriter.ts';
+export type { ForeachBatchFunction, ForeachWriter, QueryValidation } from './builders/dataStreamWriter.ts';
 export { StreamFrame } from './builders/streamFrame.ts';
 export type { Operator, WriteToOptions } from './builders/streamFrame.ts';
-export { createStreamingQuery } from './builders/createStreamingQuery.ts';
+export { createStreamingQuery, streamWriter } from './builders/createStreamingQuery.ts';
 export type { StreamOptions } from './builders/createStreamingQuery.ts';
 export { executePlan, planSteps, standaloneOperatorContext } from './builders/plan.ts';
 export type { EventTimeStats, OperatorContext, PlanNode, PlanStep, StateMetrics } from './builders/plan.ts';
@@ -58,7 +66,7 @@ export type { Trigger, TriggerLike } from './triggers/trigger.ts';
 
 /* Running queries */
 export { StreamingQuery } from './query/streamingQuery.ts';
-export type { RestartPolicy } from './query/streamingQuery.ts';
+export type { RestartPolicy, StopOptions } from './query/streamingQuery.ts';
 export { QueryManager, defaultQueryManager } from './query/queryManager.ts';
 export type { QueryManagerOptions } from './query/queryManager.ts';
 export type { QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from './query/listener.ts';
@@ -71,6 +79,8 @@ export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
 export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName, LifecycleStepEvent } from './lifecycle/queryLifecycle.ts';
 export { lifecycleStep } from './lifecycle/lifecycleStep.ts';
 export type { LifecycleStepName, StepAction } from './lifecycle/lifecycleStep.ts';
+export { lifecycleGraph } from './lifecycle/lifecycleGraph.ts';
+export type { LifecycleEdge, LifecycleGraph } from './lifecycle/lifecycleGraph.ts';
 export { statusOf } from './lifecycle/status.ts';
 export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
 export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
@@ -92,6 +102,17 @@ export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/
 export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
 export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
 
+/* State store (the contract stateful operators build on; see state/stateStore.ts) */
+export type {
+  KeyRange, KeySpace, KeySpaceSpec, LoadOptions, ScanOptions, StateEntry, StateProviderContext, StateSchema, StateStore, StateStoreMetrics,
+  StateStoreProvider, StateStoreProviderFactory, StateStoreSettings, WritableStateStore,
+} from './state/stateStore.ts';
+export { OperatorState } from './state/operatorState.ts';
+export type { KeySpaceCodecs } from './state/operatorState.ts';
+export { RowCodec } from './state/codec/rowCodec.ts';
+export { registerStateStoreProvider, stateStoreProvider } from './state/providerRegistry.ts';
+export { memoryStateProviderFactory } from './state/memory/memoryStateProvider.ts';
+
 /* Operators and column expressions */
 export { select } from './operators/select.ts';
 export { filter, where } from './operators/filter.ts';
@@ -100,6 +121,11 @@ export { map, mapBatches, transform } from './operators/map.ts';
 export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
 export { fromJson } from './operators/fromJson.ts';
 export { withWatermark } from './operators/withWatermark.ts';
+export type { WithWatermarkOptions } from './operators/withWatermark.ts';
+export { formatInterval, intervalToMs, parseInterval } from './time/interval.ts';
+export type { Interval } from './time/interval.ts';
+export { fromIntervalString, isNegativeInterval, toMs } from './time/intervalString.ts';
+export type { WatermarkPolicy } from './query/watermarks.ts';
 export { groupBy } from './operators/groupBy.ts';
 export { window, WindowSpec } from './operators/window.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';

@@ -3,6 +3,7 @@ import {
   TimestampMillisecond, Utf8,
 } from 'apache-arrow';
 import { SluiceError } from '../errors.ts';
+import { decimalArrowType, decimalSpec, decimalTypeName, DEFAULT_DECIMAL } from '../decimal/decimalType.ts';
 
 /** What a user may pass where a schema is expected: an Arrow schema, Spark DDL, or `{ name: 'type' }`. */
 export type SchemaLike = Schema | string | Readonly<Record<string, string | DataType>>;
@@ -11,9 +12,11 @@ export type SchemaLike = Schema | string | Readonly<Record<string, string | Data
  * An Arrow schema from Spark's DDL (`"user_id LONG, event_type STRING, tags ARRAY<STRING>"`),
  * a `{ column: 'type' }` record, or an Arrow `Schema` as is. Spark's type names map to Arrow:
  * STRING→Utf8, INT→Int32, LONG/BIGINT→Int64, DOUBLE→Float64, BOOLEAN→Bool, BINARY→Binary,
- * TIMESTAMP→Timestamp(ms), DATE→Date(day), ARRAY<T>→List, MAP<K,V>→Map, STRUCT<…>→Struct.
+ * TIMESTAMP→Timestamp(ms), DATE→Date(day), DECIMAL(p,s)→Decimal128 (also `DECIMAL(p)` = scale 0,
+ * bare `DECIMAL` = DECIMAL(10,0), and the aliases `DEC`, `NUMERIC`), ARRAY<T>→List, MAP<K,V>→Map,
+ * STRUCT<…>→Struct.
  *
- * @example toSchema('user_id LONG, event_type STRING NOT NULL')
+ * @example toSchema('user_id LONG, event_type STRING NOT NULL, amount DECIMAL(12,2)')
  */
 export function toSchema(input: SchemaLike): Schema {
   if (input instanceof Schema) return input;
@@ -41,6 +44,7 @@ export function sparkTypeName(type: DataType): string {
   if (type instanceof Binary) return 'binary';
   if (DataType.isTimestamp(type)) return 'timestamp';
   if (DataType.isDate(type)) return 'date';
+  if (DataType.isDecimal(type)) return decimalTypeName(type);
   if (DataType.isList(type)) return `array<${sparkTypeName(type.children[0]!.type)}>`;
   if (DataType.isMap(type)) {
     const entry = type.children[0]!.type as Struct;
@@ -119,14 +123,28 @@ class DdlParser {
       this.expect('>');
       return new Struct(fields);
     }
-    if (name === 'decimal' || name === 'numeric') {
-      this.fail('DECIMAL is not supported yet; use DOUBLE, or STRING to keep exact digits');
-    }
+    if (name === 'decimal' || name === 'numeric' || name === 'dec') return this.decimal();
     const make = SIMPLE[name];
-    if (!make) this.fail(`unknown type '${word}' (known: ${Object.keys(SIMPLE).join(', ')}, array<…>, map<…,…>, struct<…>)`);
+    if (!make) this.fail(`unknown type '${word}' (known: ${Object.keys(SIMPLE).join(', ')}, decimal(p,s), array<…>, map<…,…>, struct<…>)`);
     // Spark accepts varchar(n)/char(n); the length is not enforced.
     if ((name === 'varchar' || name === 'char') && /^\s*\(\s*\d+\s*\)/.test(this.rest())) this.position += /^\s*\(\s*\d+\s*\)/.exec(this.rest())![0].length;
     return make();
+  }
+
+  /** After DECIMAL: `(p, s)`, `(p)` (scale 0) or nothing (DECIMAL(10,0)), as Spark's parser. */
+  private decimal(): DataType {
+    const args = /^\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(this.rest());
+    if (!args) {
+      if (/^\s*\(/.test(this.rest())) this.fail('expected DECIMAL(precision, scale) with whole numbers, e.g. DECIMAL(10,2)');
+      return decimalArrowType(DEFAULT_DECIMAL);
+    }
+    const precision = Number(args[1]);
+    const scale = args[2] === undefined ? 0 : Number(args[2]);
+    if (precision < 1 || precision > 38 || scale > precision) {
+      this.fail(`DECIMAL(${precision},${scale}) is out of range: precision must be 1 to 38 and scale 0 to the precision`);
+    }
+    this.position += args[0].length;
+    return decimalArrowType(decimalSpec(precision, scale));
   }
 
   private identifier(): string {

@@ -1,4 +1,6 @@
-import { RecordBatch, Schema, Struct, Table, makeData, type Vector } from 'apache-arrow';
+import { DataType, RecordBatch, Schema, Struct, Table, makeData, type Field, type Vector } from 'apache-arrow';
+import { formatDecimal } from '../decimal/format.ts';
+import { wordsToBigInt } from '../decimal/decimalValues.ts';
 import { vectorFromValues } from './vectors.ts';
 
 /** A table of `schema` from named column vectors (all the same length). */
@@ -39,13 +41,45 @@ export function emptyTable(schema: Schema): Table {
 
 /**
  * The rows of a table as plain objects (the slow path: ~1 µs per row). Nested values become
- * plain objects and arrays too, not Arrow's row and vector proxies.
+ * plain objects and arrays too, not Arrow's row and vector proxies; decimals become exact
+ * strings with their scale (`'12.30'`), since a JS number would lose digits.
  */
 export function tableToRows(table: Table): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = new Array(table.numRows);
+  const decimalFields = table.schema.fields.filter((f) => hasDecimal(f.type));
   let i = 0;
-  for (const row of table) rows[i++] = plainObject(row!.toJSON() as Record<string, unknown>);
+  for (const row of table) {
+    const json = row!.toJSON() as Record<string, unknown>;
+    const plain = plainObject(json);
+    for (const field of decimalFields) plain[field.name] = typedValue(field.type, json[field.name]);
+    rows[i++] = plain;
+  }
   return rows;
+}
+
+/** One cell of `type` as a plain value, decimals as text; for rows handed to user code. */
+export function typedValue(type: DataType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (DataType.isDecimal(type)) return formatDecimal(wordsToBigInt(value as Uint32Array), type.scale);
+  if (!hasDecimal(type)) return plainValue(value);
+  if (DataType.isStruct(type)) {
+    const record = (value as { toJSON(): Record<string, unknown> }).toJSON();
+    const out: Record<string, unknown> = {};
+    for (const child of type.children as Field[]) out[child.name] = typedValue(child.type, record[child.name]);
+    return out;
+  }
+  if (DataType.isList(type)) return Array.from(value as Iterable<unknown>, (v) => typedValue(type.children[0]!.type, v));
+  if (DataType.isMap(type)) {
+    const entry = type.children[0]!.type as Struct;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value as Iterable<[unknown, unknown]>) out[String(typedValue(entry.children[0]!.type, k))] = typedValue(entry.children[1]!.type, v);
+    return out;
+  }
+  return plainValue(value);
+}
+
+function hasDecimal(type: DataType): boolean {
+  return DataType.isDecimal(type) || (type.children ?? []).some((c: Field) => hasDecimal(c.type));
 }
 
 function plainObject(record: Record<string, unknown>): Record<string, unknown> {

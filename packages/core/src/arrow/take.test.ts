@@ -19,3 +19,19 @@ describe('takeRows', () => {
     expect(all[0]).toEqual({ tags: ['', 'a', null], m: { k: [1, null] }, s: { l: ['x', ''], n: 1 } });
   });
 });
+
+describe('takeRows over a sliced batch', () => {
+  it('reads values at the slice (Arrow slices value buffers and offsets, not validity or booleans)', () => {
+    const schema = toSchema('i INT, l LONG, s STRING, b BOOLEAN, d DECIMAL(10,2)');
+    const rows = [
+      { i: 1, l: 10n, s: 'a', b: true, d: '1.10' },
+      { i: null, l: 20n, s: 'bb', b: false, d: null },
+      { i: 3, l: null, s: null, b: true, d: '-3.30' },
+      { i: 4, l: 40n, s: 'dddd', b: null, d: '4.00' },
+    ];
+    const sliced = tableFromRows(schema, rows).slice(1);
+    const taken = new Table([takeRows(sliced.batches[0]!, Int32Array.from([2, 0, 1]))]);
+    const all = tableToRows(tableFromRows(schema, rows));
+    expect(tableToRows(taken)).toEqual([all[3], all[1], all[2]]);
+  });
+});

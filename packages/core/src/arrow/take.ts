@@ -23,14 +23,15 @@ export function takeData(data: Data, indices: Int32Array): Data {
     case Type.Timestamp:
     case Type.Date:
     case Type.Time:
-    case Type.Duration: {
+    case Type.Duration:
+    case Type.Decimal: {
       const stride = data.stride;
       const source = data.values as ArrayLike<number | bigint> & { constructor: new (n: number) => Int32Array };
       const Ctor = (data.values as { constructor: new (n: number) => never }).constructor;
       const out = new Ctor(n * stride) as unknown as { [i: number]: number | bigint };
-      const base = data.offset * stride;
+      // Arrow slices fixed-width values with the data (only validity and booleans keep `offset`).
       for (let i = 0; i < n; i++) {
-        const from = base + indices[i]! * stride;
+        const from = indices[i]! * stride;
         for (let k = 0; k < stride; k++) out[i * stride + k] = source[from + k]!;
       }
       return makeData({ type, length: n, nullCount, nullBitmap, data: out } as never);
@@ -50,14 +51,15 @@ export function takeData(data: Data, indices: Int32Array): Data {
       const bytes = data.values as Uint8Array;
       const outOffsets = new Int32Array(n + 1);
       let total = 0;
+      // Value offsets are sliced with the data too.
       for (let i = 0; i < n; i++) {
-        const j = data.offset + indices[i]!;
+        const j = indices[i]!;
         total += offsets[j + 1]! - offsets[j]!;
         outOffsets[i + 1] = total;
       }
       const outBytes = new Uint8Array(total);
       for (let i = 0; i < n; i++) {
-        const j = data.offset + indices[i]!;
+        const j = indices[i]!;
         outBytes.set(bytes.subarray(offsets[j]!, offsets[j + 1]!), outOffsets[i]!);
       }
       return makeData({ type, length: n, nullCount, nullBitmap, valueOffsets: outOffsets, data: outBytes } as never);

@@ -3,6 +3,9 @@ import {
   TimestampMillisecond, Type, Utf8, type Vector,
 } from 'apache-arrow';
 
+import { decimalVector, writeUnscaled128 } from '../decimal/decimalVectors.ts';
+import { unscaledFromValue, wordsToBigInt } from '../decimal/decimalValues.ts';
+
 const encoder = new TextEncoder();
 
 /**
@@ -73,7 +76,9 @@ export function binaryVector(values: ArrayLike<Uint8Array | null | undefined>): 
 /**
  * A vector of `type` from JS values: typed arrays for numbers (zero-copy where possible), the
  * hand-built path for strings and bytes, Arrow's builder for everything else (nested types).
- * Numbers, bigints and Dates are accepted for Int64 and Timestamp columns.
+ * Numbers, bigints and Dates are accepted for Int64 and Timestamp columns. A Decimal column takes
+ * strings (`'12.30'`), numbers, bigints as *unscaled* values (Arrow's convention: 12.30 in
+ * DECIMAL(p,2) is `1230n`), or one Uint32Array of Arrow's own words (what `Vector#toArray` gives).
  */
 export function vectorFromValues(type: DataType, values: ArrayLike<unknown>): Vector {
   const length = values.length;
@@ -82,6 +87,8 @@ export function vectorFromValues(type: DataType, values: ArrayLike<unknown>): Ve
       return utf8Vector(values as ArrayLike<string | null>);
     case Type.Binary:
       return binaryVector(values as ArrayLike<Uint8Array | null>);
+    case Type.Decimal:
+      return decimalFromValues(type as DataType<Type.Decimal>, values);
     case Type.Int:
     case Type.Float:
     case Type.Timestamp: {
@@ -98,6 +105,23 @@ export function vectorFromValues(type: DataType, values: ArrayLike<unknown>): Ve
   const builder = makeBuilder({ type, nullValues: [null, undefined] });
   for (let i = 0; i < length; i++) builder.append(normalizeForBuilder(type, values[i]));
   return builder.finish().toVector();
+}
+
+function decimalFromValues(type: DataType<Type.Decimal>, values: ArrayLike<unknown>): Vector {
+  const spec = { precision: (type as unknown as { precision: number }).precision, scale: (type as unknown as { scale: number }).scale };
+  const stride = (type as unknown as { bitWidth: number }).bitWidth / 32;
+  if (values instanceof Uint32Array) {
+    // Arrow's flat word layout, e.g. from `vector.toArray()` of a decimal column.
+    const out = new Array<bigint>(values.length / stride);
+    for (let i = 0; i < out.length; i++) out[i] = wordsToBigInt(values.subarray(i * stride, (i + 1) * stride));
+    return decimalVector(spec, out);
+  }
+  const out = new Array<bigint | null>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = v == null ? null : unscaledFromValue(v, spec);
+  }
+  return decimalVector(spec, out);
 }
 
 function hasNull(values: ArrayLike<unknown>): boolean {
@@ -121,7 +145,36 @@ function normalizeForBuilder(type: DataType, value: unknown): unknown {
   if (type.typeId === Type.Int && (type as Int64).bitWidth === 64 && typeof value === 'number') return BigInt(Math.trunc(value));
   if (type.typeId === Type.Timestamp && value instanceof Date) return value.getTime();
   if (type.typeId === Type.Timestamp && typeof value === 'bigint') return Number(value);
+  if (containsDecimal(type)) return decimalsAsWords(type, value);
   return value;
+}
+
+/** Arrow's builders take a decimal only as its words: convert the decimals inside a nested value. */
+function decimalsAsWords(type: DataType, value: unknown): unknown {
+  if (value == null) return value;
+  if (DataType.isDecimal(type)) {
+    if (value instanceof Uint32Array) return value;
+    const words = new Uint32Array(4);
+    writeUnscaled128(words, 0, unscaledFromValue(value, { precision: type.precision, scale: type.scale }));
+    return words;
+  }
+  if (DataType.isStruct(type)) {
+    const record = value as Record<string, unknown>;
+    const out: Record<string, unknown> = { ...record };
+    for (const child of type.children) out[child.name] = decimalsAsWords(child.type, record[child.name]);
+    return out;
+  }
+  if (DataType.isList(type)) return Array.from(value as Iterable<unknown>, (v) => decimalsAsWords(type.children[0]!.type, v));
+  if (DataType.isMap(type)) {
+    const entry = type.children[0]!.type as unknown as { children: { type: DataType }[] };
+    const pairs: Iterable<[unknown, unknown]> = value instanceof Map ? value : Object.entries(value as object);
+    return new Map(Array.from(pairs, ([k, v]) => [decimalsAsWords(entry.children[0]!.type, k), decimalsAsWords(entry.children[1]!.type, v)]));
+  }
+  return value;
+}
+
+function containsDecimal(type: DataType): boolean {
+  return DataType.isDecimal(type) || (type.children ?? []).some((c) => containsDecimal(c.type));
 }
 
 export { Binary, Bool, Float32, Float64, Int16, Int32, Int64, Int8, TimestampMillisecond, Utf8 };

@@ -49,4 +49,41 @@ describe('queryLifecycleMachine', () => {
     expect(actor.getSnapshot().value).toBe('failed');
     expect((actor.getSnapshot().context.error as Error).message).toBe('boom');
   });
+
+  it('a drain inside a batch lets it commit, then stops; outside a batch it stops at once', async () => {
+    let finishBatch!: () => void;
+    const machine = queryLifecycleMachine.provide({
+      actions: {
+        getOffsets: lifecycleStep('getOffsets', () => ({ hasNewData: true })),
+        processBatch: lifecycleStep('processBatch', () => new Promise<void>((resolve) => (finishBatch = resolve))),
+      },
+    });
+    const { actor, states } = run(machine);
+    expect(actor.getSnapshot().value).toBe('processing');
+    actor.send({ type: 'query.drain' });
+    expect(actor.getSnapshot().value).toBe('processing');
+    finishBatch();
+    await Promise.resolve(); // the step answers once its promise settles
+    expect(states.slice(-2)).toEqual(['committing', 'stopped']);
+    expect(actor.getSnapshot().context.batchId).toBe(1);
+
+    const idle = run(queryLifecycleMachine.provide({ delays: { triggerDelay: 1_000_000 } }));
+    expect(idle.actor.getSnapshot().value).toBe('waiting');
+    idle.actor.send({ type: 'query.drain' });
+    expect(idle.actor.getSnapshot().value).toBe('stopped');
+  });
+
+  it('a stop after a drain abandons the batch in flight', () => {
+    const machine = queryLifecycleMachine.provide({
+      actions: {
+        getOffsets: lifecycleStep('getOffsets', () => ({ hasNewData: true })),
+        processBatch: lifecycleStep('processBatch', () => new Promise<void>(() => {})),
+      },
+    });
+    const { actor, states } = run(machine);
+    actor.send({ type: 'query.drain' });
+    actor.send({ type: 'query.stop' });
+    expect(states.slice(-2)).toEqual(['processing', 'stopped']);
+    expect(actor.getSnapshot().context.batchId).toBe(0);
+  });
 });

@@ -9,6 +9,10 @@ import { lifecycleStep, type LifecycleStepName, type StepDoneEvent, type StepFai
  *                    ↓ query.stop (from any state)                ↓ any step fails
  *                 stopped                                       failed (error kept)
  *
+ * `query.drain` is a stop at the next batch boundary: outside a batch it stops at once; inside
+ * one (walCommit, processing, committing) the batch runs to its commit first. A drain whose
+ * deadline passes is followed by `query.stop`, which abandons the batch.
+ *
  * The machine is the control flow only; the data each step reads and writes (offsets, tables,
  * the checkpoint) lives in the query run that `.provide()`s the steps. Tests provide fakes the
  * same way, which is how the model-based test walks every transition.
@@ -32,13 +36,18 @@ export interface LifecycleContext {
   readonly committedThisRun: number;
   /** Whether the last offset check found new data (Spark's `isDataAvailable`). */
   readonly isDataAvailable: boolean;
+  /** A stop at the batch boundary was asked for: the batch in flight commits, then the run stops. */
+  readonly draining: boolean;
   readonly error: unknown;
 }
 
 export type LifecycleEvent =
   /** Wake a waiting query now (data arrived, processAllAvailable). */
   | { readonly type: 'query.trigger' }
-  | { readonly type: 'query.stop' };
+  /** Stop now: a batch in flight is abandoned uncommitted (it re-runs on restart). */
+  | { readonly type: 'query.stop' }
+  /** Stop at the next batch boundary: a batch in flight finishes and commits first. */
+  | { readonly type: 'query.drain' };
 
 export interface InitializeOutput {
   readonly nextBatchId: number;
@@ -65,7 +74,6 @@ export type LifecycleStepEvent =
   | StepDoneEvent<'commitBatch', void>
   | StepFailedEvent<LifecycleStepName>;
 
-
 export const queryLifecycleMachine = setup({
   types: {
     context: {} as LifecycleContext,
@@ -85,6 +93,7 @@ export const queryLifecycleMachine = setup({
       recovered: false,
       committedThisRun: ({ context }) => context.committedThisRun + 1,
     }),
+    markDraining: assign({ draining: true }),
   },
   delays: {
     /** Time until the next trigger fires; the run computes it from its clock and trigger. */
@@ -96,6 +105,7 @@ export const queryLifecycleMachine = setup({
     /** `once` is done after the batch it planned; `availableNow` and `once` stop when nothing is left. */
     isFinishedAfterBatch: ({ context }) => context.trigger.kind === 'once' && !context.recovered,
     isFiniteTrigger: ({ context }) => context.trigger.kind === 'once' || context.trigger.kind === 'availableNow',
+    isDraining: ({ context }) => context.draining,
   },
 }).createMachine({
   id: 'query',
@@ -105,10 +115,12 @@ export const queryLifecycleMachine = setup({
     recovered: false,
     committedThisRun: 0,
     isDataAvailable: false,
+    draining: false,
     error: undefined,
   }),
   initial: 'initializing',
-  on: { 'query.stop': '.stopped' },
+  // Outside a batch, a drain is a stop; the three in-batch states below override it.
+  on: { 'query.stop': '.stopped', 'query.drain': '.stopped' },
   states: {
     initializing: {
       entry: 'initialize',
@@ -152,6 +164,7 @@ export const queryLifecycleMachine = setup({
       on: {
         'walCommit.done': 'processing',
         'walCommit.failed': { target: 'failed', actions: 'keepError' },
+        'query.drain': { actions: 'markDraining' },
       },
     },
     processing: {
@@ -159,17 +172,20 @@ export const queryLifecycleMachine = setup({
       on: {
         'processBatch.done': 'committing',
         'processBatch.failed': { target: 'failed', actions: 'keepError' },
+        'query.drain': { actions: 'markDraining' },
       },
     },
     committing: {
       entry: 'commitBatch',
       on: {
         'commitBatch.done': [
+          { guard: 'isDraining', target: 'stopped', actions: 'advanceBatch' },
           { guard: 'isFinishedAfterBatch', target: 'stopped', actions: 'advanceBatch' },
           { guard: 'nextTriggerDue', target: 'gettingOffsets', actions: 'advanceBatch' },
           { target: 'waiting', actions: 'advanceBatch' },
         ],
         'commitBatch.failed': { target: 'failed', actions: 'keepError' },
+        'query.drain': { actions: 'markDraining' },
       },
     },
     stopped: { type: 'final' },

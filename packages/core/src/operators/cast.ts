@@ -1,5 +1,6 @@
 import { DataType, Type } from 'apache-arrow';
 import { isInt64, isNumeric } from './typeChecks.ts';
+import { decimalCast } from '../decimal/decimalExpressions.ts';
 
 const encoder = new TextEncoder();
 
@@ -8,6 +9,7 @@ const encoder = new TextEncoder();
  * non-numeric string to int), undefined when the cast itself is not allowed.
  */
 export function castFunction(from: DataType, to: DataType): ((v: unknown) => unknown) | undefined {
+  if (DataType.isDecimal(from) || DataType.isDecimal(to)) return decimalCast(from, to);
   if (to.typeId === Type.Utf8) {
     if (DataType.isTimestamp(from)) return (v) => new Date(Number(v)).toISOString().replace('T', ' ').replace('Z', '');
     return (v) => String(v);

@@ -1,9 +1,11 @@
 import { DataType, makeData, makeVector, Type, Utf8, type Vector } from 'apache-arrow';
 import { vectorFromValues } from '../arrow/vectors.ts';
+import { unscaledValues } from '../decimal/decimalVectors.ts';
 
 /**
  * A column's values as JS values for expression evaluation: Int64 as bigint, timestamps and
- * dates as epoch-ms numbers, strings as strings; `valid` is null when there are no nulls.
+ * dates as epoch-ms numbers, strings as strings, decimals as their unscaled bigint (the scale is
+ * on the type); `valid` is null when there are no nulls.
  */
 export interface Cells {
   readonly length: number;
@@ -23,6 +25,8 @@ export function cellsOf(vector: Vector): Cells {
     const out = new Float64Array(length);
     for (let i = 0; i < length; i++) out[i] = valid && !valid[i] ? 0 : Number(vector.get(i));
     values = out;
+  } else if (type.typeId === Type.Decimal) {
+    values = unscaledValues(vector as Vector<never>).values;
   } else if (type.typeId === Type.Int || type.typeId === Type.Float) {
     values = vector.toArray() as ArrayLike<unknown>;
   } else {

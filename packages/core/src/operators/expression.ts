@@ -1,6 +1,7 @@
 import { Binary, Bool, DataType, Field, Float64, Int32, Int64, Schema, Table, TimestampMillisecond, Type, Utf8, type RecordBatch, type Vector } from 'apache-arrow';
 import { tableToJsonLines } from '../arrow/json/tableToJsonLines.ts';
 import { utf8Vector } from '../arrow/vectors.ts';
+import { tableToRows } from '../arrow/tables.ts';
 import { recordBatchOf } from './batches.ts';
 import { castFunction } from './cast.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
@@ -11,6 +12,9 @@ import type { OperatorContext } from '../builders/plan.ts';
 import { binaryAsUtf8, buildVector, cellsOf, isNullAt, valueAt, type Cells, type Operand } from './cells.ts';
 import { describeExpression, type ExprNode } from './column.ts';
 import { isInt64, isNumeric } from './typeChecks.ts';
+import { DecimalLiteral, planDecimalArithmetic, planDecimalComparison, type OperandInfo } from '../decimal/decimalExpressions.ts';
+import { decimalArrowType } from '../decimal/decimalType.ts';
+import { decimalVector } from '../decimal/decimalVectors.ts';
 
 /** An expression checked against a schema: its output name and type are known, evaluation is per batch. */
 export interface BoundExpression {
@@ -72,6 +76,11 @@ export function bindExpression(node: ExprNode, schema: Schema): BoundExpression 
     case 'in': {
       const inner = bindExpression(node.expr, schema);
       const wanted = node.values.map(normalizeLiteral);
+      // A decimal compares with each value by Spark's rules (exact with integers, as doubles otherwise).
+      const decimalCompares = node.values.map((v) => planDecimalComparison({ type: inner.type }, { type: literalType(v), literal: v }));
+      if (decimalCompares.some((c) => c !== null)) {
+        return mapUnary(describeExpression(node), new Bool(), inner, (v) => wanted.some((w, k) => w !== null && decimalCompares[k]?.(v, w) === 0));
+      }
       return mapUnary(describeExpression(node), new Bool(), inner, (v) => wanted.some((w) => looseEquals(v, w)));
     }
     case 'cast':
@@ -101,11 +110,10 @@ export function bindExpression(node: ExprNode, schema: Schema): BoundExpression 
         name: node.name,
         type: node.type,
         evaluate: (batch) => {
+          // Plain rows, as `map` gets them (decimals as exact text, not Arrow's words).
+          const rows = tableToRows(new Table([batch]));
           const out = new Array<unknown>(batch.numRows);
-          for (let i = 0; i < batch.numRows; i++) {
-            const row = batch.get(i)!.toJSON() as Record<string, unknown>;
-            out[i] = node.fn(row);
-          }
+          for (let i = 0; i < batch.numRows; i++) out[i] = node.fn(rows[i]!);
           return vectorFromValues(node.type, out);
         },
       };
@@ -142,6 +150,7 @@ export function resolveColumn(name: string, schema: Schema): PathStep[] {
 }
 
 function literalType(value: unknown): DataType {
+  if (value instanceof DecimalLiteral) return decimalArrowType(value.spec);
   if (typeof value === 'bigint') return new Int64();
   if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= 2 ** 31 - 1 ? new Int32() : new Float64();
   if (typeof value === 'boolean') return new Bool();
@@ -151,7 +160,13 @@ function literalType(value: unknown): DataType {
 }
 
 function normalizeLiteral(value: unknown): unknown {
+  if (value instanceof DecimalLiteral) return value.unscaled;
   return value instanceof Date ? value.getTime() : value;
+}
+
+/** The operand as decimal planning sees it: its type, and its value if it is a literal. */
+function operandInfo(bound: BoundExpression, node: ExprNode): OperandInfo {
+  return node.op === 'lit' ? { type: bound.type, literal: node.value } : { type: bound.type };
 }
 
 
@@ -163,6 +178,8 @@ function operand(bound: BoundExpression, node: ExprNode, batch: RecordBatch, con
 function bindArithmetic(node: Extract<ExprNode, { op: 'arith' }>, schema: Schema): BoundExpression {
   const left = bindExpression(node.left, schema);
   const right = bindExpression(node.right, schema);
+  const decimal = planDecimalArithmetic(node.fn, operandInfo(left, node.left), operandInfo(right, node.right));
+  if (decimal) return bindDecimalArithmetic(node, left, right, decimal);
   requireType(left, node, 'numeric', isNumeric);
   requireType(right, node, 'numeric', isNumeric);
   const type: DataType = node.fn === '/' || left.type.typeId === Type.Float || right.type.typeId === Type.Float ? new Float64() : isInt64(left.type) || isInt64(right.type) ? new Int64() : new Int32();
@@ -193,6 +210,31 @@ function bindArithmetic(node: Extract<ExprNode, { op: 'arith' }>, schema: Schema
   };
 }
 
+/** Decimal arithmetic (or double arithmetic over a decimal and a double), per the plan from core/src/decimal. */
+function bindDecimalArithmetic(node: Extract<ExprNode, { op: 'arith' }>, left: BoundExpression, right: BoundExpression, plan: NonNullable<ReturnType<typeof planDecimalArithmetic>>): BoundExpression {
+  const type: DataType = plan.kind === 'decimal' ? plan.type : new Float64();
+  const double = plan.kind === 'double' ? arithmetic(node.fn, false) : null;
+  return {
+    name: describeExpression(node),
+    type,
+    evaluate: (batch, context) => {
+      const a = operand(left, node.left, batch, context);
+      const b = operand(right, node.right, batch, context);
+      const n = batch.numRows;
+      const out = plan.kind === 'decimal' ? new Array<bigint | null>(n) : new Float64Array(n);
+      let valid: Uint8Array | null = null;
+      for (let i = 0; i < n; i++) {
+        const result = isNullAt(a, i) || isNullAt(b, i) ? null
+          : plan.kind === 'decimal' ? plan.apply(plan.left(valueAt(a, i)), plan.right(valueAt(b, i)))
+          : double!(plan.left(valueAt(a, i)), plan.right(valueAt(b, i)));
+        if (result === null) (valid ??= new Uint8Array(n).fill(1))[i] = 0;
+        else (out as unknown as { [i: number]: unknown })[i] = result;
+      }
+      return plan.kind === 'decimal' ? decimalVector(plan.type, out as (bigint | null)[], valid) : buildVector(type, out, valid);
+    },
+  };
+}
+
 function arithmetic(fn: '+' | '-' | '*' | '/' | '%', bigint: boolean): (x: number | bigint, y: number | bigint) => number | bigint | null {
   if (bigint) {
     const ops: Record<string, (x: bigint, y: bigint) => bigint | null> = {
@@ -216,6 +258,15 @@ function arithmetic(fn: '+' | '-' | '*' | '/' | '%', bigint: boolean): (x: numbe
 function bindComparison(node: Extract<ExprNode, { op: 'cmp' }>, schema: Schema): BoundExpression {
   const left = bindExpression(node.left, schema);
   const right = bindExpression(node.right, schema);
+  const decimal = planDecimalComparison(operandInfo(left, node.left), operandInfo(right, node.right));
+  if (decimal) {
+    const holds = ordering(node.fn);
+    return booleanPair(node, left, right, (a, b, i) => {
+      if (isNullAt(a, i) || isNullAt(b, i)) return null;
+      const order = decimal(valueAt(a, i), valueAt(b, i));
+      return order === null ? null : holds(order);
+    });
+  }
   const compare = comparator(node.fn);
   const timestampSide = DataType.isTimestamp(left.type) || DataType.isTimestamp(right.type);
   return booleanPair(node, left, right, (a, b, i) =>
@@ -241,6 +292,12 @@ function booleanPair(
       return vectorFromValues(new Bool(), out);
     },
   };
+}
+
+/** Whether an ordering (-1, 0, 1) satisfies the comparison. */
+function ordering(fn: '=' | '!=' | '<' | '<=' | '>' | '>='): (order: number) => boolean {
+  const table = { '=': (o: number) => o === 0, '!=': (o: number) => o !== 0, '<': (o: number) => o < 0, '<=': (o: number) => o <= 0, '>': (o: number) => o > 0, '>=': (o: number) => o >= 0 };
+  return table[fn];
 }
 
 /** Timestamps compare as epoch ms, so a column can be compared with an ISO string or a Date. */

@@ -32,7 +32,7 @@ export function memoryProvider(raw: Readonly<Record<string, unknown>>): SinkProv
     allowsTemporaryCheckpoint: true,
     open: async (context: SinkContext) => {
       const name = options.tableName ?? context.queryName;
-      if (!name) throw new SluiceError('MISSING_OPTION', "The memory sink names its table after the query: set .queryName('name') (or the sink option tableName).");
+      if (!name) throw new SluiceError('MISSING_OPTION', "queryName must be specified for the memory sink, which names its table after the query: set .queryName('name') (or the sink option tableName).");
       return new MemorySink(name);
     },
   };
