@@ -15,11 +15,20 @@ export const ERROR_CODES = [
   'DUPLICATE_QUERY_NAME',
   'UNKNOWN_COLUMN',
   'INVALID_SCHEMA',
+  // Expressions and SQL
+  'SQL_PARSE_ERROR',
+  'UNKNOWN_FUNCTION',
+  'UNKNOWN_TABLE',
   // Checkpoint
   'CHECKPOINT_LOCKED',
   'CHECKPOINT_CORRUPT',
   'CHECKPOINT_MISMATCH',
   'CHECKPOINT_IO',
+  // State of stateful operators
+  'STATE_SCHEMA_MISMATCH',
+  'STATE_FORMAT_UNSUPPORTED',
+  // Installation
+  'MISSING_DEPENDENCY',
   // Running a query
   'STREAM_FAILED',
   'SOURCE_FAILED',

@@ -13,6 +13,8 @@ import { defaultTrigger, describeTrigger, toTrigger, type Trigger, type TriggerL
 import { describeProvider } from '../query/streamingQuery.ts';
 import { OUTPUT_MODES, type BatchContext, type OutputMode, type SinkProvider } from '../types.ts';
 import type { StreamFrame } from './streamFrame.ts';
+import { isStateStoreOption, parseStateStoreSettings } from '../state/stateSettings.ts';
+import { stateStoreProvider } from '../state/providerRegistry.ts';
 import { explainPlan, planSteps } from './plan.ts';
 import { ENGINE_OPTION_NAMES, parseEngineOptions } from './engineOptions.ts';
 
@@ -163,7 +165,7 @@ export class DataStreamWriter {
    * checkpoint, unreachable source or sink).
    */
   async start(path?: string): Promise<StreamingQuery> {
-    const { sink, outputMode, sources, engine, checkpointLocation } = this.prepare(path);
+    const { sink, outputMode, sources, engine, stateStore, checkpointLocation } = this.prepare(path);
     const { store, temporary } = await resolveCheckpoint(checkpointLocation, sink);
     const manager = this.queryManager ?? defaultQueryManager();
     return manager.startQuery({
@@ -176,6 +178,7 @@ export class DataStreamWriter {
       checkpoint: store,
       temporaryCheckpoint: temporary,
       minBatchesToRetain: engine.minBatchesToRetain,
+      stateStore,
       pollingDelayMs: engine.pollingDelay,
       noDataProgressEventIntervalMs: engine.noDataProgressEventInterval,
       multipleWatermarkPolicy: engine.multipleWatermarkPolicy,
@@ -188,9 +191,13 @@ export class DataStreamWriter {
   private prepare(path: string | undefined) {
     const { checkpointLocation, ...rest } = this.values;
     const engineRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => ENGINE_OPTION_NAMES.has(k.toLowerCase())));
-    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !ENGINE_OPTION_NAMES.has(k.toLowerCase())));
+    const stateRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => isStateStoreOption(k)));
+    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !ENGINE_OPTION_NAMES.has(k.toLowerCase()) && !isStateStoreOption(k)));
     if (path !== undefined) sinkOptions['path'] = path;
     const engine = parseEngineOptions(engineRaw);
+    const stateStore = parseStateStoreSettings(stateRaw, engine.minBatchesToRetain);
+    // A provider that is not installed fails here, at start, not at the first batch.
+    if (planSteps(this.frame.node).some((s) => s.stateful)) stateStoreProvider(stateStore.provider);
 
     const sink = this.provider ?? this.sinkFromFormat(sinkOptions);
     const outputMode = this.mode ?? 'append';
@@ -203,7 +210,7 @@ export class DataStreamWriter {
     checkOutputMode(this.frame, outputMode);
     const sources = this.frame.sources;
     if (sources.length === 0) throw new SluiceError('INVALID_QUERY', 'The stream has no source.');
-    return { sink, outputMode, sources, engine, checkpointLocation };
+    return { sink, outputMode, sources, engine, stateStore, checkpointLocation };
   }
 
   private sinkFromFormat(options: Record<string, unknown>): SinkProvider {

@@ -84,7 +84,7 @@ export class QueryRun {
     this.trigger = definition.trigger;
     this.log = withLogFields(env.log, () => this.logFields());
     this.checkpoint = new Checkpoint(definition.checkpoint);
-    this.statefulOps = new StatefulOperators(definition.plan, definition.checkpoint, definition.minBatchesToRetain, () => env.scheduler.now());
+    this.statefulOps = new StatefulOperators(definition.plan, definition.checkpoint, definition.stateStore, env.log, () => env.scheduler.now());
     this.reporter = new ProgressReporter(env.scheduler, { id: () => this.queryId ?? '', runId: this.runId, name: definition.name }, definition.noDataProgressEventIntervalMs);
     const logic = queryLifecycleMachine.provide({
       actors: {
@@ -155,6 +155,7 @@ export class QueryRun {
     this.wakeSubscription?.unsubscribe();
     await this.inFlight?.catch(() => undefined);
     await this.checkpoint.settled();
+    await this.statefulOps.close().catch((e: unknown) => this.env.log.warn(`While closing the state stores: ${describeError(e)}`));
     const errors: unknown[] = [];
     await Promise.all(this.sources.map((s) => s.stop().catch((e: unknown) => errors.push(e))));
     await this.sink?.close().catch((e: unknown) => errors.push(e));
@@ -245,7 +246,7 @@ export class QueryRun {
     const end = latest.map((offset, i) => offset ?? start[i]!);
     // A watermark that moved since the last batch may close windows: Spark runs a batch without
     // new data then, so that their results are emitted and their state evicted.
-    const watermarkMoved = this.definition.noDataMicroBatches && this.statefulOps.hasState && this.watermarkMs > this.lastBatchWatermarkMs;
+    const watermarkMoved = this.definition.noDataMicroBatches && this.statefulOps.needsNoDataBatch(this.definition.outputMode) && this.watermarkMs > this.lastBatchWatermarkMs;
     const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i])) || watermarkMoved;
     if (hasNewData) {
       this.planned = {
@@ -287,7 +288,7 @@ export class QueryRun {
     this.rowsPerSource = inputs.map((t) => t.numRows);
     await this.fault('getBatch', 'after', batchId);
     const watermarkMs = planned.metadata.batchWatermarkMs;
-    const context = await this.statefulOps.begin({ batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, outputMode: this.definition.outputMode });
+    const context = await this.statefulOps.begin({ batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, outputMode: this.definition.outputMode }, this.queryId!);
     await this.reporter.time('addBatch', async () => {
       const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
       const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
@@ -307,7 +308,7 @@ export class QueryRun {
       };
       await this.guard('SINK_FAILED', `writing to the sink ${this.sink!.description}`, batchId, () => this.sink!.addBatch(batchId, output, batchContext));
       this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
-      this.stateReport = await this.statefulOps.commit(batchId, watermarkMs);
+      this.stateReport = await this.statefulOps.commit(watermarkMs);
     });
     this.lastBatchWatermarkMs = watermarkMs;
     this.watermarkMs = this.watermarks.advance(this.statefulOps.eventTimeInputs());
