@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, link, open, type FileHandle } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SluiceError } from '../errors.ts';
 import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpointStore.ts';
 import { writeDurably, writeInPlace } from './durableWrite.ts';
+import { fileLeaseStorage } from './fileLease.ts';
+import { acquireLease, type LeaseOptions } from './lease.ts';
 import { writeDurablyFast, writeInPlaceFast } from './fastDurableWrite.ts';
 import { nodeFileSystem, type FileSystem, type SyncFileOps } from './fileSystem.ts';
 
 /** Bytes above which a write leaves the event loop (see `write`). */
 const LARGE_WRITE = 1 << 20;
-
-/** Locks this process holds, by lock file path: a second query in the same process is refused too. */
-const heldInProcess = new Set<string>();
 
 /**
  * A checkpoint directory on the local filesystem, in Spark's layout. Accepts plain paths and
@@ -28,7 +26,11 @@ export class FileCheckpointStore implements CheckpointStore {
   private readonly dirHandles = new Map<string, Promise<FileHandle>>();
   private readonly dirFds = new Map<string, number>();
 
-  constructor(location: string, private readonly fs: FileSystem = nodeFileSystem) {
+  /**
+   * @param lease how long an unrenewed `.lock` lease lives before another run may take it over
+   *   (default 5 s), and the clock it is measured with; see `acquireLease`.
+   */
+  constructor(location: string, private readonly fs: FileSystem = nodeFileSystem, private readonly lease: LeaseOptions = {}) {
     this.root = checkpointPath(location);
     this.location = pathToFileURL(this.root).href;
   }
@@ -128,54 +130,26 @@ export class FileCheckpointStore implements CheckpointStore {
     }
   }
 
+  /** Take the checkpoint's `.lock` lease (see `acquireLease`), or fail with CHECKPOINT_LOCKED. */
   async lock(owner: LockOwner): Promise<CheckpointLock> {
-    const lockPath = join(this.root, '.lock');
     await this.ensureDir(this.root);
-    const content = JSON.stringify({ pid: process.pid, hostname: hostname(), runId: owner.runId, queryId: owner.queryId, name: owner.name });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (await writeDurably(this.fs, lockPath, content, true).catch((e) => { throw this.ioError('lock', '.lock', e); })) {
-        heldInProcess.add(lockPath);
-        return this.lockHandle(lockPath, owner);
-      }
-      const holder = await this.read('.lock');
-      if (!isStale(holder, lockPath)) throw this.locked(holder);
-      // The holder died without releasing (kill -9, power cut): take the lock over.
-      await this.fs.unlink(lockPath).catch(() => undefined);
-    }
-    throw this.locked(await this.read('.lock'));
-  }
-
-  async destroy(): Promise<void> {
-    await this.fs.rm(this.root, { recursive: true, force: true });
-  }
-
-  private lockHandle(lockPath: string, owner: LockOwner): CheckpointLock {
-    let held = true;
+    const lease = await acquireLease(fileLeaseStorage(this.fs, join(this.root, '.lock')), owner, this.lease).catch((e: unknown) => {
+      throw e instanceof SluiceError ? e : this.ioError('lock', '.lock', e);
+    });
     return {
       release: async () => {
-        if (!held) return;
-        held = false;
-        heldInProcess.delete(lockPath);
+        await lease.release();
         await this.closeHandles();
-        const current = await this.read('.lock').catch(() => undefined);
-        if (current && parseLock(current)?.runId === owner.runId) await this.fs.unlink(lockPath).catch(() => undefined);
       },
       abandon: () => {
-        held = false;
-        heldInProcess.delete(lockPath);
+        lease.abandon();
         void this.closeHandles();
       },
     };
   }
 
-  private locked(holder: string | undefined): SluiceError {
-    const info = holder ? parseLock(holder) : undefined;
-    const who = info ? ` by run ${info.runId}${info.name ? ` of query '${info.name}'` : ''} (pid ${info.pid} on ${info.hostname})` : '';
-    return new SluiceError(
-      'CHECKPOINT_LOCKED',
-      `Checkpoint ${this.location} is in use${who}. Two queries cannot share a checkpoint: stop the other one, or give this query its own checkpointLocation. If no query is running there, delete ${join(this.root, '.lock')}.`,
-      { details: { location: this.location } },
-    );
+  async destroy(): Promise<void> {
+    await this.fs.rm(this.root, { recursive: true, force: true });
   }
 
   private async syncDir(dir: string): Promise<void> {
@@ -251,35 +225,6 @@ async function placeFile(from: string, to: string, durable: boolean): Promise<vo
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-interface LockInfo {
-  pid: number;
-  hostname: string;
-  runId: string;
-  name: string | null;
-}
-
-function parseLock(text: string): LockInfo | undefined {
-  try {
-    const value = JSON.parse(text) as LockInfo;
-    return typeof value.pid === 'number' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isStale(holderText: string | undefined, lockPath: string): boolean {
-  if (holderText === undefined) return true;
-  const holder = parseLock(holderText);
-  if (!holder || holder.hostname !== hostname()) return false;
-  if (holder.pid === process.pid) return !heldInProcess.has(lockPath);
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
