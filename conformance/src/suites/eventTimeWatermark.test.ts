@@ -110,7 +110,7 @@ spark.scenario('recovery', async () => {
     addData(input, 40), checkNewAnswer([25, 2]));
 });
 
-spark.pending('complete mode', 'issue 13 item 3: complete mode keeps late rows', async () => {
+spark.scenario('complete mode', async () => {
   const input = intStream();
   await testStream(windowedCount(input), { outputMode: 'complete' },
     addData(input, 10, 11, 12), checkAnswer([10, 3]),

@@ -20,6 +20,11 @@ export const ERROR_CODES = [
   'CHECKPOINT_CORRUPT',
   'CHECKPOINT_MISMATCH',
   'CHECKPOINT_IO',
+  // State of stateful operators
+  'STATE_SCHEMA_MISMATCH',
+  'STATE_FORMAT_UNSUPPORTED',
+  // Installation
+  'MISSING_DEPENDENCY',
   // Running a query
   'STREAM_FAILED',
   'SOURCE_FAILED',
@@ -53,6 +58,11 @@ export const ERROR_CODES = [
   'PG_AUTH_FAILED',
   'PG_UNREACHABLE',
   'PG_ERROR',
+  // Running in production: the web UI and the sluice CLI
+  'PORT_IN_USE',
+  'JOB_NOT_FOUND',
+  'INVALID_JOB',
+  'TYPESCRIPT_JOB_UNSUPPORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,8 +4,8 @@ export type { ErrorCode, SluiceErrorOptions } from './errors.ts';
 export { REDACTED, isSecretKey, registerSecret, redactOptions, redactString } from './redact.ts';
 
 /* Logging */
-export { createLogger, silentLogger } from './logger.ts';
-export type { Logger, LogLevel } from './logger.ts';
+export { createLogger, silentLogger, withLogFields } from './logger.ts';
+export type { LogFields, Logger, LogLevel } from './logger.ts';
 
 /* Contracts: sources, sinks, offsets */
 export { OUTPUT_MODES, READ_ALL } from './types.ts';
@@ -53,10 +53,10 @@ export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTime
 /* Building queries */
 export { readStream, DataStreamReader } from './builders/dataStreamReader.ts';
 export { DataStreamWriter } from './builders/dataStreamWriter.ts';
-export type { ForeachBatchFunction, ForeachWriter } from './builders/dataStreamWriter.ts';
+export type { ForeachBatchFunction, ForeachWriter, QueryValidation } from './builders/dataStreamWriter.ts';
 export { StreamFrame } from './builders/streamFrame.ts';
 export type { Operator, WriteToOptions } from './builders/streamFrame.ts';
-export { createStreamingQuery } from './builders/createStreamingQuery.ts';
+export { createStreamingQuery, streamWriter } from './builders/createStreamingQuery.ts';
 export type { StreamOptions } from './builders/createStreamingQuery.ts';
 export { executePlan, planSteps, standaloneOperatorContext } from './builders/plan.ts';
 export type { EventTimeStats, OperatorContext, PlanNode, PlanStep, StateMetrics } from './builders/plan.ts';
@@ -67,7 +67,7 @@ export type { Trigger, TriggerLike } from './triggers/trigger.ts';
 
 /* Running queries */
 export { StreamingQuery } from './query/streamingQuery.ts';
-export type { RestartPolicy } from './query/streamingQuery.ts';
+export type { RestartPolicy, StopOptions } from './query/streamingQuery.ts';
 export { QueryManager, defaultQueryManager } from './query/queryManager.ts';
 export type { QueryManagerOptions } from './query/queryManager.ts';
 export type { QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from './query/listener.ts';
@@ -79,6 +79,8 @@ export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
 export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
 export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
 export { fromStep } from './lifecycle/fromStep.ts';
+export { lifecycleGraph } from './lifecycle/lifecycleGraph.ts';
+export type { LifecycleEdge, LifecycleGraph } from './lifecycle/lifecycleGraph.ts';
 export { statusOf } from './lifecycle/status.ts';
 export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';
 export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './lifecycle/faults.ts';
@@ -99,6 +101,17 @@ export type { Recovery } from './checkpoint/checkpoint.ts';
 export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
 export { dropUncommittedBatch, inspectCheckpoint } from './checkpoint/inspectCheckpoint.ts';
 export type { CheckpointReport } from './checkpoint/inspectCheckpoint.ts';
+
+/* State store (the contract stateful operators build on; see state/stateStore.ts) */
+export type {
+  KeyRange, KeySpace, KeySpaceSpec, LoadOptions, ScanOptions, StateEntry, StateProviderContext, StateSchema, StateStore, StateStoreMetrics,
+  StateStoreProvider, StateStoreProviderFactory, StateStoreSettings, WritableStateStore,
+} from './state/stateStore.ts';
+export { OperatorState } from './state/operatorState.ts';
+export type { KeySpaceCodecs } from './state/operatorState.ts';
+export { RowCodec } from './state/codec/rowCodec.ts';
+export { registerStateStoreProvider, stateStoreProvider } from './state/providerRegistry.ts';
+export { memoryStateProviderFactory } from './state/memory/memoryStateProvider.ts';
 
 /* Operators and column expressions */
 export { select } from './operators/select.ts';

@@ -9,6 +9,8 @@ export type { KafkaClientSettings, SaslSettings } from './client/clientSettings.
 export { displayKafkaOptions } from './client/displayOptions.ts';
 export { isConnectivityError } from './client/kafkajsErrors.ts';
 export { ByteColumn, RecordColumns } from './client/recordColumns.ts';
+export { registerKafkaCodec } from './codecs/codec.ts';
+export type { KafkaCodec, KafkaCompression } from './codecs/codec.ts';
 export type {
   KafkaAdmin, KafkaClient, KafkaHeader, KafkaProducerClient, KafkaProducerOptions, KafkaRangeReader, KafkaReaderOptions, KafkaRecord,
   OffsetRangeRequest, OutgoingRecord, PartitionOffsetRange, RecordChunk, TopicPartition,

@@ -24,6 +24,11 @@ export { assertExactlyOnce, runScenario } from './exactlyOnce/assertExactlyOnce.
 export type { ExactlyOnceOptions, SinkUnderTest } from './exactlyOnce/assertExactlyOnce.ts';
 export type { Scenario } from './exactlyOnce/scenario.ts';
 
+/* State store providers */
+export { stateStoreProviderSuite } from './state/providerSuite.ts';
+export type { ProviderSuiteOptions } from './state/providerSuite.ts';
+export { crashingCheckpoint } from './state/crashingCheckpoint.ts';
+
 /* The lifecycle model */
 export { declaredTransitions, describePath, lifecyclePaths, transitionCoverage } from './model/lifecycleModel.ts';
 export type { ModelPath, Transition } from './model/lifecycleModel.ts';

@@ -4,6 +4,7 @@ import type { StreamingQuery } from '../query/streamingQuery.ts';
 import type { TriggerLike } from '../triggers/trigger.ts';
 import type { OutputMode } from '../types.ts';
 import { readStream } from './dataStreamReader.ts';
+import type { DataStreamWriter } from './dataStreamWriter.ts';
 import type { Operator } from './streamFrame.ts';
 
 /** A query as plain configuration, like a job file (the blog's `StreamOptions`). */
@@ -34,6 +35,18 @@ export interface StreamOptions {
  * });
  */
 export function createStreamingQuery(options: StreamOptions): Promise<StreamingQuery> {
+  return streamWriter(options).start();
+}
+
+/**
+ * The writer `createStreamingQuery` would start, not yet started: to `validate()` a query held
+ * as configuration (a job file) or adjust it before `start()`.
+ *
+ * @example
+ * const writer = streamWriter({ sourceFormat: 'rate', targetFormat: 'console' });
+ * console.log(writer.validate().plan.join('\n'));
+ */
+export function streamWriter(options: StreamOptions): DataStreamWriter {
   let reader = readStream().format(options.sourceFormat).options(options.sourceOptions ?? {});
   if (options.sourceSchema !== undefined) reader = reader.schema(options.sourceSchema);
   let frame = reader.load();
@@ -44,5 +57,5 @@ export function createStreamingQuery(options: StreamOptions): Promise<StreamingQ
   if (options.outputMode !== undefined) writer.outputMode(options.outputMode);
   if (options.partitionBy !== undefined) writer.partitionBy(...options.partitionBy);
   if (options.manager !== undefined) writer.manager(options.manager);
-  return writer.start();
+  return writer;
 }

@@ -9,11 +9,29 @@ import type { FaultInjector } from '../lifecycle/faults.ts';
 import { defaultQueryManager, type QueryManager } from '../query/queryManager.ts';
 import type { StreamingQuery } from '../query/streamingQuery.ts';
 import { sinkFormat } from '../registry/formatRegistry.ts';
-import { defaultTrigger, toTrigger, type Trigger, type TriggerLike } from '../triggers/trigger.ts';
+import { defaultTrigger, describeTrigger, toTrigger, type Trigger, type TriggerLike } from '../triggers/trigger.ts';
+import { describeProvider } from '../query/streamingQuery.ts';
 import { OUTPUT_MODES, type BatchContext, type OutputMode, type SinkProvider } from '../types.ts';
 import type { StreamFrame } from './streamFrame.ts';
-import { planSteps } from './plan.ts';
+import { isStateStoreOption, parseStateStoreSettings } from '../state/stateSettings.ts';
+import { stateStoreProvider } from '../state/providerRegistry.ts';
+import { explainPlan, planSteps } from './plan.ts';
 import { ENGINE_OPTION_NAMES, parseEngineOptions } from './engineOptions.ts';
+
+/** What `validate()` found: the query as it would run, secrets masked. */
+export interface QueryValidation {
+  readonly name: string | null;
+  /** Each source as `format[option=value, …]`. */
+  readonly sources: readonly string[];
+  readonly sink: string;
+  readonly outputMode: OutputMode;
+  /** Spark's spelling, e.g. `ProcessingTime(1000 ms)`. */
+  readonly trigger: string;
+  /** The checkpoint's location, or null when the query would run on a temporary one. */
+  readonly checkpointLocation: string | null;
+  /** The plan tree as `explain()` prints it. */
+  readonly plan: readonly string[];
+}
 
 /** Spark's ForeachWriter: per partition and batch, `open` → `process` each row → `close`. */
 export interface ForeachWriter<Row = Record<string, unknown>> {
@@ -119,28 +137,35 @@ export class DataStreamWriter {
   }
 
   /**
+   * Check the query as `start()` would — sink options parsed, the output mode checked against
+   * the plan, engine options read — without locking a checkpoint, opening a source or sink, or
+   * running anything (what `sluice validate` does). Throws the `SluiceError` start would throw.
+   *
+   * @example
+   * const plan = frame.writeStream().format('console').validate();
+   * console.log(plan.plan.join('\n'));
+   */
+  validate(path?: string): QueryValidation {
+    const prepared = this.prepare(path);
+    const location = prepared.checkpointLocation;
+    return {
+      name: this.name,
+      sources: prepared.sources.map((p) => describeProvider(p)),
+      sink: describeProvider(prepared.sink),
+      outputMode: prepared.outputMode,
+      trigger: describeTrigger(this.triggerValue),
+      checkpointLocation: typeof location === 'string' ? location : isCheckpointStore(location) ? location.location : null,
+      plan: [`WriteToStream ${describeProvider(prepared.sink)}`, ...explainPlan(this.frame.node, (p) => describeProvider(p)).map((line, i) => (i === 0 ? `+- ${line}` : `   ${line}`))],
+    };
+  }
+
+  /**
    * Start the query. Resolves once it is running: checkpoint locked and read, sources and sink
    * open. Rejects with a SluiceError when it cannot start (bad options, locked or corrupt
    * checkpoint, unreachable source or sink).
    */
   async start(path?: string): Promise<StreamingQuery> {
-    const { checkpointLocation, ...rest } = this.values;
-    const engineRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => ENGINE_OPTION_NAMES.has(k.toLowerCase())));
-    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !ENGINE_OPTION_NAMES.has(k.toLowerCase())));
-    if (path !== undefined) sinkOptions['path'] = path;
-    const engine = parseEngineOptions(engineRaw);
-
-    const sink = this.provider ?? this.sinkFromFormat(sinkOptions);
-    const outputMode = this.mode ?? 'append';
-    if (!sink.outputModes.has(outputMode)) {
-      throw new SluiceError(
-        'UNSUPPORTED_OUTPUT_MODE',
-        `The ${sink.format} sink does not support output mode '${outputMode}'; it supports: ${[...sink.outputModes].join(', ')}.`,
-      );
-    }
-    checkOutputMode(this.frame, outputMode);
-    const sources = this.frame.sources;
-    if (sources.length === 0) throw new SluiceError('INVALID_QUERY', 'The stream has no source.');
+    const { sink, outputMode, sources, engine, stateStore, checkpointLocation } = this.prepare(path);
     const { store, temporary } = await resolveCheckpoint(checkpointLocation, sink);
     const manager = this.queryManager ?? defaultQueryManager();
     return manager.startQuery({
@@ -153,12 +178,39 @@ export class DataStreamWriter {
       checkpoint: store,
       temporaryCheckpoint: temporary,
       minBatchesToRetain: engine.minBatchesToRetain,
+      stateStore,
       pollingDelayMs: engine.pollingDelay,
       noDataProgressEventIntervalMs: engine.noDataProgressEventInterval,
       multipleWatermarkPolicy: engine.multipleWatermarkPolicy,
       noDataMicroBatches: engine.noDataMicroBatches,
       ...(this.faultInjector ? { faults: this.faultInjector } : {}),
     });
+  }
+
+  /** Everything start() decides before touching the checkpoint: options parsed, modes checked. */
+  private prepare(path: string | undefined) {
+    const { checkpointLocation, ...rest } = this.values;
+    const engineRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => ENGINE_OPTION_NAMES.has(k.toLowerCase())));
+    const stateRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => isStateStoreOption(k)));
+    const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !ENGINE_OPTION_NAMES.has(k.toLowerCase()) && !isStateStoreOption(k)));
+    if (path !== undefined) sinkOptions['path'] = path;
+    const engine = parseEngineOptions(engineRaw);
+    const stateStore = parseStateStoreSettings(stateRaw, engine.minBatchesToRetain);
+    // A provider that is not installed fails here, at start, not at the first batch.
+    if (planSteps(this.frame.node).some((s) => s.stateful)) stateStoreProvider(stateStore.provider);
+
+    const sink = this.provider ?? this.sinkFromFormat(sinkOptions);
+    const outputMode = this.mode ?? 'append';
+    if (!sink.outputModes.has(outputMode)) {
+      throw new SluiceError(
+        'UNSUPPORTED_OUTPUT_MODE',
+        `The ${sink.format} sink does not support output mode '${outputMode}'; it supports: ${[...sink.outputModes].join(', ')}.`,
+      );
+    }
+    checkOutputMode(this.frame, outputMode);
+    const sources = this.frame.sources;
+    if (sources.length === 0) throw new SluiceError('INVALID_QUERY', 'The stream has no source.');
+    return { sink, outputMode, sources, engine, stateStore, checkpointLocation };
   }
 
   private sinkFromFormat(options: Record<string, unknown>): SinkProvider {

@@ -1,14 +1,21 @@
 import type { Schema, Table } from 'apache-arrow';
 import { concatTables } from '../arrow/tables.ts';
-import type { JsonValue, OutputMode, SourceProvider } from '../types.ts';
+import { OperatorState } from '../state/operatorState.ts';
+import { LiveState } from '../state/memory/liveState.ts';
+import { MemoryStateStore } from '../state/memory/memoryStore.ts';
+import type { StateSchema } from '../state/stateStore.ts';
+import type { OutputMode, SourceProvider } from '../types.ts';
 
-/** Counters a stateful step reports for progress `stateOperators` (Spark's names). */
+/**
+ * Counters only the operator knows, for progress `stateOperators` (Spark's names); the row
+ * counts and memory come from the state store itself. Reported values add up within a batch.
+ */
 export interface StateMetrics {
-  readonly numRowsTotal: number;
-  readonly numRowsUpdated: number;
-  readonly numRowsRemoved: number;
-  readonly numRowsDroppedByWatermark: number;
-  readonly memoryUsedBytes: number;
+  readonly numRowsDroppedByWatermark?: number;
+  /** Time spent updating state this batch (Spark's allUpdatesTimeMs). */
+  readonly allUpdatesTimeMs?: number;
+  /** Time spent evicting state this batch (Spark's allRemovalsTimeMs). */
+  readonly allRemovalsTimeMs?: number;
 }
 
 /** Event times a `withWatermark` step saw in a batch (epoch ms). */
@@ -27,10 +34,15 @@ export interface OperatorContext {
   /** The event-time watermark in force for this batch (from `offsets/N`). */
   readonly watermarkMs: number;
   readonly outputMode: OutputMode;
-  /** A stateful step's state as of the start of this batch (undefined before its first batch). */
-  readState(step: PlanStep): JsonValue | undefined;
-  /** A stateful step's state after this batch: saved as a new version before the batch commits. */
-  writeState(step: PlanStep, state: JsonValue, metrics: StateMetrics): void;
+  /** The query's clock (its scheduler's time, virtual in tests), for durations in progress. */
+  now(): number;
+  /**
+   * A stateful step's state, opened at this batch's version (= batchId) in every partition; what
+   * the step writes becomes version batchId + 1 when the batch commits. See `StateSchema`.
+   */
+  state(step: PlanStep): OperatorState;
+  /** A stateful step's own counters for this batch's progress. */
+  reportState(step: PlanStep, metrics: StateMetrics): void;
   /** A watermark step reports the event times it saw; the next watermark is derived from them. */
   observeEventTime(step: PlanStep, stats: EventTimeStats): void;
 }
@@ -43,7 +55,10 @@ export interface PlanStep {
   apply(table: Table, context: OperatorContext): Table | Promise<Table>;
   /** Set on steps that keep state across batches (aggregations): the engine versions it in `state/<id>/`. */
   readonly stateful?: {
+    /** Spark's name in progress `stateOperators[].operatorName`, e.g. `stateStoreSave`. */
     readonly operatorName: string;
+    /** The key spaces and row schemas of its state: recorded at the first run, checked at every restart. */
+    readonly stateSchema: StateSchema;
     /** An aggregation (which decides what the output modes mean). */
     readonly aggregates: boolean;
     /** It groups by a watermarked event time, so it can finalize and forget groups. */
@@ -111,14 +126,28 @@ export function explainPlan(node: PlanNode, describeSource: (provider: SourcePro
  * ignored. For running a plan (or one operator) over tables directly, e.g. in a unit test.
  */
 export function standaloneOperatorContext(values: Partial<Pick<OperatorContext, 'batchId' | 'batchTimestampMs' | 'watermarkMs' | 'outputMode'>> = {}): OperatorContext {
-  const states = new Map<PlanStep, JsonValue>();
+  const states = new Map<PlanStep, OperatorState>();
+  const batchId = values.batchId ?? 0;
   return {
-    batchId: values.batchId ?? 0,
+    batchId,
     batchTimestampMs: values.batchTimestampMs ?? 0,
     watermarkMs: values.watermarkMs ?? 0,
     outputMode: values.outputMode ?? 'append',
-    readState: (step) => states.get(step),
-    writeState: (step, state) => void states.set(step, state),
+    now: () => 0,
+    // One in-memory partition per step, never committed: its writes stay for the next apply.
+    state: (step) => {
+      let state = states.get(step);
+      if (!state) {
+        const schema = step.stateful?.stateSchema;
+        if (!schema) throw new Error(`${step.name} keeps no state`);
+        const live = new LiveState(batchId, schema.keySpaces);
+        const store = new MemoryStateStore(0, batchId, live, false, { touched: () => {}, persist: async () => 0, closed: () => {}, custom: () => ({}) });
+        state = new OperatorState(0, schema, [store]);
+        states.set(step, state);
+      }
+      return state;
+    },
+    reportState: () => {},
     observeEventTime: () => {},
   };
 }

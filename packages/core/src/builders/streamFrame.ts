@@ -18,6 +18,8 @@ export interface WriteToOptions {
   readonly queryName?: string;
   readonly outputMode?: OutputMode;
   readonly manager?: QueryManager;
+  /** Where stateful operators keep their state: `memory` (default) or `rocksdb` (needs `@sluice/state-rocksdb`). */
+  readonly stateStore?: string;
 }
 
 /**
@@ -83,6 +85,7 @@ export class StreamFrame {
     if (options.queryName !== undefined) writer = writer.queryName(options.queryName);
     if (options.outputMode !== undefined) writer = writer.outputMode(options.outputMode);
     if (options.manager !== undefined) writer = writer.manager(options.manager);
+    if (options.stateStore !== undefined) writer = writer.option('stateStore', options.stateStore);
     return writer.start();
   }
 }

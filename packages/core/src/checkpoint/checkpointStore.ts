@@ -8,11 +8,15 @@ export interface CheckpointStore {
   readonly location: string;
   /** The file's text, or undefined when it does not exist. */
   read(path: string): Promise<string | undefined>;
+  /** The file's bytes, or undefined when it does not exist (state files are binary). */
+  readBytes(path: string): Promise<Uint8Array | undefined>;
+  /** The file's size in bytes, or undefined when it does not exist. */
+  size(path: string): Promise<number | undefined>;
   /**
    * Write whole-or-nothing. With `ifAbsent`, an existing file is left untouched and false is
    * returned (put-if-absent: how offsets/N and commits/N are added).
    */
-  write(path: string, content: string, options: WriteOptions): Promise<boolean>;
+  write(path: string, content: string | Uint8Array, options: WriteOptions): Promise<boolean>;
   /** Names of the entries directly in `dir` (no hidden/temp files); [] when it does not exist. */
   list(dir: string): Promise<string[]>;
   delete(path: string): Promise<void>;

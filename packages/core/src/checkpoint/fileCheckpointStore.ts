@@ -9,6 +9,9 @@ import { writeDurably, writeInPlace } from './durableWrite.ts';
 import { writeDurablyFast, writeInPlaceFast } from './fastDurableWrite.ts';
 import { nodeFileSystem, type FileSystem, type SyncFileOps } from './fileSystem.ts';
 
+/** Bytes above which a write leaves the event loop (see `write`). */
+const LARGE_WRITE = 1 << 20;
+
 /** Locks this process holds, by lock file path: a second query in the same process is refused too. */
 const heldInProcess = new Set<string>();
 
@@ -38,12 +41,32 @@ export class FileCheckpointStore implements CheckpointStore {
     }
   }
 
-  async write(path: string, content: string, options: WriteOptions): Promise<boolean> {
+  async readBytes(path: string): Promise<Uint8Array | undefined> {
+    try {
+      return await this.fs.readFile(this.resolve(path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw this.ioError('read', path, error);
+    }
+  }
+
+  async size(path: string): Promise<number | undefined> {
+    try {
+      return (await this.fs.stat(this.resolve(path))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw this.ioError('read', path, error);
+    }
+  }
+
+  async write(path: string, content: string | Uint8Array, options: WriteOptions): Promise<boolean> {
     const full = this.resolve(path);
     try {
       await this.ensureDir(full.slice(0, full.lastIndexOf('/')));
       const sync = this.fs.sync;
-      if (sync) {
+      // Large files (state snapshots) go through the async path: a synchronous write of many
+      // megabytes would hold the event loop for as long as the copy takes.
+      if (sync && content.length < LARGE_WRITE) {
         return options.durable === false ? writeInPlaceFast(sync, full, content, options.ifAbsent) : await writeDurablyFast(sync, full, content, options.ifAbsent, this.dirFd(sync, dirname(full)));
       }
       return options.durable === false

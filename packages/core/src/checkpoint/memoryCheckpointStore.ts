@@ -12,7 +12,7 @@ import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from '.
  */
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly location: string;
-  private readonly files = new Map<string, string>();
+  private readonly files = new Map<string, string | Uint8Array>();
   private holder: LockOwner | null = null;
   private abandoned = false;
 
@@ -21,12 +21,24 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 
   async read(path: string): Promise<string | undefined> {
-    return this.files.get(path);
+    const content = this.files.get(path);
+    return typeof content === 'string' || content === undefined ? content : Buffer.from(content).toString('utf8');
   }
 
-  async write(path: string, content: string, options: WriteOptions): Promise<boolean> {
+  async readBytes(path: string): Promise<Uint8Array | undefined> {
+    const content = this.files.get(path);
+    return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  }
+
+  async size(path: string): Promise<number | undefined> {
+    const content = this.files.get(path);
+    return typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content?.length;
+  }
+
+  async write(path: string, content: string | Uint8Array, options: WriteOptions): Promise<boolean> {
     if (options.ifAbsent && this.files.has(path)) return false;
-    this.files.set(path, content);
+    // A copy: the caller may reuse its buffer, and a disk would not see later changes either.
+    this.files.set(path, typeof content === 'string' ? content : content.slice());
     return true;
   }
 
@@ -68,12 +80,12 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 
   /** Test access: the raw files, e.g. to corrupt one on purpose. */
-  snapshot(): ReadonlyMap<string, string> {
+  snapshot(): ReadonlyMap<string, string | Uint8Array> {
     return new Map(this.files);
   }
 
   /** Test access: replace a file's bytes without any of the write protocol. */
-  overwriteRaw(path: string, content: string): void {
+  overwriteRaw(path: string, content: string | Uint8Array): void {
     this.files.set(path, content);
   }
 }

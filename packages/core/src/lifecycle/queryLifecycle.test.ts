@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { of, throwError } from 'rxjs';
+import { NEVER, Observable, of, throwError } from 'rxjs';
 import { queryLifecycleMachine, type BatchStepInput, type GetOffsetsOutput, type InitializeOutput } from './queryLifecycle.ts';
 import { fromStep } from './fromStep.ts';
 import { defaultTrigger, once } from '../triggers/trigger.ts';
@@ -47,5 +47,41 @@ describe('queryLifecycleMachine', () => {
     const { actor } = run(machine);
     expect(actor.getSnapshot().value).toBe('failed');
     expect((actor.getSnapshot().context.error as Error).message).toBe('boom');
+  });
+
+  it('a drain inside a batch lets it commit, then stops; outside a batch it stops at once', () => {
+    let finishBatch!: () => void;
+    const machine = queryLifecycleMachine.provide({
+      actors: {
+        getOffsets: fromStep<GetOffsetsOutput, BatchStepInput>(() => of({ hasNewData: true })),
+        processBatch: fromStep<void, BatchStepInput>(() => new Observable<void>((subscriber) => void (finishBatch = () => subscriber.complete()))),
+      },
+    });
+    const { actor, states } = run(machine);
+    expect(actor.getSnapshot().value).toBe('processing');
+    actor.send({ type: 'query.drain' });
+    expect(actor.getSnapshot().value).toBe('processing');
+    finishBatch();
+    expect(states.slice(-2)).toEqual(['committing', 'stopped']);
+    expect(actor.getSnapshot().context.batchId).toBe(1);
+
+    const idle = run(queryLifecycleMachine.provide({ delays: { triggerDelay: 1_000_000 } }));
+    expect(idle.actor.getSnapshot().value).toBe('waiting');
+    idle.actor.send({ type: 'query.drain' });
+    expect(idle.actor.getSnapshot().value).toBe('stopped');
+  });
+
+  it('a stop after a drain abandons the batch in flight', () => {
+    const machine = queryLifecycleMachine.provide({
+      actors: {
+        getOffsets: fromStep<GetOffsetsOutput, BatchStepInput>(() => of({ hasNewData: true })),
+        processBatch: fromStep<void, BatchStepInput>(() => NEVER),
+      },
+    });
+    const { actor, states } = run(machine);
+    actor.send({ type: 'query.drain' });
+    actor.send({ type: 'query.stop' });
+    expect(states.slice(-2)).toEqual(['processing', 'stopped']);
+    expect(actor.getSnapshot().context.batchId).toBe(0);
   });
 });

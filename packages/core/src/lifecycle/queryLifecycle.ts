@@ -10,6 +10,10 @@ import { fromStep } from './fromStep.ts';
  *                    ↓ query.stop (from any state)                ↓ any step fails
  *                 stopped                                       failed (error kept)
  *
+ * `query.drain` is a stop at the next batch boundary: outside a batch it stops at once; inside
+ * one (walCommit, processing, committing) the batch runs to its commit first. A drain whose
+ * deadline passes is followed by `query.stop`, which abandons the batch.
+ *
  * The machine is the control flow only; the data each step reads and writes (offsets, tables,
  * the checkpoint) lives in the query run that `.provide()`s the steps. Tests provide fakes the
  * same way, which is how the model-based test walks every transition.
@@ -29,13 +33,18 @@ export interface LifecycleContext {
   readonly committedThisRun: number;
   /** Whether the last offset check found new data (Spark's `isDataAvailable`). */
   readonly isDataAvailable: boolean;
+  /** A stop at the batch boundary was asked for: the batch in flight commits, then the run stops. */
+  readonly draining: boolean;
   readonly error: unknown;
 }
 
 export type LifecycleEvent =
   /** Wake a waiting query now (data arrived, processAllAvailable). */
   | { readonly type: 'query.trigger' }
-  | { readonly type: 'query.stop' };
+  /** Stop now: a batch in flight is abandoned uncommitted (it re-runs on restart). */
+  | { readonly type: 'query.stop' }
+  /** Stop at the next batch boundary: a batch in flight finishes and commits first. */
+  | { readonly type: 'query.drain' };
 
 export interface InitializeOutput {
   readonly nextBatchId: number;
@@ -73,6 +82,7 @@ export const queryLifecycleMachine = setup({
       recovered: false,
       committedThisRun: ({ context }) => context.committedThisRun + 1,
     }),
+    markDraining: assign({ draining: true }),
   },
   delays: {
     /** Time until the next trigger fires; the run computes it from its clock and trigger. */
@@ -84,6 +94,7 @@ export const queryLifecycleMachine = setup({
     /** `once` is done after the batch it planned; `availableNow` and `once` stop when nothing is left. */
     isFinishedAfterBatch: ({ context }) => context.trigger.kind === 'once' && !context.recovered,
     isFiniteTrigger: ({ context }) => context.trigger.kind === 'once' || context.trigger.kind === 'availableNow',
+    isDraining: ({ context }) => context.draining,
   },
 }).createMachine({
   id: 'query',
@@ -93,10 +104,12 @@ export const queryLifecycleMachine = setup({
     recovered: false,
     committedThisRun: 0,
     isDataAvailable: false,
+    draining: false,
     error: undefined,
   }),
   initial: 'initializing',
-  on: { 'query.stop': '.stopped' },
+  // Outside a batch, a drain is a stop; the three in-batch states below override it.
+  on: { 'query.stop': '.stopped', 'query.drain': '.stopped' },
   states: {
     initializing: {
       invoke: {
@@ -147,6 +160,7 @@ export const queryLifecycleMachine = setup({
         onDone: 'processing',
         onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
       },
+      on: { 'query.drain': { actions: 'markDraining' } },
     },
     processing: {
       invoke: {
@@ -156,6 +170,7 @@ export const queryLifecycleMachine = setup({
         onDone: 'committing',
         onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
       },
+      on: { 'query.drain': { actions: 'markDraining' } },
     },
     committing: {
       invoke: {
@@ -163,12 +178,14 @@ export const queryLifecycleMachine = setup({
         src: 'commitBatch',
         input: ({ context }) => ({ batchId: context.batchId }),
         onDone: [
+          { guard: 'isDraining', target: 'stopped', actions: 'advanceBatch' },
           { guard: 'isFinishedAfterBatch', target: 'stopped', actions: 'advanceBatch' },
           { guard: 'nextTriggerDue', target: 'gettingOffsets', actions: 'advanceBatch' },
           { target: 'waiting', actions: 'advanceBatch' },
         ],
         onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
       },
+      on: { 'query.drain': { actions: 'markDraining' } },
     },
     stopped: { type: 'final' },
     failed: { type: 'final' },

@@ -1,4 +1,4 @@
-import { DataType, Float64, Int64, Type } from 'apache-arrow';
+import { Bool, DataType, Field, Float64, Int64, Type } from 'apache-arrow';
 import { SluiceError } from '../errors.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { col, type Column, type ColumnLike } from './column.ts';
@@ -48,15 +48,32 @@ function toColumn(column: ColumnLike): Column {
   return typeof column === 'string' ? col(column) : column;
 }
 
-/** An accumulator: JSON-able (bigints tagged by the state codec), merged row by row. */
-export type Accumulator = number | bigint | string | boolean | null | [number, number] | DecimalSumState;
+/** An accumulator, merged row by row. */
+export type Accumulator = number | bigint | string | boolean | Uint8Array | null | [number, number] | DecimalSumState;
 
+/**
+ * How an aggregate folds values, and how its accumulator is kept in state: `stateFields` are
+ * its columns in the state's value row (their names are the function's, so a changed function
+ * is caught at restart as a state schema change), `toState`/`fromState` convert.
+ */
 export interface AggregateKind {
   readonly resultType: DataType;
+  readonly stateFields: readonly Field[];
   init(): Accumulator;
   add(acc: Accumulator, value: unknown): Accumulator;
   result(acc: Accumulator): unknown;
+  /** The accumulator as values of `stateFields`, appended to `out`. */
+  toState(acc: Accumulator, out: unknown[]): void;
+  /** The accumulator from the state row, its fields starting at `at`. */
+  fromState(row: readonly unknown[], at: number): Accumulator;
 }
+
+/** A one-column accumulator kept as is (the codec turns 64-bit integers into bigints). */
+const single = (field: Field, decode: (v: unknown) => Accumulator = (v) => v as Accumulator) => ({
+  stateFields: [field],
+  toState: (acc: Accumulator, out: unknown[]) => void out.push(acc),
+  fromState: (row: readonly unknown[], at: number) => decode(row[at] ?? null),
+});
 
 
 /**
@@ -76,11 +93,18 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
       init: () => null,
       add: (acc, v) => (v === null ? acc : decimalSumAdd(acc as DecimalSumState | null, v as bigint, decimal)),
       result: (acc) => (fn === 'sum' ? decimalSumResult : decimalAvgResult)(acc as DecimalSumState | null, decimal, ansi),
+      // The exact running sum (past its type's precision once it overflowed), the count and the overflow flag.
+      stateFields: [new Field(`${fn}.sum`, decimalArrowType(sumResultType(decimal)), true), new Field(`${fn}.count`, new Int64(), false), new Field(`${fn}.overflow`, new Bool(), false)],
+      toState: (acc, out) => {
+        const state = acc as DecimalSumState | null;
+        out.push(state?.sum ?? null, state?.count ?? 0, state?.overflow ?? false);
+      },
+      fromState: (row, at) => (row[at] === null || row[at] === undefined ? null : { sum: row[at] as bigint, count: Number(row[at + 1]), overflow: row[at + 2] === true }),
     };
   }
   switch (fn) {
     case 'count':
-      return { resultType: new Int64(), init: () => 0, add: (acc, v) => (inputType === null || v !== null ? (acc as number) + 1 : acc), result: (acc) => BigInt(acc as number) };
+      return { resultType: new Int64(), init: () => 0, add: (acc, v) => (inputType === null || v !== null ? (acc as number) + 1 : acc), result: (acc) => BigInt(acc as number), ...single(new Field('count', new Int64(), false), Number) };
     case 'sum': {
       need(inputType !== null && isNumeric(inputType), 'numeric');
       const integral = isIntegral(inputType!);
@@ -89,6 +113,7 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
         init: () => null,
         add: (acc, v) => (v === null ? acc : integral ? BigInt.asIntN(64, ((acc as bigint | null) ?? 0n) + BigInt(v as number | bigint)) : ((acc as number | null) ?? 0) + Number(v)),
         result: (acc) => acc,
+        ...single(new Field('sum', integral ? new Int64() : new Float64(), true)),
       };
     }
     case 'avg':
@@ -98,12 +123,15 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
         init: () => [0, 0],
         add: (acc, v) => (v === null ? acc : [(acc as [number, number])[0] + Number(v), (acc as [number, number])[1] + 1]),
         result: (acc) => ((acc as [number, number])[1] === 0 ? null : (acc as [number, number])[0] / (acc as [number, number])[1]),
+        stateFields: [new Field('avg.sum', new Float64(), false), new Field('avg.count', new Int64(), false)],
+        toState: (acc, out) => void out.push((acc as [number, number])[0], (acc as [number, number])[1]),
+        fromState: (row, at) => [Number(row[at]), Number(row[at + 1])],
       };
     case 'min':
     case 'max': {
       need(inputType !== null, 'a');
       const better = fn === 'min' ? (a: unknown, b: unknown) => (a as number) < (b as number) : (a: unknown, b: unknown) => (a as number) > (b as number);
-      return { resultType: inputType!, init: () => null, add: (acc, v) => (v === null ? acc : acc === null || better(v, acc) ? (v as Accumulator) : acc), result: (acc) => acc };
+      return { resultType: inputType!, init: () => null, add: (acc, v) => (v === null ? acc : acc === null || better(v, acc) ? (v as Accumulator) : acc), result: (acc) => acc, ...single(new Field(fn, inputType!, true)) };
     }
   }
 }

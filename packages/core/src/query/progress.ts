@@ -36,14 +36,22 @@ export interface SinkProgress {
   readonly metrics?: Readonly<Record<string, string>>;
 }
 
+/** Spark's `StateOperatorProgress`, fields in Spark's order. */
 export interface StateOperatorProgress {
   readonly operatorName: string;
   readonly numRowsTotal: number;
   readonly numRowsUpdated: number;
+  readonly allUpdatesTimeMs?: number;
   readonly numRowsRemoved: number;
+  readonly allRemovalsTimeMs?: number;
+  readonly commitTimeMs?: number;
   readonly memoryUsedBytes: number;
   readonly numRowsDroppedByWatermark: number;
-  readonly [key: string]: JsonValue;
+  readonly numShufflePartitions?: number;
+  readonly numStateStoreInstances?: number;
+  /** Provider metrics with Spark's names (HDFS: `loadedMapCacheHitCount`…; RocksDB: `rocksdbGetLatency`…). */
+  readonly customMetrics?: Readonly<Record<string, number>>;
+  readonly [key: string]: JsonValue | undefined;
 }
 
 /**

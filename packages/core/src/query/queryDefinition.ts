@@ -1,6 +1,7 @@
 import type { CheckpointStore } from '../checkpoint/checkpointStore.ts';
 import type { FaultInjector } from '../lifecycle/faults.ts';
 import type { PlanNode } from '../builders/plan.ts';
+import type { StateStoreSettings } from '../state/stateStore.ts';
 import type { Trigger } from '../triggers/trigger.ts';
 import type { OutputMode, SinkProvider, SourceProvider } from '../types.ts';
 import type { WatermarkPolicy } from './watermarks.ts';
@@ -18,6 +19,8 @@ export interface QueryDefinition {
   readonly temporaryCheckpoint: boolean;
   /** Offsets/commits entries kept (Spark's spark.sql.streaming.minBatchesToRetain, 100). */
   readonly minBatchesToRetain: number;
+  /** Which state store keeps the stateful operators' state, and its settings. */
+  readonly stateStore: StateStoreSettings;
   /** Default trigger: wait this long before asking sources again when they had nothing (10 ms). */
   readonly pollingDelayMs: number;
   /** At most one idle progress event per this interval (Spark's noDataProgressEventInterval, 10 s). */

@@ -9,7 +9,7 @@ import type { StreamingQueryListener } from './listener.ts';
 import type { StreamingQueryProgress } from './progress.ts';
 import type { QueryDefinition } from './queryDefinition.ts';
 import type { LifecycleActor } from './queryRun.ts';
-import { StreamingQuery, type QueryHost, type RestartPolicy } from './streamingQuery.ts';
+import { StreamingQuery, type QueryHost, type RestartPolicy, type StopOptions } from './streamingQuery.ts';
 
 type LifecycleLogic = typeof queryLifecycleMachine;
 
@@ -131,9 +131,14 @@ export class QueryManager {
     return [...this.listeners];
   }
 
-  /** Stop every active query. */
-  async stopAll(): Promise<void> {
-    await Promise.all(this.active.map((q) => q.stop()));
+  /**
+   * Stop every active query (with `deadlineMs`, each at its next batch boundary: see `StreamingQuery.stop`).
+   *
+   * @example
+   * process.once('SIGTERM', () => void manager.stopAll({ deadlineMs: 25_000 }));
+   */
+  async stopAll(options: StopOptions = {}): Promise<void> {
+    await Promise.all(this.active.map((q) => q.stop(options)));
   }
 
   /** @internal Start a query defined by a builder; resolves once its first run is initialized. */

@@ -11,7 +11,7 @@ import { describeError, isSluiceError, SluiceError, type ErrorCode } from '../er
 import { isSimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
 import { fromStep } from '../lifecycle/fromStep.ts';
 import { queryLifecycleMachine, type GetOffsetsOutput, type InitializeOutput } from '../lifecycle/queryLifecycle.ts';
-import type { Logger } from '../logger.ts';
+import { withLogFields, type Logger } from '../logger.ts';
 import type { Trigger } from '../triggers/trigger.ts';
 import { nextBatchTime } from '../triggers/trigger.ts';
 import { READ_ALL, type BatchContext, type Offset, type ReadLimit, type Sink, type Source } from '../types.ts';
@@ -24,6 +24,8 @@ import { StatefulOperators, type BatchStateReport } from './statefulOperators.ts
 import { effectivePolicy, WATERMARK_POLICY_CONF, WatermarkTracker, type WatermarkPolicy } from './watermarks.ts';
 
 export type LifecycleActor = Actor<typeof queryLifecycleMachine>;
+
+const IN_BATCH: ReadonlySet<string> = new Set(['gettingOffsets', 'walCommit', 'processing', 'committing']);
 
 export interface RunEnvironment {
   readonly scheduler: SchedulerLike;
@@ -49,6 +51,8 @@ export class QueryRun {
   readonly runId = randomUUID();
   readonly actor: LifecycleActor;
   queryId: string | null = null;
+  /** The run's logger: every line carries the query id, run id and (inside a batch) batch id. */
+  readonly log: Logger;
 
   private readonly checkpoint: Checkpoint;
   private readonly reporter: ProgressReporter;
@@ -78,8 +82,9 @@ export class QueryRun {
     private readonly env: RunEnvironment,
   ) {
     this.trigger = definition.trigger;
+    this.log = withLogFields(env.log, () => this.logFields());
     this.checkpoint = new Checkpoint(definition.checkpoint);
-    this.statefulOps = new StatefulOperators(definition.plan, definition.checkpoint, definition.minBatchesToRetain, () => env.scheduler.now());
+    this.statefulOps = new StatefulOperators(definition.plan, definition.checkpoint, definition.stateStore, env.log, () => env.scheduler.now());
     this.reporter = new ProgressReporter(env.scheduler, { id: () => this.queryId ?? '', runId: this.runId, name: definition.name }, definition.noDataProgressEventIntervalMs);
     const logic = queryLifecycleMachine.provide({
       actors: {
@@ -121,6 +126,20 @@ export class QueryRun {
     this.actor.send({ type: 'query.stop' });
   }
 
+  /**
+   * Give up the batch in flight: the machine stops now, and a batch that has not started its
+   * sink write never starts it (the abort signal also tells a sink write under way to stop).
+   */
+  abandon(): void {
+    this.abort.abort();
+    this.actor.send({ type: 'query.stop' });
+  }
+
+  /** Stop at the next batch boundary: a batch in flight runs to its commit first. */
+  drain(): void {
+    this.actor.send({ type: 'query.drain' });
+  }
+
   /** Wake a waiting default/availableNow trigger now (data arrived, processAllAvailable). */
   wake(): void {
     if (this.trigger.kind !== 'processingTime' && this.actor.getSnapshot().value === 'waiting') this.actor.send({ type: 'query.trigger' });
@@ -136,10 +155,11 @@ export class QueryRun {
     this.wakeSubscription?.unsubscribe();
     await this.inFlight?.catch(() => undefined);
     await this.checkpoint.settled();
+    await this.statefulOps.close().catch((e: unknown) => this.env.log.warn(`While closing the state stores: ${describeError(e)}`));
     const errors: unknown[] = [];
     await Promise.all(this.sources.map((s) => s.stop().catch((e: unknown) => errors.push(e))));
     await this.sink?.close().catch((e: unknown) => errors.push(e));
-    for (const e of errors) this.env.log.warn(`While closing query resources: ${describeError(e)}`);
+    for (const e of errors) this.log.warn(`While closing query resources: ${describeError(e)}`);
     if (this.crashed) {
       this.lock?.abandon();
       return;
@@ -180,12 +200,12 @@ export class QueryRun {
     }
     for (const [index, provider] of definition.sources.entries()) {
       const source = await this.guard('SOURCE_FAILED', `opening source '${provider.format}'`, -1, () =>
-        provider.open({ queryId: this.queryId!, runId: this.runId, sourceIndex: index, metadata: this.checkpoint.sourceMetadata(index), scheduler: env.scheduler, log: env.log }),
+        provider.open({ queryId: this.queryId!, runId: this.runId, sourceIndex: index, metadata: this.checkpoint.sourceMetadata(index), scheduler: env.scheduler, log: this.log }),
       );
       this.sources.push(source);
     }
     this.sink = await this.guard('SINK_FAILED', `opening sink '${definition.sink.format}'`, -1, () =>
-      definition.sink.open({ queryId: this.queryId!, runId: this.runId, queryName: definition.name, outputMode: definition.outputMode, scheduler: env.scheduler, log: env.log }),
+      definition.sink.open({ queryId: this.queryId!, runId: this.runId, queryName: definition.name, outputMode: definition.outputMode, scheduler: env.scheduler, log: this.log }),
     );
     this.descriptions = { sources: this.sources.map((s) => redactString(s.description)), sink: redactString(this.sink.description) };
     await this.prepareTrigger();
@@ -202,7 +222,7 @@ export class QueryRun {
       return;
     }
     const unsupported = this.sources.filter((s) => !s.prepareForAvailableNow).map((s) => s.description);
-    this.env.log.warn(`Trigger.availableNow is not supported by ${unsupported.join(', ')}; running a single batch of all available data instead (Trigger.once).`);
+    this.log.warn(`Trigger.availableNow is not supported by ${unsupported.join(', ')}; running a single batch of all available data instead (Trigger.once).`);
     this.trigger = { kind: 'once' };
   }
 
@@ -226,7 +246,7 @@ export class QueryRun {
     const end = latest.map((offset, i) => offset ?? start[i]!);
     // A watermark that moved since the last batch may close windows: Spark runs a batch without
     // new data then, so that their results are emitted and their state evicted.
-    const watermarkMoved = this.definition.noDataMicroBatches && this.statefulOps.hasState && this.watermarkMs > this.lastBatchWatermarkMs;
+    const watermarkMoved = this.definition.noDataMicroBatches && this.statefulOps.needsNoDataBatch(this.definition.outputMode) && this.watermarkMs > this.lastBatchWatermarkMs;
     const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i])) || watermarkMoved;
     if (hasNewData) {
       this.planned = {
@@ -248,7 +268,7 @@ export class QueryRun {
     const planned = this.planned!;
     await this.reporter.time('walCommit', async () => {
       await this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
-      this.checkpoint.purge(batchId - this.definition.minBatchesToRetain, (e) => this.env.log.warn(`Could not delete old checkpoint entries: ${describeError(e)}`));
+      this.checkpoint.purge(batchId - this.definition.minBatchesToRetain, (e) => this.log.warn(`Could not delete old checkpoint entries: ${describeError(e)}`));
     });
     // Only now may sources discard what the previous batch read: with offsets/N durable, recovery
     // never re-runs batch N-1 (Spark commits sources at this point too).
@@ -268,11 +288,13 @@ export class QueryRun {
     this.rowsPerSource = inputs.map((t) => t.numRows);
     await this.fault('getBatch', 'after', batchId);
     const watermarkMs = planned.metadata.batchWatermarkMs;
-    const context = await this.statefulOps.begin({ batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, outputMode: this.definition.outputMode });
+    const context = await this.statefulOps.begin({ batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, outputMode: this.definition.outputMode }, this.queryId!);
     await this.reporter.time('addBatch', async () => {
       const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
       const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
       await this.fault('addBatch', 'before', batchId);
+      // A stopped (abandoned) run never starts its sink write: the batch re-runs on restart.
+      this.abort.signal.throwIfAborted();
       const batchContext: BatchContext = {
         batchId,
         batchTimestampMs: planned.metadata.batchTimestampMs,
@@ -286,7 +308,7 @@ export class QueryRun {
       };
       await this.guard('SINK_FAILED', `writing to the sink ${this.sink!.description}`, batchId, () => this.sink!.addBatch(batchId, output, batchContext));
       this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
-      this.stateReport = await this.statefulOps.commit(batchId, watermarkMs);
+      this.stateReport = await this.statefulOps.commit(watermarkMs);
     });
     this.lastBatchWatermarkMs = watermarkMs;
     this.watermarkMs = this.watermarks.advance(this.statefulOps.eventTimeInputs());
@@ -315,7 +337,7 @@ export class QueryRun {
     for (const [i, source] of this.sources.entries()) {
       const offset = end[i];
       if (offset === null || offset === undefined) continue;
-      await source.commit(offset).catch((e: unknown) => this.env.log.warn(`Source ${source.description} could not clean up after batch ${batchId}: ${describeError(e)}`));
+      await source.commit(offset).catch((e: unknown) => this.log.warn(`Source ${source.description} could not clean up after batch ${batchId}: ${describeError(e)}`));
     }
   }
 
@@ -340,6 +362,13 @@ export class QueryRun {
         details: { queryId: this.queryId, runId: this.runId, batchId },
       });
     }
+  }
+
+  /** Which batch a log line is about: only while one is planned or running. */
+  private logFields(): { queryId: string | undefined; runId: string; queryName: string | undefined; batchId: number | undefined } {
+    const snapshot = this.actor?.getSnapshot();
+    const inBatch = snapshot !== undefined && IN_BATCH.has(snapshot.value as string);
+    return { queryId: this.queryId ?? undefined, runId: this.runId, queryName: this.definition.name ?? undefined, batchId: inBatch ? snapshot.context.batchId : undefined };
   }
 
   private label(): string {

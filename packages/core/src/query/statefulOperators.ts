@@ -1,7 +1,11 @@
 import { planSteps, type EventTimeStats, type OperatorContext, type PlanNode, type PlanStep, type StateMetrics } from '../builders/plan.ts';
 import type { CheckpointStore } from '../checkpoint/checkpointStore.ts';
-import { StateStore } from '../state/stateStore.ts';
-import type { JsonValue, OutputMode } from '../types.ts';
+import type { Logger } from '../logger.ts';
+import type { OperatorState } from '../state/operatorState.ts';
+import { OperatorStates } from '../state/operatorStates.ts';
+import type { StateStoreSettings } from '../state/stateStore.ts';
+import type { OutputMode } from '../types.ts';
+import { stateOperatorProgress } from './stateProgress.ts';
 import type { StateOperatorProgress } from './progress.ts';
 
 /** What one batch of stateful steps produced, for progress and the next watermark. */
@@ -19,33 +23,50 @@ export interface BatchStateReport {
 export class StatefulOperators {
   private readonly stateful: PlanStep[];
   private readonly watermarked: PlanStep[];
-  private readonly states: StateStore;
-  private inputs = new Map<PlanStep, JsonValue | undefined>();
-  private outputs = new Map<PlanStep, { state: JsonValue; metrics: StateMetrics }>();
+  private readonly states: OperatorStates;
+  private opened = new Map<PlanStep, OperatorState>();
+  private reports = new Map<PlanStep, StateMetrics>();
   private eventTimes = new Map<PlanStep, EventTimeStats>();
 
-  constructor(plan: PlanNode, store: CheckpointStore, private readonly minBatchesToRetain: number, private readonly now: () => number) {
+  constructor(plan: PlanNode, store: CheckpointStore, settings: StateStoreSettings, log: Logger, private readonly now: () => number) {
     const steps = planSteps(plan);
     this.stateful = steps.filter((s) => s.stateful);
     this.watermarked = steps.filter((s) => s.watermark);
-    this.states = new StateStore(store);
+    this.states = new OperatorStates(store, this.stateful.map((step, operatorId) => ({ operatorId, operatorName: step.stateful!.operatorName, schema: step.stateful!.stateSchema })), settings, log, now);
   }
 
-  /** Whether the plan keeps state (then a watermark move alone is reason for a no-data batch). */
-  get hasState(): boolean {
-    return this.stateful.length > 0;
+  /**
+   * Whether a watermark that moved past the last batch's calls for a batch without new data
+   * (Spark's `shouldRunAnotherBatch`): only an operator that evicts by event time needs one,
+   * and never in complete mode, where nothing is evicted and the result would only be re-sent.
+   */
+  needsNoDataBatch(outputMode: OutputMode): boolean {
+    return outputMode !== 'complete' && this.stateful.some((s) => s.stateful!.eventTimeKey);
   }
 
-  /** The operator context of batch `batchId`, its state inputs loaded. */
-  async begin(base: { batchId: number; batchTimestampMs: number; watermarkMs: number; outputMode: OutputMode }): Promise<OperatorContext> {
-    this.inputs = new Map();
-    this.outputs = new Map();
+  /** The operator context of batch `batchId`, its state opened at version batchId. */
+  async begin(base: { batchId: number; batchTimestampMs: number; watermarkMs: number; outputMode: OutputMode }, queryId: string): Promise<OperatorContext> {
+    this.reports = new Map();
     this.eventTimes = new Map();
-    for (const [id, step] of this.stateful.entries()) this.inputs.set(step, await this.states.load(id, base.batchId));
+    const states = this.stateful.length > 0 ? await this.states.begin(base.batchId, queryId) : [];
+    this.opened = new Map(this.stateful.map((step, i) => [step, states[i]!]));
     return {
       ...base,
-      readState: (step) => this.inputs.get(step),
-      writeState: (step, state, metrics) => void this.outputs.set(step, { state, metrics }),
+      now: this.now,
+      state: (step) => {
+        const state = this.opened.get(step);
+        if (!state) throw new Error(`${step.name} is not a stateful step of this query`);
+        return state;
+      },
+      reportState: (step, metrics) => {
+        const seen = this.reports.get(step) ?? {};
+        const add = (a: number | undefined, b: number | undefined) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+        this.reports.set(step, {
+          numRowsDroppedByWatermark: add(seen.numRowsDroppedByWatermark, metrics.numRowsDroppedByWatermark) ?? 0,
+          allUpdatesTimeMs: add(seen.allUpdatesTimeMs, metrics.allUpdatesTimeMs) ?? 0,
+          allRemovalsTimeMs: add(seen.allRemovalsTimeMs, metrics.allRemovalsTimeMs) ?? 0,
+        });
+      },
       observeEventTime: (step, stats) => {
         const seen = this.eventTimes.get(step);
         this.eventTimes.set(step, seen ? { min: Math.min(seen.min, stats.min), max: Math.max(seen.max, stats.max), sum: seen.sum + stats.sum, count: seen.count + stats.count } : stats);
@@ -53,28 +74,21 @@ export class StatefulOperators {
     };
   }
 
-  /** Save the states batch `batchId` left as version batchId+1 (before its commit), and report. */
-  async commit(batchId: number, batchWatermarkMs: number): Promise<BatchStateReport> {
-    const stateOperators: StateOperatorProgress[] = [];
-    for (const [id, step] of this.stateful.entries()) {
-      const output = this.outputs.get(step);
-      const state = output?.state ?? this.inputs.get(step) ?? null;
-      const started = this.now();
-      await this.states.save(id, batchId + 1, state);
-      await this.states.purge(id, batchId + 1 - this.minBatchesToRetain);
-      stateOperators.push({
-        operatorName: step.stateful!.operatorName,
-        numRowsTotal: output?.metrics.numRowsTotal ?? 0,
-        numRowsUpdated: output?.metrics.numRowsUpdated ?? 0,
-        numRowsRemoved: output?.metrics.numRowsRemoved ?? 0,
-        commitTimeMs: this.now() - started,
-        memoryUsedBytes: output?.metrics.memoryUsedBytes ?? 0,
-        numRowsDroppedByWatermark: output?.metrics.numRowsDroppedByWatermark ?? 0,
-        numShufflePartitions: 1,
-        numStateStoreInstances: 1,
-      });
-    }
+  /** Commit the states batch `batchId` left as version batchId+1 (before its commit), and report. */
+  async commit(batchWatermarkMs: number): Promise<BatchStateReport> {
+    const metrics = await this.states.commit();
+    const stateOperators = this.stateful.map((step, i) => stateOperatorProgress(step.stateful!.operatorName, metrics[i]!, this.reports.get(step) ?? {}));
     return { stateOperators, eventTime: this.eventTimeProgress(batchWatermarkMs) };
+  }
+
+  /** Forget the open batch's state writes (the batch failed). */
+  abort(): void {
+    this.states.abort();
+  }
+
+  /** Release the state stores at the end of the run (waits for their background upkeep). */
+  close(): Promise<void> {
+    return this.states.close();
   }
 
   /** What each `withWatermark` input saw in this batch (plan order), for the watermark tracker. */

@@ -13,6 +13,16 @@ import { QueryRun, type RunEnvironment } from './queryRun.ts';
 /** How many progress updates `recentProgress` keeps (Spark's numRecentProgressUpdates). */
 const RECENT_PROGRESS = 100;
 
+/** How `stop()` ends a query. */
+export interface StopOptions {
+  /**
+   * Let the batch in flight finish and commit, for at most this long (ms, on the query's
+   * scheduler); then it is abandoned before its sink write, as with no deadline. Outside a batch
+   * the query stops at once either way. Default 0: abandon the batch in flight now.
+   */
+  readonly deadlineMs?: number;
+}
+
 export interface RestartPolicy {
   /** Restarts allowed after failures before the query terminates for good. */
   readonly maxRestarts: number;
@@ -52,6 +62,7 @@ export class StreamingQuery {
   private stopRequested = false;
   private restarts = 0;
   private restartTimer: Subscription | undefined;
+  private deadlineTimer: Subscription | undefined;
   private resolveTermination!: () => void;
   private readonly termination = new Promise<void>((resolve) => (this.resolveTermination = resolve));
   private queryId = '';
@@ -183,15 +194,29 @@ export class StreamingQuery {
     this.run?.kill();
   }
 
-  /** Stop the query: the batch in flight is abandoned uncommitted (it re-runs on restart). Resolves once resources are released. */
-  async stop(): Promise<void> {
+  /**
+   * Stop the query; resolves once its resources are released (checkpoint lock included). By
+   * default the batch in flight is abandoned uncommitted (it re-runs on restart, as in Spark);
+   * with `deadlineMs` it may finish and commit first — a graceful stop at the batch boundary.
+   *
+   * @example
+   * process.once('SIGTERM', () => void query.stop({ deadlineMs: 25_000 }));
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
     this.stopRequested = true;
+    const deadlineMs = options.deadlineMs ?? 0;
     if (this.restartTimer) {
       this.restartTimer.unsubscribe();
       this.restartTimer = undefined;
       this.terminate(null);
+    } else if (deadlineMs > 0 && this.active) {
+      this.run?.drain();
+      this.deadlineTimer ??= this.host.scheduler.schedule(() => {
+        this.host.log.warn(`Query ${this.name ?? this.id} did not reach a batch boundary within ${deadlineMs} ms; abandoning the batch in flight (it re-runs on restart).`, this.logFields());
+        this.run?.abandon();
+      }, deadlineMs);
     } else {
-      this.run?.actor.send({ type: 'query.stop' });
+      this.run?.abandon();
     }
     await this.termination;
   }
@@ -261,7 +286,7 @@ export class StreamingQuery {
     if (!this.stopRequested && this.everStarted && policy && this.restarts < policy.maxRestarts && !run.wasCrash) {
       const delay = policy.backoffMs * 2 ** this.restarts;
       this.restarts++;
-      this.host.log.warn(`Query ${this.name ?? this.id} failed (${failure.message}); restarting from its checkpoint in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}).`);
+      this.host.log.warn(`Query ${this.name ?? this.id} failed (${failure.message}); restarting from its checkpoint in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}).`, this.logFields());
       this.run = undefined;
       this.setStatus({ message: `Restarting after failure in ${delay} ms (restart ${this.restarts} of ${policy.maxRestarts}): ${failure.message}`, isDataAvailable: false, isTriggerActive: false });
       this.restartTimer = this.host.scheduler.schedule(() => {
@@ -277,6 +302,8 @@ export class StreamingQuery {
   private terminate(failure: SluiceError | null): void {
     if (!this.active) return;
     this.active = false;
+    this.deadlineTimer?.unsubscribe();
+    this.deadlineTimer = undefined;
     this.failure = failure;
     if (!failure) this.setStatus({ message: 'Stopped', isDataAvailable: false, isTriggerActive: false });
     this.statusSubject.complete();
@@ -300,6 +327,10 @@ export class StreamingQuery {
     if (!idle) this.restarts = 0; // a batch went through: the failure streak is over
     this.progressSubject.next(progress);
     this.host.queryProgress(this, progress, idle);
+  }
+
+  private logFields(): { queryId: string; runId: string; queryName: string | undefined } {
+    return { queryId: this.id, runId: this.runId, queryName: this.name ?? undefined };
   }
 
   private wrap(error: unknown, run: QueryRun | undefined): SluiceError {

@@ -2,7 +2,7 @@ import { Observable, Subject, type SchedulerLike } from 'rxjs';
 import type { Kafka } from 'kafkajs';
 import { describeError, SluiceError, type Logger } from '@sluice/core';
 import type { KafkaClientSettings } from './clientSettings.ts';
-import { fetchFrom, protocolError, clusterOf, type KafkajsCluster } from './fetch/kafkajsCluster.ts';
+import { abandon, fetchFrom, protocolError, clusterOf, type KafkajsCluster } from './fetch/kafkajsCluster.ts';
 import type { FetchedPartition, FetchResponse } from './fetch/fetchResponse.ts';
 import { decodeRecordSet, inflateBatches, scanRecordSet } from './fetch/recordSet.ts';
 import { isConnectivityError, kafkaError } from './kafkajsErrors.ts';
@@ -51,6 +51,8 @@ export class FetchingRangeReader implements KafkaRangeReader {
   /** Back-off pauses, cut short by `close`. */
   private readonly sleepers = new Set<() => void>();
   private readonly arrivals = new Subject<void>();
+  /** Leader look-ups and fetch loops under way. */
+  private readonly running = new Set<Promise<unknown>>();
   private activeReads = 0;
   private failure: SluiceError | undefined;
   /** The last failure to reach a broker, for the message of a read that times out; cleared by a fetch that succeeds. */
@@ -98,12 +100,26 @@ export class FetchingRangeReader implements KafkaRangeReader {
     });
   }
 
+  /**
+   * Stops at once: a fetch on the wire is abandoned (its connection closed, not waited out),
+   * back-off pauses end, and nothing reconnects afterwards — a connect that was under way when
+   * the reader closed is closed again when it lands.
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.notify();
     for (const wake of [...this.sleepers]) wake();
     this.arrivals.complete();
-    await this.cluster.disconnect().catch(() => {});
+    await abandon(this.cluster);
+    await this.connecting?.catch(() => {});
+    await Promise.all([...this.running]);
+    await abandon(this.cluster);
+  }
+
+  /** The error that stopped the reader, thrown; nothing when it is fetching normally. */
+  check(): void {
+    if (this.failure) throw this.failure;
   }
 
   private async readRanges(ranges: readonly OffsetRangeRequest[], emit: (chunk: RecordChunk) => void, cancelled: () => boolean): Promise<void> {
@@ -113,8 +129,10 @@ export class FetchingRangeReader implements KafkaRangeReader {
     const { scheduler, pollTimeoutMs } = this.options;
     let lastProgress = scheduler.now();
     while (remaining.size > 0) {
-      if (this.closed || cancelled()) return;
+      if (cancelled()) return;
       if (this.failure) throw this.failure;
+      // Never a silent short read: a range not read to its end is an error.
+      if (this.closed) throw new SluiceError('KAFKA_ERROR', 'The Kafka reader was closed while a read was under way (the query is stopping).');
       let drained = false;
       for (const range of remaining) {
         const state = this.partitions.get(key(range.topic, range.partition))!;
@@ -163,7 +181,9 @@ export class FetchingRangeReader implements KafkaRangeReader {
 
   /** Look up leaders that are unknown, and run a fetch loop for every leader with partitions to fetch. */
   private schedule(): void {
-    if (this.closed) return;
+    // After a failure nothing is fetched again: the reader is done, and a loop restarted at
+    // once would spin the event loop (a fetch loop ends as soon as it sees the failure).
+    if (this.closed || this.failure) return;
     let unlocated = false;
     for (const state of this.partitions.values()) {
       if (!state.active) continue;
@@ -172,7 +192,7 @@ export class FetchingRangeReader implements KafkaRangeReader {
     }
     if (unlocated && !this.locating) {
       this.locating = true;
-      this.locateLeaders().finally(() => {
+      this.track(this.locateLeaders()).finally(() => {
         this.locating = false;
         this.schedule();
       });
@@ -185,6 +205,7 @@ export class FetchingRangeReader implements KafkaRangeReader {
       if (unlocated.length === 0) return;
       try {
         await this.connect();
+        if (this.closed) return;
         await this.cluster.addMultipleTargetTopics([...new Set(unlocated.map((s) => s.topic))]);
         // Known topics are not looked up again by addMultipleTargetTopics: a moved leader, a
         // broker back from an outage or a partition added since need fresh metadata.
@@ -222,7 +243,7 @@ export class FetchingRangeReader implements KafkaRangeReader {
 
   private startLoop(nodeId: number): void {
     this.loops.add(nodeId);
-    this.fetchLoop(nodeId)
+    this.track(this.fetchLoop(nodeId))
       .catch((error: unknown) => this.fail(kafkaError(error, 'reading records', this.settings.brokers)))
       .finally(() => {
         this.loops.delete(nodeId);
@@ -272,6 +293,7 @@ export class FetchingRangeReader implements KafkaRangeReader {
         this.metadataStale = true;
         return;
       }
+      if (this.closed) return;
       if (this.failures.delete(nodeId)) this.options.log.info(`Kafka broker ${nodeId} answers again; fetching resumed.`);
       this.lastError = undefined;
       if (response.errorCode !== 0) {
@@ -339,8 +361,19 @@ export class FetchingRangeReader implements KafkaRangeReader {
   }
 
   private fail(error: SluiceError): void {
-    this.failure ??= error;
+    if (this.closed || this.failure) return;
+    this.failure = error;
     this.notify();
+    // A query waiting for records learns of the failure at its next trigger, now.
+    this.arrivals.next();
+  }
+
+  /** Work that may touch the cluster: `close` waits for it before its last disconnect. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    const settled: Promise<unknown> = work.catch(() => {});
+    this.running.add(settled);
+    void settled.finally(() => this.running.delete(settled));
+    return work;
   }
 
   private notify(): void {

@@ -5,6 +5,7 @@ import type { KafkaClientSettings } from './clientSettings.ts';
 import { KafkajsAdmin } from './kafkajsAdmin.ts';
 import { KafkajsProducer } from './kafkajsProducer.ts';
 import { FetchingRangeReader } from './fetchReader.ts';
+import { clusterOf } from './fetch/kafkajsCluster.ts';
 import type { KafkaClient, KafkaProducerOptions, KafkaReaderOptions } from './types.ts';
 
 export interface KafkajsClientOptions {
@@ -33,14 +34,15 @@ export function createKafkajsClient(settings: KafkaClientSettings, options: Kafk
     logLevel: process.env.KJS_DEBUG ? logLevel.DEBUG : logLevel.WARN,
     logCreator: forwardTo(log),
   });
-  const admin = new KafkajsAdmin(kafka.admin(), settings.brokers);
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const admin = new KafkajsAdmin(clusterOf(kafka), settings.brokers, scheduler);
   const closers: (() => Promise<void>)[] = [];
   return {
     admin,
     createReader(readerOptions: KafkaReaderOptions) {
       const reader = new FetchingRangeReader(kafka, admin, settings, {
         ...readerOptions,
-        scheduler: options.scheduler ?? asyncScheduler,
+        scheduler,
         decodeHeaders: options.decodeHeaders ?? false,
         log,
       });

@@ -92,8 +92,11 @@ export interface KafkaRangeReader {
    * not following the partition from `from` (no broker answer yet, or positioned elsewhere).
    */
   fetchedUntil(topic: string, partition: number, from: number): number | undefined;
-  /** Emits when records arrive ahead of any read: new data, for waking a waiting trigger. */
+  /** Emits when records arrive ahead of any read: new data, for waking a waiting trigger (and when the reader fails, so the failure is seen at once). */
   readonly arrivals$: Observable<void>;
+  /** Throws the error that stopped the reader (a refusal retrying cannot fix, a damaged batch); returns when it is fetching normally. */
+  check(): void;
+  /** Stops fetching at once (a fetch on the wire is abandoned) and releases every connection and timer. */
   close(): Promise<void>;
 }
 

@@ -95,6 +95,9 @@ export class KafkaSource implements Source<KafkaOffset> {
   }
 
   async latestOffset(start: KafkaOffset, limit: ReadLimit): Promise<KafkaOffset> {
+    // A reader that failed while fetching ahead (a refusal, a damaged batch) fails the query now,
+    // not at the next batch that happens to need it.
+    this.reader.check();
     const startOffsets = toPartitionOffsets(start);
     // Read limits, availableNow and processAllAvailable plan on the broker's offsets (Spark's rule);
     // the default trigger plans on what the reader holds (see inHandEnd).

@@ -23,6 +23,8 @@ export interface MarbleQueryOptions {
   readonly name?: string;
   /** Where the checkpoint lives (default: in memory); a `FileCheckpointStore` exercises real files. */
   readonly checkpoint?: CheckpointStore;
+  /** More writer options, e.g. `{ stateStore: 'rocksdb' }`. */
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 /** A query of the diagram; it lives across kills and restarts (one run each). */
@@ -113,7 +115,7 @@ export async function sluiceMarbles(body: (helpers: MarbleHelpers) => void | Pro
 
   const startRun = async (q: QueryState): Promise<void> => {
     const injector: FaultInjector = { at: (point, phase, batchId) => q.armed.forEach((a) => a.at(point, phase, batchId)) };
-    let writer = q.frame.writeStream().sink(q.recorder.wrap(q.options.sink)).option('checkpointLocation', q.checkpoint).manager(manager).faults(injector);
+    let writer = q.frame.writeStream().sink(q.recorder.wrap(q.options.sink)).options(q.options.options ?? {}).option('checkpointLocation', q.checkpoint).manager(manager).faults(injector);
     writer = writer.queryName(q.options.name ?? `marbles_${queries.indexOf(q)}`);
     if (q.options.trigger !== undefined) writer = writer.trigger(q.options.trigger);
     if (q.options.outputMode !== undefined) writer = writer.outputMode(q.options.outputMode);

@@ -22,14 +22,17 @@ const ACTORS = ['initialize', 'getOffsets', 'walCommit', 'processBatch', 'commit
 
 export const TRIGGERS: readonly Trigger[] = [{ kind: 'default' }, { kind: 'processingTime', intervalMs: 1000 }, { kind: 'once' }, { kind: 'availableNow' }];
 
-/** Every transition the machine definition declares (guarded alternatives count apart; `query.stop` from every live state). */
+/**
+ * Every transition the machine definition declares (guarded alternatives count apart; the root's
+ * `query.stop`/`query.drain` from every live state that does not handle the event itself).
+ */
 export function declaredTransitions(machine: Machine = queryLifecycleMachine): Transition[] {
   const out: Transition[] = [];
-  const rootStop = [...(machine.root as unknown as { transitions: Map<string, unknown[]> }).transitions.keys()];
+  const rootEvents = [...(machine.root as unknown as { transitions: Map<string, unknown[]> }).transitions.keys()];
   for (const [name, node] of Object.entries(machine.root.states)) {
     const transitions = (node as unknown as { transitions: Map<string, { target?: { key: string }[] }[]> }).transitions;
     for (const [event, definitions] of transitions) for (const d of definitions) out.push({ from: name, event, to: d.target?.[0]?.key ?? name });
-    if (node.type !== 'final') for (const event of rootStop) out.push({ from: name, event, to: 'stopped' });
+    if (node.type !== 'final') for (const event of rootEvents) if (!transitions.has(event)) out.push({ from: name, event, to: 'stopped' });
   }
   return out;
 }
@@ -39,6 +42,7 @@ export function modelEvents(trigger: Trigger): ModelEvent[] {
   const boom = new Error('scripted failure');
   const events: ModelEvent[] = [
     { type: 'query.stop' },
+    { type: 'query.drain' },
     { type: 'xstate.after.triggerDelay.query.waiting' },
     { type: 'xstate.done.actor.initialize', output: { nextBatchId: 0, hasPendingBatch: false } },
     { type: 'xstate.done.actor.initialize', output: { nextBatchId: 0, hasPendingBatch: true } },
@@ -52,7 +56,7 @@ export function modelEvents(trigger: Trigger): ModelEvent[] {
   return events;
 }
 
-const serialize = (s: Snapshot) => JSON.stringify([s.value, s.context.recovered, s.context.trigger.kind]);
+const serialize = (s: Snapshot) => JSON.stringify([s.value, s.context.recovered, s.context.trigger.kind, s.context.draining]);
 
 /**
  * Paths that together take every transition reachable under each trigger: the shortest path to
@@ -74,6 +78,8 @@ export function lifecyclePaths(machine: Machine = queryLifecycleMachine): ModelP
       for (const event of events) {
         const next = getNextSnapshot(machine, end, event as never);
         if (next === end || (next.value === end.value && !reactsTo(String(end.value), event.type))) continue;
+        // A second drain changes nothing the first did not.
+        if (event.type === 'query.drain' && end.context.draining) continue;
         const key = `${serialize(end)} ${event.type} ${JSON.stringify(event.output)} ${serialize(next as Snapshot)}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -106,7 +112,7 @@ export function describePath(path: ModelPath): string {
 }
 
 function shortEvent(event: ModelEvent): string {
-  const name = event.type.replace('xstate.done.actor.', 'done:').replace('xstate.error.actor.', 'error:').replace('xstate.after.triggerDelay.query.waiting', 'after');
+  const name = event.type.replace('query.drain', 'drain').replace('xstate.done.actor.', 'done:').replace('xstate.error.actor.', 'error:').replace('xstate.after.triggerDelay.query.waiting', 'after');
   const output = event.output as { hasNewData?: boolean; hasPendingBatch?: boolean } | undefined;
   if (output?.hasNewData !== undefined) return `${name}(${output.hasNewData ? 'data' : 'none'})`;
   if (output?.hasPendingBatch !== undefined) return `${name}(${output.hasPendingBatch ? 'pending' : 'fresh'})`;

@@ -162,6 +162,17 @@ async function perform(event: ModelEvent, query: StreamingQuery, gates: Gates, a
       await stopping;
       return;
     }
+    case 'query.drain': {
+      // A graceful stop with a deadline the replay never reaches: inside a batch the run goes on
+      // (the path's next events finish the batch); outside one it stops now.
+      const stopping = query.stop({ deadlineMs: 3_600_000 });
+      await scheduler.advanceBy(0);
+      if (query.lifecycleState === 'stopped') {
+        gates.releaseAll();
+        await stopping;
+      }
+      return;
+    }
     default:
       throw new Error(`the replayer does not know event ${event.type}`);
   }

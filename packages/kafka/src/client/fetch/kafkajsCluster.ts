@@ -17,6 +17,8 @@ export interface KafkajsCluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   refreshMetadata(): Promise<void>;
+  /** A fresh Metadata request for `topics` (all topics when empty); kafkajs retries a leader not yet available. */
+  metadata(args: { topics: string[] }): Promise<unknown>;
   addMultipleTargetTopics(topics: string[]): Promise<void>;
   findTopicPartitionMetadata(topic: string): readonly { readonly partitionId: number; readonly leader: number | null }[];
   findBroker(args: { nodeId: number }): Promise<KafkajsBroker>;
@@ -78,6 +80,30 @@ export async function fetchFrom(broker: KafkajsBroker, args: FetchRequest): Prom
     if ((error as { name?: string }).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => {});
     throw error;
   }
+}
+
+interface KafkajsConnection {
+  rejectRequests(error: Error): void;
+}
+
+interface KafkajsBrokerPool {
+  readonly seedBroker?: { readonly connectionPool: { readonly pool: readonly KafkajsConnection[] } };
+  readonly brokers: Readonly<Record<string, { readonly connectionPool: { readonly pool: readonly KafkajsConnection[] } }>>;
+}
+
+/**
+ * Disconnect a cluster without waiting for requests on the wire: kafkajs's own disconnect
+ * waits for them (a Fetch waits up to `fetch.max.wait.ms` on the broker), so they are failed
+ * first. Their callers see a closed-connection error.
+ */
+export async function abandon(cluster: KafkajsCluster): Promise<void> {
+  const pool = (cluster as unknown as { brokerPool?: KafkajsBrokerPool }).brokerPool;
+  if (pool) {
+    const brokers = [...(pool.seedBroker ? [pool.seedBroker] : []), ...Object.values(pool.brokers)];
+    const closed = Object.assign(new Error('Closed connection: the Kafka client was closed'), { name: 'KafkaJSConnectionClosedError' });
+    for (const broker of brokers) for (const connection of broker.connectionPool.pool) connection.rejectRequests(closed);
+  }
+  await cluster.disconnect().catch(() => {});
 }
 
 /** kafkajs's error for a Kafka error code (with its `type` and `retriable`). */

@@ -132,12 +132,12 @@ describe('decodeRecordSet', () => {
     expect((await decode(set, 10)).map((r) => [r.timestamp, r.timestampType])).toEqual([[5_000, 1], [5_000, 1]]);
   });
 
-  test('a codec kafkajs has no implementation for gives a SluiceError saying how to register one', async () => {
-    const set = await recordSet([{ baseOffset: 0, baseTimestamp: 1, records: [one('x')] }]);
-    set[22] = set[22]! | 0x02; // snappy
-    const error = await inflateBatches(set, 0).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SluiceError);
-    expect((error as SluiceError).message).toMatch(/snappy.*CompressionCodecs/);
+  test('a damaged compressed batch, or an unknown codec id, gives a SluiceError naming the codec and the offset', async () => {
+    const set = await recordSet([{ baseOffset: 40, baseTimestamp: 1, records: [one('x')] }]);
+    set[22] = set[22]! | 0x02; // says snappy, but the records are not snappy
+    await expect(inflateBatches(set, 40)).rejects.toMatchObject({ code: 'KAFKA_ERROR', message: expect.stringMatching(/snappy record batch at offset 40.*registerKafkaCodec/) });
+    set[22] = (set[22]! & ~0x07) | 0x05;
+    await expect(inflateBatches(set, 40)).rejects.toMatchObject({ code: 'KAFKA_ERROR', message: expect.stringMatching(/unknown codec \(id 5\)/) });
   });
 
   test('a record set in the old message format gives a SluiceError naming the format', async () => {

@@ -1,6 +1,6 @@
-import kafkajs from 'kafkajs';
 import { SluiceError } from '@sluice/core';
 import type { KafkaHeader } from '../types.ts';
+import { compressionOf, kafkaCodec } from '../../codecs/codec.ts';
 
 /** Where decoded records go: byte ranges of `src` are copied, never kept. */
 export interface RecordTarget {
@@ -86,10 +86,7 @@ export function scanRecordSet(bytes: Uint8Array, fetchOffset: number): RecordSet
   return last < 0 ? null : { first, last, compressed };
 }
 
-/**
- * Inflates the compressed batches of a record set with kafkajs's codec registry
- * (`CompressionCodecs`: gzip built in; snappy, lz4 and zstd once registered, as with kafkajs).
- */
+/** Inflates the compressed batches of a record set with Sluice's codecs (`kafkaCodec`: every Kafka compression type is built in). */
 export async function inflateBatches(bytes: Uint8Array, fetchOffset: number): Promise<InflatedBatches> {
   const inflated = new Map<number, Uint8Array>();
   for (const { start, end, baseOffset, attributes } of wholeBatches(bytes, viewOf(bytes), fetchOffset)) {
@@ -193,20 +190,20 @@ function isAbortMarker(b: Uint8Array, view: DataView, at: number, end: number): 
   return keyLength >= 4 && view.getInt16(cursor.at + 2) === 0;
 }
 
-async function inflate(codec: number, compressed: Uint8Array, baseOffset: number): Promise<Uint8Array> {
-  // A default import: Node's CommonJS export detection misses kafkajs's `CompressionCodecs`.
-  const codecs = kafkajs.CompressionCodecs as unknown as Record<number, (() => { decompress(buffer: Buffer): Promise<Buffer> }) | undefined>;
-  const factory = codecs[codec];
-  const name = ['none', 'gzip', 'snappy', 'lz4', 'zstd'][codec] ?? `codec ${codec}`;
-  if (!factory) throw new SluiceError('KAFKA_ERROR', `A Kafka record batch at offset ${baseOffset} is compressed with an unknown codec (${codec}).`);
+async function inflate(codecId: number, compressed: Uint8Array, baseOffset: number): Promise<Uint8Array> {
+  const compression = compressionOf(codecId);
+  if (compression === undefined || compression === 'none') {
+    throw new SluiceError('KAFKA_ERROR', `A Kafka record batch at offset ${baseOffset} is compressed with an unknown codec (id ${codecId}); Kafka defines gzip (1), snappy (2), lz4 (3) and zstd (4).`);
+  }
   try {
-    return await factory().decompress(Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength));
+    const codec = kafkaCodec(compression);
+    return await (codec instanceof Promise ? await codec : codec).decompress(compressed);
   } catch (error) {
     throw new SluiceError(
       'KAFKA_ERROR',
-      `Cannot decompress a Kafka record batch at offset ${baseOffset} (${name}): ${(error as Error).message}. ` +
-        `kafkajs reads only gzip by itself; register a ${name} codec in kafkajs's CompressionCodecs (e.g. the kafkajs-${name} package) before starting the query.`,
-      { cause: error },
+      `Cannot decompress the ${compression} record batch at offset ${baseOffset}: ${(error as Error).message}. ` +
+        `The batch is damaged, or written in a ${compression} variant Sluice does not read; a codec registered with registerKafkaCodec('${compression}', …) replaces the built-in one.`,
+      { cause: error, details: { compression, offset: baseOffset } },
     );
   }
 }

@@ -1,0 +1,167 @@
+import type { RecordBatch, Schema, Table } from 'apache-arrow';
+import { tableFromRows } from '../../arrow/tables.ts';
+import type { OperatorContext, PlanStep } from '../../builders/plan.ts';
+import type { RowCodec } from '../../state/codec/rowCodec.ts';
+import { toLatin1 } from '../../state/latin1.ts';
+import type { OperatorState } from '../../state/operatorState.ts';
+import type { Accumulator, AggregateKind } from '../aggregates.ts';
+import { cellsOf, type Cells } from '../cells.ts';
+import type { BoundExpression } from '../expression.ts';
+import { eventEndOf, forEachGroupingKey, type BoundKey } from './groupingKeys.ts';
+
+export interface BoundAggregate {
+  readonly bound: BoundExpression | null;
+  readonly kind: AggregateKind;
+  readonly name: string;
+}
+
+/** What `groupBy(...).agg(...)` bound at definition time. */
+export interface AggregationPlan {
+  readonly step: PlanStep;
+  readonly keys: readonly BoundKey[];
+  readonly aggregates: readonly BoundAggregate[];
+  /** Index of the event-time key (its window end leads the state key), or -1. */
+  readonly eventKey: number;
+  readonly outSchema: Schema;
+}
+
+interface Group {
+  readonly key: Uint8Array;
+  readonly values: unknown[];
+  readonly rows: number[];
+}
+
+/**
+ * One batch of a streaming aggregation on the state store: group the batch's rows, read those
+ * groups' accumulators (one batched read per partition), fold the rows in, write them back;
+ * then evict what the watermark closed (a range scan over the event-time-ordered keys, touching
+ * only closed groups) and produce the output mode's rows.
+ */
+export async function aggregateBatch(plan: AggregationPlan, table: Table, context: OperatorContext): Promise<Table> {
+  const state = context.state(plan.step);
+  const { key: keyCodec, value: valueCodec } = state.codecs('default');
+  const complete = context.outputMode === 'complete';
+  const evicts = plan.eventKey >= 0 && !complete;
+  const updated = new Map<string, Record<string, unknown>>();
+  let dropped = 0;
+
+  const updateStarted = context.now();
+  for (const batch of table.batches) dropped += await foldBatch(plan, batch, context, state, keyCodec, valueCodec, evicts, updated);
+  const updatesMs = context.now() - updateStarted;
+
+  const out: Record<string, unknown>[] = context.outputMode === 'update' ? [...updated.values()] : [];
+  const removalStarted = context.now();
+  if (evicts) await evictClosed(plan, context.watermarkMs, state, keyCodec, valueCodec, context.outputMode === 'append' ? out : null);
+  const removalsMs = context.now() - removalStarted;
+  if (complete) {
+    for (let p = 0; p < state.numPartitions; p++) {
+      for await (const chunk of state.store(p).space('default').scan()) for (const e of chunk) out.push(resultRow(plan, keyCodec.decode(e.key), valueCodec.decode(e.value)));
+    }
+  }
+  context.reportState(plan.step, { numRowsDroppedByWatermark: dropped, allUpdatesTimeMs: updatesMs, allRemovalsTimeMs: removalsMs });
+  return tableFromRows(plan.outSchema, out);
+}
+
+/** Fold one record batch into the state; returns how many rows were too late. */
+async function foldBatch(
+  plan: AggregationPlan, batch: RecordBatch, context: OperatorContext, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec,
+  dropsLate: boolean, updated: Map<string, Record<string, unknown>>,
+): Promise<number> {
+  const watermark = context.watermarkMs;
+  const { eventKey, aggregates } = plan;
+  const groups = new Map<string, Group>();
+  let dropped = 0;
+  let lastLate = -1;
+  forEachGroupingKey(plan.keys, batch, context, (row, values) => {
+    const end = eventKey >= 0 ? eventEndOf(values[eventKey]) : null;
+    // Spark: in append and update modes, a row for a window the watermark already closed is late and dropped.
+    if (dropsLate && end !== null && watermark > 0 && end <= watermark) {
+      if (lastLate !== row) dropped++;
+      lastLate = row;
+      return;
+    }
+    const key = keyCodec.encode(eventKey >= 0 ? [end, ...values] : values);
+    const id = toLatin1(key);
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { key, values: values.slice(), rows: [] }));
+    group.rows.push(row);
+  });
+  if (groups.size === 0) return dropped;
+
+  const inputs: (Cells | null)[] = aggregates.map((a) => (a.bound ? cellsOf(a.bound.evaluate(batch, context)) : null));
+  const list = [...groups.entries()];
+  const keys = list.map(([, g]) => g.key);
+  for (const [partition, indexes] of state.split(keys)) {
+    const space = state.store(partition).space('default');
+    const old = await space.getMany(indexes.map((i) => keys[i]!));
+    indexes.forEach((i, j) => {
+      const [id, group] = list[i]!;
+      const previous = old[j];
+      const accs = previous ? fromState(aggregates, valueCodec.decode(previous)) : aggregates.map((a) => a.kind.init());
+      for (const row of group.rows) {
+        for (let a = 0; a < aggregates.length; a++) {
+          const cells = inputs[a]!;
+          const value = cells === null ? 1 : cells.valid && !cells.valid[row] ? null : cells.values[row];
+          accs[a] = aggregates[a]!.kind.add(accs[a]!, value);
+        }
+      }
+      space.put(group.key, valueCodec.encode(toState(aggregates, accs)));
+      updated.delete(id);
+      updated.set(id, resultOf(plan, group.values, accs));
+    });
+  }
+  return dropped;
+}
+
+/** Remove every group whose event time the watermark passed; in append mode they are the output. */
+async function evictClosed(plan: AggregationPlan, watermark: number, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec, out: Record<string, unknown>[] | null): Promise<void> {
+  // Keys lead with the window end: [first non-null end, just above the watermark) are the closed groups.
+  const range = { gte: keyCodec.encodePrefix([Number.NEGATIVE_INFINITY]), lt: keyCodec.encodePrefix([nextUp(watermark)]) };
+  for (let p = 0; p < state.numPartitions; p++) {
+    const space = state.store(p).space('default');
+    for await (const chunk of space.scan(range)) {
+      for (const entry of chunk) {
+        if (out) out.push(resultRow(plan, keyCodec.decode(entry.key), valueCodec.decode(entry.value)));
+        space.delete(entry.key);
+      }
+    }
+  }
+}
+
+function fromState(aggregates: readonly BoundAggregate[], row: readonly unknown[]): Accumulator[] {
+  let at = 0;
+  return aggregates.map((a) => {
+    const acc = a.kind.fromState(row, at);
+    at += a.kind.stateFields.length;
+    return acc;
+  });
+}
+
+function toState(aggregates: readonly BoundAggregate[], accs: readonly Accumulator[]): unknown[] {
+  const out: unknown[] = [];
+  aggregates.forEach((a, i) => a.kind.toState(accs[i]!, out));
+  return out;
+}
+
+function resultOf(plan: AggregationPlan, keyValues: readonly unknown[], accs: readonly Accumulator[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  const fields = plan.outSchema.fields;
+  const k = plan.keys.length;
+  for (let i = 0; i < k; i++) row[fields[i]!.name] = keyValues[i];
+  plan.aggregates.forEach((a, i) => (row[fields[k + i]!.name] = a.kind.result(accs[i]!)));
+  return row;
+}
+
+/** An output row from a stored group (its key without the leading event-time column). */
+function resultRow(plan: AggregationPlan, key: readonly unknown[], value: readonly unknown[]): Record<string, unknown> {
+  return resultOf(plan, plan.eventKey >= 0 ? key.slice(1) : key, fromState(plan.aggregates, value));
+}
+
+/** The smallest double above x (x finite): `end < nextUp(w)` is `end <= w` for any double end. */
+function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  view.setBigInt64(0, view.getBigInt64(0) + (x > 0 ? 1n : -1n));
+  return view.getFloat64(0);
+}

@@ -1,0 +1,52 @@
+import { DataType, type RecordBatch } from 'apache-arrow';
+import type { OperatorContext } from '../../builders/plan.ts';
+import { cellsOf, type Cells } from '../cells.ts';
+import type { BoundExpression } from '../expression.ts';
+import type { WindowSpec } from '../window.ts';
+
+/** One grouping key of `groupBy`: a plain expression, or a time window over one. */
+export interface BoundKey {
+  readonly window: WindowSpec | null;
+  readonly bound: BoundExpression;
+}
+
+/**
+ * The grouping keys of every row of a batch: `visit(row, values)` is called once per group the
+ * row belongs to — once, or once per sliding window that holds its event time. `values` is
+ * reused between calls: copy it to keep it.
+ */
+export function forEachGroupingKey(keys: readonly BoundKey[], batch: RecordBatch, context: OperatorContext, visit: (row: number, values: unknown[]) => void): void {
+  const cells: Cells[] = keys.map((k) => cellsOf(k.bound.evaluate(batch, context)));
+  const values = new Array<unknown>(keys.length);
+  const n = keys.length;
+  const expand = (row: number, k: number): void => {
+    if (k === n) {
+      visit(row, values);
+      return;
+    }
+    const c = cells[k]!;
+    const value = c.valid && !c.valid[row] ? null : c.values[row];
+    const window = keys[k]!.window;
+    if (window && value !== null) {
+      for (const start of window.startsOf(value as number)) {
+        values[k] = { start, end: start + window.sizeMs };
+        expand(row, k + 1);
+      }
+    } else {
+      values[k] = value;
+      expand(row, k + 1);
+    }
+  };
+  for (let row = 0; row < batch.numRows; row++) expand(row, 0);
+}
+
+/** Whether key `k` carries event time for a watermark on `watermarked` columns: a window over one, or a timestamp one. */
+export function isEventTimeKey(key: BoundKey, watermarked: ReadonlySet<string>): boolean {
+  return watermarked.has(key.window?.column ?? key.bound.name) && (key.window !== null || DataType.isTimestamp(key.bound.type));
+}
+
+/** The end of a group's event time: its window's end, or the timestamp itself; null for a null key. */
+export function eventEndOf(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'number' ? value : (value as { end: number }).end;
+}

@@ -1,0 +1,220 @@
+import { corrupt } from '../../checkpoint/logEntries.ts';
+import { describeError } from '../../errors.ts';
+import { DELETE, readStateFile, StateFileWriter } from '../files/stateFile.ts';
+import type { LoadOptions, StateProviderContext, StateStoreProvider, StateStoreProviderFactory, WritableStateStore } from '../stateStore.ts';
+import { LiveState } from './liveState.ts';
+import type { SortedKeys } from './sortedKeys.ts';
+import { MemoryStateStore } from './memoryStore.ts';
+import { filesToDelete, listVersionFiles, type VersionFiles } from './stateFiles.ts';
+
+/** Entries a snapshot serialises before it lets the event loop run a batch. */
+const SNAPSHOT_SLICE = 20_000;
+
+/**
+ * The default provider: state in memory, Spark's HDFS-backed scheme on disk. Each committed
+ * version writes `state/<op>/<p>/<v>.delta` with only the keys it changed (fsync'd, whole or
+ * nothing); every `minDeltasForSnapshot` versions a background snapshot writes `<v>.snapshot`
+ * with every key; a restart loads the newest snapshot and the deltas after it. The live maps
+ * are mutated in place (an undo log serves `abort`), so no batch ever copies the state.
+ *
+ * @example
+ * registerStateStoreProvider(memoryStateProviderFactory) // done by core; 'memory' is the default
+ */
+export const memoryStateProviderFactory: StateStoreProviderFactory = {
+  name: 'memory',
+  sparkClassNames: ['org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider'],
+  open: async (context) => new MemoryStateProvider(context),
+};
+
+export class MemoryStateProvider implements StateStoreProvider {
+  private live: LiveState | null = null;
+  private files: VersionFiles | null = null;
+  private current: MemoryStateStore | null = null;
+  private snapshot: { version: number; preimages: Map<string, string | undefined>[] } | null = null;
+  private maintaining: Promise<void> = Promise.resolve();
+  private hits = 0;
+  private misses = 0;
+
+  constructor(private readonly context: StateProviderContext) {}
+
+  async load(version: number, options: LoadOptions = {}): Promise<WritableStateStore> {
+    if (this.current) throw new Error(`State of ${this.context.dir} is already open at version ${this.current.version}`);
+    if (this.live?.version === version) this.hits++;
+    else {
+      this.misses++;
+      // A background snapshot reads the live maps: let it finish before they are replaced.
+      await this.maintaining;
+      this.live = await this.rebuild(version);
+    }
+    if (!options.readOnly) await this.discardAbandoned(version);
+    const live = this.live;
+    const store: MemoryStateStore = new MemoryStateStore(this.context.partition, version, live, options.readOnly ?? false, {
+      touched: (space, key, before) => {
+        const preimages = this.snapshot?.preimages[space];
+        if (preimages && !preimages.has(key)) preimages.set(key, before);
+      },
+      persist: (changes) => this.persist(version + 1, changes),
+      closed: () => {
+        if (this.current === store) this.current = null;
+      },
+      custom: () => ({ loadedMapCacheHitCount: this.hits, loadedMapCacheMissCount: this.misses, stateOnCurrentVersionSizeBytes: live.bytes }),
+    });
+    this.current = store;
+    return store;
+  }
+
+  maintenance(): Promise<void> {
+    this.maintaining = this.maintaining.then(() => this.maintain());
+    return this.maintaining;
+  }
+
+  async close(): Promise<void> {
+    this.current?.abort();
+    await this.maintaining.catch(() => undefined);
+    this.live = null;
+  }
+
+  private file(version: number, kind: 'delta' | 'snapshot'): string {
+    return `${this.context.dir}/${version}.${kind}`;
+  }
+
+  private location(path: string): string {
+    return `${this.context.checkpoint.location.replace(/\/$/, '')}/${path}`;
+  }
+
+  /** Write a version's delta: the keys it changed, fsync'd, whole or nothing. */
+  private async persist(version: number, changes: readonly Map<string, string | null>[]): Promise<number> {
+    const writer = new StateFileWriter('delta', version);
+    changes.forEach((space, s) => {
+      for (const [key, value] of space) {
+        if (value === null) writer.deleteLatin1(s, key);
+        else writer.putLatin1(s, key, value);
+      }
+    });
+    const bytes = writer.finish();
+    await this.context.checkpoint.write(this.file(version, 'delta'), bytes, { ifAbsent: false });
+    this.files!.deltas.add(version);
+    return bytes.length;
+  }
+
+  /** Version `version` from the checkpoint: the newest snapshot at or below it, then each delta after it. */
+  private async rebuild(version: number): Promise<LiveState> {
+    const { checkpoint, dir, schema } = this.context;
+    this.files = await listVersionFiles(checkpoint, dir, 'delta', 'snapshot');
+    const live = new LiveState(version, schema.keySpaces);
+    if (version === 0) return live;
+    const base = [...this.files.snapshots].filter((v) => v <= version).sort((a, b) => b - a)[0] ?? 0;
+    if (base > 0) await this.apply(live, this.file(base, 'snapshot'), 'snapshot', base);
+    for (let v = base + 1; v <= version; v++) {
+      if (!this.files.deltas.has(v)) {
+        throw corrupt(this.location(this.file(v, 'delta')), `it is missing, so version ${version} of the state of operator ${this.context.operatorId}, partition ${this.context.partition} cannot be rebuilt${base > 0 ? ` from snapshot ${base}` : ''} (a file was deleted by hand?)`);
+      }
+      await this.apply(live, this.file(v, 'delta'), 'delta', v);
+    }
+    return live;
+  }
+
+  private async apply(live: LiveState, path: string, kind: 'delta' | 'snapshot', version: number): Promise<void> {
+    const data = await this.context.checkpoint.readBytes(path);
+    if (data === undefined) throw corrupt(this.location(path), 'it disappeared while the state was being loaded');
+    const spaces = live.spaces;
+    const result = readStateFile(data, this.location(path), kind, (op, s, bytes, ks, ke, vs, ve) => {
+      const space = spaces[s];
+      if (!space) throw corrupt(this.location(path), `it names key space ${s}, but the operator has ${spaces.length}`);
+      const key = bytes.toString('latin1', ks, ke);
+      if (op === DELETE) space.remove(key);
+      else space.set(key, bytes.toString('latin1', vs, ve));
+    });
+    if (result.version !== version) throw corrupt(this.location(path), `it holds version ${result.version}`);
+  }
+
+  /**
+   * Files of versions after `version` are left by an attempt that never committed (a crash
+   * before `commits/N`, or a batch given up with `checkpoint drop-uncommitted`): this run
+   * rewrites `version + 1`, and a snapshot of the old attempt must never be taken for it.
+   */
+  private async discardAbandoned(version: number): Promise<void> {
+    const files = this.files!;
+    const doomed = [
+      ...[...files.snapshots].filter((v) => v > version).map((v) => ({ set: files.snapshots, v, path: this.file(v, 'snapshot') })),
+      ...[...files.deltas].filter((v) => v > version + 1).map((v) => ({ set: files.deltas, v, path: this.file(v, 'delta') })),
+    ];
+    for (const { set, v, path } of doomed) {
+      await this.context.checkpoint.delete(path);
+      set.delete(v);
+    }
+  }
+
+  private async maintain(): Promise<void> {
+    try {
+      const live = this.live;
+      const files = this.files;
+      if (!live || !files) return;
+      const lastSnapshot = Math.max(0, ...[...files.snapshots].filter((v) => v <= live.version));
+      if (live.version > 0 && live.version - lastSnapshot >= this.context.settings.minDeltasForSnapshot) await this.takeSnapshot(live);
+      const doomed = filesToDelete(files, live.version, this.context.settings.minBatchesToRetain);
+      for (const v of doomed.snapshots) {
+        await this.context.checkpoint.delete(this.file(v, 'snapshot'));
+        files.snapshots.delete(v);
+      }
+      for (const v of doomed.deltas) {
+        await this.context.checkpoint.delete(this.file(v, 'delta'));
+        files.deltas.delete(v);
+      }
+    } catch (error) {
+      // Upkeep only: every committed version is still loadable from what is on disk.
+      this.context.log.warn(`State maintenance of ${this.context.dir} failed (it will be tried again after the next batch): ${describeError(error)}`);
+    }
+  }
+
+  /**
+   * Write `<v>.snapshot` of the live state at its current version while batches go on: the
+   * maps are read in slices, and a key a later batch changes first hands its value at `v` to
+   * `preimages` (the store's `touched` hook), which the snapshot uses instead.
+   */
+  private async takeSnapshot(live: LiveState): Promise<void> {
+    const version = live.version;
+    const preimages = live.spaces.map(() => new Map<string, string | undefined>());
+    // A batch already open has written on top of `version`: its undo log holds the values at `version`.
+    this.current?.undo.forEach((undo, s) => undo.forEach((before, key) => preimages[s]!.set(key, before)));
+    this.snapshot = { version, preimages };
+    const writer = new StateFileWriter('snapshot', version);
+    try {
+      let slice = 0;
+      for (const [s, space] of live.spaces.entries()) {
+        const changed = preimages[s]!;
+        // Ordered spaces are written in key order, so loading them appends to the index.
+        const keys = space.index ? orderedKeys(space.index) : space.map.keys();
+        for (const key of keys) {
+          if (changed.has(key)) continue;
+          const value = space.map.get(key);
+          if (value !== undefined) writer.putLatin1(s, key, value);
+          if (++slice >= SNAPSHOT_SLICE) {
+            slice = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+        }
+      }
+      for (const [s, changed] of preimages.entries()) for (const [key, before] of changed) if (before !== undefined) writer.putLatin1(s, key, before);
+    } finally {
+      this.snapshot = null;
+    }
+    // A replay may have moved the state back below `version` meanwhile: then this snapshot is of an abandoned line.
+    if (live !== this.live || live.version < version) return;
+    await this.context.checkpoint.write(this.file(version, 'snapshot'), writer.finish(), { ifAbsent: false });
+    this.files!.snapshots.add(version);
+  }
+}
+
+/** Keys of an ordered index, read a chunk at a time so later inserts and deletes do not disturb the walk. */
+function* orderedKeys(index: SortedKeys): Generator<string> {
+  let from: string | undefined;
+  let exclusive = false;
+  for (;;) {
+    const keys = index.range(from, exclusive, undefined, 4096);
+    if (keys.length === 0) return;
+    yield* keys;
+    from = keys[keys.length - 1];
+    exclusive = true;
+  }
+}
