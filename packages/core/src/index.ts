@@ -77,8 +77,9 @@ export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
 
 /* Lifecycle (exported for inspection and model-based tests) */
 export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
-export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
-export { fromStep } from './lifecycle/fromStep.ts';
+export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName, LifecycleStepEvent } from './lifecycle/queryLifecycle.ts';
+export { lifecycleStep } from './lifecycle/lifecycleStep.ts';
+export type { LifecycleStepName, StepAction } from './lifecycle/lifecycleStep.ts';
 export { lifecycleGraph } from './lifecycle/lifecycleGraph.ts';
 export type { LifecycleEdge, LifecycleGraph } from './lifecycle/lifecycleGraph.ts';
 export { statusOf } from './lifecycle/status.ts';
@@ -114,11 +115,12 @@ export { registerStateStoreProvider, stateStoreProvider } from './state/provider
 export { memoryStateProviderFactory } from './state/memory/memoryStateProvider.ts';
 
 /* Operators and column expressions */
-export { select } from './operators/select.ts';
+export { select, selectExpr } from './operators/select.ts';
 export { filter, where } from './operators/filter.ts';
 export { drop, withColumn, withColumnRenamed } from './operators/withColumn.ts';
 export { map, mapBatches, transform } from './operators/map.ts';
-export { Column, coalesce, col, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
+export { Column, callFunction, coalesce, col, column, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
+export type { SortOrder } from './operators/column.ts';
 export { fromJson } from './operators/fromJson.ts';
 export { withWatermark } from './operators/withWatermark.ts';
 export type { WithWatermarkOptions } from './operators/withWatermark.ts';
@@ -132,3 +134,36 @@ export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts'
 export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';
 export type { ColumnLike } from './operators/column.ts';
+
+/* SQL expression strings and settings */
+export { expr } from './sql/expr.ts';
+export { conf } from './session/conf.ts';
+
+/* The function library (each also callable by name in SQL) */
+export { greatest, ifThen, isnan, isnull, least, nanvl, nullif, nvl, nvl2, when } from './functions/conditional/conditional.ts';
+export { bitLength, initcap, octetLength } from './functions/string/caseAndLength.ts';
+export { concatWs } from './functions/string/concat.ts';
+export { left, right, substring } from './functions/string/substring.ts';
+export { lpad, ltrim, repeat, rpad, rtrim, trim } from './functions/string/trimAndPad.ts';
+export { instr, locate } from './functions/string/search.ts';
+export { replace, reverse, split, translate } from './functions/string/edit.ts';
+export { base64, hex, unbase64, unhex } from './functions/string/encoding.ts';
+export { formatString } from './functions/string/formatString.ts';
+export { regexpCount, regexpExtract, regexpExtractAll, regexpLike, regexpReplace } from './functions/regexp/regexpFunctions.ts';
+export { like } from './functions/regexp/like.ts';
+export { abs, bround, ceil, exp, floor, log, pmod, pow, round, signum, sqrt } from './functions/math/math.ts';
+export { currentDate } from './functions/datetime/current.ts';
+
+/* Registering functions (by name, usable in SQL) and writing them */
+export { registerFunction } from './functions/registerFunction.ts';
+export type { RegisterFunctionOptions } from './functions/registerFunction.ts';
+export { dropFunction, listFunctions } from './functions/registry.ts';
+export type {
+  AggregateFunctionDefinition, BoundGenerator, BoundLambda, CallContext, FunctionDefinition, FunctionDoc, FunctionFamily,
+  GeneratorFunctionDefinition, ScalarFunctionDefinition,
+} from './functions/registry.ts';
+export { argAs, constantArg, expectArg } from './functions/arguments.ts';
+export { rowFunction } from './functions/rowFunction.ts';
+export type { RowFunctionOptions } from './functions/rowFunction.ts';
+export type { BoundExpression } from './expressions/bound.ts';
+export { fromRowValues, rowValues } from './expressions/kernels/rows.ts';
