@@ -13,6 +13,7 @@ import * as encoding from './string/encoding.ts';
 import * as formatString from './string/formatString.ts';
 import * as search from './string/search.ts';
 import * as substring from './string/substring.ts';
+import * as textUtilities from './string/textUtilities.ts';
 import * as trimAndPad from './string/trimAndPad.ts';
 import type { FunctionDefinition } from './registry.ts';
 
@@ -37,6 +38,7 @@ export const BUILTIN_FUNCTIONS: readonly FunctionDefinition[] = [
   ...definitionsOf(edit),
   ...definitionsOf(encoding),
   ...definitionsOf(formatString),
+  ...definitionsOf(textUtilities),
   ...definitionsOf(regexp),
   ...definitionsOf(like),
   ...definitionsOf(math),
