@@ -4,6 +4,7 @@ import * as constructors from './collection/constructors.ts';
 import * as conditional from './conditional/conditional.ts';
 import * as current from './datetime/current.ts';
 import * as math from './math/math.ts';
+import * as typeOf from './misc/typeOf.ts';
 import * as like from './regexp/like.ts';
 import * as regexp from './regexp/regexpFunctions.ts';
 import * as caseAndLength from './string/caseAndLength.ts';
@@ -45,5 +46,6 @@ export const BUILTIN_FUNCTIONS: readonly FunctionDefinition[] = [
   ...definitionsOf(current),
   ...definitionsOf(constructors),
   ...definitionsOf(arrays),
+  ...definitionsOf(typeOf),
   ...aggregateFunctions,
 ];

@@ -144,7 +144,7 @@ export const regexpInstrFunction: ScalarFunctionDefinition = {
   name: 'regexp_instr',
   family: 'regexp',
   arity: [2, 3],
-  doc: { usage: 'regexp_instr(str, regexp[, idx])', description: '1-based position where the first match (or its group `idx`) starts; 0 when nothing matches.', examples: [{ sql: "regexp_instr('1a 2b 14m', '\\d+(a|b|m)')", result: 1 }] },
+  doc: { usage: 'regexp_instr(str, regexp[, idx])', description: '1-based position where the first match (or its group `idx`) starts; 0 when nothing matches.', examples: [{ sql: "regexp_instr('1a 2b 14m', '\\\\d+(a|b|m)')", result: 1 }] },
   bind: (call) => {
     const args = [argAs(call, 0, STRING()), argAs(call, 1, STRING()), ...(call.args[2] ? [argAs(call, 2, new Int32())] : [])];
     return rowFunction(call.outputName, new Int32(), args, (s, p, idx) => {
