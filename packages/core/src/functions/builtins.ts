@@ -1,6 +1,8 @@
 import { aggregateFunctions } from './aggregate/aggregates.ts';
 import * as arrays from './collection/arrayFunctions.ts';
 import * as constructors from './collection/constructors.ts';
+import * as higherOrder from './collection/higherOrder.ts';
+import * as explode from './generator/explode.ts';
 import * as conditional from './conditional/conditional.ts';
 import * as current from './datetime/current.ts';
 import * as math from './math/math.ts';
@@ -46,6 +48,8 @@ export const BUILTIN_FUNCTIONS: readonly FunctionDefinition[] = [
   ...definitionsOf(current),
   ...definitionsOf(constructors),
   ...definitionsOf(arrays),
+  ...definitionsOf(higherOrder),
+  ...definitionsOf(explode),
   ...definitionsOf(typeOf),
   ...aggregateFunctions,
 ];
