@@ -6,6 +6,7 @@ import * as explode from './generator/explode.ts';
 import * as conditional from './conditional/conditional.ts';
 import * as current from './datetime/current.ts';
 import * as math from './math/math.ts';
+import * as sparkHash from './hash/sparkHash.ts';
 import * as typeOf from './misc/typeOf.ts';
 import * as like from './regexp/like.ts';
 import * as regexp from './regexp/regexpFunctions.ts';
@@ -51,5 +52,6 @@ export const BUILTIN_FUNCTIONS: readonly FunctionDefinition[] = [
   ...definitionsOf(higherOrder),
   ...definitionsOf(explode),
   ...definitionsOf(typeOf),
+  ...definitionsOf(sparkHash),
   ...aggregateFunctions,
 ];
