@@ -4,7 +4,11 @@ import * as constructors from './collection/constructors.ts';
 import * as higherOrder from './collection/higherOrder.ts';
 import * as explode from './generator/explode.ts';
 import * as conditional from './conditional/conditional.ts';
+import * as calendar from './datetime/calendar.ts';
 import * as current from './datetime/current.ts';
+import * as datetimeFields from './datetime/fields.ts';
+import * as formatting from './datetime/formatting.ts';
+import * as timeWindow from './datetime/window.ts';
 import * as math from './math/math.ts';
 import * as sparkHash from './hash/sparkHash.ts';
 import * as typeOf from './misc/typeOf.ts';
@@ -47,6 +51,10 @@ export const BUILTIN_FUNCTIONS: readonly FunctionDefinition[] = [
   ...definitionsOf(like),
   ...definitionsOf(math),
   ...definitionsOf(current),
+  ...definitionsOf(datetimeFields),
+  ...definitionsOf(formatting),
+  ...definitionsOf(calendar),
+  ...definitionsOf(timeWindow),
   ...definitionsOf(constructors),
   ...definitionsOf(arrays),
   ...definitionsOf(higherOrder),
