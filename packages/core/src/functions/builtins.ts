@@ -9,6 +9,8 @@ import * as current from './datetime/current.ts';
 import * as datetimeFields from './datetime/fields.ts';
 import * as formatting from './datetime/formatting.ts';
 import * as timeWindow from './datetime/window.ts';
+import * as getJsonObject from './json/getJsonObject.ts';
+import * as jsonFunctions from './json/jsonFunctions.ts';
 import * as math from './math/math.ts';
 import * as sparkHash from './hash/sparkHash.ts';
 import * as typeOf from './misc/typeOf.ts';
@@ -60,6 +62,8 @@ export const BUILTIN_FUNCTIONS: readonly FunctionDefinition[] = [
   ...definitionsOf(higherOrder),
   ...definitionsOf(explode),
   ...definitionsOf(typeOf),
+  ...definitionsOf(getJsonObject),
+  ...definitionsOf(jsonFunctions),
   ...definitionsOf(sparkHash),
   ...aggregateFunctions,
 ];
