@@ -13,6 +13,7 @@ import * as getJsonObject from './json/getJsonObject.ts';
 import * as jsonFunctions from './json/jsonFunctions.ts';
 import * as math from './math/math.ts';
 import * as sparkHash from './hash/sparkHash.ts';
+import * as random from './misc/random.ts';
 import * as typeOf from './misc/typeOf.ts';
 import * as like from './regexp/like.ts';
 import * as regexp from './regexp/regexpFunctions.ts';
@@ -62,6 +63,7 @@ export const BUILTIN_FUNCTIONS: readonly FunctionDefinition[] = [
   ...definitionsOf(higherOrder),
   ...definitionsOf(explode),
   ...definitionsOf(typeOf),
+  ...definitionsOf(random),
   ...definitionsOf(getJsonObject),
   ...definitionsOf(jsonFunctions),
   ...definitionsOf(sparkHash),
