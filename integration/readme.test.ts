@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'integration', '.readme-snippets');
 
 /** Every ```ts block of the README files is a whole program: it type-checks and runs to completion. */
-const readmes = ['README.md', 'packages/testing/README.md', 'packages/ui/README.md'];
+const readmes = ['README.md', 'packages/testing/README.md', 'packages/ui/README.md', 'packages/cli/README.md'];
 
 async function snippets(): Promise<{ file: string; code: string }[]> {
   const out: { file: string; code: string }[] = [];

@@ -76,8 +76,9 @@ export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
 
 /* Lifecycle (exported for inspection and model-based tests) */
 export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
-export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
-export { fromStep } from './lifecycle/fromStep.ts';
+export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName, LifecycleStepEvent } from './lifecycle/queryLifecycle.ts';
+export { lifecycleStep } from './lifecycle/lifecycleStep.ts';
+export type { LifecycleStepName, StepAction } from './lifecycle/lifecycleStep.ts';
 export { lifecycleGraph } from './lifecycle/lifecycleGraph.ts';
 export type { LifecycleEdge, LifecycleGraph } from './lifecycle/lifecycleGraph.ts';
 export { statusOf } from './lifecycle/status.ts';

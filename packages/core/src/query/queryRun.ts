@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Table } from 'apache-arrow';
-import { defer, EMPTY, from, lastValueFrom, merge, toArray, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { EMPTY, lastValueFrom, merge, toArray, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Actor } from 'xstate';
 import { concatTables, emptyTable } from '../arrow/tables.ts';
 import { executePlan } from '../builders/plan.ts';
@@ -9,7 +9,7 @@ import type { CheckpointLock } from '../checkpoint/checkpointStore.ts';
 import type { OffsetSeqMetadata } from '../checkpoint/logEntries.ts';
 import { describeError, isSluiceError, SluiceError, type ErrorCode } from '../errors.ts';
 import { isSimulatedCrash, type FaultPhase, type FaultPoint } from '../lifecycle/faults.ts';
-import { fromStep } from '../lifecycle/fromStep.ts';
+import { lifecycleStep } from '../lifecycle/lifecycleStep.ts';
 import { queryLifecycleMachine, type GetOffsetsOutput, type InitializeOutput } from '../lifecycle/queryLifecycle.ts';
 import { withLogFields, type Logger } from '../logger.ts';
 import type { Trigger } from '../triggers/trigger.ts';
@@ -87,12 +87,12 @@ export class QueryRun {
     this.statefulOps = new StatefulOperators(definition.plan, definition.checkpoint, definition.stateStore, env.log, () => env.scheduler.now());
     this.reporter = new ProgressReporter(env.scheduler, { id: () => this.queryId ?? '', runId: this.runId, name: definition.name }, definition.noDataProgressEventIntervalMs);
     const logic = queryLifecycleMachine.provide({
-      actors: {
-        initialize: fromStep(() => this.step(() => this.initialize())),
-        getOffsets: fromStep(({ input }) => this.step(() => this.getOffsets(input.batchId))),
-        walCommit: fromStep(({ input }) => this.step(() => this.walCommit(input.batchId))),
-        processBatch: fromStep(({ input }) => this.step(() => this.processBatch(input.batchId))),
-        commitBatch: fromStep(({ input }) => this.step(() => this.commitBatch(input.batchId))),
+      actions: {
+        initialize: lifecycleStep('initialize', () => this.step(this.initialize()), () => ({})),
+        getOffsets: lifecycleStep('getOffsets', ({ batchId }) => this.step(this.getOffsets(batchId))),
+        walCommit: lifecycleStep('walCommit', ({ batchId }) => this.step(this.walCommit(batchId))),
+        processBatch: lifecycleStep('processBatch', ({ batchId }) => this.step(this.processBatch(batchId))),
+        commitBatch: lifecycleStep('commitBatch', ({ batchId }) => this.step(this.commitBatch(batchId))),
       },
       delays: { triggerDelay: () => this.nextTriggerDelay() },
       guards: {
@@ -168,15 +168,14 @@ export class QueryRun {
     if (cleanStop && this.definition.temporaryCheckpoint) await this.definition.checkpoint.destroy().catch(() => undefined);
   }
 
-  private step<T>(work: () => Promise<T>): Observable<T> {
-    return defer(() => {
-      const promise = work().catch((error: unknown) => {
-        if (isSimulatedCrash(error)) this.crashed = true;
-        throw error;
-      });
-      this.inFlight = promise;
-      return from(promise);
+  /** Track the step in flight (release waits for it) and note a simulated crash as it happens. */
+  private step<T>(work: Promise<T>): Promise<T> {
+    const promise = work.catch((error: unknown) => {
+      if (isSimulatedCrash(error)) this.crashed = true;
+      throw error;
     });
+    this.inFlight = promise;
+    return promise;
   }
 
   private async fault(point: FaultPoint, phase: FaultPhase, batchId: number): Promise<void> {
@@ -198,6 +197,9 @@ export class QueryRun {
       const { batchId, seq } = recovery.pending;
       this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata };
     }
+    // State the query cannot use (another engine's, a changed aggregation's) is refused here,
+    // before a batch is planned: the checkpoint stays byte-identical.
+    await this.statefulOps.open(this.queryId, recovery.nextBatchId);
     for (const [index, provider] of definition.sources.entries()) {
       const source = await this.guard('SOURCE_FAILED', `opening source '${provider.format}'`, -1, () =>
         provider.open({ queryId: this.queryId!, runId: this.runId, sourceIndex: index, metadata: this.checkpoint.sourceMetadata(index), scheduler: env.scheduler, log: this.log }),
