@@ -77,3 +77,12 @@ export type { FaultInjector, FaultPhase, FaultPoint, LifecyclePoint } from './li
 /* Optional dependencies (connector libraries loaded on first use) */
 export { requireOptional, resolveOptional } from './dependencies/optionalDependency.ts';
 export type { OptionalDependency } from './dependencies/optionalDependency.ts';
+
+/* Functions: what a function or UDF author builds on (see registerFunction) */
+export { unscaledFromValue } from './decimal/decimalValues.ts';
+export type { AggregateFunctionDefinition, BoundGenerator, BoundLambda, CallContext, FunctionDefinition, FunctionDoc, FunctionFamily, GeneratorFunctionDefinition, ScalarFunctionDefinition } from './functions/registry.ts';
+export { argAs, constantArg, expectArg } from './functions/arguments.ts';
+export { rowFunction } from './functions/rowFunction.ts';
+export type { RowFunctionOptions } from './functions/rowFunction.ts';
+export type { BoundExpression } from './expressions/bound.ts';
+export { fromRowValues, rowValues } from './expressions/kernels/rows.ts';

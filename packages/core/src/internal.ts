@@ -22,7 +22,6 @@ export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
 /* Lifecycle (for inspection and model-based tests) */
 export { queryLifecycleMachine } from './lifecycle/queryLifecycle.ts';
 export type { LifecycleContext, LifecycleEvent, LifecycleInput, LifecycleStateName } from './lifecycle/queryLifecycle.ts';
-export { fromStep } from './lifecycle/fromStep.ts';
 export { statusOf } from './lifecycle/status.ts';
 
 /* Intervals (Spark's CalendarInterval spellings) */

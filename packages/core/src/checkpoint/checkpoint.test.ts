@@ -122,16 +122,35 @@ describe('Checkpoint recovery', () => {
       await checkpoint.writeOffsets(n, seq(n));
       await checkpoint.writeCommit(n, { nextBatchWatermarkMs: 0 });
     }
-    store.overwriteRaw('commits/1', '');
-    const recovery = await new Checkpoint(store).recover(1);
-    expect(recovery).toMatchObject({ nextBatchId: 1, committed: [0], pending: { batchId: 1 } });
-    expect(store.snapshot().has('commits/1')).toBe(false);
-    // Below a good newest commit, a torn one is not a power cut's doing: that stays an error.
+    for (const torn of ['', '\0\0\0', 'v1\n{"nextBa', 'v1\n{"nextBatchWatermarkMs":12']) {
+      store.overwriteRaw('commits/1', torn);
+      const recovery = await new Checkpoint(store).recover(1);
+      expect(recovery).toMatchObject({ nextBatchId: 1, committed: [0], pending: { batchId: 1 } });
+      // Start-up changes nothing: the torn file is rewritten only when batch 1 commits again.
+      expect(store.snapshot().get('commits/1')).toBe(torn);
+    }
     const again = new Checkpoint(store);
     await again.recover(1);
     await again.writeCommit(1, { nextBatchWatermarkMs: 0 });
+    expect(store.snapshot().get('commits/1')).toBe('v1\n{"nextBatchWatermarkMs":0}');
+    // Below a good newest commit, a torn one is not a power cut's doing: that stays an error.
     store.overwriteRaw('commits/0', 'v1\n{');
     await expect(inspectCheckpoint(store).then((r) => r.problems.join())).resolves.toContain('commits/0 is corrupt');
+  });
+
+  it("reads Spark 2.2/2.3 commits (v1 + {}) as watermark 0, and refuses a foreign newest commit without touching it", async () => {
+    const store = new MemoryCheckpointStore('spark-commits');
+    store.overwriteRaw('offsets/0', 'v1\n{}\n0');
+    store.overwriteRaw('offsets/1', 'v1\n{"batchWatermarkMs":5000}\n1');
+    store.overwriteRaw('commits/0', 'v1\n{}');
+    store.overwriteRaw('commits/1', 'v1\n{}');
+    expect(await new Checkpoint(store).recover(1)).toMatchObject({ nextBatchId: 2, committed: [1], pending: null, watermarkMs: 5000 });
+    store.overwriteRaw('commits/1', 'not a commit');
+    const before = new Map(store.snapshot());
+    const error = await rejection(new Checkpoint(store).recover(1));
+    expect(isSluiceError(error, 'CHECKPOINT_CORRUPT')).toBe(true);
+    expect(error.message).toContain('memory:spark-commits/commits/1');
+    expect(store.snapshot()).toEqual(before);
   });
 
   it('names a corrupt offsets file and overwrites nothing', async () => {

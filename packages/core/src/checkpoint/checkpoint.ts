@@ -1,8 +1,8 @@
-import { isSluiceError, SluiceError } from '../errors.ts';
+import { SluiceError } from '../errors.ts';
 import type { JsonValue, Offset, SourceMetadataStore } from '../types.ts';
 import type { CheckpointStore } from './checkpointStore.ts';
 import {
-  corrupt, parseCommit, parseOffsetSeq, serializeCommit, serializeOffsetSeq, type CommitMetadata, type OffsetSeq,
+  corrupt, isTornCommit, parseCommit, parseOffsetSeq, serializeCommit, serializeOffsetSeq, type CommitMetadata, type OffsetSeq,
 } from './logEntries.ts';
 
 /** Where a (re)started query stands, read from its checkpoint (Spark's populateStartOffsets). */
@@ -28,6 +28,8 @@ export interface Recovery {
 export class Checkpoint {
   private offsetIds: number[] = [];
   private commitIds: number[] = [];
+  /** The newest commit, torn by a power cut: rewritten when its batch commits again, never deleted. */
+  private tornCommit: number | null = null;
   private purging: Promise<void> = Promise.resolve();
 
   constructor(readonly store: CheckpointStore) {}
@@ -61,7 +63,9 @@ export class Checkpoint {
     }
     let commit = lastCommit === undefined ? undefined : await this.readLatestCommit(lastCommit);
     if (lastCommit !== undefined && commit === undefined) {
-      // The newest commit was torn by a power cut: the batch counts as uncommitted and re-runs.
+      // The newest commit was torn by a power cut: the batch counts as uncommitted and re-runs;
+      // its file is rewritten when the batch commits again (start-up itself changes nothing).
+      this.tornCommit = lastCommit;
       this.commitIds.pop();
       const previous = this.commitIds.at(-1);
       lastCommit = previous;
@@ -97,7 +101,10 @@ export class Checkpoint {
    * So it is written in place without fsync: two fsyncs and four system calls fewer per batch.
    */
   async writeCommit(batchId: number, commit: CommitMetadata): Promise<void> {
-    if (!(await this.store.write(`commits/${batchId}`, serializeCommit(commit), { ifAbsent: true, durable: false }))) throw this.concurrent(batchId, 'commits');
+    const rewrite = this.tornCommit === batchId;
+    if (rewrite && !isTornCommit((await this.store.read(`commits/${batchId}`)) ?? '')) throw this.concurrent(batchId, 'commits');
+    if (!(await this.store.write(`commits/${batchId}`, serializeCommit(commit), { ifAbsent: !rewrite, durable: false }))) throw this.concurrent(batchId, 'commits');
+    if (rewrite) this.tornCommit = null;
     this.commitIds.push(batchId);
   }
 
@@ -131,17 +138,15 @@ export class Checkpoint {
     return parseOffsetSeq(text, this.file(path));
   }
 
-  /** The newest commit, or undefined when a power cut tore it (commits are written without fsync). */
+  /**
+   * The newest commit, or undefined when a power cut tore it (commits are written without
+   * fsync). Only a file that is provably a torn commit of ours counts as absent; any other
+   * unreadable commit is refused as corrupt.
+   */
   private async readLatestCommit(batchId: number): Promise<CommitMetadata | undefined> {
-    try {
-      return await this.readCommit(batchId);
-    } catch (error) {
-      if (isSluiceError(error, 'CHECKPOINT_CORRUPT')) {
-        await this.store.delete(`commits/${batchId}`);
-        return undefined;
-      }
-      throw error;
-    }
+    const text = await this.store.read(`commits/${batchId}`);
+    if (text !== undefined && isTornCommit(text)) return undefined;
+    return this.readCommit(batchId);
   }
 
   private async readCommit(batchId: number): Promise<CommitMetadata> {

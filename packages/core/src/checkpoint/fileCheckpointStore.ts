@@ -1,19 +1,18 @@
-import type { FileHandle } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { copyFile, link, open, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SluiceError } from '../errors.ts';
 import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from './checkpointStore.ts';
 import { writeDurably, writeInPlace } from './durableWrite.ts';
+import { fileLeaseStorage } from './fileLease.ts';
+import { acquireLease, type LeaseOptions } from './lease.ts';
 import { writeDurablyFast, writeInPlaceFast } from './fastDurableWrite.ts';
 import { nodeFileSystem, type FileSystem, type SyncFileOps } from './fileSystem.ts';
 
 /** Bytes above which a write leaves the event loop (see `write`). */
 const LARGE_WRITE = 1 << 20;
-
-/** Locks this process holds, by lock file path: a second query in the same process is refused too. */
-const heldInProcess = new Set<string>();
 
 /**
  * A checkpoint directory on the local filesystem, in Spark's layout. Accepts plain paths and
@@ -32,7 +31,11 @@ export class FileCheckpointStore implements CheckpointStore {
   private readonly dirHandles = new Map<string, Promise<FileHandle>>();
   private readonly dirFds = new Map<string, number>();
 
-  constructor(location: string, private readonly fs: FileSystem = nodeFileSystem) {
+  /**
+   * @param lease how long an unrenewed `.lock` lease lives before another run may take it over
+   *   (default 5 s), and the clock it is measured with; see `acquireLease`.
+   */
+  constructor(location: string, private readonly fs: FileSystem = nodeFileSystem, private readonly lease: LeaseOptions = {}) {
     this.root = checkpointPath(location);
     this.location = pathToFileURL(this.root).href;
   }
@@ -67,7 +70,10 @@ export class FileCheckpointStore implements CheckpointStore {
   async write(path: string, content: string | Uint8Array, options: WriteOptions): Promise<boolean> {
     const full = this.resolve(path);
     try {
-      await this.ensureDir(full.slice(0, full.lastIndexOf('/')));
+      const dir = full.slice(0, full.lastIndexOf('/'));
+      // No await once the directory exists: a log entry's fsync is then under way when write()
+      // returns, and the engine reads the batch meanwhile (QueryRun.walCommit).
+      if (!this.createdDirs.has(dir)) await this.ensureDir(dir);
       const sync = this.fs.sync;
       // Large files (state snapshots) go through the async path: a synchronous write of many
       // megabytes would hold the event loop for as long as the copy takes.
@@ -91,6 +97,29 @@ export class FileCheckpointStore implements CheckpointStore {
     }
   }
 
+  async putFile(localPath: string, path: string): Promise<void> {
+    const full = this.resolve(path);
+    const dir = full.slice(0, full.lastIndexOf('/'));
+    const temp = `${dir}/.${full.slice(dir.length + 1)}.${randomUUID()}.tmp`;
+    try {
+      await this.ensureDir(dir);
+      await placeFile(localPath, temp, true);
+      await this.fs.rename(temp, full);
+      await this.syncDir(dir);
+    } catch (error) {
+      await this.fs.unlink(temp).catch(() => undefined);
+      throw this.ioError('write', path, error);
+    }
+  }
+
+  async getFile(path: string, localPath: string): Promise<void> {
+    try {
+      await placeFile(this.resolve(path), localPath, false);
+    } catch (error) {
+      throw this.ioError('read', path, error);
+    }
+  }
+
   async delete(path: string): Promise<void> {
     try {
       await this.fs.unlink(this.resolve(path));
@@ -109,54 +138,26 @@ export class FileCheckpointStore implements CheckpointStore {
     }
   }
 
+  /** Take the checkpoint's `.lock` lease (see `acquireLease`), or fail with CHECKPOINT_LOCKED. */
   async lock(owner: LockOwner): Promise<CheckpointLock> {
-    const lockPath = join(this.root, '.lock');
     await this.ensureDir(this.root);
-    const content = JSON.stringify({ pid: process.pid, hostname: hostname(), runId: owner.runId, queryId: owner.queryId, name: owner.name });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (await writeDurably(this.fs, lockPath, content, true).catch((e) => { throw this.ioError('lock', '.lock', e); })) {
-        heldInProcess.add(lockPath);
-        return this.lockHandle(lockPath, owner);
-      }
-      const holder = await this.read('.lock');
-      if (!isStale(holder, lockPath)) throw this.locked(holder);
-      // The holder died without releasing (kill -9, power cut): take the lock over.
-      await this.fs.unlink(lockPath).catch(() => undefined);
-    }
-    throw this.locked(await this.read('.lock'));
-  }
-
-  async destroy(): Promise<void> {
-    await this.fs.rm(this.root, { recursive: true, force: true });
-  }
-
-  private lockHandle(lockPath: string, owner: LockOwner): CheckpointLock {
-    let held = true;
+    const lease = await acquireLease(fileLeaseStorage(this.fs, join(this.root, '.lock')), owner, this.lease).catch((e: unknown) => {
+      throw e instanceof SluiceError ? e : this.ioError('lock', '.lock', e);
+    });
     return {
       release: async () => {
-        if (!held) return;
-        held = false;
-        heldInProcess.delete(lockPath);
+        await lease.release();
         await this.closeHandles();
-        const current = await this.read('.lock').catch(() => undefined);
-        if (current && parseLock(current)?.runId === owner.runId) await this.fs.unlink(lockPath).catch(() => undefined);
       },
       abandon: () => {
-        held = false;
-        heldInProcess.delete(lockPath);
+        lease.abandon();
         void this.closeHandles();
       },
     };
   }
 
-  private locked(holder: string | undefined): SluiceError {
-    const info = holder ? parseLock(holder) : undefined;
-    const who = info ? ` by run ${info.runId}${info.name ? ` of query '${info.name}'` : ''} (pid ${info.pid} on ${info.hostname})` : '';
-    return new SluiceError(
-      'CHECKPOINT_LOCKED',
-      `Checkpoint ${this.location} is in use${who}. Two queries cannot share a checkpoint: stop the other one, or give this query its own checkpointLocation. If no query is running there, delete ${join(this.root, '.lock')}.`,
-      { details: { location: this.location } },
-    );
+  async destroy(): Promise<void> {
+    await this.fs.rm(this.root, { recursive: true, force: true });
   }
 
   private async syncDir(dir: string): Promise<void> {
@@ -214,32 +215,24 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 }
 
-interface LockInfo {
-  pid: number;
-  hostname: string;
-  runId: string;
-  name: string | null;
-}
-
-function parseLock(text: string): LockInfo | undefined {
+/**
+ * Make `to` hold `from`'s bytes: a hard link (no bytes copied; fine for files nobody rewrites in
+ * place, such as SSTs), else a copy, fsync'd when `durable`.
+ */
+async function placeFile(from: string, to: string, durable: boolean): Promise<void> {
   try {
-    const value = JSON.parse(text) as LockInfo;
-    return typeof value.pid === 'number' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isStale(holderText: string | undefined, lockPath: string): boolean {
-  if (holderText === undefined) return true;
-  const holder = parseLock(holderText);
-  if (!holder || holder.hostname !== hostname()) return false;
-  if (holder.pid === process.pid) return !heldInProcess.has(lockPath);
-  try {
-    process.kill(holder.pid, 0);
-    return false;
+    await link(from, to);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EMLINK') throw error;
+    await copyFile(from, to);
+  }
+  if (!durable) return;
+  const handle = await open(to, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

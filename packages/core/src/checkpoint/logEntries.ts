@@ -28,39 +28,65 @@ export function serializeOffsetSeq(seq: OffsetSeq): string {
   return lines.join('\n');
 }
 
+/**
+ * Read an offset log entry as Spark's OffsetSeqLog does: the metadata line's fields are each
+ * optional (`{}` — or an empty line, as Spark 2.1 could write — means watermark 0, timestamp 0,
+ * no conf), unknown fields are ignored, and conf values are kept as strings.
+ */
 export function parseOffsetSeq(text: string, file: string): OffsetSeq {
   const lines = text.split('\n');
   checkVersion(lines[0], file);
   if (lines.length < 2) throw corrupt(file, 'it has no metadata line (truncated?)');
-  const metadata = parseJson(lines[1]!, file, 'metadata line') as Partial<OffsetSeqMetadata>;
-  if (typeof metadata.batchWatermarkMs !== 'number' || typeof metadata.batchTimestampMs !== 'number') {
-    throw corrupt(file, 'its metadata line lacks batchWatermarkMs/batchTimestampMs');
-  }
+  const metadata = lines[1]!.trim() === '' ? {} : parseJson(lines[1]!, file, 'metadata line');
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw corrupt(file, 'its metadata line is not a JSON object');
+  const { batchWatermarkMs = 0, batchTimestampMs = 0, conf = {} } = metadata as { batchWatermarkMs?: unknown; batchTimestampMs?: unknown; conf?: unknown };
+  if (typeof batchWatermarkMs !== 'number' || typeof batchTimestampMs !== 'number') throw corrupt(file, 'its batchWatermarkMs/batchTimestampMs are not numbers');
+  if (conf === null || typeof conf !== 'object' || Array.isArray(conf)) throw corrupt(file, 'its conf is not a JSON object');
+  const confStrings = Object.fromEntries(Object.entries(conf as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
   const offsets = lines.slice(2).map((line, i) => (line === '-' ? null : (parseJson(line, file, `offset of source ${i}`) as Offset)));
-  return {
-    metadata: { batchWatermarkMs: metadata.batchWatermarkMs, batchTimestampMs: metadata.batchTimestampMs, conf: metadata.conf ?? {} },
-    offsets,
-  };
+  return { metadata: { batchWatermarkMs, batchTimestampMs, conf: confStrings }, offsets };
 }
 
 export function serializeCommit(commit: CommitMetadata): string {
   return `v${VERSION}\n${JSON.stringify(commit)}`;
 }
 
+/**
+ * Read a commit log entry. Spark 2.2 and 2.3 wrote `v1\n{}` (no watermark: it was only recorded
+ * from 2.4 on), which means 0, as Spark reads it.
+ */
 export function parseCommit(text: string, file: string): CommitMetadata {
   const lines = text.split('\n');
   checkVersion(lines[0], file);
   if (lines.length < 2) throw corrupt(file, 'it has no metadata line (truncated?)');
-  const value = parseJson(lines[1]!, file, 'metadata line') as Partial<CommitMetadata>;
-  if (typeof value.nextBatchWatermarkMs !== 'number') throw corrupt(file, 'it lacks nextBatchWatermarkMs');
-  return { nextBatchWatermarkMs: value.nextBatchWatermarkMs };
+  const value = parseJson(lines[1]!, file, 'metadata line') as { nextBatchWatermarkMs?: unknown } | null;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw corrupt(file, 'its metadata line is not a JSON object');
+  const { nextBatchWatermarkMs = 0 } = value;
+  if (typeof nextBatchWatermarkMs !== 'number') throw corrupt(file, 'its nextBatchWatermarkMs is not a number');
+  return { nextBatchWatermarkMs };
+}
+
+const COMMIT_PREFIX = `v${VERSION}\n{"nextBatchWatermarkMs":`;
+
+/**
+ * Whether a commit file is one this engine wrote and a power cut tore (commits are written in
+ * place without fsync): empty, zero-filled, or a strict prefix of `v1\n{"nextBatchWatermarkMs":N}`.
+ * Only such a file may be rewritten at start-up; anything else is refused, never touched.
+ */
+export function isTornCommit(text: string): boolean {
+  if (text === '' || /^\0+$/.test(text)) return true;
+  if (COMMIT_PREFIX.startsWith(text)) return true;
+  return text.startsWith(COMMIT_PREFIX) && /^-?\d*$/.test(text.slice(COMMIT_PREFIX.length));
 }
 
 function checkVersion(line: string | undefined, file: string): void {
   const match = /^v(\d+)$/.exec(line ?? '');
   if (!match) throw corrupt(file, `its first line is ${JSON.stringify((line ?? '').slice(0, 40))}, not a version like "v1"`);
   if (Number(match[1]) > VERSION) {
-    throw corrupt(file, `it was written in log version ${match[1]}, newer than this Sluice understands (v${VERSION}); upgrade Sluice`);
+    throw corrupt(
+      file,
+      `the maximum supported log version is v${VERSION}, but encountered v${match[1]}: the log was produced by a newer version of Spark and cannot be read by this version (or by a newer Sluice); upgrade Sluice`,
+    );
   }
 }
 

@@ -54,8 +54,9 @@ export function lifecycleGraph(machine: typeof queryLifecycleMachine = queryLife
 }
 
 function shortEventName(event: string): string {
-  if (event.startsWith('xstate.done.actor.')) return 'done';
-  if (event.startsWith('xstate.error.actor.')) return 'error';
+  // A state's own step answers `<step>.done` or `<step>.failed` (lifecycleStep).
+  if (/^\w+\.done$/.test(event) && !event.startsWith('query.')) return 'done';
+  if (/^\w+\.failed$/.test(event) && !event.startsWith('query.')) return 'error';
   if (event.startsWith('xstate.after.')) return 'after';
   return event;
 }

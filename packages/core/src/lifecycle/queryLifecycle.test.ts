@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { NEVER, Observable, of, throwError } from 'rxjs';
-import { queryLifecycleMachine, type BatchStepInput, type GetOffsetsOutput, type InitializeOutput } from './queryLifecycle.ts';
-import { fromStep } from './fromStep.ts';
+import { queryLifecycleMachine, type InitializeOutput } from './queryLifecycle.ts';
+import { lifecycleStep } from './lifecycleStep.ts';
 import { defaultTrigger, once } from '../triggers/trigger.ts';
 
 function run(machine: typeof queryLifecycleMachine, trigger = defaultTrigger) {
@@ -17,7 +16,7 @@ describe('queryLifecycleMachine', () => {
   it('walks offsets → WAL → processing → commit and waits when no data is left', () => {
     let polls = 0;
     const machine = queryLifecycleMachine.provide({
-      actors: { getOffsets: fromStep(() => of({ hasNewData: ++polls === 1 })) },
+      actions: { getOffsets: lifecycleStep('getOffsets', () => ({ hasNewData: ++polls === 1 })) },
       delays: { triggerDelay: 1_000_000 },
     });
     const { actor, states } = run(machine);
@@ -29,7 +28,7 @@ describe('queryLifecycleMachine', () => {
 
   it('re-runs a pending batch straight from initializing', () => {
     const machine = queryLifecycleMachine.provide({
-      actors: { initialize: fromStep<InitializeOutput, Record<string, never>>(() => of({ nextBatchId: 7, hasPendingBatch: true })) },
+      actions: { initialize: lifecycleStep('initialize', (): InitializeOutput => ({ nextBatchId: 7, hasPendingBatch: true }), () => ({})) },
     });
     const { actor, states } = run(machine, once());
     // A recovered batch does not count as the `once` batch: the run then plans its own.
@@ -39,9 +38,11 @@ describe('queryLifecycleMachine', () => {
 
   it('keeps the error of a failed step', () => {
     const machine = queryLifecycleMachine.provide({
-      actors: {
-        getOffsets: fromStep<GetOffsetsOutput, BatchStepInput>(() => of({ hasNewData: true })),
-        processBatch: fromStep<void, BatchStepInput>(() => throwError(() => new Error('boom'))),
+      actions: {
+        getOffsets: lifecycleStep('getOffsets', () => ({ hasNewData: true })),
+        processBatch: lifecycleStep('processBatch', () => {
+          throw new Error('boom');
+        }),
       },
     });
     const { actor } = run(machine);
@@ -49,12 +50,12 @@ describe('queryLifecycleMachine', () => {
     expect((actor.getSnapshot().context.error as Error).message).toBe('boom');
   });
 
-  it('a drain inside a batch lets it commit, then stops; outside a batch it stops at once', () => {
+  it('a drain inside a batch lets it commit, then stops; outside a batch it stops at once', async () => {
     let finishBatch!: () => void;
     const machine = queryLifecycleMachine.provide({
-      actors: {
-        getOffsets: fromStep<GetOffsetsOutput, BatchStepInput>(() => of({ hasNewData: true })),
-        processBatch: fromStep<void, BatchStepInput>(() => new Observable<void>((subscriber) => void (finishBatch = () => subscriber.complete()))),
+      actions: {
+        getOffsets: lifecycleStep('getOffsets', () => ({ hasNewData: true })),
+        processBatch: lifecycleStep('processBatch', () => new Promise<void>((resolve) => (finishBatch = resolve))),
       },
     });
     const { actor, states } = run(machine);
@@ -62,6 +63,7 @@ describe('queryLifecycleMachine', () => {
     actor.send({ type: 'query.drain' });
     expect(actor.getSnapshot().value).toBe('processing');
     finishBatch();
+    await Promise.resolve(); // the step answers once its promise settles
     expect(states.slice(-2)).toEqual(['committing', 'stopped']);
     expect(actor.getSnapshot().context.batchId).toBe(1);
 
@@ -73,9 +75,9 @@ describe('queryLifecycleMachine', () => {
 
   it('a stop after a drain abandons the batch in flight', () => {
     const machine = queryLifecycleMachine.provide({
-      actors: {
-        getOffsets: fromStep<GetOffsetsOutput, BatchStepInput>(() => of({ hasNewData: true })),
-        processBatch: fromStep<void, BatchStepInput>(() => NEVER),
+      actions: {
+        getOffsets: lifecycleStep('getOffsets', () => ({ hasNewData: true })),
+        processBatch: lifecycleStep('processBatch', () => new Promise<void>(() => {})),
       },
     });
     const { actor, states } = run(machine);

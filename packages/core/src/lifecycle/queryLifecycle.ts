@@ -1,7 +1,6 @@
 import { assign, setup } from 'xstate';
-import { EMPTY, of } from 'rxjs';
 import type { Trigger } from '../triggers/trigger.ts';
-import { fromStep } from './fromStep.ts';
+import { lifecycleStep, type LifecycleStepName, type StepDoneEvent, type StepFailedEvent } from './lifecycleStep.ts';
 
 /**
  * The lifecycle of one run of a streaming query, as one XState machine (DESIGN §7):
@@ -17,6 +16,10 @@ import { fromStep } from './fromStep.ts';
  * The machine is the control flow only; the data each step reads and writes (offsets, tables,
  * the checkpoint) lives in the query run that `.provide()`s the steps. Tests provide fakes the
  * same way, which is how the model-based test walks every transition.
+ *
+ * A step is its state's entry action (`lifecycleStep`): a plain function run once per entry,
+ * answering `<step>.done` or `<step>.failed`. Steps are not invoked actors, because creating and
+ * stopping an actor per step cost more CPU than the rest of a small batch's cycle.
  */
 
 export interface LifecycleInput {
@@ -62,21 +65,29 @@ export interface BatchStepInput {
   readonly batchId: number;
 }
 
+/** How the steps answer the machine (sent by `lifecycleStep`, never by users). */
+export type LifecycleStepEvent =
+  | StepDoneEvent<'initialize', InitializeOutput>
+  | StepDoneEvent<'getOffsets', GetOffsetsOutput>
+  | StepDoneEvent<'walCommit', void>
+  | StepDoneEvent<'processBatch', void>
+  | StepDoneEvent<'commitBatch', void>
+  | StepFailedEvent<LifecycleStepName>;
+
 export const queryLifecycleMachine = setup({
   types: {
     context: {} as LifecycleContext,
-    events: {} as LifecycleEvent,
+    events: {} as LifecycleEvent | LifecycleStepEvent,
     input: {} as LifecycleInput,
   },
-  actors: {
-    // Placeholders: the query run provides the real steps with `.provide({ actors })`.
-    initialize: fromStep<InitializeOutput, Record<string, never>>(() => of({ nextBatchId: 0, hasPendingBatch: false })),
-    getOffsets: fromStep<GetOffsetsOutput, BatchStepInput>(() => of({ hasNewData: false })),
-    walCommit: fromStep<void, BatchStepInput>(() => EMPTY),
-    processBatch: fromStep<void, BatchStepInput>(() => EMPTY),
-    commitBatch: fromStep<void, BatchStepInput>(() => EMPTY),
-  },
   actions: {
+    // Placeholders: the query run provides the real steps with `.provide({ actions })`.
+    initialize: lifecycleStep('initialize', (): InitializeOutput => ({ nextBatchId: 0, hasPendingBatch: false }), () => ({})),
+    getOffsets: lifecycleStep('getOffsets', (): GetOffsetsOutput => ({ hasNewData: false })),
+    walCommit: lifecycleStep('walCommit', () => undefined),
+    processBatch: lifecycleStep('processBatch', () => undefined),
+    commitBatch: lifecycleStep('commitBatch', () => undefined),
+    keepError: assign({ error: ({ event }) => (event as StepFailedEvent<LifecycleStepName>).error }),
     advanceBatch: assign({
       batchId: ({ context }) => context.batchId + 1,
       recovered: false,
@@ -112,11 +123,9 @@ export const queryLifecycleMachine = setup({
   on: { 'query.stop': '.stopped', 'query.drain': '.stopped' },
   states: {
     initializing: {
-      invoke: {
-        id: 'initialize',
-        src: 'initialize',
-        input: () => ({}),
-        onDone: [
+      entry: 'initialize',
+      on: {
+        'initialize.done': [
           {
             guard: ({ event }) => event.output.hasPendingBatch,
             target: 'processing',
@@ -132,7 +141,7 @@ export const queryLifecycleMachine = setup({
             actions: assign({ batchId: ({ event }) => event.output.nextBatchId, trigger: ({ event, context }) => event.output.trigger ?? context.trigger }),
           },
         ],
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+        'initialize.failed': { target: 'failed', actions: 'keepError' },
       },
     },
     waiting: {
@@ -140,52 +149,44 @@ export const queryLifecycleMachine = setup({
       on: { 'query.trigger': 'gettingOffsets' },
     },
     gettingOffsets: {
-      invoke: {
-        id: 'getOffsets',
-        src: 'getOffsets',
-        input: ({ context }) => ({ batchId: context.batchId }),
-        onDone: [
+      entry: 'getOffsets',
+      on: {
+        'getOffsets.done': [
           { guard: ({ event }) => event.output.hasNewData, target: 'walCommit', actions: assign({ isDataAvailable: true }) },
           { guard: 'isFiniteTrigger', target: 'stopped', actions: assign({ isDataAvailable: false }) },
           { target: 'waiting', actions: assign({ isDataAvailable: false }) },
         ],
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+        'getOffsets.failed': { target: 'failed', actions: 'keepError' },
       },
     },
     walCommit: {
-      invoke: {
-        id: 'walCommit',
-        src: 'walCommit',
-        input: ({ context }) => ({ batchId: context.batchId }),
-        onDone: 'processing',
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+      entry: 'walCommit',
+      on: {
+        'walCommit.done': 'processing',
+        'walCommit.failed': { target: 'failed', actions: 'keepError' },
+        'query.drain': { actions: 'markDraining' },
       },
-      on: { 'query.drain': { actions: 'markDraining' } },
     },
     processing: {
-      invoke: {
-        id: 'processBatch',
-        src: 'processBatch',
-        input: ({ context }) => ({ batchId: context.batchId }),
-        onDone: 'committing',
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+      entry: 'processBatch',
+      on: {
+        'processBatch.done': 'committing',
+        'processBatch.failed': { target: 'failed', actions: 'keepError' },
+        'query.drain': { actions: 'markDraining' },
       },
-      on: { 'query.drain': { actions: 'markDraining' } },
     },
     committing: {
-      invoke: {
-        id: 'commitBatch',
-        src: 'commitBatch',
-        input: ({ context }) => ({ batchId: context.batchId }),
-        onDone: [
+      entry: 'commitBatch',
+      on: {
+        'commitBatch.done': [
           { guard: 'isDraining', target: 'stopped', actions: 'advanceBatch' },
           { guard: 'isFinishedAfterBatch', target: 'stopped', actions: 'advanceBatch' },
           { guard: 'nextTriggerDue', target: 'gettingOffsets', actions: 'advanceBatch' },
           { target: 'waiting', actions: 'advanceBatch' },
         ],
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+        'commitBatch.failed': { target: 'failed', actions: 'keepError' },
+        'query.drain': { actions: 'markDraining' },
       },
-      on: { 'query.drain': { actions: 'markDraining' } },
     },
     stopped: { type: 'final' },
     failed: { type: 'final' },

@@ -1,31 +1,29 @@
-import type { DataType } from 'apache-arrow';
 import { toDataType } from '../arrow/schema.ts';
+import { SluiceError } from '../errors.ts';
+import { describeExpression } from '../expressions/describe.ts';
+import type { ArithmeticOp, ComparisonOp, ExprNode } from '../expressions/node.ts';
 
-/** The expression tree behind a Column; evaluated column-at-a-time by `bindExpression`. */
-export type ExprNode =
-  | { readonly op: 'col'; readonly name: string }
-  | { readonly op: 'lit'; readonly value: unknown }
-  | { readonly op: 'arith'; readonly fn: '+' | '-' | '*' | '/' | '%'; readonly left: ExprNode; readonly right: ExprNode }
-  | { readonly op: 'cmp'; readonly fn: '=' | '!=' | '<' | '<=' | '>' | '>='; readonly left: ExprNode; readonly right: ExprNode }
-  | { readonly op: 'and' | 'or'; readonly left: ExprNode; readonly right: ExprNode }
-  | { readonly op: 'not'; readonly expr: ExprNode }
-  | { readonly op: 'isNull'; readonly expr: ExprNode; readonly negate: boolean }
-  | { readonly op: 'in'; readonly expr: ExprNode; readonly values: readonly unknown[] }
-  | { readonly op: 'cast'; readonly expr: ExprNode; readonly type: DataType; readonly typeName: string }
-  | { readonly op: 'alias'; readonly expr: ExprNode; readonly name: string }
-  | { readonly op: 'fn'; readonly name: 'current_timestamp' | 'lower' | 'upper' | 'length' | 'concat' | 'coalesce'; readonly args: readonly ExprNode[] }
-  | { readonly op: 'udf'; readonly name: string; readonly fn: (row: Record<string, unknown>) => unknown; readonly type: DataType }
-  | { readonly op: 'toJson'; readonly columns: readonly string[] };
+export type { ExprNode } from '../expressions/node.ts';
+export { describeExpression } from '../expressions/describe.ts';
 
 /** A column expression, or a column name. */
 export type ColumnLike = Column | string;
 
+/** Sort direction of a column in `orderBy` (Spark's `asc`, `desc`, `…_nulls_first/last`). */
+export interface SortOrder {
+  readonly column: Column;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
 /**
  * A column expression, built like PySpark's: `col('value').mod(2).eq(0)`,
- * `col('price').multiply(col('qty')).alias('total')`. Evaluated on whole Arrow columns.
+ * `col('price').multiply(col('qty')).alias('total')`, or parsed from SQL with `expr('price * qty')`:
+ * both build the same tree, checked against the schema when the query is defined and evaluated on
+ * whole Arrow columns.
  *
  * @example
- * const big = col('amount').gt(100).and(col('currency').eq('EUR')); // a Column: filter(big), withColumn('big', big)
+ * select(col('name').substr(1, 3).alias('short'), when(col('n').gt(0), 'pos').otherwise('neg').alias('sign'))
  */
 export class Column {
   constructor(readonly node: ExprNode) {}
@@ -36,6 +34,8 @@ export class Column {
   /** Spark's `/`: always a double; division by zero gives null. */
   divide(other: unknown): Column { return this.arith('/', other); }
   mod(other: unknown): Column { return this.arith('%', other); }
+  /** Unary minus. */
+  negate(): Column { return callOf('negative', [this.node], '-'); }
 
   eq(other: unknown): Column { return this.cmp('=', other); }
   notEqual(other: unknown): Column { return this.cmp('!=', other); }
@@ -44,6 +44,8 @@ export class Column {
   gte(other: unknown): Column { return this.cmp('>=', other); }
   lt(other: unknown): Column { return this.cmp('<', other); }
   lte(other: unknown): Column { return this.cmp('<=', other); }
+  /** Null-safe equality (`<=>`): two nulls are equal, never null itself. */
+  eqNullSafe(other: unknown): Column { return this.cmp('<=>', other); }
 
   /** SQL AND with three-valued logic (null and false is false). */
   and(other: ColumnLike | boolean): Column { return new Column({ op: 'and', left: this.node, right: toNode(other) }); }
@@ -52,38 +54,104 @@ export class Column {
 
   isNull(): Column { return new Column({ op: 'isNull', expr: this.node, negate: false }); }
   isNotNull(): Column { return new Column({ op: 'isNull', expr: this.node, negate: true }); }
-  isin(...values: readonly unknown[]): Column { return new Column({ op: 'in', expr: this.node, values }); }
+  /** True for NaN doubles (Spark's `isnan`). */
+  isNaN(): Column { return callOf('isnan', [this.node]); }
+  /** `x IN (…)`: values are literals (or Columns). */
+  isin(...values: readonly unknown[]): Column { return new Column({ op: 'in', expr: this.node, values: values.map((v) => toNode(v, true)) }); }
+  /** `lower <= x AND x <= upper`. */
+  between(lower: unknown, upper: unknown): Column { return this.gte(lower).and(this.lte(upper)); }
+
+  /** SQL LIKE: `_` one character, `%` any run; `\` escapes. */
+  like(pattern: string): Column { return callOf('like', [this.node, { op: 'lit', value: pattern }], 'LIKE'); }
+  /** Case-insensitive LIKE. */
+  ilike(pattern: string): Column { return callOf('ilike', [this.node, { op: 'lit', value: pattern }], 'ILIKE'); }
+  /** A Java regular expression found anywhere in the string. */
+  rlike(pattern: string): Column { return callOf('rlike', [this.node, { op: 'lit', value: pattern }]); }
+  contains(other: unknown): Column { return callOf('contains', [this.node, toNode(other, true)]); }
+  startsWith(other: unknown): Column { return callOf('startswith', [this.node, toNode(other, true)]); }
+  endsWith(other: unknown): Column { return callOf('endswith', [this.node, toNode(other, true)]); }
+  /** Characters from `pos` (1-based), `len` of them (Spark's `substr`). */
+  substr(pos: number | Column, len?: number | Column): Column {
+    return callOf('substring', [this.node, toNode(pos, true), ...(len === undefined ? [] : [toNode(len, true)])]);
+  }
+
+  /** A field of a struct column. */
+  getField(name: string): Column { return new Column({ op: 'field', expr: this.node, name }); }
+  /** An array element (0-based) or a map value by key. */
+  getItem(key: unknown): Column { return new Column({ op: 'item', expr: this.node, key: toNode(key, true) }); }
+
+  bitwiseAND(other: unknown): Column { return callOf('bitwise_and', [this.node, toNode(other, true)], '&'); }
+  bitwiseOR(other: unknown): Column { return callOf('bitwise_or', [this.node, toNode(other, true)], '|'); }
+  bitwiseXOR(other: unknown): Column { return callOf('bitwise_xor', [this.node, toNode(other, true)], '^'); }
 
   /** Spark's cast: `col('value').cast('string')` (binary → string is zero-copy). */
   cast(typeName: string): Column {
     return new Column({ op: 'cast', expr: this.node, type: toDataType(typeName), typeName: typeName.toLowerCase() });
   }
+  /** Like `cast`; Spark's try_cast (the same as cast outside ANSI mode: failures are null). */
+  tryCast(typeName: string): Column {
+    return new Column({ op: 'cast', expr: this.node, type: toDataType(typeName), typeName: typeName.toLowerCase(), try: true });
+  }
+
+  /** Another branch of a `when(...)` chain. */
+  when(condition: Column, value: unknown): Column {
+    const node = this.node;
+    if (node.op !== 'case' || node.otherwise !== undefined || node.operand !== undefined) {
+      throw new SluiceError('INVALID_QUERY', `when() can only follow when(...): start the chain with when(condition, value) from @sluice/core.`);
+    }
+    return new Column({ ...node, branches: [...node.branches, { when: condition.node, then: toNode(value, true) }] });
+  }
+
+  /** The value of a `when(...)` chain when no condition holds. */
+  otherwise(value: unknown): Column {
+    const node = this.node;
+    if (node.op !== 'case' || node.otherwise !== undefined) {
+      throw new SluiceError('INVALID_QUERY', `otherwise() can only follow when(...), once.`);
+    }
+    return new Column({ ...node, otherwise: toNode(value, true) });
+  }
 
   alias(name: string): Column { return new Column({ op: 'alias', expr: this.node, name }); }
   as(name: string): Column { return this.alias(name); }
+  /** Alias of `alias` (Spark's `name`). */
+  name(name: string): Column { return this.alias(name); }
+
+  asc(): SortOrder { return { column: this, descending: false, nullsFirst: true }; }
+  desc(): SortOrder { return { column: this, descending: true, nullsFirst: false }; }
+  ascNullsLast(): SortOrder { return { column: this, descending: false, nullsFirst: false }; }
+  descNullsFirst(): SortOrder { return { column: this, descending: true, nullsFirst: true }; }
 
   toString(): string {
     return describeExpression(this.node);
   }
 
-  private arith(fn: '+' | '-' | '*' | '/' | '%', other: unknown): Column {
+  private arith(fn: ArithmeticOp, other: unknown): Column {
     return new Column({ op: 'arith', fn, left: this.node, right: toNode(other, true) });
   }
 
-  private cmp(fn: '=' | '!=' | '<' | '<=' | '>' | '>=', other: unknown): Column {
+  private cmp(fn: ComparisonOp, other: unknown): Column {
     return new Column({ op: 'cmp', fn, left: this.node, right: toNode(other, true) });
   }
 }
 
+function callOf(name: string, args: readonly ExprNode[], operator?: string): Column {
+  return new Column({ op: 'call', name, args, ...(operator ? { operator } : {}) });
+}
+
 /**
- * A column of the input by name (`'data.user_id'` reaches into a struct).
+ * A column of the input by name (`'data.user_id'` reaches into a struct, `` '`a.b`' `` is a name with a dot).
  *
  * @example
  * frame.pipe(filter(col('amount').gt(0)), withColumn('net', col('amount').minus(col('fee'))))
  */
 export function col(name: string): Column {
+  if (name === '*') return new Column({ op: 'star' });
+  if (name.endsWith('.*')) return new Column({ op: 'star', qualifier: name.slice(0, -2) });
   return new Column({ op: 'col', name });
 }
+
+/** Alias of `col`. */
+export const column = col;
 
 /**
  * A constant: numbers are int (or double when fractional), bigints long, Dates timestamps.
@@ -92,6 +160,7 @@ export function col(name: string): Column {
  * withColumn('source', lit('web'))
  */
 export function lit(value: unknown): Column {
+  if (value instanceof Column) return value;
   return new Column({ op: 'lit', value });
 }
 
@@ -102,7 +171,7 @@ export function lit(value: unknown): Column {
  * withColumn('ingestion_time', currentTimestamp())
  */
 export function currentTimestamp(): Column {
-  return new Column({ op: 'fn', name: 'current_timestamp', args: [] });
+  return callOf('current_timestamp', []);
 }
 
 /**
@@ -112,7 +181,7 @@ export function currentTimestamp(): Column {
  * withColumn('email', lower(col('email')))
  */
 export function lower(column: ColumnLike): Column {
-  return new Column({ op: 'fn', name: 'lower', args: [toNode(column)] });
+  return callOf('lower', [toNode(column)]);
 }
 
 /**
@@ -122,7 +191,7 @@ export function lower(column: ColumnLike): Column {
  * withColumn('country', upper(col('country')))
  */
 export function upper(column: ColumnLike): Column {
-  return new Column({ op: 'fn', name: 'upper', args: [toNode(column)] });
+  return callOf('upper', [toNode(column)]);
 }
 
 /**
@@ -132,7 +201,7 @@ export function upper(column: ColumnLike): Column {
  * filter(length(col('comment')).gt(0))
  */
 export function length(column: ColumnLike): Column {
-  return new Column({ op: 'fn', name: 'length', args: [toNode(column)] });
+  return callOf('length', [toNode(column)]);
 }
 
 /**
@@ -142,7 +211,7 @@ export function length(column: ColumnLike): Column {
  * withColumn('full_name', concat(col('first'), lit(' '), col('last')))
  */
 export function concat(...columns: readonly ColumnLike[]): Column {
-  return new Column({ op: 'fn', name: 'concat', args: columns.map((c) => toNode(c)) });
+  return callOf('concat', columns.map((c) => toNode(c)));
 }
 
 /**
@@ -152,11 +221,12 @@ export function concat(...columns: readonly ColumnLike[]): Column {
  * withColumn('name', coalesce(col('nickname'), col('name'), lit('anonymous')))
  */
 export function coalesce(...columns: readonly (ColumnLike | Column)[]): Column {
-  return new Column({ op: 'fn', name: 'coalesce', args: columns.map((c) => toNode(c)) });
+  return callOf('coalesce', columns.map((c) => toNode(c)));
 }
 
 /**
  * A row function as a column (the slow path, ~1 µs a row): `udf((row) => row.a + row.b, 'double')`.
+ * To call a function by name from SQL, use `registerFunction`.
  *
  * @example
  * const slug = udf((title: unknown) => String(title).toLowerCase().replace(/\W+/g, '-'), 'STRING');
@@ -180,37 +250,11 @@ export function toJson(...columns: readonly string[]): Column {
 /** Strings name columns; other values are literals (where a literal is expected, strings are literals too). */
 export function toNode(value: unknown, stringIsLiteral = false): ExprNode {
   if (value instanceof Column) return value.node;
-  if (typeof value === 'string' && !stringIsLiteral) return { op: 'col', name: value };
+  if (typeof value === 'string' && !stringIsLiteral) return col(value).node;
   return { op: 'lit', value };
 }
 
-export function describeExpression(node: ExprNode): string {
-  switch (node.op) {
-    case 'col':
-      return node.name;
-    case 'lit':
-      return typeof node.value === 'string' ? `'${node.value}'` : node.value instanceof Date ? `TIMESTAMP '${node.value.toISOString()}'` : String(node.value);
-    case 'arith':
-    case 'cmp':
-      return `(${describeExpression(node.left)} ${node.fn} ${describeExpression(node.right)})`;
-    case 'and':
-    case 'or':
-      return `(${describeExpression(node.left)} ${node.op.toUpperCase()} ${describeExpression(node.right)})`;
-    case 'not':
-      return `(NOT ${describeExpression(node.expr)})`;
-    case 'isNull':
-      return `(${describeExpression(node.expr)} IS ${node.negate ? 'NOT ' : ''}NULL)`;
-    case 'in':
-      return `(${describeExpression(node.expr)} IN (${node.values.map((v) => describeExpression({ op: 'lit', value: v })).join(', ')}))`;
-    case 'cast':
-      return `CAST(${describeExpression(node.expr)} AS ${node.typeName.toUpperCase()})`;
-    case 'alias':
-      return `${describeExpression(node.expr)} AS ${node.name}`;
-    case 'fn':
-      return `${node.name}(${node.args.map(describeExpression).join(', ')})`;
-    case 'udf':
-      return `${node.name}(row)`;
-    case 'toJson':
-      return `to_json(struct(${node.columns.join(', ')}))`;
-  }
+/** A function call by name as a column (Spark's `call_function`): `callFunction('my_udf', col('x'))`. */
+export function callFunction(name: string, ...args: readonly unknown[]): Column {
+  return callOf(name, args.map((a) => toNode(a)));
 }

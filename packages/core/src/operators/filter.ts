@@ -2,25 +2,28 @@ import { Type, type RecordBatch, type Vector } from 'apache-arrow';
 import { takeRows } from '../arrow/take.ts';
 import type { OperatorContext } from '../builders/plan.ts';
 import type { Operator } from '../builders/streamFrame.ts';
-import { SluiceError } from '../errors.ts';
+import { expressionError } from '../expressions/errors.ts';
+import { expr } from '../sql/expr.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { Column, udf } from './column.ts';
 import { bindExpression } from './expression.ts';
 import { mapRecordBatches } from './batches.ts';
 
 /**
- * Keep the rows where `condition` is true (null counts as false, as in SQL). A Column is
- * evaluated on whole columns; a row predicate is the slow path.
+ * Keep the rows where `condition` is true (null counts as false, as in SQL). A Column or a SQL
+ * condition string is evaluated on whole columns; a row predicate is the slow path. A string is
+ * parsed now: a syntax error, an unknown column or a non-boolean condition fails when the query
+ * is defined, with a caret under the fault.
  *
  * @example
- * frame.pipe(filter(col('event_type').neq('test')))
+ * frame.pipe(filter(col('event_type').neq('test')), where("amount > 0 AND country IN ('FR', 'DE')"))
  */
-export function filter(condition: Column | ((row: Record<string, unknown>) => boolean)): Operator {
+export function filter(condition: Column | string | ((row: Record<string, unknown>) => boolean)): Operator {
+  const column = typeof condition === 'string' ? expr(condition) : condition instanceof Column ? condition : udf(condition, 'boolean', 'predicate');
   return (frame) => {
-    const column = condition instanceof Column ? condition : udf(condition, 'boolean', 'predicate');
     const bound = bindExpression(column.node, frame.schema);
-    if (bound.type.typeId !== Type.Bool) {
-      throw new SluiceError('TYPE_MISMATCH', `filter needs a boolean condition, but ${bound.name} is ${sparkTypeName(bound.type)}.`);
+    if (bound.type.typeId !== Type.Bool && bound.type.typeId !== Type.Null) {
+      throw expressionError('TYPE_MISMATCH', `filter needs a boolean condition, but ${bound.name} is ${sparkTypeName(bound.type)}.`, column.node.span);
     }
     return frame.withStep({
       name: `Filter ${bound.name}`,
@@ -39,6 +42,7 @@ function keep(batch: RecordBatch, mask: Vector): RecordBatch {
   let count = 0;
   const data = mask.data[0]!;
   const bits = data.values as Uint8Array;
+  if (mask.type.typeId === Type.Null) return takeRows(batch, new Int32Array(0));
   const validity = data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null;
   for (let i = 0; i < n; i++) {
     const j = data.offset + i;

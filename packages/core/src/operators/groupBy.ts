@@ -2,9 +2,10 @@ import { Field, Schema, Struct, TimestampMillisecond } from 'apache-arrow';
 import type { PlanStep } from '../builders/plan.ts';
 import type { Operator, StreamFrame } from '../builders/streamFrame.ts';
 import { planSteps } from '../builders/plan.ts';
-import { aggregateKind, type Aggregate } from './aggregates.ts';
+import { Aggregate, aggregateKind } from './aggregates.ts';
 import { aggregateBatch, type BoundAggregate } from './aggregation/aggregateBatch.ts';
 import { isEventTimeKey, type BoundKey } from './aggregation/groupingKeys.ts';
+import { aggregateExpressions, type AggregateItem } from '../sql/aggregation.ts';
 import { col, describeExpression, type ColumnLike } from './column.ts';
 import { bindExpression } from './expression.ts';
 import { WindowSpec } from './window.ts';
@@ -26,8 +27,12 @@ type Key = ColumnLike | WindowSpec;
  *   groupBy(window('timestamp', '10 seconds'), 'user').agg(count().alias('events'), sum('amount')),
  * )
  */
-export function groupBy(...keys: readonly Key[]): { agg(...aggregates: readonly Aggregate[]): Operator } {
-  return { agg: (...aggregates) => (frame) => aggregateOperator(frame, keys, aggregates) };
+export function groupBy(...keys: readonly Key[]): { agg(...aggregates: readonly AggregateItem[]): Operator } {
+  return {
+    // Expressions over aggregates (`sum(a) / count()`, SQL strings) are planned around this operator.
+    agg: (...aggregates) =>
+      aggregates.every((a) => a instanceof Aggregate) ? (frame) => aggregateOperator(frame, keys, aggregates as Aggregate[]) : aggregateExpressions(keys, aggregates),
+  };
 }
 
 const WINDOW_TYPE = new Struct([new Field('start', new TimestampMillisecond(), true), new Field('end', new TimestampMillisecond(), true)]);

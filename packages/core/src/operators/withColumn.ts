@@ -1,17 +1,20 @@
 import type { Operator } from '../builders/streamFrame.ts';
 import { col, Column, lit } from './column.ts';
 import { bindExpression } from './expression.ts';
+import { expr } from '../sql/expr.ts';
 import { projection } from './select.ts';
 
 /**
- * Add a column, or replace the one of the same name in place (Spark's `withColumn`).
+ * Add a column, or replace the one of the same name in place (Spark's `withColumn`). The value is
+ * a Column, a SQL expression string (parsed now), or a JS constant.
  *
  * @example
- * frame.pipe(withColumn('ingestion_time', currentTimestamp()))
+ * frame.pipe(withColumn('ingestion_time', currentTimestamp()), withColumn('cents', 'amount * 100'))
  */
 export function withColumn(name: string, value: Column | string | number | bigint | boolean): Operator {
+  const parsed = typeof value === 'string' ? expr(value) : value;
   return (frame) => {
-    const expression = (value instanceof Column ? value : lit(value)).alias(name);
+    const expression = (parsed instanceof Column ? parsed : lit(parsed)).alias(name);
     const exists = frame.schema.fields.some((f) => f.name === name);
     const columns = exists
       ? frame.schema.fields.map((f) => (f.name === name ? expression : col(f.name)))

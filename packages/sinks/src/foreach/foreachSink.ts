@@ -1,6 +1,6 @@
 import { Table } from 'apache-arrow';
 import { defineOptions, opt, type Sink } from '@sluice/core/connector';
-import { type ForeachWriter, type OutputMode, type SinkProvider } from '@sluice/core';
+import { tableToRows, type ForeachWriter, type OutputMode, type SinkProvider } from '@sluice/core';
 
 const MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);
 
@@ -55,8 +55,9 @@ class ForeachSink implements Sink {
       let failure: Error | null = null;
       try {
         if (accepted) {
-          for (const row of new Table(batch)) {
-            await this.writer.process(row!.toJSON() as Record<string, unknown>);
+          // Plain rows, as `map` sees them (decimals as exact text, nested values as objects and arrays).
+          for (const row of tableToRows(new Table(batch))) {
+            await this.writer.process(row);
             this.rows++;
           }
         }

@@ -20,7 +20,7 @@ export interface ModelPath {
   readonly steps: readonly { readonly from: string; readonly event: ModelEvent; readonly to: string }[];
 }
 
-const ACTORS = ['initialize', 'getOffsets', 'walCommit', 'processBatch', 'commitBatch'] as const;
+const STEPS = ['initialize', 'getOffsets', 'walCommit', 'processBatch', 'commitBatch'] as const;
 
 export const TRIGGERS: readonly Trigger[] = [{ kind: 'default' }, { kind: 'processingTime', intervalMs: 1000 }, { kind: 'once' }, { kind: 'availableNow' }];
 
@@ -49,12 +49,12 @@ export function modelEvents(trigger: Trigger): ModelEvent[] {
     { type: 'query.stop' },
     { type: 'query.drain' },
     { type: 'xstate.after.triggerDelay.query.waiting' },
-    { type: 'xstate.done.actor.initialize', output: { nextBatchId: 0, hasPendingBatch: false } },
-    { type: 'xstate.done.actor.initialize', output: { nextBatchId: 0, hasPendingBatch: true } },
-    { type: 'xstate.done.actor.getOffsets', output: { hasNewData: true } },
-    { type: 'xstate.done.actor.getOffsets', output: { hasNewData: false } },
-    ...ACTORS.filter((a) => a !== 'initialize' && a !== 'getOffsets').map((a) => ({ type: `xstate.done.actor.${a}` })),
-    ...ACTORS.map((a) => ({ type: `xstate.error.actor.${a}`, error: boom })),
+    { type: 'initialize.done', output: { nextBatchId: 0, hasPendingBatch: false } },
+    { type: 'initialize.done', output: { nextBatchId: 0, hasPendingBatch: true } },
+    { type: 'getOffsets.done', output: { hasNewData: true } },
+    { type: 'getOffsets.done', output: { hasNewData: false } },
+    ...STEPS.filter((a) => a !== 'initialize' && a !== 'getOffsets').map((a) => ({ type: `${a}.done` })),
+    ...STEPS.map((a) => ({ type: `${a}.failed`, error: boom })),
   ];
   // A processingTime query is not woken by arriving data (Spark keeps the interval).
   if (trigger.kind !== 'processingTime') events.push({ type: 'query.trigger' });
@@ -133,7 +133,7 @@ export function describePath(path: ModelPath): string {
 }
 
 function shortEvent(event: ModelEvent): string {
-  const name = event.type.replace('query.drain', 'drain').replace('xstate.done.actor.', 'done:').replace('xstate.error.actor.', 'error:').replace('xstate.after.triggerDelay.query.waiting', 'after');
+  const name = event.type.replace('query.drain', 'drain').replace(/^(\w+)\.done$/, 'done:$1').replace(/^(\w+)\.failed$/, 'error:$1').replace('xstate.after.triggerDelay.query.waiting', 'after');
   const output = event.output as { hasNewData?: boolean; hasPendingBatch?: boolean } | undefined;
   if (output?.hasNewData !== undefined) return `${name}(${output.hasNewData ? 'data' : 'none'})`;
   if (output?.hasPendingBatch !== undefined) return `${name}(${output.hasPendingBatch ? 'pending' : 'fresh'})`;

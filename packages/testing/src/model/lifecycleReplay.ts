@@ -150,8 +150,8 @@ export async function replayPath(path: ModelPath): Promise<void> {
 }
 
 async function perform(event: ModelEvent, query: StreamingQuery, gates: Gates, arrivals: Subject<void>, scheduler: VirtualScheduler, path: ModelPath): Promise<void> {
-  const actor = /^xstate\.(done|error)\.actor\.(\w+)$/.exec(event.type);
-  if (actor) return gates.open(actor[2]!, actor[1] === 'done' ? { ok: true, output: event.output } : { ok: false });
+  const step = /^(initialize|getOffsets|walCommit|processBatch|commitBatch)\.(done|failed)$/.exec(event.type);
+  if (step) return gates.open(step[1]!, step[2] === 'done' ? { ok: true, output: event.output } : { ok: false });
   switch (event.type) {
     case 'query.trigger':
       return arrivals.next();

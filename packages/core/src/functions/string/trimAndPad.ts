@@ -1,0 +1,116 @@
+import { Int32, Utf8 } from 'apache-arrow';
+import { STRING } from '../../expressions/types.ts';
+import type { Column, ColumnLike } from '../../operators/column.ts';
+import { argAs } from '../arguments.ts';
+import { callColumn, colArg, litArg } from '../build.ts';
+import type { CallContext, ScalarFunctionDefinition } from '../registry.ts';
+import { rowFunction, utf8Map } from '../rowFunction.ts';
+
+type Side = 'both' | 'leading' | 'trailing';
+
+/** `text` without the characters of `chars` at the given side(s) (Spark trims spaces only by default). */
+export function trimChars(text: string, chars: string, side: Side): string {
+  const set = new Set(Array.from(chars));
+  const points = Array.from(text);
+  let start = 0;
+  let end = points.length;
+  if (side !== 'trailing') while (start < end && set.has(points[start]!)) start++;
+  if (side !== 'leading') while (end > start && set.has(points[end - 1]!)) end--;
+  return start === 0 && end === points.length ? text : points.slice(start, end).join('');
+}
+
+function trimSpaces(text: string, side: Side): string {
+  let start = 0;
+  let end = text.length;
+  if (side !== 'trailing') while (start < end && text.charCodeAt(start) === 32) start++;
+  if (side !== 'leading') while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** trim(str) or trim(trimStr, str), Spark's argument order for the two-argument form. */
+function trimFunction(name: string, side: Side, description: string, example: { sql: string; result: unknown }): ScalarFunctionDefinition {
+  return {
+    name,
+    family: 'string',
+    arity: [1, 2],
+    doc: { usage: `${name}(str) | ${name}(trimStr, str) | TRIM(${side.toUpperCase()} trimStr FROM str)`, description, examples: [example] },
+    bind: (call) => {
+      if (call.args.length === 1) return utf8Map(call.outputName, new Utf8(), argAs(call, 0, STRING()), (s) => trimSpaces(s, side));
+      return rowFunction(call.outputName, new Utf8(), [argAs(call, 1, STRING()), argAs(call, 0, STRING())], (s, chars) => trimChars(s as string, chars as string, side));
+    },
+  };
+}
+
+export const trimFunctionDefinition = trimFunction('trim', 'both', 'Removes leading and trailing spaces (or the characters of `trimStr`).', { sql: "trim('    SparkSQL   ')", result: 'SparkSQL' });
+export const ltrimFunction = trimFunction('ltrim', 'leading', 'Removes leading spaces (or the characters of `trimStr`).', { sql: "ltrim('    SparkSQL   ')", result: 'SparkSQL   ' });
+export const rtrimFunction = trimFunction('rtrim', 'trailing', 'Removes trailing spaces (or the characters of `trimStr`).', { sql: "rtrim('    SparkSQL   ')", result: '    SparkSQL' });
+
+export const btrimFunction: ScalarFunctionDefinition = {
+  name: 'btrim',
+  family: 'string',
+  arity: [1, 2],
+  doc: { usage: 'btrim(str[, trimStr])', description: 'Removes the characters of `trimStr` (default: spaces) from both ends.', examples: [{ sql: "btrim('SSparkSQLS', 'SL')", result: 'parkSQ' }] },
+  bind: (call) =>
+    call.args.length === 1
+      ? utf8Map(call.outputName, new Utf8(), argAs(call, 0, STRING()), (s) => trimSpaces(s, 'both'))
+      : rowFunction(call.outputName, new Utf8(), [argAs(call, 0, STRING()), argAs(call, 1, STRING())], (s, chars) => trimChars(s as string, chars as string, 'both')),
+};
+
+/** Spark's lpad/rpad: cut to `len` characters, or pad with repeats of `pad`; an empty pad only cuts. */
+export function pad(text: string, len: number, padding: string, leftSide: boolean): string {
+  if (len <= 0) return '';
+  const chars = Array.from(text);
+  if (chars.length >= len || padding === '') return chars.slice(0, len).join('');
+  const fill = Array.from(padding);
+  const missing = len - chars.length;
+  const filler: string[] = [];
+  for (let k = 0; k < missing; k++) filler.push(fill[k % fill.length]!);
+  return leftSide ? filler.join('') + text : text + filler.join('');
+}
+
+function padFunction(name: string, leftSide: boolean, example: { sql: string; result: unknown }): ScalarFunctionDefinition {
+  return {
+    name,
+    family: 'string',
+    arity: [2, 3],
+    doc: {
+      usage: `${name}(str, len[, pad])`,
+      description: `\`str\` ${leftSide ? 'left' : 'right'}-padded with \`pad\` (default a space) to \`len\` characters, or cut to \`len\` if longer.`,
+      examples: [example],
+    },
+    bind: (call: CallContext) => {
+      const args = [argAs(call, 0, STRING()), argAs(call, 1, new Int32()), ...(call.args[2] ? [argAs(call, 2, STRING())] : [])];
+      return rowFunction(call.outputName, new Utf8(), args, (s, len, p) => pad(s as string, len as number, args.length === 3 ? (p as string) : ' ', leftSide));
+    },
+  };
+}
+
+export const lpadFunction = padFunction('lpad', true, { sql: "lpad('hi', 5, '??')", result: '???hi' });
+export const rpadFunction = padFunction('rpad', false, { sql: "rpad('hi', 5, '??')", result: 'hi???' });
+
+export const repeatFunction: ScalarFunctionDefinition = {
+  name: 'repeat',
+  family: 'string',
+  arity: [2, 2],
+  doc: { usage: 'repeat(str, n)', description: '`str` repeated `n` times; empty when `n` < 1.', examples: [{ sql: "repeat('123', 2)", result: '123123' }] },
+  bind: (call) => rowFunction(call.outputName, new Utf8(), [argAs(call, 0, STRING()), argAs(call, 1, new Int32())], (s, n) => ((n as number) > 0 ? (s as string).repeat(n as number) : '')),
+};
+
+export function trim(column: ColumnLike, chars?: string): Column {
+  return chars === undefined ? callColumn('trim', colArg(column)) : callColumn('trim', litArg(chars), colArg(column));
+}
+export function ltrim(column: ColumnLike, chars?: string): Column {
+  return chars === undefined ? callColumn('ltrim', colArg(column)) : callColumn('ltrim', litArg(chars), colArg(column));
+}
+export function rtrim(column: ColumnLike, chars?: string): Column {
+  return chars === undefined ? callColumn('rtrim', colArg(column)) : callColumn('rtrim', litArg(chars), colArg(column));
+}
+export function lpad(column: ColumnLike, len: number, padding = ' '): Column {
+  return callColumn('lpad', colArg(column), litArg(len), litArg(padding));
+}
+export function rpad(column: ColumnLike, len: number, padding = ' '): Column {
+  return callColumn('rpad', colArg(column), litArg(len), litArg(padding));
+}
+export function repeat(column: ColumnLike, n: number | Column): Column {
+  return callColumn('repeat', colArg(column), litArg(n));
+}
