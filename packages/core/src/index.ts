@@ -70,7 +70,7 @@ export type { RestartPolicy, StopOptions } from './query/streamingQuery.ts';
 export { QueryManager, defaultQueryManager } from './query/queryManager.ts';
 export type { QueryManagerOptions } from './query/queryManager.ts';
 export type { QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from './query/listener.ts';
-export { progressToJson } from './query/progress.ts';
+export { progressToJson, statusToJson } from './query/progress.ts';
 export type { DurationMs, SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgress, StreamingQueryStatus } from './query/progress.ts';
 export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
 

@@ -72,6 +72,7 @@ export class QueryRun {
   private outputRows = 0;
   private readonly statefulOps: StatefulOperators;
   private lastBatchWatermarkMs = 0;
+  private lastExecuted: number | null = null;
   private stateReport: BatchStateReport = { stateOperators: [], eventTime: undefined };
   private wakeSubscription: Subscription | undefined;
   private crashed = false;
@@ -258,7 +259,7 @@ export class QueryRun {
         metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: this.reporter.currentTriggerStartMs!, conf: { [WATERMARK_POLICY_CONF]: this.watermarkPolicy } },
       };
     } else {
-      const idle = this.reporter.finishIdle(batchId, start, this.sources, this.descriptions);
+      const idle = this.reporter.finishIdle(batchId, this.reportedOffsets(), this.sources, this.descriptions, this.idleStateReport());
       if (idle) this.env.onProgress(idle, true);
     }
     await this.fault('getOffsets', 'after', batchId);
@@ -313,6 +314,7 @@ export class QueryRun {
       this.stateReport = await this.statefulOps.commit(watermarkMs);
     });
     this.lastBatchWatermarkMs = watermarkMs;
+    this.lastExecuted = batchId;
     this.watermarkMs = this.watermarks.advance(this.statefulOps.eventTimeInputs());
     await this.fault('addBatch', 'after', batchId);
   }
@@ -322,17 +324,39 @@ export class QueryRun {
     const planned = this.planned!;
     await this.reporter.time('commitOffsets', () => this.checkpoint.writeCommit(batchId, { nextBatchWatermarkMs: this.watermarkMs }));
     await this.fault('commit', 'after', batchId);
+    // Spark reports where the batch started from the committed offsets: null for a source's first batch.
+    const reportedStart = this.reportedOffsets();
     this.committed = planned.end;
     this.planned = null;
     this.sink!.batchCommitted?.(batchId);
     const progress = this.reporter.finishBatch(
-      { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, ...this.stateReport },
+      { batchId, start: reportedStart, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, ...this.stateReport },
       this.sources,
       this.sink!,
       this.descriptions,
     );
     this.reporter.resetIdleClock();
     this.env.onProgress(progress, false);
+  }
+
+  /** The committed offset of each source, null where there is none yet (Spark's progress `startOffset`). */
+  private reportedOffsets(): (Offset | null)[] {
+    return this.definition.sources.map((_, i) => this.committed?.[i] ?? null);
+  }
+
+  /**
+   * State operators as an idle trigger reports them (Spark, SPARK-19378): the last batch's
+   * figures with nothing updated or dropped; the watermark in force when the plan has one.
+   */
+  private idleStateReport(): BatchStateReport {
+    const stateOperators = this.stateReport.stateOperators.map((op) => ({ ...op, numRowsUpdated: 0, numRowsDroppedByWatermark: 0 }));
+    const eventTime = this.statefulOps.eventTimeInputs().length > 0 ? { watermark: new Date(this.lastBatchWatermarkMs).toISOString() } : undefined;
+    return { stateOperators, eventTime };
+  }
+
+  /** The batch this run executed last (Spark's `lastExecution`), for `explain()`. */
+  get lastExecutedBatchId(): number | null {
+    return this.lastExecuted;
   }
 
   private async commitSources(end: readonly (Offset | null)[], batchId: number): Promise<void> {
