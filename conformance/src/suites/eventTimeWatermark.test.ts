@@ -1,8 +1,10 @@
 import { expect } from 'vitest';
-import { col, count, groupBy, isSluiceError, once as onceTrigger, planSteps, select, sum, withColumn, withWatermark, type StreamingQuery } from '@sluice/core';
+import { col, count, FileCheckpointStore, groupBy, isSluiceError, once as onceTrigger, planSteps, select, sum, withColumn, withWatermark, type StreamingQuery } from '@sluice/core';
 import { intStream, memoryInput, type MemoryInput } from '../harness/memoryInput.ts';
 import { windowedCount, withEventTime } from '../harness/queries.ts';
 import { suite } from '../harness/scenario.ts';
+import { fixture } from '../fixtures/sparkCheckpoints.ts';
+import { writeFixture } from '../fixtures/fixtureFiles.ts';
 import {
   addData, assertOnQuery, awaitTermination, checkAnswer, checkLastBatch, checkNewAnswer, execute, multiAddData, startStream, stopStream, testStream,
   type QueryContext, type StreamAction,
@@ -250,6 +252,23 @@ spark.scenario('MultipleWatermarkPolicy: recovery from checkpoints ignores sessi
     checkWatermark(input1, 15),
     multiAddData([input1, [120]], [input2, [130]]), checkLastBatch(120, 130), checkWatermark(input1, 115),
     addData(input1, 150), checkLastBatch(150), checkWatermark(input1, 140));
+});
+
+spark.scenario('MultipleWatermarkPolicy: recovery from Spark ver 2.3.1 checkpoints ensures min policy', async () => {
+  const input1 = intStream();
+  const input2 = intStream();
+  // The data the fixture's two batches read (Spark's MemoryStream offsets 0 and 1, and 0).
+  input1.add(20);
+  input2.add(30);
+  input1.add(10);
+  const checkpoint = new FileCheckpointStore(await writeFixture(fixture('checkpoint-version-2.3.1-for-multi-watermark-policy')));
+  await testStream(twoWatermarks(input1, input2), { configure: (w) => w.option('multipleWatermarkPolicy', 'max') },
+    startStream({ checkpoint }),
+    execute(({ processAllAvailable }) => processAllAvailable()),
+    multiAddData([input1, [120]], [input2, [130]]), checkLastBatch(120, 130),
+    // 'min' even though the session asks for 'max': a 2.3.1 checkpoint ran with 'min'.
+    checkWatermark(input2, 110),
+    addData(input2, 150), checkLastBatch(150), checkWatermark(input2, 110));
 });
 
 spark.scenario('MultipleWatermarkPolicy: fail on incorrect conf values', async () => {

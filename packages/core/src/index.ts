@@ -112,6 +112,10 @@ export type { KeySpaceCodecs } from './state/operatorState.ts';
 export { RowCodec } from './state/codec/rowCodec.ts';
 export { registerStateStoreProvider, stateStoreProvider } from './state/providerRegistry.ts';
 export { memoryStateProviderFactory } from './state/memory/memoryStateProvider.ts';
+export { readState } from './state/readState.ts';
+export type { ReadStateOptions } from './state/readState.ts';
+export { describeState } from './state/describeState.ts';
+export type { OperatorStateDescription } from './state/describeState.ts';
 
 /* Operators and column expressions */
 export { select, selectExpr } from './operators/select.ts';

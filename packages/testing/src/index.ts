@@ -43,3 +43,7 @@ export { brokerControlSkipReason, startKafkaBroker, timestampLookupSkipReason, u
 export type { KafkaBrokerOptions, KafkaTestBroker, KafkaTestTopic } from './kafka/broker.ts';
 export { produceRecords } from './kafka/produce.ts';
 export type { TestRecord } from './kafka/produce.ts';
+export { kcatConsume, kcatProduce, requireKcat } from './kafka/kcat.ts';
+export type { KcatCompression, KcatRecord } from './kafka/kcat.ts';
+export { storedBatches } from './kafka/rawBatches.ts';
+export type { StoredBatch } from './kafka/rawBatches.ts';

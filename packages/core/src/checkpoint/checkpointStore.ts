@@ -19,6 +19,13 @@ export interface CheckpointStore {
   write(path: string, content: string | Uint8Array, options: WriteOptions): Promise<boolean>;
   /** Names of the entries directly in `dir` (no hidden/temp files); [] when it does not exist. */
   list(dir: string): Promise<string[]>;
+  /**
+   * Optional: put a local file (a RocksDB SST) into the checkpoint whole-or-nothing, by hard
+   * link where the filesystems allow. Without it, callers read the file and `write` its bytes.
+   */
+  putFile?(localPath: string, path: string): Promise<void>;
+  /** Optional: bring a checkpoint file to a local path (hard link or copy); the reverse of `putFile`. */
+  getFile?(path: string, localPath: string): Promise<void>;
   delete(path: string): Promise<void>;
   /** Take the checkpoint's `.lock`, or fail with CHECKPOINT_LOCKED. */
   lock(owner: LockOwner): Promise<CheckpointLock>;

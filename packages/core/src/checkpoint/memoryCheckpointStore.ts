@@ -51,8 +51,11 @@ export class MemoryCheckpointStore implements CheckpointStore {
     return [...names];
   }
 
+  /** Delete a file, or a directory with everything under it (as the file store does). */
   async delete(path: string): Promise<void> {
     this.files.delete(path);
+    const prefix = `${path}/`;
+    for (const key of [...this.files.keys()]) if (key.startsWith(prefix)) this.files.delete(key);
   }
 
   async lock(owner: LockOwner): Promise<CheckpointLock> {

@@ -199,6 +199,9 @@ export class QueryRun {
       const { batchId, seq } = recovery.pending;
       this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata, lateEventsWatermarkMs: recovery.previousBatchWatermarkMs };
     }
+    // State the query cannot use (another engine's, a changed aggregation's) is refused here,
+    // before a batch is planned: the checkpoint stays byte-identical.
+    await this.statefulOps.open(this.queryId, recovery.nextBatchId);
     for (const [index, provider] of definition.sources.entries()) {
       const source = await this.guard('SOURCE_FAILED', `opening source '${provider.format}'`, -1, () =>
         provider.open({ queryId: this.queryId!, runId: this.runId, sourceIndex: index, metadata: this.checkpoint.sourceMetadata(index), scheduler: env.scheduler, log: this.log }),

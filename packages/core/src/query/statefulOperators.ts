@@ -47,6 +47,11 @@ export class StatefulOperators {
     return outputMode !== 'complete' && this.stateful.some((s) => s.stateful!.eventTimeKey);
   }
 
+  /** Check the checkpoint's state against the query and open the stores, at start (`firstBatchId`: the batch it runs first). */
+  async open(queryId: string, firstBatchId: number): Promise<void> {
+    if (this.stateful.length > 0) await this.states.open(queryId, firstBatchId);
+  }
+
   /** The operator context of batch `batchId`, its state opened at version batchId. */
   async begin(base: { batchId: number; batchTimestampMs: number; watermarkMs: number; lateEventsWatermarkMs: number; outputMode: OutputMode }, queryId: string): Promise<OperatorContext> {
     this.reports = new Map();

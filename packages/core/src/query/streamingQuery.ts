@@ -59,6 +59,7 @@ export class StreamingQuery {
   private readonly recent: StreamingQueryProgress[] = [];
   private failure: SluiceError | null = null;
   private active = true;
+  private releasing = false;
   private stopRequested = false;
   private restarts = 0;
   private restartTimer: Subscription | undefined;
@@ -121,6 +122,11 @@ export class StreamingQuery {
   /** The lifecycle state the current run is in. */
   get lifecycleState(): LifecycleStateName {
     return this.state;
+  }
+
+  /** A run has ended and is still letting go of its resources (checkpoint lock, state stores); test harnesses wait for it. */
+  get isReleasing(): boolean {
+    return this.releasing;
   }
 
   /** @internal start the first run; resolves once it is initialized (checkpoint locked and read, sources and sink open). */
@@ -278,7 +284,12 @@ export class StreamingQuery {
   private async runEnded(run: QueryRun, state: LifecycleStateName, error: unknown): Promise<void> {
     this.runSubscription?.unsubscribe();
     const killed = run.wasCrash && state === 'stopped';
-    await run.release(state === 'stopped' && !killed);
+    this.releasing = true;
+    try {
+      await run.release(state === 'stopped' && !killed);
+    } finally {
+      this.releasing = false;
+    }
     if (state === 'stopped' && !killed) return this.terminate(null);
     const failure = this.wrap(killed ? new SimulatedCrash('a kill') : error, run);
     const policy = this.host.restart;

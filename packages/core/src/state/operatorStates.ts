@@ -33,7 +33,7 @@ interface Opened {
  */
 export class OperatorStates {
   private opened: Opened[] | null = null;
-  private open: WritableStateStore[][] | null = null;
+  private stores: WritableStateStore[][] | null = null;
 
   constructor(
     private readonly checkpoint: CheckpointStore,
@@ -43,20 +43,28 @@ export class OperatorStates {
     private readonly now: () => number,
   ) {}
 
+  /**
+   * Check every operator's state against the query and open its partitions' providers; the
+   * query's first batch will be `firstBatchId`. Refuses state it cannot use, changing nothing.
+   */
+  async open(queryId: string, firstBatchId: number): Promise<void> {
+    this.opened ??= await this.openAll(firstBatchId, queryId);
+  }
+
   /** Every operator's state at version `batchId`, by operator id. */
   async begin(batchId: number, queryId: string): Promise<OperatorState[]> {
     this.opened ??= await this.openAll(batchId, queryId);
-    if (this.open) this.abort();
+    if (this.stores) this.abort();
     const open = await Promise.all(this.opened.map((o) => Promise.all(o.providers.map((p) => p.load(batchId)))));
-    this.open = open;
+    this.stores = open;
     return this.opened.map((o, i) => new OperatorState(o.spec.operatorId, o.spec.schema, open[i]!));
   }
 
   /** Commit every partition of every operator as version `batchId + 1`; their upkeep then runs in the background. */
   async commit(): Promise<OperatorStateMetrics[]> {
-    const open = this.open;
+    const open = this.stores;
     if (!open || !this.opened) return [];
-    this.open = null;
+    this.stores = null;
     const started = this.now();
     try {
       await Promise.all(open.flat().map((store) => store.commit()));
@@ -70,8 +78,8 @@ export class OperatorStates {
   }
 
   abort(): void {
-    for (const store of this.open?.flat() ?? []) store.abort();
-    this.open = null;
+    for (const store of this.stores?.flat() ?? []) store.abort();
+    this.stores = null;
   }
 
   async close(): Promise<void> {

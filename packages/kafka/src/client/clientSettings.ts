@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { closestName, registerSecret, SluiceError } from '@sluice/core';
+import type { KafkaCompression } from '../codecs/codec.ts';
 
 /** SASL credentials as kafkajs takes them (PLAIN and SCRAM). */
 export interface SaslSettings {
@@ -35,6 +36,20 @@ export interface KafkaClientSettings {
     /** -1 = all in-sync replicas (the default, as Spark's producer), 0 or 1. */
     readonly acks: -1 | 0 | 1;
     readonly deliveryTimeoutMs: number;
+    /** `compression.type`: how record batches are compressed (default none, as Java's producer). */
+    readonly compression: KafkaCompression;
+    /** `batch.size`: the most bytes of records one batch of a partition holds (default 16384, Java's). */
+    readonly batchSize: number;
+    /**
+     * `linger.ms`: accepted and kept, with no effect on when records leave — as in Spark, whose
+     * writer flushes the producer at the end of every task: the sink hands over a whole
+     * micro-batch, so no batch waits for more records.
+     */
+    readonly lingerMs: number;
+    /** `enable.idempotence`: producer id and sequence numbers on every batch (needs acks=all). */
+    readonly idempotence: boolean;
+    /** `max.request.size`: the most bytes of record batches in one Produce request (default 1 MiB). */
+    readonly maxRequestSize: number;
   };
 }
 
@@ -132,7 +147,22 @@ const SINK: Record<string, Setter> = {
     d.producer.acks = parsed as -1 | 0 | 1;
   },
   'delivery.timeout.ms': (d, v, k) => (d.producer.deliveryTimeoutMs = nonNegative(v, k)),
+  'compression.type': (d, v, k) => {
+    const type = text(String(v), k).toLowerCase();
+    if (!(COMPRESSIONS as readonly string[]).includes(type)) invalid(k, COMPRESSIONS.join(', '), v);
+    d.producer.compression = type as KafkaCompression;
+  },
+  'batch.size': (d, v, k) => (d.producer.batchSize = nonNegative(v, k)),
+  'linger.ms': (d, v, k) => (d.producer.lingerMs = nonNegative(v, k)),
+  'max.request.size': (d, v, k) => (d.producer.maxRequestSize = nonNegative(v, k)),
+  'enable.idempotence': (d, v, k) => {
+    const flag = String(v).toLowerCase();
+    if (flag !== 'true' && flag !== 'false') invalid(k, 'true or false', v);
+    d.producer.idempotence = flag === 'true';
+  },
 };
+
+const COMPRESSIONS: readonly KafkaCompression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 /**
  * Client settings from the bootstrap servers and the `kafka.*` options (prefix removed). Java
@@ -151,7 +181,7 @@ export function parseKafkaClientSettings(bootstrapServers: string, params: Reado
     requestTimeoutMs: 30_000,
     groupId: undefined,
     consumer: { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, maxBytesPerPartition: 1_048_576, maxBytes: 52_428_800, minBytes: 1, maxWaitTimeMs: 500 },
-    producer: { acks: -1, deliveryTimeoutMs: 120_000 },
+    producer: { acks: -1, deliveryTimeoutMs: 120_000, compression: 'none', batchSize: 16_384, lingerMs: 0, idempotence: false, maxRequestSize: 1_048_576 },
   };
   const setters: Record<string, Setter> = { ...COMMON, ...(role === 'source' ? SOURCE : SINK) };
   const byLowerName = new Map(Object.keys(setters).map((name) => [name.toLowerCase(), setters[name]!]));
@@ -167,6 +197,9 @@ export function parseKafkaClientSettings(bootstrapServers: string, params: Reado
     const set = byLowerName.get(key);
     if (!set) throw unknownSetting(rawKey, Object.keys(setters), role);
     set(draft, value, `kafka.${rawKey}`);
+  }
+  if (draft.producer.idempotence && draft.producer.acks !== -1) {
+    throw new SluiceError('INVALID_OPTION', "'kafka.enable.idempotence' needs 'kafka.acks' = all (as Java's producer requires): set acks to all, or idempotence to false.", { details: { option: 'kafka.enable.idempotence' } });
   }
   if (draft.sasl && (draft.sasl.username === '' || draft.sasl.password === '')) {
     throw new SluiceError('MISSING_OPTION', "SASL needs both a user name and a password: set 'kafka.sasl.jaas.config', or 'kafka.sasl.username' and 'kafka.sasl.password'.");

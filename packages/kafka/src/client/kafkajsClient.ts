@@ -3,7 +3,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { silentLogger, type Logger } from '@sluice/core';
 import type { KafkaClientSettings } from './clientSettings.ts';
 import { KafkajsAdmin } from './kafkajsAdmin.ts';
-import { KafkajsProducer } from './kafkajsProducer.ts';
+import { RecordProducer } from './produce/recordProducer.ts';
 import { FetchingRangeReader } from './fetchReader.ts';
 import { clusterOf } from './fetch/kafkajsCluster.ts';
 import type { KafkaClient, KafkaProducerOptions, KafkaReaderOptions } from './types.ts';
@@ -50,7 +50,8 @@ export function createKafkajsClient(settings: KafkaClientSettings, options: Kafk
       return reader;
     },
     createProducer(_producerOptions: KafkaProducerOptions) {
-      const producer = new KafkajsProducer(kafka.producer({ allowAutoTopicCreation: true, idempotent: false, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 } }), settings);
+      // Asking for a topic's metadata creates it where the brokers allow (Java's producer does the same).
+      const producer = new RecordProducer(clusterOf(kafka, { allowAutoTopicCreation: true }), settings, scheduler);
       closers.push(() => producer.close());
       return producer;
     },

@@ -2,11 +2,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { asyncScheduler, lastValueFrom, toArray } from 'rxjs';
 import { tableFromColumns, tableFromRows, toSchema, type BatchContext, type Sink, type SinkContext } from '@sluice/core';
 import { createKafkajsClient, parseKafkaClientSettings, type KafkaClient, type KafkaRangeReader, type KafkaRecord } from '@sluice/kafka';
-import { brokerControlSkipReason, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
+import { brokerControlSkipReason, startKafkaBroker, storedBatches, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { kafkaSink, type KafkaSinkOptions } from './kafkaSinkProvider.ts';
 
 const prefix = uniqueTopicName('sink');
-const topics = { plain: `${prefix}-plain`, a: `${prefix}-a`, b: `${prefix}-b`, override: `${prefix}-override`, parts: `${prefix}-parts`, outage: `${prefix}-outage` };
+const topics = {
+  plain: `${prefix}-plain`, a: `${prefix}-a`, b: `${prefix}-b`, override: `${prefix}-override`, parts: `${prefix}-parts`, outage: `${prefix}-outage`,
+  headers: `${prefix}-headers`, unknown: `${prefix}-unknown`, settings: `${prefix}-settings`,
+};
+const partitionsOf = (name: string) => (name === topics.parts || name === topics.unknown || name === topics.settings ? 3 : 1);
 
 let broker: KafkaTestBroker;
 let client: KafkaClient;
@@ -27,11 +31,11 @@ const batch = (batchId: number): BatchContext => ({
 });
 
 beforeAll(async () => {
-  broker = await startKafkaBroker({ brokers: 2, topics: Object.values(topics).filter((name) => name !== topics.outage).map((name) => ({ name, partitions: name === topics.parts ? 3 : 1 })) });
+  broker = await startKafkaBroker({ brokers: 2, topics: Object.values(topics).filter((name) => name !== topics.outage).map((name) => ({ name, partitions: partitionsOf(name) })) });
   client = createKafkajsClient(parseKafkaClientSettings(broker.bootstrapServers, { 'fetch.max.wait.ms': '20' }, 'source'), { decodeHeaders: true });
   reader = client.createReader({ pollTimeoutMs: 20_000 });
   // One reader for every topic of this file, fetching ahead from the start.
-  reader.prefetch(Object.values(topics).filter((name) => name !== topics.outage).flatMap((topic) => [0, 1, 2].filter((p) => p === 0 || topic === topics.parts).map((partition) => ({ topic, partition, offset: 0 }))));
+  reader.prefetch(Object.values(topics).filter((name) => name !== topics.outage).flatMap((topic) => [0, 1, 2].filter((p) => p < partitionsOf(topic)).map((partition) => ({ topic, partition, offset: 0 }))));
 });
 afterAll(async () => {
   await Promise.all(sinks.map((s) => s.close()));
@@ -71,7 +75,8 @@ describe.concurrent('KafkaSink', () => {
     const back = await readBack(topics.plain);
     expect(back.map((r) => text(r.value))).toEqual(rows.map((r) => `v${r.ignored}`));
     expect(back.map((r) => text(r.key))).toEqual(rows.map((r) => r.key));
-    expect(back[1]!.headers).toEqual([{ key: 'h1', value: Buffer.from('x') }, { key: 'h2', value: Buffer.alloc(0) }]);
+    // A null header value stays null (kafkajs's producer wrote it empty).
+    expect(back[1]!.headers!.map((h) => [h.key, h.value && text(h.value)])).toEqual([['h1', 'x'], ['h2', null]]);
   });
 
   test("a 'topic' column routes each row; the topic option overrides the column", async () => {
@@ -92,6 +97,48 @@ describe.concurrent('KafkaSink', () => {
     const back = await readBack(topics.parts);
     expect(back.filter((r) => r.partition === 2).map((r) => text(r.value))).toEqual(['p2', 'p2']);
     expect(back.filter((r) => r.partition === 0).map((r) => text(r.value))).toEqual(['p0']);
+  });
+
+  test('headers are written byte-exact: order, repeated keys, integer-like keys and null values as given', async () => {
+    const sink = await open({ topic: topics.headers });
+    const header = (key: string, value: string | null) => ({ key, value: value === null ? null : Buffer.from(value) });
+    const given = [[header('a', '1'), header('b', '2'), header('a', '3')], [header('z', 'last'), header('1', 'first')], [header('n', null), header('e', '')], []];
+    await sink.addBatch(0, tableFromRows(toSchema('value STRING, headers ARRAY<STRUCT<key: STRING, value: BINARY>>'), given.map((headers, i) => ({ value: `h${i}`, headers }))), batch(0));
+    const back = await readBack(topics.headers);
+    expect(back.map((r) => r.headers!.map((h) => [h.key, h.value === null ? null : Buffer.from(h.value).toString()]))).toEqual(
+      given.map((headers) => headers.map((h) => [h.key, h.value === null ? null : h.value.toString()])),
+    );
+  });
+
+  test.each([9, 3, -1])('a row for partition %i of a 3-partition topic fails the batch with KAFKA_UNKNOWN_PARTITION, and nothing of the batch is written', async (partition) => {
+    const sink = await open({ topic: topics.unknown });
+    const before = await client.admin.offsetRanges([topics.unknown]);
+    const table = tableFromColumns(toSchema('value STRING, partition INT'), { value: ['ok-0', 'bad', 'ok-1'], partition: [0, partition, 1] });
+    await expect(sink.addBatch(0, table, batch(0))).rejects.toMatchObject({
+      code: 'KAFKA_UNKNOWN_PARTITION',
+      message: expect.stringMatching(new RegExp(`partition ${partition} of topic '${topics.unknown}', which has partitions 0 to 2.*Nothing of this batch was written`)),
+      details: { topic: topics.unknown, partition },
+    });
+    expect(await client.admin.offsetRanges([topics.unknown])).toEqual(before);
+  });
+
+  test("producer settings: compression.type, batch.size, acks, linger.ms and enable.idempotence are honoured, not refused", async () => {
+    const values = Array.from({ length: 600 }, (_, i) => `value-${i}-${'x'.repeat(40)}`);
+    const sink = await open({ topic: topics.settings, 'kafka.compression.type': 'zstd', 'kafka.batch.size': '4096', 'kafka.acks': 'all', 'kafka.linger.ms': '20', 'kafka.enable.idempotence': 'true' });
+    await sink.addBatch(0, tableFromColumns(toSchema('value STRING, partition INT'), { value: values, partition: values.map(() => 0) }), batch(0));
+    // Twice the same send (a replayed batch): at-least-once writes it again.
+    await sink.addBatch(0, tableFromColumns(toSchema('value STRING, partition INT'), { value: values, partition: values.map(() => 0) }), batch(0));
+    const stored = await storedBatches(broker.bootstrapServers, topics.settings, 0);
+    // 600 records of ~55 bytes in batches of at most 4 KiB: many batches, each zstd.
+    expect(stored.length).toBeGreaterThan(10);
+    expect(new Set(stored.map((b) => b.compression))).toEqual(new Set(['zstd']));
+    expect((await readBack(topics.settings)).map((r) => text(r.value))).toEqual([...values, ...values]);
+    for (const acks of ['0', '1']) {
+      const unacknowledged = await open({ topic: topics.settings, 'kafka.acks': acks, 'kafka.compression.type': 'lz4' });
+      await unacknowledged.addBatch(1, tableFromColumns(toSchema('value STRING, partition INT'), { value: [`acks-${acks}`], partition: [1] }), batch(1));
+    }
+    expect(() => kafkaSink({ 'kafka.bootstrap.servers': 'h:1', 'kafka.compression.type': 'brotli' })).toThrow(/compression.type' must be none, gzip, snappy, lz4, zstd/);
+    expect(() => kafkaSink({ 'kafka.bootstrap.servers': 'h:1', 'kafka.enable.idempotence': 'true', 'kafka.acks': '1' })).toThrow(/needs 'kafka.acks' = all/);
   });
 
   test.each([

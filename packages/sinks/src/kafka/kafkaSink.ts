@@ -5,9 +5,6 @@ import type { KafkaClient, KafkaProducerClient, OutgoingRecord } from '@sluice/k
 import type { KafkaSinkConfig } from './options.ts';
 import { recordLayout, tableToRecords, type RecordLayout } from './rowsToRecords.ts';
 
-/** Records per produce request: large enough for throughput, small enough that a retry resends little. */
-const RECORDS_PER_SEND = 5_000;
-
 export const KAFKA_SINK_OUTPUT_MODES: ReadonlySet<OutputMode> = new Set<OutputMode>(['append', 'update', 'complete']);
 
 /**
@@ -38,11 +35,11 @@ export class KafkaSink implements Sink {
   async addBatch(batchId: number, table: Table, batch: BatchContext): Promise<void> {
     if (!this.layout || this.layout.schema !== table.schema) this.layout = { schema: table.schema, layout: recordLayout(table.schema, this.config.topic) };
     const records = tableToRecords(table, this.layout.layout, this.config.topic);
-    for (let i = 0; i < records.length; i += RECORDS_PER_SEND) {
-      await this.sendWithRetry(batchId, records.slice(i, i + RECORDS_PER_SEND), batch.signal);
-      // A crash here leaves part of the batch in Kafka: the replay writes it again (at-least-once).
-      await batch.fault('kafka-records-sent');
-    }
+    // One send: the producer checks every record's partition before writing any, then cuts
+    // batches (batch.size) and requests per leader itself.
+    await this.sendWithRetry(batchId, records, batch.signal);
+    // A crash here leaves the batch in Kafka uncommitted: the replay writes it again (at-least-once).
+    await batch.fault('kafka-records-sent');
     this.written = records.length;
   }
 

@@ -41,8 +41,17 @@ test.skipIf(brokerControlSkipReason() !== undefined)('a source waits out a broke
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     await broker.setBrokerUp(1);
     await broker.setBrokerUp(2);
-    const second = await during;
-    seen.push(...(await read(first, second)));
+    let previous = first;
+    let next = await during;
+    // The default trigger plans on the records in hand, so a partition whose leader answers later
+    // comes in a later batch: take batches until the broker's records are all read, as the engine does.
+    for (const deadline = Date.now() + 20_000; ; ) {
+      seen.push(...(await read(previous, next)));
+      previous = next;
+      if (seen.length >= 80 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      next = await source.latestOffset(previous, READ_ALL);
+    }
     expect(seen.sort()).toEqual([...Array.from({ length: 40 }, (_, i) => `a${i}`), ...Array.from({ length: 40 }, (_, i) => `b${i}`)].sort());
     expect(log.lines.some((l) => l.startsWith('WARN') && /unreachable/i.test(l))).toBe(true);
   } finally {

@@ -6,8 +6,10 @@ type Rows = readonly Readonly<Record<string, unknown>>[];
 
 /**
  * An in-memory, replayable stream the app owns (Spark's MemoryStream, public here): each
- * `addData` call is one offset. It survives query restarts in the same process, which is what
- * crash/restart tests need; it does not survive the process.
+ * `addData` call is one offset, numbered as Spark numbers them (-1 before any data, the first
+ * `addData` is offset 0), so a Spark checkpoint of a MemoryStream query resumes here. It
+ * survives query restarts in the same process, which is what crash/restart tests need; it does
+ * not survive the process.
  *
  * @example
  * const input = memoryStream('user STRING, clicks INT');
@@ -32,18 +34,18 @@ export class MemoryStream {
     };
   }
 
-  /** Append rows (objects or an Arrow table of this schema); returns the new latest offset. */
+  /** Append rows (objects or an Arrow table of this schema); returns the new latest offset (0 for the first call). */
   addData(data: Rows | Table): number {
     const table = Array.isArray(data) ? tableFromRows(this.schema, data as Rows) : (data as Table);
     if (!Array.isArray(data)) checkSchema(this.schema, table.schema, this.name);
     this.batches.push(table);
     this.arrived.next();
-    return this.batches.length;
+    return this.latestOffset;
   }
 
-  /** Number of `addData` calls so far: the latest offset. */
+  /** The latest offset: the number of `addData` calls so far minus one (-1 when none). */
   get latestOffset(): number {
-    return this.batches.length;
+    return this.batches.length - 1;
   }
 
   /** The stream as a query input. */
@@ -56,9 +58,9 @@ export class MemoryStream {
     return this.arrived.asObservable();
   }
 
-  /** @internal the tables of offsets (start, end] */
+  /** @internal the rows of offsets (start, end] */
   slice(start: number, end: number): Table {
-    return concatTables(this.schema, this.batches.slice(start, end));
+    return concatTables(this.schema, this.batches.slice(start + 1, end + 1));
   }
 
   /** @internal */
@@ -90,7 +92,7 @@ class MemorySource implements Source<number> {
   }
 
   async initialOffset(): Promise<number> {
-    return 0;
+    return -1;
   }
 
   async latestOffset(start: number, limit: ReadLimit): Promise<number> {
@@ -110,7 +112,7 @@ class MemorySource implements Source<number> {
 
   read(start: number, end: number): Observable<Table> {
     if (end > this.stream.latestOffset) {
-      throw new SluiceError('SOURCE_FAILED', `${this.stream.name} has ${this.stream.latestOffset} offsets but the checkpoint asks for offset ${end}. A memory stream does not survive the process: start the query with a fresh checkpoint.`);
+      throw new SluiceError('SOURCE_FAILED', `${this.stream.name} is at offset ${this.stream.latestOffset} but the checkpoint asks for offset ${end}. A memory stream does not survive the process: start the query with a fresh checkpoint.`);
     }
     return of(this.stream.slice(start, end));
   }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Table } from 'apache-arrow';
 import {
   memoryCheckpoint, QueryManager, silentLogger, tableToRows, type BatchContext, type CheckpointStore, type FaultInjector,
-  type FaultPoint, type SinkProvider, type StreamingQuery,
+  type FaultPoint, type OutputMode, type SinkProvider, type StreamFrame, type StreamingQuery,
 } from '@sluice/core';
 import { memoryStream } from '@sluice/sources';
 import { armed, describeCrash, isSimulatedCrash, pointRecorder, type CrashSpec } from '../faults/crashAt.ts';
@@ -27,6 +27,16 @@ export interface ExactlyOnceOptions {
   readonly ordered?: boolean;
   /** Where the query's checkpoint lives (default: in memory). */
   readonly checkpoint?: () => CheckpointStore;
+  /**
+   * A query over the input (`partition INT, seq INT, id STRING`) instead of passing it through,
+   * e.g. a stateful aggregation; then `check` judges what the sink holds.
+   */
+  readonly transform?: (input: StreamFrame) => StreamFrame;
+  readonly outputMode?: OutputMode;
+  /** More writer options, e.g. `{ stateStore: 'rocksdb' }`. */
+  readonly writerOptions?: () => Readonly<Record<string, unknown>>;
+  /** Problems with what the sink holds, given every input row (default: each row exactly once, in order). */
+  readonly check?: (input: readonly { readonly partition: number; readonly seq: number; readonly id: string }[], held: readonly Record<string, unknown>[]) => string[];
 }
 
 const SCHEMA = 'partition INT, seq INT, id STRING';
@@ -75,6 +85,7 @@ export async function runScenario(scenario: Scenario, sut: SinkUnderTest, option
   const timeline: TimelineEvent[] = [];
   const input = memoryStream(SCHEMA, 'ExactlyOnceInput');
   const checkpoint = options.checkpoint?.() ?? memoryCheckpoint();
+  const writerOptions = options.writerOptions?.() ?? {};
   const manager = new QueryManager({ logger: silentLogger });
   const crashes = [...scenario.crashes];
   const arrivals = rowsOf(scenario);
@@ -84,7 +95,9 @@ export async function runScenario(scenario: Scenario, sut: SinkUnderTest, option
   const start = async (crash: CrashSpec | undefined): Promise<StreamingQuery> => {
     const injector = crash ? armed(crash) : undefined;
     const faults: FaultInjector = { at: (point, phase, batchId) => (observer?.at(point, phase, batchId), injector?.at(point, phase, batchId)) };
-    return input.toFrame().writeStream().sink(sink).option('checkpointLocation', checkpoint).manager(manager).faults(faults).start();
+    const frame = options.transform ? options.transform(input.toFrame()) : input.toFrame();
+    const writer = frame.writeStream().sink(sink).options(writerOptions).option('checkpointLocation', checkpoint).manager(manager).faults(faults);
+    return (options.outputMode ? writer.outputMode(options.outputMode) : writer).start();
   };
 
   const drive = async (): Promise<void> => {
@@ -119,6 +132,11 @@ export async function runScenario(scenario: Scenario, sut: SinkUnderTest, option
     }
     await query?.stop();
     timeline.push({ kind: 'stop' });
+    if (options.check) {
+      const rows = await sut.rows();
+      const problems = options.check(arrivals.flat(), rows);
+      return problems.length === 0 ? undefined : `${drawTimeline(timeline)}\n    sink holds ${rows.length} rows\n    ${problems.join('\n    ')}`;
+    }
     const held = (await sut.rows()).map((r) => ({ id: String(r['id']), partition: Number(r['partition']), seq: Number(r['seq']) }));
     const problems = check(arrivals.flat().map((r) => r.id), held, options.ordered ?? true);
     return problems.length === 0 ? undefined : `${drawTimeline(timeline)}\n    sink holds [${held.map((r) => r.id).join(' ')}]\n    ${problems.join('\n    ')}`;

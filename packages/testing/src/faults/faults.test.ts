@@ -40,7 +40,7 @@ describe('fault injection', () => {
 
   it('a source that fails to read a range fails the query with SOURCE_FAILED; a restart reads the range again', async () => {
     const input = memoryStream('n INT');
-    const provider = faultySource(input.toFrame().sources[0]!, { when: (start) => start === 1 });
+    const provider = faultySource(input.toFrame().sources[0]!, { when: (start) => start === 0 });
     const { StreamFrame } = await import('@sluice/core');
     const checkpoint = memoryCheckpoint();
     const start = () => StreamFrame.fromSource(provider).writeStream().sink(memorySink()).queryName('faulty_source').option('checkpointLocation', checkpoint).manager(manager).start();
@@ -50,7 +50,7 @@ describe('fault injection', () => {
     input.addData([{ n: 2 }]);
     const error = await q.awaitTermination().catch((e: unknown) => e);
     expect(isSluiceError(error, 'SOURCE_FAILED')).toBe(true);
-    expect((error as Error).message).toContain('simulated read failure of (1, 2]');
+    expect((error as Error).message).toContain('simulated read failure of (0, 1]');
     const again = await start();
     await again.processAllAvailable();
     await again.stop();

@@ -15,7 +15,7 @@ export interface ReadFault {
  * vanishes), for testing that a query fails clearly and resumes exactly once after a restart.
  *
  * @example
- * faultySource(memoryStream('x INT').toFrame().sources[0]!, { when: (start) => start === 2 })
+ * faultySource(memoryStream('x INT').toFrame().sources[0]!, { when: (start) => start === 1 })
  */
 export function faultySource(provider: SourceProvider, fault: ReadFault): SourceProvider {
   let remaining = fault.times ?? 1;

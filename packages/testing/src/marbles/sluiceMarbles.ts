@@ -102,7 +102,7 @@ export async function sluiceMarbles(body: (helpers: MarbleHelpers) => void | Pro
         await Promise.allSettled([...pending]);
         continue;
       }
-      if (queries.every((q) => !q.current?.isActive || IDLE.has(q.current.lifecycleState))) return;
+      if (queries.every((q) => !q.current?.isActive || (IDLE.has(q.current.lifecycleState) && !q.current.isReleasing))) return;
       if (Date.now() > deadline) throw new Error(`sluiceMarbles: a query stayed busy for 30 s of real time (${queries.map((q) => q.current?.lifecycleState).join(', ')})`);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }

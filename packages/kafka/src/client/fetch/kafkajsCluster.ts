@@ -56,12 +56,12 @@ const FETCH_API_KEY = 1;
 let fetchDefinition: unknown;
 
 /** A new kafkajs cluster (its own connections) configured as `kafka` is: brokers, TLS, SASL, timeouts. */
-export function clusterOf(kafka: Kafka): KafkajsCluster {
+export function clusterOf(kafka: Kafka, options: { readonly allowAutoTopicCreation?: boolean } = {}): KafkajsCluster {
   const create = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const factory = create && (kafka as unknown as Record<symbol, unknown>)[create];
   if (typeof factory !== 'function') throw new Error('kafkajs internals changed: cannot create a cluster (Sluice needs kafkajs 2.2.4)');
   // kafkajs's own clients default metadataMaxAge to 5 min; the reader refreshes metadata itself when a fetch fails.
-  return factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, isolationLevel: 1 }) as KafkajsCluster;
+  return factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: options.allowAutoTopicCreation ?? false, isolationLevel: 1 }) as KafkajsCluster;
 }
 
 /** Send a Fetch request to `broker`; the response frame is decoded (records left as bytes). */

@@ -1,0 +1,23 @@
+import { SluiceError } from '@sluice/core';
+
+const MAGIC = 0;
+
+/**
+ * Confluent's wire format: a zero "magic" byte, the schema's registry id (4 bytes, big-endian),
+ * then the encoded record. Shared by Avro and Protobuf (whose payload starts with message indexes).
+ */
+export function decodeWireFormat(bytes: Buffer): { schemaId: number; payload: Buffer } {
+  if (bytes.length < 5 || bytes[0] !== MAGIC) {
+    throw new Error(`not in the Confluent wire format (it starts with a zero byte and a 4-byte schema id; got ${bytes.length < 1 ? 'no bytes' : `byte ${bytes[0]} first`})`);
+  }
+  return { schemaId: bytes.readInt32BE(1), payload: bytes.subarray(5) };
+}
+
+/** The Confluent wire format of `payload` written with schema `schemaId`. */
+export function encodeWireFormat(schemaId: number, payload: Uint8Array): Uint8Array {
+  if (!Number.isInteger(schemaId) || schemaId < 0) throw new SluiceError('INVALID_OPTION', `A schema id is a non-negative integer, got ${schemaId}.`);
+  const out = new Uint8Array(5 + payload.length);
+  new DataView(out.buffer).setInt32(1, schemaId);
+  out.set(payload, 5);
+  return out;
+}

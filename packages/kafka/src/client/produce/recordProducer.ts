@@ -1,0 +1,299 @@
+import { firstValueFrom, timer, type SchedulerLike } from 'rxjs';
+import { describeError, SluiceError } from '@sluice/core';
+import { COMPRESSION_IDS, kafkaCodec } from '../../codecs/codec.ts';
+import type { KafkaClientSettings } from '../clientSettings.ts';
+import { abandon, protocolError, type KafkajsBroker, type KafkajsCluster } from '../fetch/kafkajsCluster.ts';
+import { isConnectivityError, kafkaError } from '../kafkajsErrors.ts';
+import type { KafkaProducerClient, OutgoingRecord } from '../types.ts';
+import { partitionForKey } from './murmur2.ts';
+import { produceTo, type PartitionBatch, type ProducedPartition } from './produceRequest.ts';
+import { encodeRecordBatch, encodeRecords, NO_PRODUCER, recordSize, type ProducerIdentity } from './recordBatchEncoder.ts';
+
+interface TopicLayout {
+  readonly partitions: ReadonlySet<number>;
+  readonly ids: readonly number[];
+  readonly leaders: ReadonlyMap<number, number>;
+}
+
+/** One partition's records of a send, in order, cut into batches of at most `batch.size` bytes. */
+interface PartitionWork {
+  readonly topic: string;
+  readonly partition: number;
+  readonly batches: Uint8Array[];
+  /** Records per batch (for sequence numbers). */
+  readonly counts: number[];
+}
+
+interface InitProducerIdBroker {
+  initProducerId(args: { transactionalId: null; transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
+}
+
+const DUPLICATE_SEQUENCE_NUMBER = 46;
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/**
+ * Writes records with Kafka Produce requests it builds itself — record batches encoded by
+ * Sluice (headers byte-exact: order, repeated keys, null values), compressed with Sluice's
+ * codecs (`compression.type`), cut at `batch.size`, partitioned as Java's producer does
+ * (murmur2 of the key; keyless records stick to one partition per batch) — sent over kafkajs's
+ * authenticated connections to each partition's leader. A record naming a partition the topic
+ * does not have fails the whole send before anything is written (`KAFKA_UNKNOWN_PARTITION`);
+ * kafkajs's producer skipped such records silently. With `enable.idempotence` each partition's
+ * batches carry the producer id and sequence numbers, so a batch retried after a lost answer is
+ * stored once. `send` resolves when the brokers acknowledged every record (per `acks`).
+ */
+export class RecordProducer implements KafkaProducerClient {
+  private readonly layouts = new Map<string, TopicLayout>();
+  private readonly sequences = new Map<string, number>();
+  private readonly sticky = new Map<string, { partition: number; bytes: number }>();
+  private identity: { producerId: bigint; producerEpoch: number } | null = null;
+  private connecting: Promise<void> | undefined;
+  private readonly running = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(
+    private readonly cluster: KafkajsCluster,
+    private readonly settings: KafkaClientSettings,
+    private readonly scheduler: SchedulerLike,
+  ) {}
+
+  async send(records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<void> {
+    if (records.length === 0) return;
+    if (this.closed) throw new SluiceError('KAFKA_ERROR', 'The Kafka producer is closed.');
+    if (signal?.aborted) throw new SluiceError('KAFKA_ERROR', 'The Kafka send was aborted: the query is stopping.');
+    const work = this.write(records, signal);
+    const settled = work.catch(() => {});
+    this.running.add(settled);
+    try {
+      await work;
+    } catch (error) {
+      // Sequence numbers reserved for batches that were not stored would be out of order: start over with a new producer epoch.
+      this.identity = null;
+      this.sequences.clear();
+      throw kafkaError(error, `writing ${records.length} records`, this.settings.brokers);
+    } finally {
+      this.running.delete(settled);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await abandon(this.cluster);
+    await Promise.all([...this.running]);
+    await abandon(this.cluster);
+  }
+
+  private async write(records: readonly OutgoingRecord[], signal: AbortSignal | undefined): Promise<void> {
+    await this.connect();
+    await this.learnTopics([...new Set(records.map((r) => r.topic))]);
+    // A partition missing from what was learnt earlier may have been added since: look once more before refusing.
+    const stale = this.unknownPartitions(records);
+    if (stale.length > 0) await this.learnTopics([...new Set(stale.map((r) => r.topic))], true);
+    const unknown = this.unknownPartitions(records)[0];
+    if (unknown) throw this.unknownPartition(unknown);
+    const producer = this.settings.producer.idempotence ? await this.producerIdentity() : null;
+    const work = await this.encode(records, producer);
+    await this.dispatch(work, signal);
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.cluster.connect().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  /** Partitions and leaders of topics not seen yet (asking for them creates them where the broker allows, as Java's producer does). */
+  private async learnTopics(topics: readonly string[], refresh = false): Promise<void> {
+    const wanted = refresh ? [...topics] : topics.filter((t) => !this.layouts.has(t));
+    for (let attempt = 0; wanted.length > 0; attempt++) {
+      let answer: { topicMetadata: { topic: string; partitionMetadata: { partitionId: number; leader: number }[] }[] } | undefined;
+      try {
+        answer = (await this.cluster.metadata({ topics: wanted })) as typeof answer;
+      } catch (error) {
+        // A topic being created answers LEADER_NOT_AVAILABLE for a moment.
+        if (attempt >= 4 || (error as { retriable?: boolean }).retriable !== true) throw error;
+      }
+      for (const t of answer?.topicMetadata ?? []) {
+        if (t.partitionMetadata.length === 0) continue;
+        const ids = t.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b);
+        this.layouts.set(t.topic, { partitions: new Set(ids), ids, leaders: new Map(t.partitionMetadata.map((p) => [p.partitionId, p.leader])) });
+        wanted.splice(wanted.indexOf(t.topic), 1);
+      }
+      if (wanted.length === 0) return;
+      if (attempt >= 4) throw new SluiceError('KAFKA_ERROR', `Kafka has no partitions for topic${wanted.length > 1 ? 's' : ''} '${wanted.join("', '")}' (and did not create ${wanted.length > 1 ? 'them' : 'it'}): create the topic, or enable auto.create.topics.enable on the brokers.`);
+      await this.pause(100 * 2 ** attempt);
+    }
+  }
+
+  /** Records naming a partition their topic does not have. */
+  private unknownPartitions(records: readonly OutgoingRecord[]): OutgoingRecord[] {
+    return records.filter((r) => r.partition !== null && !this.layouts.get(r.topic)!.partitions.has(r.partition));
+  }
+
+  /** Java's producer fails a record whose partition the topic does not have; so does Sluice, before writing any. */
+  private unknownPartition(r: OutgoingRecord): SluiceError {
+    const layout = this.layouts.get(r.topic)!;
+    return new SluiceError(
+          'KAFKA_UNKNOWN_PARTITION',
+          `A record is for partition ${r.partition} of topic '${r.topic}', which has partitions ${describeIds(layout.ids)}. ` +
+            "Nothing of this batch was written. Fix the 'partition' column (or drop it to let Kafka's partitioner choose), or add partitions to the topic.",
+      { details: { topic: r.topic, partition: r.partition, partitions: layout.ids.length } },
+    );
+  }
+
+  private async producerIdentity(): Promise<ProducerIdentity & { producerId: bigint }> {
+    if (!this.identity) {
+      // Without a transactional id any broker hands out a producer id (the Java client asks the least loaded node).
+      const nodeId = [...this.layouts.values()][0]!.leaders.values().next().value!;
+      const broker = (await this.cluster.findBroker({ nodeId })) as unknown as InitProducerIdBroker;
+      try {
+        const answer = await broker.initProducerId({ transactionalId: null, transactionTimeout: 60_000 });
+        this.identity = { producerId: BigInt(answer.producerId), producerEpoch: answer.producerEpoch };
+      } catch (error) {
+        if (isConnectivityError(error)) throw error;
+        throw new SluiceError(
+          'KAFKA_ERROR',
+          `The Kafka brokers refused an idempotent producer (InitProducerId: ${describeError(error)}). Set 'kafka.enable.idempotence' to false, or allow idempotent writes on the cluster (IdempotentWrite permission).`,
+          { cause: error },
+        );
+      }
+      this.sequences.clear();
+    }
+    return { ...this.identity, baseSequence: 0 };
+  }
+
+  /** Records → per-partition record batches (`batch.size`, compression, sequence numbers). */
+  private async encode(records: readonly OutgoingRecord[], producer: (ProducerIdentity & { producerId: bigint }) | null): Promise<PartitionWork[]> {
+    const { batchSize, compression } = this.settings.producer;
+    const groups = new Map<string, { topic: string; partition: number; batches: OutgoingRecord[][]; bytes: number }>();
+    for (const r of records) {
+      const size = recordSize(r.key, r.value, r.headers);
+      const partition = r.partition ?? this.partitionOf(r, size);
+      const k = key(r.topic, partition);
+      let group = groups.get(k);
+      if (!group) groups.set(k, (group = { topic: r.topic, partition, batches: [[]], bytes: 0 }));
+      if (group.bytes + size > batchSize && group.batches.at(-1)!.length > 0) {
+        group.batches.push([]);
+        group.bytes = 0;
+      }
+      group.batches.at(-1)!.push(r);
+      group.bytes += size;
+    }
+    const codecId = COMPRESSION_IDS[compression];
+    const codec = compression === 'none' ? null : await kafkaCodec(compression);
+    const now = this.scheduler.now();
+    const work: PartitionWork[] = [];
+    for (const [k, group] of groups) {
+      const batches: Uint8Array[] = [];
+      const counts: number[] = [];
+      for (const batch of group.batches) {
+        let body = encodeRecords(batch);
+        if (codec) body = await codec.compress(body);
+        let identity = NO_PRODUCER;
+        if (producer) {
+          const sequence = this.sequences.get(k) ?? 0;
+          this.sequences.set(k, (sequence + batch.length) % 2 ** 31);
+          identity = { ...producer, baseSequence: sequence };
+        }
+        batches.push(encodeRecordBatch(body, batch.length, codecId, now, identity));
+        counts.push(batch.length);
+      }
+      work.push({ topic: group.topic, partition: group.partition, batches, counts });
+    }
+    return work;
+  }
+
+  /** Java's default partitioner: murmur2 of the key; keyless records stay on one partition until it holds `batch.size` bytes. */
+  private partitionOf(record: OutgoingRecord, size: number): number {
+    const layout = this.layouts.get(record.topic)!;
+    if (record.key !== null) {
+      const bytes = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
+      return layout.ids[partitionForKey(bytes, layout.ids.length)]!;
+    }
+    let sticky = this.sticky.get(record.topic);
+    if (!sticky || sticky.bytes >= this.settings.producer.batchSize || !layout.partitions.has(sticky.partition)) {
+      const next = sticky ? (layout.ids.indexOf(sticky.partition) + 1) % layout.ids.length : Math.floor(Math.random() * layout.ids.length);
+      sticky = { partition: layout.ids[next < 0 ? 0 : next]!, bytes: 0 };
+      this.sticky.set(record.topic, sticky);
+    }
+    sticky.bytes += size;
+    return sticky.partition;
+  }
+
+  /**
+   * Sends every partition's batches in order, one request per leader at a time holding the next
+   * batch of each of its partitions (up to `max.request.size`). A partition refused with a
+   * retriable error (leader moved, not enough replicas) waits, its leader looked up again, and
+   * is resent — the same bytes, so an idempotent producer's retry is stored once — until
+   * `delivery.timeout.ms`.
+   */
+  private async dispatch(work: PartitionWork[], signal: AbortSignal | undefined): Promise<void> {
+    const { acks, deliveryTimeoutMs, maxRequestSize } = this.settings.producer;
+    const deadline = this.scheduler.now() + deliveryTimeoutMs;
+    const queues = new Map(work.map((w) => [w, 0]));
+    for (let attempt = 0; ; attempt++) {
+      const refused: { work: PartitionWork; error: Error }[] = [];
+      const byLeader = new Map<number, PartitionWork[]>();
+      for (const w of work) {
+        if (queues.get(w)! >= w.batches.length) continue;
+        const leader = this.layouts.get(w.topic)!.leaders.get(w.partition) ?? -1;
+        if (leader < 0) {
+          refused.push({ work: w, error: Object.assign(new Error(`partition ${w.topic}-${w.partition} has no leader`), { retriable: true }) });
+          continue;
+        }
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), w]);
+      }
+      await Promise.all(
+        [...byLeader].map(async ([nodeId, led]) => {
+          const broker = (await this.cluster.findBroker({ nodeId })) as KafkajsBroker;
+          let open = led;
+          while (open.length > 0) {
+            if (this.closed || signal?.aborted) throw new SluiceError('KAFKA_ERROR', 'The Kafka send was aborted: the query is stopping.');
+            const request: PartitionBatch[] = [];
+            let bytes = 0;
+            for (const w of open) {
+              const batch = w.batches[queues.get(w)!]!;
+              if (request.length > 0 && bytes + batch.length > maxRequestSize) break;
+              request.push({ topic: w.topic, partition: w.partition, batch });
+              bytes += batch.length;
+            }
+            const answers = await produceTo(broker, acks, this.settings.requestTimeoutMs, request);
+            const byKey = new Map<string, ProducedPartition>(answers.map((a) => [key(a.topic, a.partition), a]));
+            for (const sent of request) {
+              const w = open.find((o) => o.topic === sent.topic && o.partition === sent.partition)!;
+              const code = acks === 0 ? 0 : (byKey.get(key(sent.topic, sent.partition))?.errorCode ?? 0);
+              if (code === 0 || code === DUPLICATE_SEQUENCE_NUMBER) {
+                queues.set(w, queues.get(w)! + 1);
+                continue;
+              }
+              const error = protocolError(code);
+              if (!error.retriable) throw new SluiceError('KAFKA_ERROR', `Kafka refused records for ${sent.topic}-${sent.partition}: ${describeError(error)}.`, { cause: error, details: { topic: sent.topic, partition: sent.partition } });
+              refused.push({ work: w, error });
+              open = open.filter((o) => o !== w);
+            }
+            open = open.filter((o) => queues.get(o)! < o.batches.length);
+          }
+        }),
+      );
+      if (refused.length === 0) return;
+      if (this.scheduler.now() >= deadline) {
+        const first = refused[0]!;
+        throw new SluiceError('KAFKA_ERROR', `Kafka kept refusing records for ${first.work.topic}-${first.work.partition} for ${deliveryTimeoutMs} ms ('kafka.delivery.timeout.ms'): ${describeError(first.error)}.`, { cause: first.error });
+      }
+      await this.pause(Math.min(1_000, 100 * 2 ** attempt));
+      await this.learnTopics([...new Set(refused.map((r) => r.work.topic))], true);
+    }
+  }
+
+  private pause(ms: number): Promise<unknown> {
+    return firstValueFrom(timer(ms, this.scheduler));
+  }
+}
+
+function describeIds(ids: readonly number[]): string {
+  const contiguous = ids.every((id, i) => id === i);
+  return contiguous ? `0 to ${ids.length - 1}` : ids.join(', ');
+}
