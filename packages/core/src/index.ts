@@ -36,6 +36,7 @@ export type { DecimalSpec } from './decimal/decimalType.ts';
 export { formatDecimal, formatDecimalJava } from './decimal/format.ts';
 export { decimalFromText } from './decimal/parse.ts';
 export { decimalVector, unscaledAt, unscaledValues } from './decimal/decimalVectors.ts';
+export { unscaledFromValue } from './decimal/decimalValues.ts';
 
 /* Format registry */
 export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';
@@ -143,11 +144,12 @@ export type { ColumnLike } from './operators/column.ts';
 export { expr } from './sql/expr.ts';
 export { conf } from './session/conf.ts';
 
-/* The function library (each also callable by name in SQL) */
+/* The function library (each also callable by name in SQL; listFunctions() lists them) */
 export { greatest, ifThen, isnan, isnull, least, nanvl, nullif, nvl, nvl2, when } from './functions/conditional/conditional.ts';
 export { bitLength, initcap, octetLength } from './functions/string/caseAndLength.ts';
 export { concatWs } from './functions/string/concat.ts';
 export { left, right, substring } from './functions/string/substring.ts';
+export { formatNumber, substringIndex } from './functions/string/textUtilities.ts';
 export { lpad, ltrim, repeat, rpad, rtrim, trim } from './functions/string/trimAndPad.ts';
 export { instr, locate } from './functions/string/search.ts';
 export { replace, reverse, split, translate } from './functions/string/edit.ts';
@@ -155,8 +157,19 @@ export { base64, hex, unbase64, unhex } from './functions/string/encoding.ts';
 export { formatString } from './functions/string/formatString.ts';
 export { regexpCount, regexpExtract, regexpExtractAll, regexpLike, regexpReplace } from './functions/regexp/regexpFunctions.ts';
 export { like } from './functions/regexp/like.ts';
+export { crc32, hash, md5, sha1, sha2, xxhash64 } from './functions/hash/sparkHash.ts';
 export { abs, bround, ceil, exp, floor, log, pmod, pow, round, signum, sqrt } from './functions/math/math.ts';
+export { monotonicallyIncreasingId, rand, randn, uuid } from './functions/misc/random.ts';
 export { currentDate } from './functions/datetime/current.ts';
+export { dayofmonth, dayofweek, dayofyear, hour, minute, month, quarter, second, weekofyear, year } from './functions/datetime/fields.ts';
+export { dateFormat, fromUnixtime, toDate, toTimestamp, unixTimestamp } from './functions/datetime/formatting.ts';
+export { addMonths, dateAdd, datediff, dateSub, dateTrunc, fromUtcTimestamp, lastDay, monthsBetween, nextDay, toUtcTimestamp, trunc } from './functions/datetime/calendar.ts';
+export { array, createMap, elementAt, mapFromArrays, mapKeys, mapValues, namedStruct, size, struct } from './functions/collection/constructors.ts';
+export { arrayContains, arrayDistinct, arrayJoin, arrayPosition, arrayRemove, flatten, slice, sortArray } from './functions/collection/arrayFunctions.ts';
+export { arrayAggregate, arrayFilter, arraySort, arrayTransform, exists, forall, zipWith } from './functions/collection/higherOrder.ts';
+export { explode, explodeOuter, inline, posexplode, posexplodeOuter } from './functions/generator/explode.ts';
+export { getJsonObject } from './functions/json/getJsonObject.ts';
+export { fromJsonColumn, jsonTuple, schemaOfJson, toJsonColumn } from './functions/json/jsonFunctions.ts';
 
 /* Registering functions (by name, usable in SQL) and writing them */
 export { registerFunction } from './functions/registerFunction.ts';

@@ -55,7 +55,11 @@ function numericRank(t: DataType): number {
 /** The wider of two numeric types (decimal widening is the decimal module's business: here decimal vs integral stays decimal). */
 export function widerNumeric(a: DataType, b: DataType): DataType {
   // A decimal and an integer (or two decimals) meet in a decimal wide enough for both.
-  if ((isDecimalType(a) || isDecimalType(b)) && !isFloatingType(a) && !isFloatingType(b)) return widerDecimalType(a, b) ?? a;
+  if (isDecimalType(a) || isDecimalType(b)) {
+    // Decimal with a float or double meets in double (Spark: there is no exact common type).
+    if (isFloatingType(a) || isFloatingType(b)) return DOUBLE();
+    return widerDecimalType(a, b) ?? a;
+  }
   return numericRank(a) >= numericRank(b) ? a : b;
 }
 

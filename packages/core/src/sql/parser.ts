@@ -204,7 +204,19 @@ export class SqlParser {
     }
     for (const word of ['like', 'ilike'] as const) {
       if (this.acceptWord(word)) {
-        if (this.isWord('any') || this.isWord('all') || this.isWord('some')) this.fail(`${word.toUpperCase()} ANY/ALL is not supported`);
+        if (this.isWord('any') || this.isWord('all') || this.isWord('some')) {
+          // x [NOT] LIKE ANY|ALL (p1, p2 …): the OR (ANY) or AND (ALL) of the single comparisons.
+          const all = this.next().value.toLowerCase() === 'all';
+          this.expectOp('(', `after ${word.toUpperCase()} ${all ? 'ALL' : 'ANY'}`);
+          const patterns = [this.expression()];
+          while (this.acceptOp(',')) patterns.push(this.expression());
+          this.expectOp(')', 'to close the pattern list');
+          const each = patterns.map((p): ExprNode => {
+            const like: ExprNode = this.at({ op: 'call', name: word, args: [value, p], operator: word.toUpperCase() }, start);
+            return negated ? this.at({ op: 'not', expr: like }, start) : like;
+          });
+          return each.reduce((a, b) => this.at({ op: all ? 'and' : 'or', left: a, right: b }, start));
+        }
         const pattern = this.valueExpression(0);
         const args: ExprNode[] = [value, pattern];
         if (this.acceptWord('escape')) {

@@ -1,5 +1,6 @@
-import { Float64, Int64, type DataType } from 'apache-arrow';
+import { Float64, Int32, Int64, Utf8, type DataType } from 'apache-arrow';
 import { sparkTypeName } from '../../arrow/schema.ts';
+import { decimalArrowType, decimalSpec, decimalSpecOf } from '../../decimal/decimalType.ts';
 import { numericArithmetic } from '../../expressions/arithmetic.ts';
 import { constantExpression, type BoundExpression } from '../../expressions/bound.ts';
 import { bindArithmetic } from '../../expressions/operators.ts';
@@ -163,6 +164,30 @@ function roundInteger(v: bigint, scale: number, halfEven: boolean): bigint {
   return negative ? -result : result;
 }
 
+/**
+ * round/bround of a DECIMAL(p, s) to `scale` places: Spark's result type keeps one more integral
+ * digit (9.9 rounds to 10) and min(s, scale) fraction digits (none for a negative scale).
+ */
+function roundDecimal(name: string, arg: BoundExpression, scale: number, halfEven: boolean): BoundExpression {
+  const { precision: p, scale: s } = decimalSpecOf(arg.type)!;
+  const integral = p - s + 1;
+  const target = scale < 0 ? decimalSpec(Math.min(Math.max(integral, -scale + 1), 38), 0) : decimalSpec(Math.min(integral + Math.min(s, scale), 38), Math.min(s, scale));
+  // Round to 10^-scale in the source scale, then express it at the target scale.
+  const unit = 10n ** BigInt(Math.max(0, s - scale));
+  const toTarget = 10n ** BigInt(Math.max(0, s - target.scale));
+  return rowFunction(name, decimalArrowType(target), [arg], (v) => {
+    const x = v as bigint;
+    const negative = x < 0n;
+    const abs = negative ? -x : x;
+    const q = abs / unit;
+    const r = abs % unit;
+    const up = r * 2n > unit || (r * 2n === unit && (!halfEven || q % 2n === 1n));
+    const rounded = (q + (up ? 1n : 0n)) * unit;
+    const result = rounded / toTarget;
+    return negative ? -result : result;
+  });
+}
+
 function roundFunction(name: string, halfEven: boolean): ScalarFunctionDefinition {
   return {
     name,
@@ -182,7 +207,7 @@ function roundFunction(name: string, halfEven: boolean): ScalarFunctionDefinitio
           return is64Bit(arg.type) ? BigInt.asIntN(64, r) : wrapTo(arg.type, Number(r));
         });
       }
-      if (isDecimalType(arg.type)) return call.fail('DECIMAL rounding arrives with the decimal module; cast to DOUBLE first', 0);
+      if (isDecimalType(arg.type)) return roundDecimal(call.outputName, arg, scale, halfEven);
       return rowFunction(call.outputName, arg.type, [arg], (v) => roundDecimalString(v as number, scale, halfEven));
     },
   };
@@ -237,7 +262,7 @@ function bitwise(name: string, op: string, expression: (a: bigint, b: bigint) =>
     arity: [2, 2],
     doc: { usage: `expr1 ${op} expr2`, description: `Bitwise ${name.replace('bitwise_', '').toUpperCase()} of two integers (the wider type).`, examples: [example] },
     bind: (call) => {
-      const [a, b] = call.args as [BoundExpression, BoundExpression];
+      const [a, b] = call.args.map((x, i) => (isNullType(x.type) ? argAs(call, i, new Int32()) : x)) as [BoundExpression, BoundExpression];
       if (!isIntegralType(a.type) || !isIntegralType(b.type)) call.fail(`needs integer arguments, not ${sparkTypeName(a.type)} and ${sparkTypeName(b.type)}`);
       const type = (a.type as unknown as { bitWidth: number }).bitWidth >= (b.type as unknown as { bitWidth: number }).bitWidth ? a.type : b.type;
       const x = argAs(call, 0, type);
@@ -273,7 +298,7 @@ function shift(name: string, kind: 'left' | 'right' | 'unsigned'): ScalarFunctio
     arity: [2, 2],
     doc: { usage: `${name}(base, n)`, description: `Bitwise ${kind === 'left' ? 'left' : kind === 'right' ? 'signed right' : 'unsigned right'} shift.`, examples: [{ sql: `${name}(2, 1)`, result: kind === 'left' ? 4 : 1 }] },
     bind: (call) => {
-      const a = call.args[0]!;
+      const a = isNullType(call.args[0]!.type) ? argAs(call, 0, new Int32()) : call.args[0]!;
       if (!isIntegralType(a.type)) call.fail(`needs an integer, not ${sparkTypeName(a.type)}`, 0);
       const wide = is64Bit(a.type);
       return rowFunction(call.outputName, wide ? new Int64() : a.type, [a, argAs(call, 1, new Float64())], (v, n) => {
@@ -292,6 +317,14 @@ function shift(name: string, kind: 'left' | 'right' | 'unsigned'): ScalarFunctio
 export const shiftLeftFunction = shift('shiftleft', 'left');
 export const shiftRightFunction = shift('shiftright', 'right');
 export const shiftRightUnsignedFunction = shift('shiftrightunsigned', 'unsigned');
+
+export const binFunction: ScalarFunctionDefinition = {
+  name: 'bin',
+  family: 'math',
+  arity: [1, 1],
+  doc: { usage: 'bin(expr)', description: 'The binary digits of a bigint (two\'s complement for negatives).', examples: [{ sql: 'bin(13)', result: '1101' }, { sql: 'bin(-13)', result: '1111111111111111111111111111111111111111111111111111111111110011' }] },
+  bind: (call) => rowFunction(call.outputName, new Utf8(), [argAs(call, 0, new Int64())], (v) => BigInt.asUintN(64, v as bigint).toString(2)),
+};
 
 export function abs(column: ColumnLike): Column { return callColumn('abs', colArg(column)); }
 export function round(column: ColumnLike, scale = 0): Column { return callColumn('round', colArg(column), litArg(scale)); }

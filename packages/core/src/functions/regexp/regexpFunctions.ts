@@ -98,12 +98,16 @@ export const regexpReplaceFunction: ScalarFunctionDefinition = {
   },
   bind: (call) => {
     const args = [argAs(call, 0, STRING()), argAs(call, 1, STRING()), argAs(call, 2, STRING()), ...(call.args[3] ? [argAs(call, 3, new Int32())] : [])];
+    if (args[3] && !args[3].constant) call.fail('the position must be a constant', 3, 'INVALID_QUERY');
     if (args[3]?.constant && (args[3].constant.value as number) < 1) call.fail(`position must be at least 1 (got ${String(args[3].constant.value)})`, 3, 'INVALID_QUERY');
     return rowFunction(call.outputName, new Utf8(), args, (s, p, r, pos) => {
       const regex = javaRegex(p as string, 'g');
       const replacer = javaReplacement(r as string, groupCount(regex));
       const text = s as string;
-      const from = args.length === 4 ? Math.min(Array.from(text).length, (pos as number) - 1) : 0;
+      const length = Array.from(text).length;
+      const from = args.length === 4 ? (pos as number) - 1 : 0;
+      // A position past the end replaces nothing (Spark).
+      if (from > 0 && from >= length) return text;
       if (from <= 0) return text.replace(regex, replacer as never);
       const head = Array.from(text).slice(0, from).join('');
       return head + text.slice(head.length).replace(regex, replacer as never);
@@ -134,6 +138,24 @@ export const regexpCountFunction: ScalarFunctionDefinition = {
   arity: [2, 2],
   doc: { usage: 'regexp_count(str, regexp)', description: 'How many times the regular expression matches in `str`.', examples: [{ sql: "regexp_count('Steven Jones and Stephen Smith', 'Ste(v|ph)en')", result: 2 }] },
   bind: (call) => rowFunction(call.outputName, new Int32(), [argAs(call, 0, STRING()), argAs(call, 1, STRING())], (s, p) => [...(s as string).matchAll(javaRegex(p as string, 'g'))].length),
+};
+
+export const regexpInstrFunction: ScalarFunctionDefinition = {
+  name: 'regexp_instr',
+  family: 'regexp',
+  arity: [2, 3],
+  doc: { usage: 'regexp_instr(str, regexp[, idx])', description: '1-based position where the first match (or its group `idx`) starts; 0 when nothing matches.', examples: [{ sql: "regexp_instr('1a 2b 14m', '\\\\d+(a|b|m)')", result: 1 }] },
+  bind: (call) => {
+    const args = [argAs(call, 0, STRING()), argAs(call, 1, STRING()), ...(call.args[2] ? [argAs(call, 2, new Int32())] : [])];
+    return rowFunction(call.outputName, new Int32(), args, (s, p, idx) => {
+      const regex = javaRegex(p as string, 'd');
+      const group = args.length === 3 ? (idx as number) : 0;
+      checkGroup(call, regex, group);
+      const m = regex.exec(s as string) as (RegExpExecArray & { indices?: [number, number][] }) | null;
+      const at = m?.indices?.[group]?.[0];
+      return at === undefined ? 0 : Array.from((s as string).slice(0, at)).length + 1;
+    });
+  },
 };
 
 export function regexpExtract(column: ColumnLike, pattern: string, index: number): Column {

@@ -14,9 +14,10 @@ import { rowFunction, utf8Map } from '../rowFunction.ts';
  */
 export function javaSplit(text: string, pattern: string, limit: number): string[] {
   if (pattern === '') {
+    // Spark's own rule for an empty pattern: the first `limit` characters, one per piece.
     const chars = Array.from(text);
-    if (limit > 0 && chars.length > limit) return [...chars.slice(0, limit - 1), chars.slice(limit - 1).join('')];
-    return text === '' ? [''] : chars;
+    if (text === '') return [''];
+    return limit > 0 ? chars.slice(0, limit) : chars;
   }
   const regex = javaRegex(pattern, 'g');
   const out: string[] = [];

@@ -1,0 +1,28 @@
+import { Field, Struct, TimestampMillisecond } from 'apache-arrow';
+import type { ExprNode } from '../../expressions/node.ts';
+import { windowKeyOf } from '../../sql/aggregation.ts';
+import type { ScalarFunctionDefinition } from '../registry.ts';
+import { rowFunction } from '../rowFunction.ts';
+import { timestampArg } from './datetimeArguments.ts';
+
+export const WINDOW_STRUCT = () => new Struct([new Field('start', new TimestampMillisecond(), true), new Field('end', new TimestampMillisecond(), true)]);
+
+export const windowFunction: ScalarFunctionDefinition = {
+  name: 'window',
+  family: 'datetime',
+  arity: [2, 4],
+  doc: {
+    usage: "window(timeColumn, windowDuration[, slideDuration[, startTime]])",
+    description: 'The tumbling event-time window holding each timestamp, as struct<start, end>; in GROUP BY (or groupBy) also sliding windows.',
+    examples: [],
+  },
+  bind: (call) => {
+    const spec = windowKeyOf(call.node as Extract<ExprNode, { op: 'call' }>);
+    if (spec.slideMs !== spec.sizeMs) call.fail('a sliding window makes several rows per input row: use it as a grouping key (GROUP BY window(…) or groupBy(window(…)))', 2, 'INVALID_QUERY');
+    const ts = timestampArg(call, 0);
+    return rowFunction(call.outputName, WINDOW_STRUCT(), [ts], (ms) => {
+      const start = spec.startsOf(ms as number)[0]!;
+      return { start, end: start + spec.sizeMs };
+    });
+  },
+};
