@@ -36,6 +36,7 @@ export type { DecimalSpec } from './decimal/decimalType.ts';
 export { formatDecimal, formatDecimalJava } from './decimal/format.ts';
 export { decimalFromText } from './decimal/parse.ts';
 export { decimalVector, unscaledAt, unscaledValues } from './decimal/decimalVectors.ts';
+export { unscaledFromValue } from './decimal/decimalValues.ts';
 
 /* Format registry */
 export { registerSinkFormat, registerSourceFormat, registeredFormats, sinkFormat, sourceFormat } from './registry/formatRegistry.ts';

@@ -1,9 +1,11 @@
 import { DataType, TimeUnit, Type, type Data, type Timestamp } from 'apache-arrow';
+import { unscaledAt } from '@sluice/core';
 
 /**
  * Reads the values of one column chunk straight from its buffers, without row objects: numbers
  * for ints and floats (bigint for int64 beyond 2^53), epoch milliseconds for timestamps and
- * dates, strings, booleans; null for null slots. `undefined` for types it does not read.
+ * dates, strings, booleans, the unscaled bigint for decimals (the scale is on the type); null for
+ * null slots. `undefined` for types it does not read.
  */
 export function columnReader(data: Data): ((i: number) => unknown) | undefined {
   const type = data.type as DataType;
@@ -52,6 +54,8 @@ export function columnReader(data: Data): ((i: number) => unknown) | undefined {
       const perMs = unit === TimeUnit.SECOND ? 1e-3 : unit === TimeUnit.MILLISECOND ? 1 : unit === TimeUnit.MICROSECOND ? 1e3 : 1e6;
       return guard((i) => Math.floor((words[2 * i + 1]! * 4294967296 + (words[2 * i]! >>> 0)) / perMs));
     }
+    case Type.Decimal:
+      return guard((i) => unscaledAt(data as Data<never>, i));
     case Type.Date: {
       if ((type as unknown as { unit: number }).unit === 0) {
         const days = data.values as Int32Array;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { stateStoreProviderSuite } from '@sluice/testing';
+import { stateStoreProviderSuite } from '@sluice/testing/state-provider-suite';
 import { rocksdbStateProviderFactory } from './rocksdbStateProvider.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sluice-rocksdb-test-'));

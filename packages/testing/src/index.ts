@@ -25,8 +25,8 @@ export type { ExactlyOnceOptions, SinkUnderTest } from './exactlyOnce/assertExac
 export type { Scenario } from './exactlyOnce/scenario.ts';
 
 /* State store providers */
-export { stateStoreProviderSuite } from './state/providerSuite.ts';
-export type { ProviderSuiteOptions } from './state/providerSuite.ts';
+// stateStoreProviderSuite defines vitest tests, so it has its own entry point
+// ('@sluice/testing/state-provider-suite'): the barrel must load outside vitest (README snippets, benches).
 export { crashingCheckpoint } from './state/crashingCheckpoint.ts';
 
 /* The lifecycle model */

@@ -65,7 +65,10 @@ export class FileCheckpointStore implements CheckpointStore {
   async write(path: string, content: string | Uint8Array, options: WriteOptions): Promise<boolean> {
     const full = this.resolve(path);
     try {
-      await this.ensureDir(full.slice(0, full.lastIndexOf('/')));
+      const dir = full.slice(0, full.lastIndexOf('/'));
+      // No await once the directory exists: a log entry's fsync is then under way when write()
+      // returns, and the engine reads the batch meanwhile (QueryRun.walCommit).
+      if (!this.createdDirs.has(dir)) await this.ensureDir(dir);
       const sync = this.fs.sync;
       // Large files (state snapshots) go through the async path: a synchronous write of many
       // megabytes would hold the event loop for as long as the copy takes.

@@ -4,8 +4,8 @@ import { divideHalfUp, fitsPrecision, pow10, toPrecision } from './rounding.ts';
 
 /**
  * The running state of `sum`/`avg` over a DECIMAL column: the exact sum of the unscaled values
- * (at the input's scale), how many there were, and whether the sum ever outgrew its type. Plain
- * data with a bigint, so any state codec that keeps bigints keeps it exactly.
+ * (at the input's scale; 0 once it overflowed), how many there were, and whether the sum ever
+ * outgrew its type. The sum always fits DECIMAL(p+10, s), so a Decimal128 state column holds it.
  */
 export interface DecimalSumState {
   readonly sum: bigint;
@@ -20,9 +20,11 @@ export interface DecimalSumState {
  * @example decimalSumAdd(decimalSumAdd(null, 150n, { precision: 5, scale: 2 }), 25n, { precision: 5, scale: 2 }) // sum 175n, count 2
  */
 export function decimalSumAdd(state: DecimalSumState | null, unscaled: bigint, input: DecimalSpec): DecimalSumState {
+  const count = (state?.count ?? 0) + 1;
+  if (state?.overflow) return { sum: 0n, count, overflow: true };
   const sum = (state?.sum ?? 0n) + unscaled;
-  const overflow = (state?.overflow ?? false) || !fitsPrecision(sum, sumResultType(input).precision);
-  return { sum, count: (state?.count ?? 0) + 1, overflow };
+  // Once the sum does not fit, its digits no longer matter: keep 0 so the state stays within 128 bits.
+  return fitsPrecision(sum, sumResultType(input).precision) ? { sum, count, overflow: false } : { sum: 0n, count, overflow: true };
 }
 
 /** Two partial states of the same input type as one (partitions, batches). */
@@ -30,7 +32,8 @@ export function decimalSumMerge(a: DecimalSumState | null, b: DecimalSumState | 
   if (a === null) return b;
   if (b === null) return a;
   const sum = a.sum + b.sum;
-  return { sum, count: a.count + b.count, overflow: a.overflow || b.overflow || !fitsPrecision(sum, sumResultType(input).precision) };
+  const overflow = a.overflow || b.overflow || !fitsPrecision(sum, sumResultType(input).precision);
+  return { sum: overflow ? 0n : sum, count: a.count + b.count, overflow };
 }
 
 /**

@@ -151,3 +151,19 @@ describe('DECIMAL aggregates', () => {
     expect(tableToRows(out)).toEqual([{ id: 1, s: '100000000.29' }]);
   });
 });
+
+describe('decimal sum state', () => {
+  it('stays within its type: an overflowed sum keeps 0 and the flag, and merging keeps the flag', async () => {
+    const { decimalSumAdd, decimalSumMerge, decimalSumResult, decimalAvgResult } = await import('./decimalAggregates.ts');
+    const spec = { precision: 28, scale: 0 }; // sum type DECIMAL(38,0)
+    const big = 10n ** 37n * 6n;
+    const once = decimalSumAdd(null, big, spec);
+    const twice = decimalSumAdd(once, big, spec);
+    expect(twice).toEqual({ sum: 0n, count: 2, overflow: true });
+    expect(decimalSumResult(twice, spec, false)).toBeNull();
+    expect(decimalSumMerge(once, once, spec)).toEqual({ sum: 0n, count: 2, overflow: true });
+    expect(decimalSumMerge(null, once, spec)).toBe(once);
+    expect(() => decimalAvgResult(twice, spec, true)).toThrow(/NUMERIC_VALUE_OUT_OF_RANGE/);
+    expect(decimalAvgResult(decimalSumAdd(decimalSumAdd(null, 2n, spec), 1n, spec), spec, false)).toBe(15000n); // 1.5000
+  });
+});

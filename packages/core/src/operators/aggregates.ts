@@ -93,7 +93,7 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
       init: () => null,
       add: (acc, v) => (v === null ? acc : decimalSumAdd(acc as DecimalSumState | null, v as bigint, decimal)),
       result: (acc) => (fn === 'sum' ? decimalSumResult : decimalAvgResult)(acc as DecimalSumState | null, decimal, ansi),
-      // The exact running sum (past its type's precision once it overflowed), the count and the overflow flag.
+      // The exact running sum (within its DECIMAL(p+10,s); 0 once it overflowed), the count and the overflow flag.
       stateFields: [new Field(`${fn}.sum`, decimalArrowType(sumResultType(decimal)), true), new Field(`${fn}.count`, new Int64(), false), new Field(`${fn}.overflow`, new Bool(), false)],
       toState: (acc, out) => {
         const state = acc as DecimalSumState | null;

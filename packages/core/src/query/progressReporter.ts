@@ -53,6 +53,11 @@ export class ProgressReporter {
     this.durations = {};
   }
 
+  /** Add `ms` to `phase` (work timed by the caller, e.g. a write that overlapped other work). */
+  add(phase: Phase, ms: number): void {
+    this.durations[phase] = (this.durations[phase] ?? 0) + ms;
+  }
+
   /** Run `work`, adding its wall time to `phase`. */
   async time<T>(phase: Phase, work: () => Promise<T>): Promise<T> {
     const start = this.scheduler.now();

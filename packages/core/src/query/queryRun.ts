@@ -68,6 +68,8 @@ export class QueryRun {
   private watermarkPolicy: WatermarkPolicy = 'min';
   private trigger: Trigger;
   private inFlight: Promise<unknown> | null = null;
+  /** Batch N's rows, read while offsets/N is written (see walCommit), and where batch N-1 ended. */
+  private prefetched: { readonly batchId: number; readonly inputs: Promise<Table[]>; readonly previousEnd: readonly (Offset | null)[] | null } | null = null;
   private rowsPerSource: number[] = [];
   private outputRows = 0;
   private readonly statefulOps: StatefulOperators;
@@ -154,6 +156,7 @@ export class QueryRun {
     this.abort.abort();
     this.wakeSubscription?.unsubscribe();
     await this.inFlight?.catch(() => undefined);
+    await this.prefetched?.inputs.catch(() => undefined); // a batch read ahead, then stopped before it ran
     await this.checkpoint.settled();
     await this.statefulOps.close().catch((e: unknown) => this.env.log.warn(`While closing the state stores: ${describeError(e)}`));
     const errors: unknown[] = [];
@@ -268,25 +271,55 @@ export class QueryRun {
   private async walCommit(batchId: number): Promise<void> {
     await this.fault('walCommit', 'before', batchId);
     const planned = this.planned!;
-    await this.reporter.time('walCommit', async () => {
-      await this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
-      this.checkpoint.purge(batchId - this.definition.minBatchesToRetain, (e) => this.log.warn(`Could not delete old checkpoint entries: ${describeError(e)}`));
-    });
-    // Only now may sources discard what the previous batch read: with offsets/N durable, recovery
-    // never re-runs batch N-1 (Spark commits sources at this point too).
-    if (this.committed) await this.commitSources(this.committed, batchId - 1);
+    const { scheduler } = this.env;
+    const started = scheduler.now();
+    const writing = this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
+    // Batch N is read while offsets/N's fsync runs (the file store has issued it by now): a read
+    // leaves nothing a crash could find, and the fsync is a small batch's longest wait, a large
+    // one's read its longest work. processBatch takes the rows.
+    const inputs = this.readBatch(batchId, planned.start, planned.end);
+    inputs.catch(noop); // a read failing before the write ends is processBatch's error to report
+    this.prefetched = { batchId, inputs, previousEnd: this.committed };
+    // The read's synchronous part ran while the write waited; walCommit reports only the rest.
+    const readAhead = scheduler.now() - started;
+    try {
+      await writing;
+    } catch (error) {
+      // The step fails, and nothing of it may outlive it (release then closes the sources).
+      await inputs.then(noop, noop);
+      throw error;
+    }
+    this.reporter.add('walCommit', Math.max(0, scheduler.now() - started - readAhead));
+    this.checkpoint.purge(batchId - this.definition.minBatchesToRetain, (e) => this.log.warn(`Could not delete old checkpoint entries: ${describeError(e)}`));
     await this.fault('walCommit', 'after', batchId);
+  }
+
+  /** The batch's rows from every source, timed as `getBatch`; SOURCE_FAILED names what failed. */
+  private readBatch(batchId: number, start: readonly (Offset | null)[], end: readonly (Offset | null)[]): Promise<Table[]> {
+    return this.reporter.time('getBatch', () =>
+      this.guard('SOURCE_FAILED', 'reading the batch', batchId, () => Promise.all(this.sources.map((s, i) => readRange(s, start[i] ?? null, end[i] ?? null)))),
+    );
   }
 
   private async processBatch(batchId: number): Promise<void> {
     await this.fault('getBatch', 'before', batchId);
     if (this.reporter.currentTriggerStartMs === null) this.reporter.beginTrigger(); // a recovered batch opens its own trigger
     const planned = this.planned!;
-    const start = planned.start.length > 0 ? planned.start : await this.startOffsets();
-    if (planned.start.length === 0) this.planned = { ...planned, start };
-    const inputs = await this.reporter.time('getBatch', () =>
-      this.guard('SOURCE_FAILED', 'reading the batch', batchId, () => Promise.all(this.sources.map((s, i) => readRange(s, start[i] ?? null, planned.end[i] ?? null)))),
-    );
+    const ahead = this.prefetched?.batchId === batchId ? this.prefetched : null;
+    this.prefetched = null;
+    let inputs: Table[];
+    if (ahead) {
+      inputs = await ahead.inputs;
+      // Only now may sources discard what the previous batch read: offsets/N is durable, so
+      // recovery never re-runs batch N-1 (Spark commits sources after the WAL too); and the
+      // read of batch N is over, so a source is never committed and read at once.
+      if (ahead.previousEnd) await this.commitSources(ahead.previousEnd, batchId - 1);
+    } else {
+      // A recovered batch comes straight from initializing: nothing was read ahead.
+      const start = planned.start.length > 0 ? planned.start : await this.startOffsets();
+      if (planned.start.length === 0) this.planned = { ...planned, start };
+      inputs = await this.readBatch(batchId, start, planned.end);
+    }
     this.rowsPerSource = inputs.map((t) => t.numRows);
     await this.fault('getBatch', 'after', batchId);
     const watermarkMs = planned.metadata.batchWatermarkMs;
@@ -377,6 +410,8 @@ export class QueryRun {
     return `${this.definition.name ? `'${this.definition.name}' ` : ''}[id = ${this.queryId ?? 'unknown'}, runId = ${this.runId}]`;
   }
 }
+
+function noop(): void {}
 
 /** A source's rows for (start, end] as one table; an empty range reads nothing. */
 async function readRange(source: Source, start: Offset | null, end: Offset | null): Promise<Table> {

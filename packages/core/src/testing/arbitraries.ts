@@ -8,6 +8,7 @@ import {
   Binary, Bool, DataType, DateDay, Field, Float32, Float64, Int16, Int32, Int64, Int8, List, Map_, Schema, Struct,
   TimestampMillisecond, Utf8,
 } from 'apache-arrow';
+import { decimalArrowType } from '../decimal/decimalType.ts';
 
 /** Year 1 to 9999, the range ISO-8601 text and Parquet readers agree on. */
 export const MIN_MS = -62_135_596_800_000;
@@ -18,9 +19,15 @@ export interface TypeChoice {
   readonly nested?: boolean;
 }
 
+/** DECIMALs of the shapes money and ids take: cents, Spark's SYSTEM_DEFAULT (38,18), wide integers, all-fraction. */
+export const DECIMAL_LEAVES: readonly (() => DataType)[] = [
+  () => decimalArrowType({ precision: 10, scale: 2 }), () => decimalArrowType({ precision: 38, scale: 18 }),
+  () => decimalArrowType({ precision: 18, scale: 0 }), () => decimalArrowType({ precision: 5, scale: 5 }),
+];
+
 const ALL_LEAVES: (() => DataType)[] = [
   () => new Utf8(), () => new Int8(), () => new Int16(), () => new Int32(), () => new Int64(), () => new Float32(),
-  () => new Float64(), () => new Bool(), () => new Binary(), () => new TimestampMillisecond(), () => new DateDay(),
+  () => new Float64(), () => new Bool(), () => new Binary(), () => new TimestampMillisecond(), () => new DateDay(), ...DECIMAL_LEAVES,
 ];
 
 const name = fc.stringMatching(/^c[a-z0-9_]{0,6}$/);
@@ -47,7 +54,7 @@ export function arbitrarySchema(choice: TypeChoice = {}): fc.Arbitrary<Schema> {
     .map((fields) => new Schema(fields.map(([n, t]) => new Field(n, t, true))));
 }
 
-/** A value of `type` in the form `tableFromRows` takes (null allowed). */
+/** A value of `type` in the form `tableFromRows` takes (null allowed; a DECIMAL as its unscaled bigint). */
 export function arbitraryValue(type: DataType): fc.Arbitrary<unknown> {
   return fc.option(arbitraryNonNull(type), { nil: null, freq: 4 });
 }
@@ -62,6 +69,11 @@ function arbitraryNonNull(type: DataType): fc.Arbitrary<unknown> {
   if (type instanceof Float64) return fc.double().map((v) => (Object.is(v, -0) ? 0 : v));
   if (type instanceof Bool) return fc.boolean();
   if (type instanceof Binary) return fc.uint8Array({ maxLength: 8 });
+  if (DataType.isDecimal(type)) {
+    // The unscaled value (the cell form, which tableFromRows also takes), any digits the type holds.
+    const limit = 10n ** BigInt(type.precision) - 1n;
+    return fc.oneof(fc.bigInt({ min: -limit, max: limit }), fc.bigInt({ min: -999n, max: 999n }));
+  }
   if (DataType.isTimestamp(type)) return fc.integer({ min: MIN_MS, max: MAX_MS });
   if (DataType.isDate(type)) return fc.integer({ min: MIN_MS / 86_400_000, max: Math.floor(MAX_MS / 86_400_000) }).map((d) => d * 86_400_000);
   if (DataType.isList(type)) return fc.array(arbitraryValue(type.children[0]!.type), { maxLength: 4 });

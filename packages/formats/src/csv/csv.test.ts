@@ -2,14 +2,14 @@ import { fc, test } from '@fast-check/vitest';
 import { Bool, DateDay, Float32, Float64, Int16, Int32, Int64, Int8, TimestampMillisecond, Utf8 } from 'apache-arrow';
 import { isSluiceError, registerSecret, tableFromRows, tableToRows, toSchema } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { arbitraryTableInput, plainRows } from '@sluice/core/arbitraries';
+import { arbitraryTableInput, DECIMAL_LEAVES, plainRows } from '@sluice/core/arbitraries';
 import { csvReadOptions } from './options.ts';
 import { readCsv, writeCsv } from './csv.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const rows = (t: ReturnType<typeof readCsv>) => plainRows(tableToRows(t));
-const CSV_TYPES = { leaves: [() => new Utf8(), () => new Int8(), () => new Int16(), () => new Int32(), () => new Int64(), () => new Float32(), () => new Float64(), () => new Bool(), () => new TimestampMillisecond(), () => new DateDay()], nested: false };
+const CSV_TYPES = { leaves: [() => new Utf8(), () => new Int8(), () => new Int16(), () => new Int32(), () => new Int64(), () => new Float32(), () => new Float64(), () => new Bool(), () => new TimestampMillisecond(), () => new DateDay(), ...DECIMAL_LEAVES], nested: false };
 
 describe('csv codec round trip', () => {
   test.prop([

@@ -1,5 +1,5 @@
 import { DataType, Type } from 'apache-arrow';
-import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
+import { SluiceError, formatDecimalJava, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
 import { compileDatetimePattern } from './datetimePattern.ts';
 
 /** Not a value of the column's type: the record is malformed. */
@@ -50,6 +50,9 @@ export function csvValueParser(type: DataType, o: CsvValueOptions, column: strin
         if (s === o.negativeInf || s === '-Infinity') return -Infinity;
         return DECIMAL.test(s) ? Number(s) : INVALID;
       };
+    case Type.Decimal:
+      // Spark's decimalParser reads the text as is (no trim, grouping commas dropped): core's builder does it.
+      return (t) => t;
     case Type.Bool:
       return (t) => {
         const s = t.trim().toLowerCase();
@@ -90,6 +93,11 @@ export function csvValueFormatter(type: DataType, o: Pick<CsvValueOptions, 'date
         const n = v as number;
         return Number.isFinite(n) ? String(n) : Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
       };
+    case Type.Decimal: {
+      // Spark writes Decimal.toString: plain, or 1.0E-7 below 1e-6 (Java's BigDecimal.toString).
+      const scale = (type as unknown as { scale: number }).scale;
+      return (v) => formatDecimalJava(v as bigint, scale);
+    }
     case Type.Timestamp: {
       const pattern = o.timestampFormat === undefined ? undefined : compileDatetimePattern(o.timestampFormat, 'timestampFormat');
       return (v) => (pattern ? pattern.format(v as number) : formatIsoTimestampMs(v as number));
@@ -108,7 +116,7 @@ export function csvValueFormatter(type: DataType, o: Pick<CsvValueOptions, 'date
 function unsupported(type: DataType, column: string): SluiceError {
   return new SluiceError(
     'INVALID_SCHEMA',
-    `CSV cannot hold column '${column}' of type ${sparkTypeName(type)} (as in Spark, CSV carries strings, numbers, booleans, dates and timestamps); use json or parquet, or convert the column to a string with toJson.`,
+    `CSV cannot hold column '${column}' of type ${sparkTypeName(type)} (as in Spark, CSV carries strings, numbers, decimals, booleans, dates and timestamps); use json or parquet, or convert the column to a string with toJson.`,
     { details: { column } },
   );
 }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { RecordBatch, Table } from 'apache-arrow';
 import { nodeFileSystem, syncDirectory, takeRows, type FileSystem } from '@sluice/core';
 import { writeParquetAsync } from '../parquet/parquet.ts';
-import { columnStats } from '../stats/columnStats.ts';
+import { columnStats, statsJson } from '../stats/columnStats.ts';
 import { writeWhole } from './logStore.ts';
 import type { AddFile } from './actions.ts';
 import { encodeLogPath, partitionDirectory, serializePartitionValue } from './partitionValues.ts';
@@ -68,7 +68,7 @@ export async function writeDataFiles(tablePath: string, table: Table, options: D
         size: bytes.length,
         modificationTime: options.now,
         dataChange: options.dataChange,
-        stats: JSON.stringify(columnStats(chunk)),
+        stats: statsJson(columnStats(chunk)),
       });
     }
   }

@@ -7,7 +7,7 @@
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataType, Type, type Float } from 'apache-arrow';
-import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
+import { SluiceError, decimalFromText, formatDecimalJava, unscaledFromValue, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName } from '@sluice/core';
 import { DEFAULT_PARTITION_NAME, escapePartitionValue } from '../files/partitionPath.ts';
 const MS_PER_DAY = 86_400_000;
 
@@ -29,6 +29,9 @@ export function serializePartitionValue(value: unknown, type: DataType): string 
       return (type as Float).precision === 0 || (type as Float).precision === 1 ? javaFloat(Number(value)) : javaDouble(Number(value));
     case Type.Bool:
       return value ? 'true' : 'false';
+    case Type.Decimal:
+      // As Spark casts it to string: the scale kept (12.30), BigDecimal.toString below 1e-6.
+      return formatDecimalJava(unscaledFromValue(value, type as never), (type as unknown as { scale: number }).scale);
     case Type.Date: {
       const ms = value instanceof Date ? value.getTime() : Number(value);
       return formatIsoDateDays(Math.floor(ms / MS_PER_DAY));
@@ -78,6 +81,12 @@ export function parsePartitionValue(text: string | null | undefined, type: DataT
     }
     case Type.Binary:
       return Buffer.from(text, 'latin1');
+    case Type.Decimal: {
+      // The unscaled value (what vectorFromValues takes for a decimal bigint), rounded HALF_UP.
+      const unscaled = decimalFromText(text.trim(), type as never);
+      if (unscaled === null) throw bad();
+      return unscaled;
+    }
     default:
       throw new SluiceError('DELTA_UNSUPPORTED_FEATURE', `The Delta table is partitioned by column '${column}' of type ${sparkTypeName(type)}, which Sluice cannot read yet.`, {
         details: { feature: `partition column of type ${sparkTypeName(type)}`, column },

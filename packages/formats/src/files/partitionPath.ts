@@ -1,5 +1,5 @@
 import { DataType, DateDay, Field, Float64, Int32, Int64, TimestampMillisecond, RecordBatch, Schema, Struct, Table, Type, Utf8, makeData, type Vector } from 'apache-arrow';
-import { SluiceError, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName, vectorFromValues } from '@sluice/core';
+import { SluiceError, decimalFromText, formatDecimalJava, formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs, sparkTypeName, unscaledFromValue, vectorFromValues } from '@sluice/core';
 
 /** Hive's (and Spark's) directory name for a null or empty partition value. */
 export const DEFAULT_PARTITION_NAME = '__HIVE_DEFAULT_PARTITION__';
@@ -43,15 +43,17 @@ function partitionText(value: unknown, type: DataType): string {
   // Arrow JS hands dates out as epoch milliseconds.
   if (DataType.isDate(type)) return formatIsoDateDays(Math.floor(Number(value) / 86_400_000));
   if (DataType.isTimestamp(type)) return formatIsoTimestampMs(Number(value)).replace('T', ' ').replace(/Z$/, '');
+  // Spark casts a decimal to string (BigDecimal.toString, the scale kept): amount=12.30.
+  if (DataType.isDecimal(type)) return formatDecimalJava(unscaledFromValue(value, type), type.scale);
   return String(value);
 }
 
-const SUPPORTED = new Set([Type.Int, Type.Float, Type.Utf8, Type.Bool, Type.Date, Type.Timestamp]);
+const SUPPORTED = new Set([Type.Int, Type.Float, Type.Utf8, Type.Bool, Type.Date, Type.Timestamp, Type.Decimal]);
 
 /** Partition columns must be of a type that reads back from a directory name. */
 export function checkPartitionType(field: Field): void {
   if (!SUPPORTED.has(field.typeId)) {
-    throw new SluiceError('INVALID_OPTION', `Column '${field.name}' of type ${sparkTypeName(field.type)} cannot be a partition column; partition by a string, number, boolean, date or timestamp column.`, {
+    throw new SluiceError('INVALID_OPTION', `Column '${field.name}' of type ${sparkTypeName(field.type)} cannot be a partition column; partition by a string, number, decimal, boolean, date or timestamp column.`, {
       details: { option: 'partitionBy', column: field.name },
     });
   }
@@ -71,6 +73,7 @@ export function partitionValueOf(text: string | null, field: Field, where: strin
   }
   else if (DataType.isTimestamp(type)) value = parseIsoTimestampMs(text.includes('T') ? text : text.replace(' ', 'T')) ?? undefined;
   else if (type.typeId === Type.Utf8) value = text;
+  else if (DataType.isDecimal(type)) value = decimalFromText(text, type) ?? undefined;
   if (value === undefined) {
     throw new SluiceError('SCHEMA_MISMATCH', `Partition directory ${field.name}=${text} of ${where} is not a valid ${sparkTypeName(type)}; fix the directory name or declare '${field.name}' as a string.`, {
       details: { file: where, column: field.name },

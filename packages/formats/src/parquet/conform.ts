@@ -2,7 +2,7 @@ import {
   Binary, DataType, Field, Float64, List, Map_, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Type, Utf8, makeData, makeVector, util,
   type Data, type Dictionary, type Timestamp,
 } from 'apache-arrow';
-import { SluiceError, sparkTypeName, vectorFromValues } from '@sluice/core';
+import { SluiceError, decimalVector, sparkTypeName, unscaledValues, vectorFromValues } from '@sluice/core';
 import { rescaleInt64 } from './timestampRescale.js';
 
 /**
@@ -18,6 +18,10 @@ export function conformData(data: Data, target: DataType, where: () => string): 
   if (DataType.isTimestamp(source) && DataType.isTimestamp(target)) return convertTimestamp(data, target);
   if (DataType.isDate(source) && DataType.isDate(target) && (source as unknown as { unit: number }).unit === (target as unknown as { unit: number }).unit) return data.clone(target);
   if (DataType.isInt(source) && DataType.isInt(target)) return widenInt(data, target, where);
+  // Arrow's compareTypes does not look at a decimal's precision and scale: compare them here.
+  if (DataType.isDecimal(source) && DataType.isDecimal(target)) {
+    return source.scale === target.scale && source.precision === target.precision && source.bitWidth === target.bitWidth ? data.clone(target) : widenDecimal(data, target, where);
+  }
   if (DataType.isFloat(source) && DataType.isFloat(target)) {
     if (source.precision === target.precision) return data.clone(target);
     if (target.precision > source.precision) return makeData({ type: target, length: data.length, nullCount: data.nullCount, nullBitmap: bitmapOf(data), data: Float64Array.from(data.values as Float32Array) } as never);
@@ -142,6 +146,21 @@ function widenInt(data: Data, target: DataType, where: () => string): Data {
   if (t.bitWidth === 64) for (let i = 0; i < data.length; i++) out[i] = BigInt(values[i]!);
   else for (let i = 0; i < data.length; i++) out[i] = Number(values[i]!);
   return makeData({ type: target, length: data.length, nullCount: data.nullCount, nullBitmap: bitmapOf(data), data: out } as never);
+}
+
+/**
+ * A decimal column read into a wider DECIMAL, as Spark 4's Parquet reader widens (more integer
+ * digits and more scale, never fewer): values are rescaled exactly. Narrowing would lose digits.
+ */
+function widenDecimal(data: Data, target: DataType, where: () => string): Data {
+  const from = data.type as unknown as { precision: number; scale: number };
+  const to = target as unknown as { precision: number; scale: number };
+  if (to.scale < from.scale || to.precision - to.scale < from.precision - from.scale) {
+    throw new SluiceError('SCHEMA_MISMATCH', `Column ${where()} is ${sparkTypeName(data.type)} in the file but the schema says ${sparkTypeName(target)}, which would lose digits; widen the schema's precision and scale.`, { details: { column: where() } });
+  }
+  const { values, valid } = unscaledValues(makeVector(data) as never);
+  const up = 10n ** BigInt(to.scale - from.scale);
+  return decimalVector(to, values.map((v) => v * up), valid).data[0]!;
 }
 
 function decodeDictionary(data: Data<Dictionary>): Data {

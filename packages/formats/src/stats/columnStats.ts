@@ -1,10 +1,36 @@
 import { DataType, TimeUnit, Type, type Data, type Struct, type Table, type Timestamp } from 'apache-arrow';
-import { formatIsoDateDays, formatIsoTimestampMs } from '@sluice/core';
+import { formatDecimalJava, formatIsoDateDays, formatIsoTimestampMs, unscaledAt } from '@sluice/core';
 import { validity } from '../columnReader.ts';
 
 /** A JSON-ready value tree, in the shape of Delta's `add.stats`. */
 export type StatsTree = { [column: string]: StatsValue };
-export type StatsValue = number | string | StatsTree;
+export type StatsValue = number | string | DecimalStat | StatsTree;
+
+/**
+ * A DECIMAL bound, kept as its exact digits: Spark writes decimal stats as JSON numbers with every
+ * digit (`12.30`), which a JS number cannot always hold. {@link statsJson} writes the digits;
+ * plain `JSON.stringify` falls back to the nearest double.
+ */
+export class DecimalStat {
+  constructor(readonly text: string) {}
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
+/**
+ * The JSON text of stats as Delta's `add.stats` holds it, decimals with their exact digits.
+ *
+ * @example statsJson(columnStats(table)) // {"numRecords":2,"minValues":{"amount":12.30},…}
+ */
+export function statsJson(stats: ColumnStats): string {
+  const write = (value: StatsValue | number): string => {
+    if (value instanceof DecimalStat) return value.text;
+    if (typeof value !== 'object') return JSON.stringify(value);
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${write(v)}`).join(',')}}`;
+  };
+  return `{"numRecords":${stats.numRecords},"minValues":${write(stats.minValues)},"maxValues":${write(stats.maxValues)},"nullCount":${write(stats.nullCount)}}`;
+}
 
 /** Delta's per-file statistics: the JSON that goes, stringified, into an `add` action's `stats`. */
 export interface ColumnStats {
@@ -22,7 +48,7 @@ const MAX_CHAR = String.fromCodePoint(0x10ffff);
 /**
  * Per-column statistics of `table` as Delta's `add.stats` holds them: `numRecords`, and per
  * column `minValues`, `maxValues` and `nullCount`, recursing into structs. Timestamps are ISO-8601
- * strings (ms, `Z`), dates `yyyy-MM-dd`, strings truncated to 32 characters (a truncated max is
+ * strings (ms, `Z`), dates `yyyy-MM-dd`, decimals exact ({@link DecimalStat}), strings truncated to 32 characters (a truncated max is
  * raised so it still bounds the column). There is no min/max for binary, boolean, list and map
  * columns, for all-null columns, nor for a float bound that is infinite (JSON cannot say it).
  *
@@ -104,6 +130,8 @@ function boundsKeeper(type: DataType): BoundsKeeper | undefined {
     }
     case Type.Utf8:
       return stringBounds();
+    case Type.Decimal:
+      return decimalBounds((type as unknown as { scale: number }).scale);
     default:
       return undefined; // binary, boolean, list, map and others: null counts only
   }
@@ -149,6 +177,24 @@ function int64Bounds(showMin: (v: { min: bigint }) => StatsValue, showMax: (v: {
     },
     result() {
       return min === undefined || max === undefined ? {} : { min: showMin({ min }), max: showMax({ max }) };
+    },
+  };
+}
+
+/** DECIMAL bounds compared as unscaled bigints (one scale per column), written as Spark does (BigDecimal.toString). */
+function decimalBounds(scale: number): BoundsKeeper {
+  let min: bigint | undefined;
+  let max: bigint | undefined;
+  return {
+    reader(data) {
+      return (i) => {
+        const v = unscaledAt(data as Data<never>, i);
+        if (min === undefined || v < min) min = v;
+        if (max === undefined || v > max) max = v;
+      };
+    },
+    result() {
+      return min === undefined || max === undefined ? {} : { min: new DecimalStat(formatDecimalJava(min, scale)), max: new DecimalStat(formatDecimalJava(max, scale)) };
     },
   };
 }

@@ -23,3 +23,22 @@ describe("console sink's table, as Spark's show()", () => {
     expect(showString(t, 20, true).split('\n')[3]).toBe('|1.0|[0A 1F]|[1, 2]|{1, q}|');
   });
 });
+
+describe('showString and DECIMAL', () => {
+  it('prints decimals plainly with their scale, right-aligned (Spark ToPrettyString)', () => {
+    const t = tableFromRows(toSchema('price DECIMAL(10,2), tiny DECIMAL(10,8), big DECIMAL(38,18)'), [
+      { price: '12.3', tiny: '0.0000001', big: '-12345678901234567890.123456789012345678' },
+      { price: null, tiny: '0', big: '0' },
+    ]);
+    expect(showString(t, 20, false)).toBe([
+      '+-----+----------+----------------------------------------+',
+      '|price|tiny      |big                                     |',
+      '+-----+----------+----------------------------------------+',
+      '|12.30|0.00000010|-12345678901234567890.123456789012345678|',
+      '|null |0.00000000|0.000000000000000000                    |',
+      '+-----+----------+----------------------------------------+',
+      '',
+    ].join('\n'));
+    expect(showString(t, 20, true).split('\n')[3]).toBe('|12.30|0.00000010|-1234567890123456...|');
+  });
+});

@@ -1,4 +1,5 @@
 import { DataType, type Field, type Table } from 'apache-arrow';
+import { formatDecimal, unscaledFromValue } from '@sluice/core';
 
 /**
  * Spark's `Dataset.showString(numRows, truncate)`: a `+---+` table, cells right-aligned and cut
@@ -34,6 +35,8 @@ export function formatCell(value: unknown, field: Pick<Field, 'type'>): string {
   if (DataType.isTimestamp(type)) return formatTimestamp(Number(value));
   if (DataType.isDate(type)) return formatDate(Number(value));
   if (DataType.isFloat(type) && typeof value === 'number') return formatDouble(value);
+  // show() prints decimals plainly with their scale (Spark's ToPrettyString): 12.30, 0.0000001.
+  if (DataType.isDecimal(type)) return formatDecimal(unscaledFromValue(value, type), type.scale);
   if (DataType.isBinary(type) || value instanceof Uint8Array) {
     return `[${Array.from(value as Uint8Array, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')}]`;
   }

@@ -1,5 +1,5 @@
 import { Table } from 'apache-arrow';
-import { defineOptions, opt, type ForeachWriter, type OutputMode, type Sink, type SinkProvider } from '@sluice/core';
+import { defineOptions, opt, tableToRows, type ForeachWriter, type OutputMode, type Sink, type SinkProvider } from '@sluice/core';
 
 const MODES: ReadonlySet<OutputMode> = new Set(['append', 'update', 'complete']);
 
@@ -54,8 +54,9 @@ class ForeachSink implements Sink {
       let failure: Error | null = null;
       try {
         if (accepted) {
-          for (const row of new Table(batch)) {
-            await this.writer.process(row!.toJSON() as Record<string, unknown>);
+          // Plain rows, as `map` sees them (decimals as exact text, nested values as objects and arrays).
+          for (const row of tableToRows(new Table(batch))) {
+            await this.writer.process(row);
             this.rows++;
           }
         }

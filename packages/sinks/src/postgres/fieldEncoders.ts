@@ -1,10 +1,10 @@
 import {
   DataType, Precision, Type, type Data, type Dictionary, type FixedSizeBinary, type FixedSizeList, type Float, type Int, type Timestamp,
 } from 'apache-arrow';
-import { SluiceError } from '@sluice/core';
+import { SluiceError, unscaledAt } from '@sluice/core';
 import type { CopyBuffer } from './copyBuffer.ts';
 import type { PgType } from './pgTypes.ts';
-import { encodeIntegerNumeric } from './numeric.ts';
+import { encodeDecimalNumeric, encodeIntegerNumeric } from './numeric.ts';
 import { arrayEncoder, dictionaryEncoder, jsonEncoder } from './nestedEncoders.ts';
 import { withNulls } from './withNulls.ts';
 
@@ -33,6 +33,7 @@ const TEXT_LIKE = new Set(['text', 'varchar', 'bpchar', 'name', 'json', 'enum', 
  * | Uint64                         | numeric                                                       |
  * | Float32                        | real, double precision                                        |
  * | Float64                        | double precision                                              |
+ * | Decimal(p, s)                  | numeric, numeric(p', s') (PostgreSQL rounds and checks)       |
  * | Utf8, LargeUtf8, Dictionary    | text, varchar(n), char(n), name, enums, json, jsonb, uuid     |
  * | Binary, LargeBinary            | bytea                                                         |
  * | FixedSizeBinary                | bytea; uuid when 16 bytes wide                                |
@@ -64,6 +65,11 @@ function scalarEncoder(type: DataType, pg: PgType, column: string): EncoderFacto
       return target === 'bool' ? boolEncoder : undefined;
     case Type.Int:
       return intEncoder(type as Int, target);
+    case Type.Decimal: {
+      if (target !== 'numeric') return undefined;
+      const scale = (type as unknown as { scale: number }).scale;
+      return (data) => withNulls(data, (out, i) => encodeDecimalNumeric(out, unscaledAt(data as Data<never>, i), scale));
+    }
     case Type.Float: {
       const { precision } = type as Float;
       const single = precision === Precision.SINGLE;

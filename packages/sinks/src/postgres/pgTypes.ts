@@ -27,6 +27,7 @@ export interface PgType {
  * | Uint64                              | numeric(20,0)             |
  * | Float32                             | real                      |
  * | Float64                             | double precision          |
+ * | Decimal(p, s)                       | numeric(p,s)              |
  * | Utf8, LargeUtf8, Dictionary<Utf8>   | text                      |
  * | Binary, LargeBinary, FixedSizeBinary| bytea                     |
  * | Date (day or ms)                    | date                      |
@@ -35,7 +36,7 @@ export interface PgType {
  * | Struct, Map, List of nested values  | jsonb                     |
  *
  * Timestamps are instants (Spark's TIMESTAMP), so they become `timestamptz`; nanoseconds are
- * truncated to PostgreSQL's microseconds. Float16, Decimal, Time, Duration, Interval and
+ * truncated to PostgreSQL's microseconds. Float16, Time, Duration, Interval and
  * unions are not written (a `TYPE_MISMATCH` error names the column); cast them first.
  */
 export function createColumnType(type: DataType): string | undefined {
@@ -69,6 +70,8 @@ function scalarColumnType(type: DataType): string | undefined {
     case Type.LargeBinary:
     case Type.FixedSizeBinary:
       return 'bytea';
+    case Type.Decimal:
+      return `numeric(${(type as unknown as { precision: number }).precision},${(type as unknown as { scale: number }).scale})`;
     case Type.Date:
       return 'date';
     case Type.Timestamp:

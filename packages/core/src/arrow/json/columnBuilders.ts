@@ -4,6 +4,7 @@ import { sparkTypeName } from '../schema.ts';
 import { ListBuilder, MapBuilder, StructBuilder } from './nestedBuilders.ts';
 import { BinaryBuilder, BoolBuilder, Int64Builder, NumberBuilder, Utf8Builder } from './scalarBuilders.ts';
 import { parseIsoDateDays, parseIsoTimestampMs } from './temporal.ts';
+import { DecimalBuilder } from './decimalBuilder.ts';
 
 export { appendFields, isPlainObject } from './nestedBuilders.ts';
 
@@ -50,6 +51,8 @@ export function columnBuilder(type: DataType, state: ParseState = { inexact: fal
     }
     case Type.Float:
       return new NumberBuilder(type, capacity, floatFromJson);
+    case Type.Decimal:
+      return new DecimalBuilder({ precision: (type as unknown as { precision: number }).precision, scale: (type as unknown as { scale: number }).scale }, state);
     case Type.Timestamp:
       return new Int64Builder(type, capacity, state, timestampFromJson(type as Timestamp));
     case Type.Date:
@@ -62,7 +65,7 @@ export function columnBuilder(type: DataType, state: ParseState = { inexact: fal
     case Type.Struct:
       return new StructBuilder(type as Struct, state, capacity);
   }
-  throw new SluiceError('INVALID_SCHEMA', `Cannot read JSON into a column of type ${sparkTypeName(type)}; use one of string, tinyint, smallint, int, bigint, float, double, boolean, binary, timestamp, date, array, map, struct.`);
+  throw new SluiceError('INVALID_SCHEMA', `Cannot read JSON into a column of type ${sparkTypeName(type)}; use one of string, tinyint, smallint, int, bigint, float, double, decimal, boolean, binary, timestamp, date, array, map, struct.`);
 }
 
 function floatFromJson(v: unknown): number | undefined {

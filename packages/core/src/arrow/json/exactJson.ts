@@ -3,8 +3,8 @@
  * which would corrupt Int64 ids; this slower parser runs only for the records where
  * `JSON.parse` produced an integer outside the safe range.
  */
-export function parseJsonExact(text: string): unknown {
-  const parser = new ExactParser(text);
+export function parseJsonExact(text: string, options: { readonly decimalText?: boolean } = {}): unknown {
+  const parser = new ExactParser(text, options.decimalText ?? false);
   parser.space();
   const value = parser.value();
   parser.space();
@@ -14,9 +14,28 @@ export function parseJsonExact(text: string): unknown {
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
+/**
+ * A JSON number with a fraction or exponent, as written: what a DECIMAL column needs, since a
+ * double keeps ~16 digits. Only produced when asked (`decimalText`); `value` is the double.
+ */
+export class JsonNumberText {
+  readonly value: number;
+  constructor(readonly text: string) {
+    this.value = Number(text);
+  }
+}
+
+/** The number inside a value the exact parser may have wrapped. */
+export function jsonNumberValue(v: unknown): unknown {
+  return v instanceof JsonNumberText ? v.value : v;
+}
+
 class ExactParser {
   position = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly decimalText: boolean,
+  ) {}
 
   value(): unknown {
     const ch = this.text[this.position];
@@ -96,7 +115,7 @@ class ExactParser {
     return JSON.parse(literal) as string;
   }
 
-  private number(): number | bigint {
+  private number(): number | bigint | JsonNumberText {
     NUMBER.lastIndex = this.position;
     const m = NUMBER.exec(this.text);
     if (m === null) this.fail('a value');
@@ -105,7 +124,7 @@ class ExactParser {
       const n = Number(m[0]);
       return Number.isSafeInteger(n) ? n : BigInt(m[0]);
     }
-    return Number(m[0]);
+    return this.decimalText ? new JsonNumberText(m[0]) : Number(m[0]);
   }
 
   private literal<T>(word: string, value: T): T {

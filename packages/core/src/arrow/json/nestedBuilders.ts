@@ -1,6 +1,7 @@
 import { makeData, type Data, type Field, type List, type Map_, type Struct, DataType } from 'apache-arrow';
 import { columnBuilder, type ColumnBuilder, type ParseState } from './columnBuilders.ts';
 import { Validity } from './validity.ts';
+import { JsonNumberText } from './exactJson.ts';
 
 /** Builders of nested columns (list, map, struct); their children are any builder. */
 
@@ -164,5 +165,5 @@ export function appendFields(builders: readonly ColumnBuilder[], names: readonly
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberText);
 }

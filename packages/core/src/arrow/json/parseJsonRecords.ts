@@ -1,4 +1,4 @@
-import { Field, RecordBatch, Schema, Struct, Table, Utf8, makeData } from 'apache-arrow';
+import { DataType, Field, RecordBatch, Schema, Struct, Table, Utf8, makeData } from 'apache-arrow';
 import { SluiceError } from '../../errors.ts';
 import { utf8Vector } from '../vectors.ts';
 import { appendFields, columnBuilder, isPlainObject, type ColumnBuilder, type ParseState } from './columnBuilders.ts';
@@ -44,6 +44,8 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
   const dataFields = schema.fields.filter((_, i) => i !== corruptIndex);
   const addCorrupt = mode === 'PERMISSIVE' || corruptIndex >= 0;
   const state: ParseState = { inexact: false };
+  // A DECIMAL needs the digits of fractional numbers as written, which the exact re-parse keeps.
+  const decimalText = dataFields.some((f) => containsDecimal(f.type));
   const count = texts.length;
   const builders: ColumnBuilder[] = dataFields.map((f) => columnBuilder(f.type, state, count));
   const names = dataFields.map((f) => f.name);
@@ -70,9 +72,9 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
       state.inexact = false;
       ok = appendFields(builders, names, record as Record<string, unknown>, rows);
       if (ok && state.inexact) {
-        // JSON.parse rounded an integer that an Int64 column needs exact: parse this one again.
+        // JSON.parse rounded a number that an Int64 or DECIMAL column needs exact: parse this one again.
         for (const b of builders) b.truncate(rows);
-        ok = appendFields(builders, names, parseJsonExact(text) as Record<string, unknown>, rows);
+        ok = appendFields(builders, names, parseJsonExact(text, { decimalText }) as Record<string, unknown>, rows);
       }
     }
     if (ok) {
@@ -97,6 +99,10 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
   const outSchema = new Schema(outFields, schema.metadata);
   const struct = makeData({ type: new Struct(outFields), length: rows, nullCount: 0, children: outData });
   return new Table([new RecordBatch(outSchema, struct)]);
+}
+
+function containsDecimal(type: DataType): boolean {
+  return DataType.isDecimal(type) || (type.children ?? []).some((c: Field) => containsDecimal(c.type));
 }
 
 function appendNulls(builders: readonly ColumnBuilder[]): void {

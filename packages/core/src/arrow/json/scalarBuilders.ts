@@ -2,6 +2,7 @@ import { makeData, type Data, type DataType } from 'apache-arrow';
 import { binaryVector, utf8Vector } from '../vectors.ts';
 import type { ColumnBuilder, ParseState } from './columnBuilders.ts';
 import { Validity } from './validity.ts';
+import { jsonNumberValue } from './exactJson.ts';
 
 /** Builders of one flat column each: strings, bytes, numbers, int64/timestamps, booleans. */
 
@@ -15,7 +16,7 @@ export class Utf8Builder implements ColumnBuilder {
   }
   append(v: unknown): boolean {
     // Spark's rule: a string column takes any JSON value, non-strings as their JSON text.
-    this.values.push(typeof v === 'string' ? v : jsonText(v));
+    this.values.push(typeof v === 'string' ? v : jsonText(jsonNumberValue(v)));
     return true;
   }
   appendNull(): void {
@@ -69,7 +70,7 @@ export class NumberBuilder implements ColumnBuilder {
     this.values = new (type.ArrayType as new (n: number) => NumericArray)(Math.max(capacity, 16));
   }
   append(v: unknown): boolean {
-    const n = this.convert(v);
+    const n = this.convert(jsonNumberValue(v));
     if (n === undefined) return false;
     if (this.length === this.values.length) this.grow();
     this.values[this.length] = n;
@@ -114,7 +115,7 @@ export class Int64Builder implements ColumnBuilder {
     this.words = new Int32Array(this.values.buffer);
   }
   append(v: unknown): boolean {
-    const n = this.convert(v);
+    const n = this.convert(jsonNumberValue(v));
     if (n === undefined) return false;
     if (this.length === this.values.length) this.grow();
     const i = this.length;

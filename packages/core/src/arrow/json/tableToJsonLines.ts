@@ -2,11 +2,13 @@ import { DataType, TimeUnit, Type, type Data, type Dictionary, type Struct, type
 import { SluiceError } from '../../errors.ts';
 import { sparkTypeName } from '../schema.ts';
 import { formatIsoDateDays, formatIsoTimestampMs } from './temporal.ts';
+import { formatDecimalJava } from '../../decimal/format.ts';
+import { unscaledAt } from '../../decimal/decimalVectors.ts';
 
 /**
  * One JSON object per row, with Spark's `to_json` conventions: null fields are left out,
  * timestamps are ISO-8601 with milliseconds and `Z`, dates `yyyy-MM-dd`, binary base64,
- * int64 as exact JSON numbers, non-finite doubles as "NaN"/"Infinity" strings, nested types
+ * int64 and decimals as exact JSON numbers, non-finite doubles as "NaN"/"Infinity" strings, nested types
  * as nested JSON. `columns` picks and orders the columns (default: all).
  *
  * @example tableToJsonLines(table) // ['{"id":1,"ts":"2024-05-01T10:00:00.000Z"}', …]
@@ -70,6 +72,11 @@ export function jsonWriter(data: Data): JsonWriter {
     case Type.Float: {
       const values = data.values as ArrayLike<number>;
       return guard((i) => floatText(values[i]!));
+    }
+    case Type.Decimal: {
+      // A JSON number as Jackson writes a BigDecimal (its toString: 12.30, 1.0E-7), as Spark does.
+      const scale = (type as unknown as { scale: number }).scale;
+      return guard((i) => formatDecimalJava(unscaledAt(data as Data<never>, i), scale));
     }
     case Type.Bool: {
       const bits = data.values as Uint8Array;
