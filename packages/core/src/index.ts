@@ -133,6 +133,7 @@ export type { Interval } from './time/interval.ts';
 export { fromIntervalString, isNegativeInterval, toMs } from './time/intervalString.ts';
 export type { WatermarkPolicy } from './query/watermarks.ts';
 export { groupBy } from './operators/groupBy.ts';
+export { dropDuplicates, dropDuplicatesWithinWatermark } from './operators/dedup/dropDuplicates.ts';
 export { window, WindowSpec } from './operators/window.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
 export type { AggregateFunction } from './operators/aggregates.ts';

@@ -40,6 +40,8 @@ interface PlannedBatch {
   readonly start: readonly (Offset | null)[];
   readonly end: readonly (Offset | null)[];
   readonly metadata: OffsetSeqMetadata;
+  /** The previous batch's watermark: stateful operators drop rows as late against it (Spark 3.4+). */
+  readonly lateEventsWatermarkMs: number;
 }
 
 /**
@@ -198,7 +200,7 @@ export class QueryRun {
     this.watermarks = new WatermarkTracker(this.watermarkPolicy, recovery.watermarkMs);
     if (recovery.pending) {
       const { batchId, seq } = recovery.pending;
-      this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata };
+      this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata, lateEventsWatermarkMs: recovery.previousBatchWatermarkMs };
     }
     // State the query cannot use (another engine's, a changed aggregation's) is refused here,
     // before a batch is planned: the checkpoint stays byte-identical.
@@ -259,6 +261,7 @@ export class QueryRun {
         start,
         end,
         metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: this.reporter.currentTriggerStartMs!, conf: { [WATERMARK_POLICY_CONF]: this.watermarkPolicy } },
+        lateEventsWatermarkMs: this.lastBatchWatermarkMs,
       };
     } else {
       const idle = this.reporter.finishIdle(batchId, start, this.sources, this.descriptions);
@@ -323,7 +326,10 @@ export class QueryRun {
     this.rowsPerSource = inputs.map((t) => t.numRows);
     await this.fault('getBatch', 'after', batchId);
     const watermarkMs = planned.metadata.batchWatermarkMs;
-    const context = await this.statefulOps.begin({ batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, outputMode: this.definition.outputMode }, this.queryId!);
+    const context = await this.statefulOps.begin(
+      { batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, lateEventsWatermarkMs: Math.min(planned.lateEventsWatermarkMs, watermarkMs), outputMode: this.definition.outputMode },
+      this.queryId!,
+    );
     await this.reporter.time('addBatch', async () => {
       const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
       const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
