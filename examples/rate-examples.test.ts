@@ -44,8 +44,8 @@ describe('rate examples', () => {
     const checkpoint = await mkdtemp(join(tmpdir(), 'sluice-seed-'));
     const { stdout } = await run(tsx, ['examples/rate-to-noop.ts'], { cwd: root, env: { ...process.env, SECONDS: '3', CHECKPOINT: checkpoint }, timeout: 60_000 });
     expect(stdout).toContain("message: 'Getting offsets from RateStreamV2[rowsPerSecond=1, rampUpTimeSeconds=0, numPartitions=default]'");
-    expect(stdout).toContain('"name": "source_rate_sink_noop"');
-    expect(stdout).toMatch(/"durationMs": \{/);
+    expect(stdout).toContain('"name" : "source_rate_sink_noop"');
+    expect(stdout).toMatch(/"durationMs" : \{/);
     expect(stdout).toContain("{ message: 'Stopped', isDataAvailable: false, isTriggerActive: false }");
   }, 90_000);
 });

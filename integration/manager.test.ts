@@ -113,11 +113,14 @@ describe('QueryManager', () => {
     const manager = new QueryManager({ logger: silentLogger });
     const query = await readStream().format('secretive').option('password', 'hunter2').option('url', 'postgres://app:hunter2@db/x').load()
       .writeStream().format('leaky').option('url', 'postgres://app:hunter2@db/x').queryName('mgr_explain').manager(manager).start();
+    expect(query.explain()).toBe('No physical plan. Waiting for data.');
+    // The rate source has rows once a second has passed: then a batch runs and has a plan.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     await query.processAllAvailable();
-    const text = query.explain();
-    expect(text).toContain('== Plan ==');
-    expect(text).toContain('WriteToStream LeakySink[postgres://app:***@db/x]');
-    expect(text).toContain('+- StreamingDataSource RateStreamV2');
+    const text = query.explain(true);
+    expect(text).toContain('== Physical Plan ==');
+    expect(text).toContain('writer: LeakySink[postgres://app:***@db/x]');
+    expect(text).toContain('+- MicroBatchScan[timestamp, value] RateStreamV2');
     expect(text).not.toContain('hunter2');
     expect(JSON.stringify(query.recentProgress)).not.toContain('hunter2');
     expect(JSON.stringify(query.recentProgress)).toContain('postgres://app:***@db/x');

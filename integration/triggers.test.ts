@@ -13,7 +13,7 @@ describe('triggers', () => {
       // come before the trigger of their frame, so all three make that batch.
       expectSink(q).toBe(' 1000ms x', { x: [{ x: 1 }, { x: 2 }, { x: 3 }] });
       expectProgress(q).toBe(' 1000ms p', { p: { batchId: 0, numInputRows: 3, timestamp: '1970-01-01T00:00:01.000Z' } });
-      expectStatus(q).toBe(' 999ms w 500ms n', { w: 'Waiting for data to arrive', n: 'Waiting for next trigger' });
+      expectStatus(q).toBe(' 999ms w 500ms n', { w: { message: 'Waiting for next trigger', isDataAvailable: false }, n: { message: 'Waiting for next trigger', isDataAvailable: true } });
     }));
 
   it('processingTime does not catch up: batches stay on boundaries after a quiet spell', () =>

@@ -46,6 +46,8 @@ export interface StreamTestOptions {
   readonly startManually?: boolean;
   /** The virtual clock's start (Spark's manual clock starts at 0). */
   readonly clockStartMs?: number;
+  /** Receives the manual clock before the stream starts, for code that blocks on it. */
+  readonly clock?: (clock: ManualClock) => void;
 }
 
 export interface StartOptions {
@@ -64,6 +66,16 @@ export interface QueryContext {
   clearSink(): void;
   /** The rows of every batch the memory sink kept, by batch id. */
   sinkBatches(): { batchId: number; rows: SparkRow[] }[];
+}
+
+/**
+ * Spark's `StreamManualClock.waitTillTime`: code inside the query (a source, a map function) can
+ * block until the test moves the virtual clock to `ms`. While it waits, the query counts as idle,
+ * so the test's clock moves can proceed.
+ */
+export interface ManualClock {
+  waitTillTime(ms: number): Promise<void>;
+  now(): number;
 }
 
 export type StreamAction =
@@ -112,6 +124,8 @@ class StreamRun {
   private readonly tableName = `conformance_${process.pid}_${++tables}`;
   private checkpoint: CheckpointStore;
   private query: StreamingQuery | undefined;
+  /** Code in the query blocked on the manual clock: the query is idle meanwhile. */
+  private blockedOnClock = 0;
   private trigger: TriggerLike | undefined;
   private lastChecked = -1;
 
@@ -124,6 +138,19 @@ class StreamRun {
     // at the virtual instant it started, as on Spark's manual clock.
     this.scheduler = new VirtualScheduler(options.clockStartMs ?? 0, () => this.settle());
     this.manager = new QueryManager({ scheduler: this.scheduler, logger: silentLogger });
+    options.clock?.({
+      now: () => this.scheduler.now(),
+      waitTillTime: (ms) => {
+        if (this.scheduler.now() >= ms) return Promise.resolve();
+        this.blockedOnClock++;
+        return new Promise<void>((resolve) => {
+          this.scheduler.schedule(() => {
+            this.blockedOnClock--;
+            resolve();
+          }, ms - this.scheduler.now());
+        });
+      },
+    });
   }
 
   async perform(action: StreamAction): Promise<void> {
@@ -144,6 +171,8 @@ class StreamRun {
         await this.catchUp();
         return this.check(action.what, action.rows, action.sorted);
       case 'assert': {
+        // Let the query reach a resting point first (Spark's AssertStreamExecThreadToWaitForClock).
+        await this.scheduler.advanceBy(0);
         const result = await action.body(this.context());
         if (result === false) throw new Error('the assertion returned false');
         return;
@@ -255,7 +284,7 @@ class StreamRun {
     for (;;) {
       await settleMicrotasks();
       const q = this.query;
-      if (!q || !q.isActive || IDLE.has(q.lifecycleState)) return;
+      if (!q || !q.isActive || IDLE.has(q.lifecycleState) || this.blockedOnClock > 0) return;
       if (Date.now() > deadline) throw new Error(`the query stayed busy for 20 s of real time (${q.lifecycleState})`);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }

@@ -5,7 +5,7 @@ import { intStream, memoryInput, type MemoryInput } from '../harness/memoryInput
 import { windowedCount, withEventTime } from '../harness/queries.ts';
 import { suite } from '../harness/scenario.ts';
 import { fixture } from '../fixtures/sparkCheckpoints.ts';
-import { writeFixture } from '../fixtures/fixtureFiles.ts';
+import { hashDirectory, writeFixture } from '../fixtures/fixtureFiles.ts';
 import {
   addData, assertOnQuery, awaitTermination, checkAnswer, checkLastBatch, checkNewAnswer, execute, multiAddData, startStream, stopStream, testStream,
   type QueryContext, type StreamAction,
@@ -75,6 +75,22 @@ spark.scenario('event time and watermark metrics with Trigger.Once (SPARK-24699)
     addData(input, 25), once(), awaitTermination(), checkNewAnswer(), assertEventStats(25, 25, 25, 5),
     addData(input, 50), once(), awaitTermination(), checkNewAnswer([10, 3]), assertEventStats(50, 50, 50, 15),
     addData(input, 50), once(), awaitTermination(), checkNewAnswer([15, 1], [25, 1]), assertEventStats(50, 50, 50, 40));
+});
+
+spark.deviation('recovery from Spark ver 2.3.1 commit log without commit metadata (SPARK-24699)', async () => {
+  // Spark resumes its 2.3.1 checkpoint (its commits carry no watermark: read as 0, the offset log's
+  // 5 s wins). Sluice reads those logs the same way but cannot read Spark's state files: it refuses
+  // the checkpoint, untouched, instead of counting from empty state (README).
+  const input = intStream();
+  input.add(15);
+  input.add(10, 12, 14);
+  const dir = await writeFixture(fixture('checkpoint-version-2.3.1-without-commit-log-metadata'));
+  const before = await hashDirectory(dir);
+  input.add(25);
+  const error = await testStream(windowedCount(input), { startManually: true }, startStream({ trigger: onceTrigger(), checkpoint: new FileCheckpointStore(dir) })).catch((e: unknown) => e as Error);
+  expect(isSluiceError(error, 'STATE_FORMAT_UNSUPPORTED'), String(error)).toBe(true);
+  expect(error!.message).toContain('state');
+  expect(await hashDirectory(dir)).toBe(before);
 });
 
 spark.scenario('append mode', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { col, count, currentTimestamp, FileCheckpointStore, groupBy, isSluiceError, processingTime, select, withColumn, type ErrorCode } from '@sluice/core';
+import { col, count, currentTimestamp, FileCheckpointStore, groupBy, isSluiceError, processingTime, select, withColumn } from '@sluice/core';
 import { intStream, memoryInput } from '../harness/memoryInput.ts';
 import { fixture } from '../fixtures/sparkCheckpoints.ts';
 import { hashDirectory, writeFixture } from '../fixtures/fixtureFiles.ts';
@@ -73,7 +73,8 @@ spark.scenario('SPARK-19873: streaming aggregation with change in number of part
     stopStream, addData(input, [3, 0], [1, 0]), startStream(), checkAnswer([1, 2], [2, 2], [3, 2]));
 });
 
-spark.pending('recover from a Spark v2.1 checkpoint', 'issue 13 item 9: Spark state is refused (then a deviation row)', async () => {
+spark.deviation('recover from a Spark v2.1 checkpoint', async () => {
+  // Spark resumes its own state files; Sluice cannot read them and refuses, untouched (README).
   const input = intStream();
   input.add(1, 2, 3, 4);
   input.add(3, 4, 5, 6);
@@ -81,7 +82,7 @@ spark.pending('recover from a Spark v2.1 checkpoint', 'issue 13 item 9: Spark st
   const dir = await writeFixture(fixture('checkpoint-version-2.1.0'));
   const before = await hashDirectory(dir);
   const error = await testStream(input.frame.pipe(groupBy('value').agg(count())), { outputMode: 'complete', startManually: true }, startStream({ checkpoint: new FileCheckpointStore(dir) })).catch((e: unknown) => e as Error);
-  expect(isSluiceError(error, 'STATE_FORMAT_UNSUPPORTED' as ErrorCode)).toBe(true);
+  expect(isSluiceError(error, 'STATE_FORMAT_UNSUPPORTED')).toBe(true);
   expect(await hashDirectory(dir)).toBe(before);
 });
 

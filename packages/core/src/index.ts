@@ -54,7 +54,7 @@ export type { RestartPolicy, StopOptions } from './query/streamingQuery.ts';
 export { QueryManager, defaultQueryManager } from './query/queryManager.ts';
 export type { QueryManagerOptions } from './query/queryManager.ts';
 export type { QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from './query/listener.ts';
-export { progressToJson } from './query/progress.ts';
+export { progressToJson, statusToJson } from './query/progress.ts';
 export type { DurationMs, SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgress, StreamingQueryStatus } from './query/progress.ts';
 
 /* Lifecycle (exported for inspection and model-based tests) */
@@ -91,6 +91,7 @@ export type { WithWatermarkOptions } from './operators/withWatermark.ts';
 
 export type { WatermarkPolicy } from './query/watermarks.ts';
 export { groupBy } from './operators/groupBy.ts';
+export { dropDuplicates, dropDuplicatesWithinWatermark } from './operators/dedup/dropDuplicates.ts';
 export { window, WindowSpec } from './operators/window.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
 export type { AggregateFunction } from './operators/aggregates.ts';

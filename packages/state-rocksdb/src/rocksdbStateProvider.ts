@@ -148,18 +148,20 @@ class RocksDbStateProvider implements StateStoreProvider {
     for (const [id, { key, value }] of store.pending) {
       const space = key[0]!;
       const existed = store.existed.get(id) ?? false;
+      // Index and bookkeeping spaces are not rows (Spark's internal column families).
+      const row = this.context.schema.keySpaces[space]!.internal ? 0 : 1;
       if (value) {
         writer.put(space, key.subarray(1), value);
         puts.push([key, value]);
         bytesWritten += key.length + value.length;
-        updated++;
+        updated += row;
         if (!existed) counts[space] = (counts[space] ?? 0) + 1;
       } else {
         writer.delete(space, key.subarray(1));
         deletes.push(key);
         bytesWritten += key.length;
         if (existed) {
-          removed++;
+          removed += row;
           counts[space] = (counts[space] ?? 0) - 1;
         }
       }

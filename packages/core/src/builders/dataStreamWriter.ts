@@ -17,6 +17,7 @@ import { isStateStoreOption, parseStateStoreSettings } from '../state/stateSetti
 import { stateStoreProvider } from '../state/providerRegistry.ts';
 import { explainPlan, planSteps } from './plan.ts';
 import { ENGINE_OPTION_NAMES, parseEngineOptions } from './engineOptions.ts';
+import { checkStreamingPlan } from './unsupportedOperations.ts';
 
 /** What `validate()` found: the query as it would run, secrets masked. */
 export interface QueryValidation {
@@ -207,7 +208,7 @@ export class DataStreamWriter {
         `The ${sink.format} sink does not support output mode '${outputMode}'; it supports: ${[...sink.outputModes].join(', ')}.`,
       );
     }
-    checkOutputMode(this.frame, outputMode);
+    checkStreamingPlan(this.frame.node, outputMode);
     const sources = this.frame.sources;
     if (sources.length === 0) throw new SluiceError('INVALID_QUERY', 'The stream has no source.');
     return { sink, outputMode, sources, engine, stateStore, checkpointLocation };
@@ -223,20 +224,6 @@ export class DataStreamWriter {
       throw new SluiceError('INVALID_QUERY', `'${this.formatName}' does not support partitioning: remove partitionBy(${this.partitionColumns.join(', ')}), or partition inside the sink.`);
     }
     return sinkFormat(this.formatName).createSink({ options, ...(this.partitionColumns ? { partitionBy: this.partitionColumns } : {}) });
-  }
-}
-
-/** Spark's rules for output modes and aggregations, checked before anything starts. */
-function checkOutputMode(frame: StreamFrame, mode: OutputMode): void {
-  const aggregations = planSteps(frame.node).filter((s) => s.stateful?.aggregates);
-  if (mode === 'complete' && aggregations.length === 0) {
-    throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', 'Complete output mode not supported when there are no streaming aggregations: a complete result table needs groupBy(...).agg(...). Use append or update.');
-  }
-  if (mode === 'append' && aggregations.some((s) => !s.stateful!.eventTimeKey)) {
-    throw new SluiceError(
-      'UNSUPPORTED_OUTPUT_MODE',
-      'Append output mode not supported when there are streaming aggregations without a watermark: a group is never final. Use update or complete, or add withWatermark(...) on the time column you group by (e.g. a window).',
-    );
   }
 }
 

@@ -16,6 +16,8 @@ export interface StateMetrics {
   readonly allUpdatesTimeMs?: number;
   /** Time spent evicting state this batch (Spark's allRemovalsTimeMs). */
   readonly allRemovalsTimeMs?: number;
+  /** The operator's own counters with Spark's names (`numDroppedDuplicateRows`, …), into progress `customMetrics`. */
+  readonly customMetrics?: Readonly<Record<string, number>>;
 }
 
 /** Event times a `withWatermark` step saw in a batch (epoch ms). */
@@ -31,8 +33,15 @@ export interface OperatorContext {
   readonly batchId: number;
   /** The batch's frozen "now" (from `offsets/N`): identical when a batch is replayed. */
   readonly batchTimestampMs: number;
-  /** The event-time watermark in force for this batch (from `offsets/N`). */
+  /** The event-time watermark in force for this batch (from `offsets/N`): what stateful operators evict and finalize by. */
   readonly watermarkMs: number;
+  /**
+   * The previous batch's watermark (from `offsets/N-1`; never above `watermarkMs`): what stateful
+   * operators drop input rows as late by (Spark 3.4+). Rows an upstream stateful operator emits
+   * in this batch because the watermark moved are then never late for the operator after it,
+   * which is what makes chained stateful operators in append mode correct.
+   */
+  readonly lateEventsWatermarkMs: number;
   readonly outputMode: OutputMode;
   /** The query's clock (its scheduler's time, virtual in tests), for durations in progress. */
   now(): number;
@@ -57,6 +66,12 @@ export interface PlanStep {
   readonly stateful?: {
     /** Spark's name in progress `stateOperators[].operatorName`, e.g. `stateStoreSave`. */
     readonly operatorName: string;
+    /**
+     * What kind of stateful operator it is, for Spark's checks of operator and output-mode
+     * combinations (`builders/unsupportedOperations.ts`): `aggregate`, `sessionWindow`, `dedupe`,
+     * `dedupeWithinWatermark`, or another operator's own name.
+     */
+    readonly kind?: string;
     /** The key spaces and row schemas of its state: recorded at the first run, checked at every restart. */
     readonly stateSchema: StateSchema;
     /** An aggregation (which decides what the output modes mean). */
@@ -64,6 +79,11 @@ export interface PlanStep {
     /** It groups by a watermarked event time, so it can finalize and forget groups. */
     readonly eventTimeKey: boolean;
   };
+  /**
+   * The output columns that carry event time, with their watermark delay, when the step decides
+   * them (an aggregation's window); otherwise they follow by name from the input (see `eventTimeColumns`).
+   */
+  readonly eventTimeColumns?: ReadonlyMap<string, number>;
   /** Set on `withWatermark` steps: the column and delay that define the watermark. */
   readonly watermark?: { readonly column: string; readonly delayMs: number };
 }
@@ -125,13 +145,14 @@ export function explainPlan(node: PlanNode, describeSource: (provider: SourcePro
  * An operator context with no engine behind it: state lives in this object, event times are
  * ignored. For running a plan (or one operator) over tables directly, e.g. in a unit test.
  */
-export function standaloneOperatorContext(values: Partial<Pick<OperatorContext, 'batchId' | 'batchTimestampMs' | 'watermarkMs' | 'outputMode'>> = {}): OperatorContext {
+export function standaloneOperatorContext(values: Partial<Pick<OperatorContext, 'batchId' | 'batchTimestampMs' | 'watermarkMs' | 'lateEventsWatermarkMs' | 'outputMode'>> = {}): OperatorContext {
   const states = new Map<PlanStep, OperatorState>();
   const batchId = values.batchId ?? 0;
   return {
     batchId,
     batchTimestampMs: values.batchTimestampMs ?? 0,
     watermarkMs: values.watermarkMs ?? 0,
+    lateEventsWatermarkMs: values.lateEventsWatermarkMs ?? values.watermarkMs ?? 0,
     outputMode: values.outputMode ?? 'append',
     now: () => 0,
     // One in-memory partition per step, never committed: its writes stay for the next apply.

@@ -88,7 +88,7 @@ describe('Checkpoint recovery', () => {
 
   it('starts a fresh query at batch 0', async () => {
     const checkpoint = new Checkpoint(new MemoryCheckpointStore());
-    expect(await checkpoint.recover(1)).toEqual({ nextBatchId: 0, committed: null, pending: null, watermarkMs: 0, lastBatchWatermarkMs: 0, conf: null });
+    expect(await checkpoint.recover(1)).toEqual({ nextBatchId: 0, committed: null, pending: null, watermarkMs: 0, lastBatchWatermarkMs: 0, previousBatchWatermarkMs: 0, conf: null });
   });
 
   it('continues after the last committed batch', async () => {

@@ -17,6 +17,11 @@ export interface Recovery {
   readonly watermarkMs: number;
   /** The watermark the last logged batch ran with: a higher `watermarkMs` calls for a no-data batch. */
   readonly lastBatchWatermarkMs: number;
+  /**
+   * The watermark of the batch before the pending one (offsets/N-1), 0 when there is none: a
+   * re-run batch filters late rows against it, as its first attempt did (Spark 3.4+).
+   */
+  readonly previousBatchWatermarkMs: number;
   /** The query settings the last logged batch ran with (Spark restores them over the session's); null for a fresh query. */
   readonly conf: Readonly<Record<string, string>> | null;
 }
@@ -47,7 +52,7 @@ export class Checkpoint {
     this.offsetIds = await this.listIds('offsets');
     this.commitIds = await this.listIds('commits');
     const latest = this.offsetIds.at(-1);
-    if (latest === undefined) return { nextBatchId: 0, committed: null, pending: null, watermarkMs: 0, lastBatchWatermarkMs: 0, conf: null };
+    if (latest === undefined) return { nextBatchId: 0, committed: null, pending: null, watermarkMs: 0, lastBatchWatermarkMs: 0, previousBatchWatermarkMs: 0, conf: null };
 
     const seq = await this.readOffsets(latest);
     if (seq.offsets.length !== numSources) {
@@ -75,16 +80,19 @@ export class Checkpoint {
     const lastBatchWatermarkMs = seq.metadata.batchWatermarkMs;
     const conf = seq.metadata.conf;
     if (lastCommit === latest) {
-      return { nextBatchId: latest + 1, committed: seq.offsets, pending: null, watermarkMs, lastBatchWatermarkMs, conf };
+      return { nextBatchId: latest + 1, committed: seq.offsets, pending: null, watermarkMs, lastBatchWatermarkMs, previousBatchWatermarkMs: lastBatchWatermarkMs, conf };
     }
     let committed: readonly (Offset | null)[] | null = null;
+    let previousBatchWatermarkMs = 0;
     if (latest > 0) {
       if (!this.offsetIds.includes(latest - 1)) {
         throw corrupt(this.file(`offsets/${latest}`), `batch ${latest} was never committed and offsets/${latest - 1}, which holds where it starts, is missing`);
       }
-      committed = (await this.readOffsets(latest - 1)).offsets;
+      const previous = await this.readOffsets(latest - 1);
+      committed = previous.offsets;
+      previousBatchWatermarkMs = previous.metadata.batchWatermarkMs;
     }
-    return { nextBatchId: latest, committed, pending: { batchId: latest, seq }, watermarkMs: seq.metadata.batchWatermarkMs, lastBatchWatermarkMs, conf };
+    return { nextBatchId: latest, committed, pending: { batchId: latest, seq }, watermarkMs: seq.metadata.batchWatermarkMs, lastBatchWatermarkMs, previousBatchWatermarkMs, conf };
   }
 
   /** Log batch N's planned offsets before it runs (Spark's walCommit). */

@@ -2,7 +2,7 @@ import { type DataType, type RecordBatch, type Vector } from 'apache-arrow';
 import { sparkTypeName } from '../arrow/schema.ts';
 import type { OperatorContext } from '../builders/plan.ts';
 import { bindNode } from './bind.ts';
-import { constantExpression, materialize, type BoundExpression } from './bound.ts';
+import { constantExpression, type BoundExpression } from './bound.ts';
 import { describeExpression } from './describe.ts';
 import { expressionError } from './errors.ts';
 import { chooseRows } from './kernels/choose.ts';
@@ -92,6 +92,6 @@ function evaluateCase(type: DataType, conditions: readonly BoundExpression[], va
     if (choice[i] === -2) choice[i] = elseIndex;
     used.add(choice[i]!);
   }
-  const sources = values.map((v, k) => (used.has(k) ? (v.constant ? materialize(type, v.constant.value, n) : v.evaluate(batch, context)) : materialize(type, null, n)));
+  const sources = values.map((v, k) => (!used.has(k) ? { constant: null } : v.constant ? { constant: v.constant.value } : v.evaluate(batch, context)));
   return chooseRows(type, sources, choice);
 }

@@ -10,8 +10,10 @@ export function statusOf(state: LifecycleStateName, context: LifecycleContext, s
     case 'initializing':
       return { message: 'Initializing sources', isDataAvailable: false, isTriggerActive: false };
     case 'waiting':
-      return context.isDataAvailable
-        ? { message: 'Waiting for next trigger', isDataAvailable: true, isTriggerActive: false }
+      // Spark: "Waiting for data to arrive" only while a default trigger polls again after finding
+      // nothing; between processingTime triggers, and after a batch, "Waiting for next trigger".
+      return context.isDataAvailable || context.trigger.kind === 'processingTime'
+        ? { message: 'Waiting for next trigger', isDataAvailable: context.isDataAvailable, isTriggerActive: false }
         : { message: 'Waiting for data to arrive', isDataAvailable: false, isTriggerActive: false };
     case 'gettingOffsets':
       return { message: `Getting offsets from ${sourceDescriptions.join(', ')}`, isDataAvailable: context.isDataAvailable, isTriggerActive: true };

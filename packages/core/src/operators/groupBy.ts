@@ -1,7 +1,7 @@
 import { Field, Schema, Struct, TimestampMillisecond } from 'apache-arrow';
 import type { PlanStep } from '../builders/plan.ts';
 import type { Operator, StreamFrame } from '../builders/streamFrame.ts';
-import { planSteps } from '../builders/plan.ts';
+import { eventTimeColumns } from '../builders/eventTime.ts';
 import { Aggregate, aggregateKind } from './aggregates.ts';
 import { aggregateBatch, type BoundAggregate } from './aggregation/aggregateBatch.ts';
 import { isEventTimeKey, type BoundKey } from './aggregation/groupingKeys.ts';
@@ -39,7 +39,8 @@ const WINDOW_TYPE = new Struct([new Field('start', new TimestampMillisecond(), t
 
 function aggregateOperator(frame: StreamFrame, keys: readonly Key[], aggregates: readonly Aggregate[]): StreamFrame {
   const schema = frame.schema;
-  const watermarked = new Set(planSteps(frame.node).flatMap((s) => (s.watermark ? [s.watermark.column] : [])));
+  const eventTimes = eventTimeColumns(frame.node);
+  const watermarked = new Set(eventTimes.keys());
   const boundKeys: BoundKey[] = keys.map((k) =>
     k instanceof WindowSpec ? { window: k, bound: bindExpression(col(k.column).node, schema) } : { window: null, bound: bindExpression((typeof k === 'string' ? col(k) : k).node, schema) },
   );
@@ -56,15 +57,21 @@ function aggregateOperator(frame: StreamFrame, keys: readonly Key[], aggregates:
   // an ordered key space, so evicting what the watermark closed reads only the closed groups.
   const stateKey = new Schema(eventKey >= 0 ? [new Field('eventTimeEnd', new TimestampMillisecond(), true), ...keyFields] : keyFields);
   const stateValue = new Schema(boundAggs.flatMap((a) => a.kind.stateFields));
+  // The event time the output carries on (Spark keeps the watermark on the grouped time column),
+  // so an aggregation after this one can be windowed and finalized by it (append mode).
+  const eventKeyName = eventKey >= 0 ? keyFields[eventKey]!.name : null;
+  const sourceColumn = eventKey >= 0 ? (boundKeys[eventKey]!.window?.column ?? boundKeys[eventKey]!.bound.name) : null;
   const step: PlanStep = {
     name: `StateStoreSave Aggregate [${keys.map(String).join(', ')}] [${boundAggs.map((a) => a.name).join(', ')}]`,
     schema: outSchema,
     stateful: {
       operatorName: 'stateStoreSave',
+      kind: 'aggregate',
       stateSchema: { keySpaces: [{ name: 'default', key: stateKey, value: stateValue, ordered: eventKey >= 0 }] },
       aggregates: true,
       eventTimeKey: eventKey >= 0,
     },
+    eventTimeColumns: new Map(eventKeyName !== null ? [[eventKeyName, eventTimes.get(sourceColumn!) ?? 0]] : []),
     apply: (table, context) => aggregateBatch({ step, keys: boundKeys, aggregates: boundAggs, eventKey, outSchema }, table, context),
   };
   return frame.withStep(step);

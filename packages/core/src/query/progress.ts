@@ -1,4 +1,5 @@
 import type { JsonValue } from '../types.ts';
+import { compactJson, prettyJson } from './prettyJson.ts';
 
 /** Spark's `StreamingQueryStatus`. */
 export interface StreamingQueryStatus {
@@ -94,11 +95,17 @@ export function compact<T extends object>(value: { [K in keyof T]: T[K] | undefi
 }
 
 /**
- * Spark's `prettyJson` of a progress: two-space indentation.
+ * A progress as Spark writes it: `prettyJson` (the default, Jackson's pretty printer — `"id" : `,
+ * arrays inline, rates with one decimal) or, with `{ pretty: false }`, Spark's compact `json`.
  *
  * @example
- * query.progress$.subscribe((progress) => console.log(progressToJson(progress))); // Spark's pretty JSON
+ * query.progress$.subscribe((p) => console.log(progressToJson(p)));
  */
-export function progressToJson(progress: StreamingQueryProgress): string {
-  return JSON.stringify(progress, null, 2);
+export function progressToJson(progress: StreamingQueryProgress, options: { readonly pretty?: boolean } = {}): string {
+  return options.pretty === false ? compactJson(progress) : prettyJson(progress);
+}
+
+/** A status as Spark's `StreamingQueryStatus.prettyJson` (or compact `json`) writes it. */
+export function statusToJson(status: StreamingQueryStatus, options: { readonly pretty?: boolean } = {}): string {
+  return options.pretty === false ? compactJson(status) : prettyJson(status);
 }

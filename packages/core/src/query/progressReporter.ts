@@ -103,7 +103,13 @@ export class ProgressReporter {
    * Progress of a trigger that found no new data, or undefined when one was reported less than
    * `idleIntervalMs` ago (Spark's noDataProgressEventInterval: an idle query is not chatty).
    */
-  finishIdle(batchId: number, committed: readonly (Offset | null)[], sources: readonly Source[], names: Descriptions): StreamingQueryProgress | undefined {
+  finishIdle(
+    batchId: number,
+    committed: readonly (Offset | null)[],
+    sources: readonly Source[],
+    names: Descriptions,
+    state: { readonly stateOperators: readonly StateOperatorProgress[]; readonly eventTime: Record<string, string> | undefined },
+  ): StreamingQueryProgress | undefined {
     const startMs = this.triggerStartMs ?? this.scheduler.now();
     const endMs = this.scheduler.now();
     this.triggerStartMs = null;
@@ -121,7 +127,8 @@ export class ProgressReporter {
       inputRowsPerSecond: 0,
       processedRowsPerSecond: 0,
       durationMs: sortedDurations(this.durations),
-      stateOperators: [],
+      eventTime: state.eventTime,
+      stateOperators: state.stateOperators,
       sources: sources.map((source, i) => this.sourceProgress(source, names.sources[i]!, committed[i] ?? null, committed[i] ?? null, 0, Number.POSITIVE_INFINITY, 1)),
       sink: { description: names.sink, numOutputRows: 0 },
     });

@@ -40,6 +40,8 @@ interface PlannedBatch {
   readonly start: readonly (Offset | null)[];
   readonly end: readonly (Offset | null)[];
   readonly metadata: OffsetSeqMetadata;
+  /** The previous batch's watermark: stateful operators drop rows as late against it (Spark 3.4+). */
+  readonly lateEventsWatermarkMs: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export class QueryRun {
   private outputRows = 0;
   private readonly statefulOps: StatefulOperators;
   private lastBatchWatermarkMs = 0;
+  private lastExecuted: number | null = null;
   private stateReport: BatchStateReport = { stateOperators: [], eventTime: undefined };
   private wakeSubscription: Subscription | undefined;
   private crashed = false;
@@ -198,7 +201,7 @@ export class QueryRun {
     this.watermarks = new WatermarkTracker(this.watermarkPolicy, recovery.watermarkMs);
     if (recovery.pending) {
       const { batchId, seq } = recovery.pending;
-      this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata };
+      this.planned = { batchId, start: recovery.committed ?? [], end: seq.offsets, metadata: seq.metadata, lateEventsWatermarkMs: recovery.previousBatchWatermarkMs };
     }
     // State the query cannot use (another engine's, a changed aggregation's) is refused here,
     // before a batch is planned: the checkpoint stays byte-identical.
@@ -259,9 +262,10 @@ export class QueryRun {
         start,
         end,
         metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: this.reporter.currentTriggerStartMs!, conf: { [WATERMARK_POLICY_CONF]: this.watermarkPolicy } },
+        lateEventsWatermarkMs: this.lastBatchWatermarkMs,
       };
     } else {
-      const idle = this.reporter.finishIdle(batchId, start, this.sources, this.descriptions);
+      const idle = this.reporter.finishIdle(batchId, this.reportedOffsets(), this.sources, this.descriptions, this.idleStateReport());
       if (idle) this.env.onProgress(idle, true);
     }
     await this.fault('getOffsets', 'after', batchId);
@@ -323,7 +327,10 @@ export class QueryRun {
     this.rowsPerSource = inputs.map((t) => t.numRows);
     await this.fault('getBatch', 'after', batchId);
     const watermarkMs = planned.metadata.batchWatermarkMs;
-    const context = await this.statefulOps.begin({ batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, outputMode: this.definition.outputMode }, this.queryId!);
+    const context = await this.statefulOps.begin(
+      { batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, lateEventsWatermarkMs: Math.min(planned.lateEventsWatermarkMs, watermarkMs), outputMode: this.definition.outputMode },
+      this.queryId!,
+    );
     await this.reporter.time('addBatch', async () => {
       const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
       const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
@@ -346,6 +353,7 @@ export class QueryRun {
       this.stateReport = await this.statefulOps.commit(watermarkMs);
     });
     this.lastBatchWatermarkMs = watermarkMs;
+    this.lastExecuted = batchId;
     this.watermarkMs = this.watermarks.advance(this.statefulOps.eventTimeInputs());
     await this.fault('addBatch', 'after', batchId);
   }
@@ -355,17 +363,39 @@ export class QueryRun {
     const planned = this.planned!;
     await this.reporter.time('commitOffsets', () => this.checkpoint.writeCommit(batchId, { nextBatchWatermarkMs: this.watermarkMs }));
     await this.fault('commit', 'after', batchId);
+    // Spark reports where the batch started from the committed offsets: null for a source's first batch.
+    const reportedStart = this.reportedOffsets();
     this.committed = planned.end;
     this.planned = null;
     this.sink!.batchCommitted?.(batchId);
     const progress = this.reporter.finishBatch(
-      { batchId, start: planned.start, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, ...this.stateReport },
+      { batchId, start: reportedStart, end: planned.end, rowsPerSource: this.rowsPerSource, outputRows: this.outputRows, ...this.stateReport },
       this.sources,
       this.sink!,
       this.descriptions,
     );
     this.reporter.resetIdleClock();
     this.env.onProgress(progress, false);
+  }
+
+  /** The committed offset of each source, null where there is none yet (Spark's progress `startOffset`). */
+  private reportedOffsets(): (Offset | null)[] {
+    return this.definition.sources.map((_, i) => this.committed?.[i] ?? null);
+  }
+
+  /**
+   * State operators as an idle trigger reports them (Spark, SPARK-19378): the last batch's
+   * figures with nothing updated or dropped; the watermark in force when the plan has one.
+   */
+  private idleStateReport(): BatchStateReport {
+    const stateOperators = this.stateReport.stateOperators.map((op) => ({ ...op, numRowsUpdated: 0, numRowsDroppedByWatermark: 0 }));
+    const eventTime = this.statefulOps.eventTimeInputs().length > 0 ? { watermark: new Date(this.lastBatchWatermarkMs).toISOString() } : undefined;
+    return { stateOperators, eventTime };
+  }
+
+  /** The batch this run executed last (Spark's `lastExecution`), for `explain()`. */
+  get lastExecutedBatchId(): number | null {
+    return this.lastExecuted;
   }
 
   private async commitSources(end: readonly (Offset | null)[], batchId: number): Promise<void> {

@@ -16,6 +16,6 @@ export function stateOperatorProgress(operatorName: string, store: OperatorState
     numRowsDroppedByWatermark: own.numRowsDroppedByWatermark ?? 0,
     numShufflePartitions: store.numPartitions,
     numStateStoreInstances: store.numPartitions,
-    customMetrics: Object.fromEntries(Object.entries(store.custom).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, Math.round(v)])),
+    customMetrics: Object.fromEntries(Object.entries({ ...store.custom, ...own.customMetrics }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, Math.round(v)])),
   };
 }

@@ -22,6 +22,8 @@ export interface BatchStateReport {
  */
 export class StatefulOperators {
   private readonly stateful: PlanStep[];
+  /** Stateful steps in Spark's progress order: the operator nearest the sink first. */
+  private readonly progressOrder: PlanStep[];
   private readonly watermarked: PlanStep[];
   private readonly states: OperatorStates;
   private opened = new Map<PlanStep, OperatorState>();
@@ -31,6 +33,7 @@ export class StatefulOperators {
   constructor(plan: PlanNode, store: CheckpointStore, settings: StateStoreSettings, log: Logger, private readonly now: () => number) {
     const steps = planSteps(plan);
     this.stateful = steps.filter((s) => s.stateful);
+    this.progressOrder = stepsFromRoot(plan).filter((s) => s.stateful);
     this.watermarked = steps.filter((s) => s.watermark);
     this.states = new OperatorStates(store, this.stateful.map((step, operatorId) => ({ operatorId, operatorName: step.stateful!.operatorName, schema: step.stateful!.stateSchema })), settings, log, now);
   }
@@ -50,7 +53,7 @@ export class StatefulOperators {
   }
 
   /** The operator context of batch `batchId`, its state opened at version batchId. */
-  async begin(base: { batchId: number; batchTimestampMs: number; watermarkMs: number; outputMode: OutputMode }, queryId: string): Promise<OperatorContext> {
+  async begin(base: { batchId: number; batchTimestampMs: number; watermarkMs: number; lateEventsWatermarkMs: number; outputMode: OutputMode }, queryId: string): Promise<OperatorContext> {
     this.reports = new Map();
     this.eventTimes = new Map();
     const states = this.stateful.length > 0 ? await this.states.begin(base.batchId, queryId) : [];
@@ -66,10 +69,13 @@ export class StatefulOperators {
       reportState: (step, metrics) => {
         const seen = this.reports.get(step) ?? {};
         const add = (a: number | undefined, b: number | undefined) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+        const customMetrics: Record<string, number> = { ...seen.customMetrics };
+        for (const [name, value] of Object.entries(metrics.customMetrics ?? {})) customMetrics[name] = (customMetrics[name] ?? 0) + value;
         this.reports.set(step, {
           numRowsDroppedByWatermark: add(seen.numRowsDroppedByWatermark, metrics.numRowsDroppedByWatermark) ?? 0,
           allUpdatesTimeMs: add(seen.allUpdatesTimeMs, metrics.allUpdatesTimeMs) ?? 0,
           allRemovalsTimeMs: add(seen.allRemovalsTimeMs, metrics.allRemovalsTimeMs) ?? 0,
+          customMetrics,
         });
       },
       observeEventTime: (step, stats) => {
@@ -82,7 +88,7 @@ export class StatefulOperators {
   /** Commit the states batch `batchId` left as version batchId+1 (before its commit), and report. */
   async commit(batchWatermarkMs: number): Promise<BatchStateReport> {
     const metrics = await this.states.commit();
-    const stateOperators = this.stateful.map((step, i) => stateOperatorProgress(step.stateful!.operatorName, metrics[i]!, this.reports.get(step) ?? {}));
+    const stateOperators = this.progressOrder.map((step) => stateOperatorProgress(step.stateful!.operatorName, metrics[this.stateful.indexOf(step)]!, this.reports.get(step) ?? {}));
     return { stateOperators, eventTime: this.eventTimeProgress(batchWatermarkMs) };
   }
 
@@ -114,4 +120,11 @@ export class StatefulOperators {
     out['watermark'] = new Date(batchWatermarkMs).toISOString();
     return out;
   }
+}
+
+/** The plan's steps from the sink down, each before its inputs (how Spark lists `stateOperators`). */
+function stepsFromRoot(node: PlanNode): PlanStep[] {
+  if (node.kind === 'source') return [];
+  if (node.kind === 'step') return [node.step, ...stepsFromRoot(node.input)];
+  return node.inputs.flatMap(stepsFromRoot);
 }

@@ -1,14 +1,13 @@
 import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs';
-import { explainPlan } from '../builders/plan.ts';
 import { describeError, isSluiceError, SluiceError } from '../errors.ts';
 import { SimulatedCrash } from '../lifecycle/faults.ts';
 import type { LifecycleStateName } from '../lifecycle/queryLifecycle.ts';
 import { statusOf } from '../lifecycle/status.ts';
 import { redactOptions, redactString } from '../redact.ts';
-import { describeTrigger } from '../triggers/trigger.ts';
 import type { StreamingQueryProgress, StreamingQueryStatus } from './progress.ts';
 import type { QueryDefinition } from './queryDefinition.ts';
 import { QueryRun, type RunEnvironment } from './queryRun.ts';
+import { explainQuery } from './explainQuery.ts';
 
 /** How many progress updates `recentProgress` keeps (Spark's numRecentProgressUpdates). */
 const RECENT_PROGRESS = 100;
@@ -228,26 +227,35 @@ export class StreamingQuery {
     await this.termination;
   }
 
-  /** The query as a plan tree, Spark-style; option values that are secrets are masked. */
-  explain(): string {
+  /**
+   * Spark's `explain`: the physical plan of the last batch this run executed ("No physical plan.
+   * Waiting for data." before one ran); `extended` adds the logical plans. Secrets are masked.
+   */
+  explain(extended = false): string {
     const opened = this.run?.sourceDescriptions ?? [];
     const descriptions = new Map(this.definition.sources.map((provider, i) => [provider, opened[i] ?? describeProvider(provider)] as const));
-    const sink = this.run?.sinkDescription ?? describeProvider(this.definition.sink);
-    const [root, ...rest] = explainPlan(this.definition.plan, (p) => descriptions.get(p) ?? p.format);
-    return [
-      '== Streaming Query ==',
-      `Name: ${this.name ?? '(none)'}`,
-      `Id: ${this.id || '(not started)'}`,
-      `RunId: ${this.runId || '(not started)'}`,
-      `Trigger: ${describeTrigger(this.definition.trigger)}`,
-      `Output mode: ${this.definition.outputMode}`,
-      `Checkpoint: ${this.definition.checkpoint.location}${this.definition.temporaryCheckpoint ? ' (temporary)' : ''}`,
-      '',
-      '== Plan ==',
-      `WriteToStream ${sink}`,
-      `+- ${root}`,
-      ...rest.map((line) => `   ${line}`),
-    ].map(redactString).join('\n');
+    const text = explainQuery(
+      {
+        plan: this.definition.plan,
+        describeSource: (p) => descriptions.get(p) ?? p.format,
+        sink: this.run?.sinkDescription ?? describeProvider(this.definition.sink),
+        queryId: this.id,
+        outputMode: this.definition.outputMode,
+        lastBatchId: this.run?.lastExecutedBatchId ?? null,
+      },
+      extended,
+    );
+    return text.split('\n').map(redactString).join('\n');
+  }
+
+  /** Where the checkpoint is (Spark's resolved checkpoint root): a `file:` URI, or `memory:<name>`. */
+  get checkpointLocation(): string {
+    return this.definition.checkpoint.location;
+  }
+
+  /** Whether the checkpoint was made up because none was given (it is deleted on a clean stop). */
+  get isTemporaryCheckpoint(): boolean {
+    return this.definition.temporaryCheckpoint;
   }
 
   toString(): string {

@@ -128,9 +128,9 @@ export interface StateStore {
 export interface StateStoreMetrics {
   /** Keys in the non-internal spaces after the batch. */
   readonly numKeys: number;
-  /** Distinct keys put this batch. */
+  /** Distinct keys put this batch in the non-internal spaces. */
   readonly numKeysUpdated: number;
-  /** Distinct keys removed this batch. */
+  /** Distinct keys removed this batch from the non-internal spaces. */
   readonly numKeysRemoved: number;
   /** Estimated memory the store holds (no serialisation: counted as keys come and go). */
   readonly memoryUsedBytes: number;

@@ -38,6 +38,12 @@ export interface LocalFields {
 /** A compiled pattern. */
 export interface DatetimePattern {
   readonly text: string;
+  /**
+   * The length of the finest field the pattern prints, in ms of local time (1 for fractions, 1000
+   * for seconds … a day, a month as 1 day, conservatively): two instants with the same local time
+   * divided by it (and the same offset) print the same text.
+   */
+  readonly finestUnitMs: number;
   format(fields: LocalFields): string;
   /** The instant (epoch ms) the text denotes, read in `zone` unless it names its own; null when it does not match. */
   parse(text: string, zone: ZoneRules): number | null;
@@ -50,7 +56,7 @@ export function compilePattern(pattern: string): DatetimePattern {
   let compiled = cache.get(pattern);
   if (!compiled) {
     const elements = tokenize(pattern);
-    compiled = { text: pattern, format: formatter(elements), parse: parser(elements) };
+    compiled = { text: pattern, finestUnitMs: finestUnit(elements), format: formatter(elements), parse: parser(elements) };
     if (cache.size > 500) cache.clear();
     cache.set(pattern, compiled);
   }
@@ -102,6 +108,21 @@ function tokenize(pattern: string): Element[] {
   }
   if (stack.length !== 1) throw new PatternError(`unclosed '[' in '${pattern}'`);
   return stack[0]!;
+}
+
+function finestUnit(elements: readonly Element[]): number {
+  let unit = 86_400_000;
+  const visit = (list: readonly Element[]): void => {
+    for (const e of list) {
+      if (e.kind === 'optional') visit(e.elements);
+      else if (e.kind === 'field') {
+        const ms = e.letter === 'S' ? 1 : e.letter === 's' ? 1000 : e.letter === 'm' ? 60_000 : 'HhKka'.includes(e.letter) ? 3_600_000 : 'VzOXxZ'.includes(e.letter) ? 1 : 86_400_000;
+        unit = Math.min(unit, ms);
+      }
+    }
+  };
+  visit(elements);
+  return unit;
 }
 
 function checkCount(letter: string, count: number): void {

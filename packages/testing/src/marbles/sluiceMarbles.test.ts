@@ -21,7 +21,9 @@ describe('sluiceMarbles', () => {
       const q = query(input, { trigger: processingTime(3) });
       // b lands on the boundary at 3: arrivals come before the trigger of the same frame.
       expectSink(q).toBe('---x--y----', { x: [...a, ...b], y: c });
-      expectStatus(q).toBe('--w-v----u-', { w: 'Waiting for data to arrive', v: 'Waiting for next trigger', u: 'Waiting for data to arrive' });
+      // Spark's message between processingTime triggers; isDataAvailable tells whether the last one had data.
+      const idle = { message: 'Waiting for next trigger', isDataAvailable: false };
+      expectStatus(q).toBe('--w-v----u-', { w: idle, v: { message: 'Waiting for next trigger', isDataAvailable: true }, u: idle });
     }));
 
   it('a kill and a restart lose nothing and repeat nothing', () =>

@@ -44,6 +44,7 @@ function castKernel(from: DataType, to: DataType, zone: ZoneRules): Kernel | und
   }
   if (isStringType(to) && isTimestampType(from)) return (v) => mapToStrings(v, (ms) => formatLocalTimestamp((ms as number) + zone.offsetAt(ms as number)));
   if (isStringType(from) && isFloatingType(to)) return (v) => stringToDouble(v, to);
+  if (isStringType(from) && isIntegralType(to) && (to as Int).bitWidth <= 32) return (v) => stringToInteger(v, to);
   if (isTimestampType(from) && isDateType(to)) {
     return (v) => mapNumbers(v, to, zone.fixed !== null ? ((off) => (ms: number) => Math.floor((ms + off) / MS_PER_DAY))(zone.fixed) : (ms) => Math.floor((ms + zone.offsetAt(ms)) / MS_PER_DAY));
   }
@@ -173,6 +174,58 @@ function stringToDouble(vector: Vector, to: DataType): Vector {
         valid[i] = 1;
       }
     }
+  }
+  return numericVector(to, out, andBitmaps(validity, bytesToBitmap(valid, n), n));
+}
+
+/**
+ * String → tinyint/smallint/int over the UTF-8 bytes (Spark's `UTF8String.toInt`): bytes up to the
+ * space trimmed, an optional sign, digits, an optional `.digits` fraction that is dropped; null
+ * for anything else or a value out of range. Digits are ASCII, so no text is decoded.
+ */
+function stringToInteger(vector: Vector, to: DataType): Vector {
+  const data = vector.data[0]!;
+  const n = data.length;
+  const column = new Utf8Column(data);
+  const validity = validityOf(data);
+  const bits = (to as Int).bitWidth;
+  const max = 2 ** (bits - 1) - 1;
+  const min = -(2 ** (bits - 1));
+  const out = storageFor(to, n) as Int32Array;
+  const valid = new Uint8Array(n);
+  const { offsets, bytes } = column;
+  for (let i = 0; i < n; i++) {
+    if (validity !== null && !(validity[i >> 3]! & (1 << (i & 7)))) continue;
+    let k = offsets[i]!;
+    let end = offsets[i + 1]!;
+    while (k < end && bytes[k]! <= 32) k++;
+    while (end > k && bytes[end - 1]! <= 32) end--;
+    if (k === end) continue;
+    let negative = false;
+    if (bytes[k] === 45 || bytes[k] === 43) {
+      negative = bytes[k] === 45;
+      k++;
+      if (k === end) continue;
+    }
+    let value = 0;
+    let ok = true;
+    for (; k < end; k++) {
+      const b = bytes[k]!;
+      if (b >= 48 && b <= 57) {
+        value = value * 10 + (b - 48);
+        if (value > 2147483648) ok = false;
+      } else break;
+    }
+    if (k < end) {
+      // A fraction is allowed and ignored, but only digits may follow the point.
+      if (bytes[k] !== 46) ok = false;
+      else for (k++; k < end; k++) if (bytes[k]! < 48 || bytes[k]! > 57) ok = false;
+    }
+    if (!ok) continue;
+    const signed = negative ? -value : value;
+    if (signed < min || signed > max) continue;
+    out[i] = signed;
+    valid[i] = 1;
   }
   return numericVector(to, out, andBitmaps(validity, bytesToBitmap(valid, n), n));
 }

@@ -26,8 +26,13 @@ function constantPattern(call: CallContext, index: number, onInvalid: 'error' | 
   }
 }
 
-/** A timestamp column formatted with a pattern, column at a time (one fields object reused). */
+/**
+ * A timestamp column formatted with a pattern, column at a time (one fields object reused). Rows
+ * in the same unit as the previous row (the pattern's finest field: the same minute for
+ * `yyyy-MM-dd HH:mm`) reuse its text: event times arrive nearly in order, so most rows do.
+ */
 function formatColumn(name: string, input: BoundExpression, pattern: DatetimePattern, zone: ZoneRules, toMs: (v: number) => number = (v) => v): BoundExpression {
+  const unit = pattern.finestUnitMs;
   return {
     name,
     type: new Utf8(),
@@ -36,9 +41,23 @@ function formatColumn(name: string, input: BoundExpression, pattern: DatetimePat
       const n = values.length;
       const builder = new Utf8Builder(n, n * (pattern.text.length + 4));
       const fields = emptyFields(zone);
+      let lastKey = NaN;
+      let lastOffset = NaN;
+      let lastText = '';
       for (let i = 0; i < n; i++) {
-        if (validity !== null && !(validity[i >> 3]! & (1 << (i & 7)))) builder.appendNull();
-        else builder.append(pattern.format(localFields(toMs(values[i]!), zone, fields)));
+        if (validity !== null && !(validity[i >> 3]! & (1 << (i & 7)))) {
+          builder.appendNull();
+          continue;
+        }
+        const ms = toMs(values[i]!);
+        const offset = zone.fixed ?? zone.offsetAt(ms);
+        const key = Math.floor((ms + offset) / unit);
+        if (key !== lastKey || offset !== lastOffset) {
+          lastText = pattern.format(localFields(ms, zone, fields));
+          lastKey = key;
+          lastOffset = offset;
+        }
+        builder.append(lastText);
       }
       return builder.finish();
     },

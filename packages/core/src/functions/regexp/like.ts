@@ -1,5 +1,8 @@
 import { Bool } from 'apache-arrow';
 import { SluiceError } from '../../errors.ts';
+import { boolVector } from '../../expressions/bound.ts';
+import { validityOf } from '../../expressions/kernels/bits.ts';
+import { Utf8Column } from '../../expressions/kernels/utf8.ts';
 import { STRING } from '../../expressions/types.ts';
 import type { Column, ColumnLike } from '../../operators/column.ts';
 import { argAs, constantArg } from '../arguments.ts';
@@ -49,6 +52,54 @@ export function likeMatcher(pattern: string, escape = '\\', ignoreCase = false):
   return (s) => compiled.test(s);
 }
 
+/**
+ * LIKE over UTF-8 bytes, for a pattern of literal bytes, `%` (any run) and `_` (one character:
+ * one to four bytes): the classic wildcard match with one backtrack point, no text decoded.
+ * Returns undefined when the pattern needs case folding (ILIKE uses the string path).
+ */
+export function likeBytesMatcher(pattern: string, escape = '\\'): (bytes: Uint8Array, start: number, end: number) => boolean {
+  // Tokens: -1 = %, -2 = _, else a literal byte.
+  const tokens: number[] = [];
+  const encoder = new TextEncoder();
+  for (let k = 0; k < pattern.length; k++) {
+    const c = pattern[k]!;
+    if (c === escape) {
+      const next = pattern[++k]!;
+      for (const b of encoder.encode(next)) tokens.push(b);
+    } else if (c === '%') tokens.push(-1);
+    else if (c === '_') tokens.push(-2);
+    else for (const b of encoder.encode(c)) tokens.push(b);
+  }
+  const p = Int16Array.from(tokens);
+  const charLength = (b: number) => (b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4);
+  return (bytes, start, end) => {
+    let s = start;
+    let t = 0;
+    let starT = -1;
+    let starS = 0;
+    while (s < end) {
+      const token = t < p.length ? p[t]! : -3;
+      if (token === -2) {
+        s += charLength(bytes[s]!);
+        t++;
+      } else if (token >= 0 && token === bytes[s]) {
+        s++;
+        t++;
+      } else if (token === -1) {
+        starT = t++;
+        starS = s;
+      } else if (starT >= 0) {
+        // Let the last % take one more character and retry.
+        starS += charLength(bytes[starS]!);
+        s = starS;
+        t = starT + 1;
+      } else return false;
+    }
+    while (t < p.length && p[t] === -1) t++;
+    return t === p.length && s === end;
+  };
+}
+
 function escapeRegex(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
@@ -69,8 +120,23 @@ function likeFunction(name: string, ignoreCase: boolean): ScalarFunctionDefiniti
       const str = argAs(call, 0, STRING());
       const pattern = argAs(call, 1, STRING());
       if (pattern.constant && pattern.constant.value !== null) {
-        const test = likeMatcher(pattern.constant.value as string, escape, ignoreCase);
-        return rowFunction(call.outputName, new Bool(), [str], (s) => test(s as string));
+        const text = pattern.constant.value as string;
+        const test = likeMatcher(text, escape, ignoreCase);
+        if (ignoreCase) return rowFunction(call.outputName, new Bool(), [str], (s) => test(s as string));
+        // Case-sensitive LIKE runs on the UTF-8 bytes (the pattern was checked by likeMatcher).
+        const bytesTest = likeBytesMatcher(text, escape);
+        return {
+          name: call.outputName,
+          type: new Bool(),
+          evaluate: (batch, context) => {
+            const data = str.evaluate(batch, context).data[0]!;
+            const column = new Utf8Column(data);
+            const n = data.length;
+            const bits = new Uint8Array((n + 7) >> 3);
+            for (let i = 0; i < n; i++) if (bytesTest(column.bytes, column.offsets[i]!, column.offsets[i + 1]!)) bits[i >> 3]! |= 1 << (i & 7);
+            return boolVector(bits, validityOf(data), n);
+          },
+        };
       }
       return rowFunction(call.outputName, new Bool(), [str, pattern], (s, p) => likeMatcher(p as string, escape, ignoreCase)(s as string));
     },

@@ -4,7 +4,10 @@ import type { Column, ColumnLike } from '../../operators/column.ts';
 import { argAs } from '../arguments.ts';
 import { callColumn, colArg, litArg } from '../build.ts';
 import type { CallContext, ScalarFunctionDefinition } from '../registry.ts';
-import { rowFunction, utf8Map } from '../rowFunction.ts';
+import { rowFunction } from '../rowFunction.ts';
+import type { BoundExpression } from '../../expressions/bound.ts';
+import { validityOf } from '../../expressions/kernels/bits.ts';
+import { Utf8Builder, Utf8Column } from '../../expressions/kernels/utf8.ts';
 
 type Side = 'both' | 'leading' | 'trailing';
 
@@ -19,12 +22,32 @@ export function trimChars(text: string, chars: string, side: Side): string {
   return start === 0 && end === points.length ? text : points.slice(start, end).join('');
 }
 
-function trimSpaces(text: string, side: Side): string {
-  let start = 0;
-  let end = text.length;
-  if (side !== 'trailing') while (start < end && text.charCodeAt(start) === 32) start++;
-  if (side !== 'leading') while (end > start && text.charCodeAt(end - 1) === 32) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
+/** Spaces trimmed off UTF-8 bytes: the space is one byte, so no text is decoded. */
+function trimSpacesColumn(name: string, arg: BoundExpression, side: Side): BoundExpression {
+  return {
+    name,
+    type: new Utf8(),
+    evaluate: (batch, context) => {
+      const data = arg.evaluate(batch, context).data[0]!;
+      const column = new Utf8Column(data);
+      const validity = validityOf(data);
+      const n = data.length;
+      const builder = new Utf8Builder(n, column.bytes.length + 16);
+      const { bytes, offsets } = column;
+      for (let i = 0; i < n; i++) {
+        if (validity !== null && !(validity[i >> 3]! & (1 << (i & 7)))) {
+          builder.appendNull();
+          continue;
+        }
+        let start = offsets[i]!;
+        let end = offsets[i + 1]!;
+        if (side !== 'trailing') while (start < end && bytes[start] === 32) start++;
+        if (side !== 'leading') while (end > start && bytes[end - 1] === 32) end--;
+        builder.appendBytes(bytes, start, end);
+      }
+      return builder.finish();
+    },
+  };
 }
 
 /** trim(str) or trim(trimStr, str), Spark's argument order for the two-argument form. */
@@ -35,7 +58,7 @@ function trimFunction(name: string, side: Side, description: string, example: { 
     arity: [1, 2],
     doc: { usage: `${name}(str) | ${name}(trimStr, str) | TRIM(${side.toUpperCase()} trimStr FROM str)`, description, examples: [example] },
     bind: (call) => {
-      if (call.args.length === 1) return utf8Map(call.outputName, new Utf8(), argAs(call, 0, STRING()), (s) => trimSpaces(s, side));
+      if (call.args.length === 1) return trimSpacesColumn(call.outputName, argAs(call, 0, STRING()), side);
       return rowFunction(call.outputName, new Utf8(), [argAs(call, 1, STRING()), argAs(call, 0, STRING())], (s, chars) => trimChars(s as string, chars as string, side));
     },
   };
@@ -52,7 +75,7 @@ export const btrimFunction: ScalarFunctionDefinition = {
   doc: { usage: 'btrim(str[, trimStr])', description: 'Removes the characters of `trimStr` (default: spaces) from both ends.', examples: [{ sql: "btrim('SSparkSQLS', 'SL')", result: 'parkSQ' }] },
   bind: (call) =>
     call.args.length === 1
-      ? utf8Map(call.outputName, new Utf8(), argAs(call, 0, STRING()), (s) => trimSpaces(s, 'both'))
+      ? trimSpacesColumn(call.outputName, argAs(call, 0, STRING()), 'both')
       : rowFunction(call.outputName, new Utf8(), [argAs(call, 0, STRING()), argAs(call, 1, STRING())], (s, chars) => trimChars(s as string, chars as string, 'both')),
 };
 

@@ -8,6 +8,7 @@ import type { Accumulator, AggregateKind } from '../aggregates.ts';
 import { cellsOf, type Cells } from '../cells.ts';
 import type { BoundExpression } from '../expression.ts';
 import { eventEndOf, forEachGroupingKey, type BoundKey } from './groupingKeys.ts';
+import { isLate, upToWatermark } from '../stateful/eventTimeRange.ts';
 
 export interface BoundAggregate {
   readonly bound: BoundExpression | null;
@@ -67,25 +68,26 @@ async function foldBatch(
   plan: AggregationPlan, batch: RecordBatch, context: OperatorContext, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec,
   dropsLate: boolean, updated: Map<string, Record<string, unknown>>,
 ): Promise<number> {
-  const watermark = context.watermarkMs;
+  const watermark = context.lateEventsWatermarkMs;
   const { eventKey, aggregates } = plan;
   const groups = new Map<string, Group>();
-  let dropped = 0;
-  let lastLate = -1;
+  const late = new Set<string>();
   forEachGroupingKey(plan.keys, batch, context, (row, values) => {
     const end = eventKey >= 0 ? eventEndOf(values[eventKey]) : null;
-    // Spark: in append and update modes, a row for a window the watermark already closed is late and dropped.
-    if (dropsLate && end !== null && watermark > 0 && end <= watermark) {
-      if (lastLate !== row) dropped++;
-      lastLate = row;
-      return;
-    }
     const key = keyCodec.encode(eventKey >= 0 ? [end, ...values] : values);
     const id = toLatin1(key);
+    // Spark: in append and update modes, a row for a window the watermark already closed (as of
+    // the previous batch) is late and dropped. Spark counts late rows after its partial
+    // aggregation, so once per group.
+    if (dropsLate && isLate(end, watermark)) {
+      late.add(id);
+      return;
+    }
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { key, values: values.slice(), rows: [] }));
     group.rows.push(row);
   });
+  const dropped = late.size;
   if (groups.size === 0) return dropped;
 
   const inputs: (Cells | null)[] = aggregates.map((a) => (a.bound ? cellsOf(a.bound.evaluate(batch, context)) : null));
@@ -116,7 +118,7 @@ async function foldBatch(
 /** Remove every group whose event time the watermark passed; in append mode they are the output. */
 async function evictClosed(plan: AggregationPlan, watermark: number, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec, out: Record<string, unknown>[] | null): Promise<void> {
   // Keys lead with the window end: [first non-null end, just above the watermark) are the closed groups.
-  const range = { gte: keyCodec.encodePrefix([Number.NEGATIVE_INFINITY]), lt: keyCodec.encodePrefix([nextUp(watermark)]) };
+  const range = upToWatermark(keyCodec, watermark);
   for (let p = 0; p < state.numPartitions; p++) {
     const space = state.store(p).space('default');
     for await (const chunk of space.scan(range)) {
@@ -155,13 +157,4 @@ function resultOf(plan: AggregationPlan, keyValues: readonly unknown[], accs: re
 /** An output row from a stored group (its key without the leading event-time column). */
 function resultRow(plan: AggregationPlan, key: readonly unknown[], value: readonly unknown[]): Record<string, unknown> {
   return resultOf(plan, plan.eventKey >= 0 ? key.slice(1) : key, fromState(plan.aggregates, value));
-}
-
-/** The smallest double above x (x finite): `end < nextUp(w)` is `end <= w` for any double end. */
-function nextUp(x: number): number {
-  if (x === 0) return Number.MIN_VALUE;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  view.setBigInt64(0, view.getBigInt64(0) + (x > 0 ? 1n : -1n));
-  return view.getFloat64(0);
 }

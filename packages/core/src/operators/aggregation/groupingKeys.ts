@@ -28,7 +28,7 @@ export function forEachGroupingKey(keys: readonly BoundKey[], batch: RecordBatch
     const value = c.valid && !c.valid[row] ? null : c.values[row];
     const window = keys[k]!.window;
     if (window && value !== null) {
-      for (const start of window.startsOf(value as number)) {
+      for (const start of window.startsOf(eventTimeOf(value))) {
         values[k] = { start, end: start + window.sizeMs };
         expand(row, k + 1);
       }
@@ -49,4 +49,12 @@ export function isEventTimeKey(key: BoundKey, watermarked: ReadonlySet<string>):
 export function eventEndOf(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   return typeof value === 'number' ? value : (value as { end: number }).end;
+}
+
+/**
+ * The event time of a value windowed again: a timestamp as is; a window struct (a window
+ * aggregation's output) by its window_time, end − 1 ms, so [10 s, 15 s) falls in [10 s, 20 s).
+ */
+function eventTimeOf(value: unknown): number {
+  return typeof value === 'number' ? value : (value as { end: number }).end - 1;
 }

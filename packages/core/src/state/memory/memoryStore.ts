@@ -84,6 +84,8 @@ export class MemoryStateStore implements WritableStateStore {
     let updated = 0;
     let removed = 0;
     this.changes.forEach((changes, s) => {
+      // Index and bookkeeping spaces are not rows (Spark's internal column families).
+      if (this.live.spaces[s]!.spec.internal) return;
       for (const [key, value] of changes) {
         if (value !== null) updated++;
         else if (this.undo[s]!.get(key) !== undefined) removed++;

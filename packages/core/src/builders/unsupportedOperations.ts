@@ -1,0 +1,61 @@
+import { SluiceError } from '../errors.ts';
+import type { OutputMode } from '../types.ts';
+import type { PlanNode, PlanStep } from './plan.ts';
+
+/**
+ * Spark's `UnsupportedOperationChecker` for streaming queries, restated: which stateful operators
+ * may run in which output mode, and in which order, checked when the query starts (before any
+ * batch), with Spark's messages. Chained stateful operators run in append mode (Spark 3.4+):
+ * each operator drops rows as late against the previous batch's watermark and evicts by the
+ * current one, so what one emits is never late for the next.
+ *
+ * @example
+ * checkStreamingPlan(frame.node, 'update') // throws UNSUPPORTED_OUTPUT_MODE for a session window
+ */
+export function checkStreamingPlan(node: PlanNode, mode: OutputMode): void {
+  const stateful = statefulPaths(node);
+  const aggregations = stateful.filter(({ step }) => isAggregation(step));
+  if (mode === 'complete' && aggregations.length === 0) {
+    throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', 'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets: a complete result table needs groupBy(...).agg(...). Use append or update.');
+  }
+  if (aggregations.length > 1 && mode !== 'append') {
+    throw new SluiceError(
+      'UNSUPPORTED_OUTPUT_MODE',
+      `Multiple streaming aggregations are not supported with streaming DataFrames/Datasets in ${mode} output mode: only append mode can chain them (each window is emitted once, final). Use append mode with a watermark, or aggregate once.`,
+    );
+  }
+  for (const { step, upstream } of stateful) {
+    const kind = step.stateful!.kind;
+    if (mode === 'append' && isAggregation(step) && !step.stateful!.eventTimeKey) {
+      throw new SluiceError(
+        'UNSUPPORTED_OUTPUT_MODE',
+        'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark: without a watermark a group is never final. Use update or complete, or add withWatermark(...) on the time column you group by (e.g. a window).',
+      );
+    }
+    if (kind === 'sessionWindow' && mode === 'update') {
+      throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', 'Update output mode not supported for session window on streaming DataFrames/DataSets: a session can still merge with another, so its rows are not updates. Use append (with a watermark) or complete.');
+    }
+    if ((kind === 'dedupe' || kind === 'dedupeWithinWatermark') && mode !== 'append' && upstream.some(isAggregation)) {
+      throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', `dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset in ${mode} output mode: the aggregation's rows change. Deduplicate before aggregating, or use append mode.`);
+    }
+  }
+}
+
+function isAggregation(step: PlanStep): boolean {
+  return step.stateful?.aggregates === true;
+}
+
+/** Every stateful step with the stateful steps that feed it (its upstream), in plan order. */
+function statefulPaths(node: PlanNode): { step: PlanStep; upstream: PlanStep[] }[] {
+  const out: { step: PlanStep; upstream: PlanStep[] }[] = [];
+  const visit = (n: PlanNode): PlanStep[] => {
+    if (n.kind === 'source') return [];
+    if (n.kind === 'union') return n.inputs.flatMap(visit);
+    const upstream = visit(n.input);
+    if (!n.step.stateful) return upstream;
+    out.push({ step: n.step, upstream });
+    return [...upstream, n.step];
+  };
+  visit(node);
+  return out;
+}
