@@ -20,6 +20,9 @@ export interface OperatorStateReport {
  * The state each stateful operator keeps in a checkpoint (`state/<operator>/<partition>/<version>.*`):
  * versions kept and bytes on disk. Read from the files; the state-store engine's own size
  * report replaces the byte count when it lands (issue 13).
+ *
+ * @example
+ * for (const op of await stateSizes('/var/lib/app/checkpoint')) console.log(op.operatorId, op.latestBytes);
  */
 export async function stateSizes(location: string): Promise<OperatorStateReport[]> {
   const root = join(checkpointPath(location), 'state');
