@@ -94,6 +94,7 @@ export type { WatermarkPolicy } from './query/watermarks.ts';
 export { groupBy } from './operators/groupBy.ts';
 export { dropDuplicates, dropDuplicatesWithinWatermark } from './operators/dedup/dropDuplicates.ts';
 export { window, WindowSpec } from './operators/window.ts';
+export { sessionWindow, SessionWindowSpec } from './operators/sessionWindow.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
 export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';
