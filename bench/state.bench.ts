@@ -77,8 +77,8 @@ export const bench: Bench = {
         report({ name: `${label}: state bytes written/batch`, unit: 'B/batch', value: run.deltaBytesPerBatch, baseline: { name: 'changed entries encoded', value: run.encodedBytesPerBatch }, target: '≥ 0.5× (≤ 2× the entries)', better: 'lower' });
         const entryBytes = run.encodedBytesPerBatch / 1_000;
         report({ name: `${label}: checkpoint size`, unit: 'MiB', value: run.checkpointBytes / MB, baseline: { name: 'state encoded once + 100 batches of changes', value: (keys * entryBytes + Math.min(measure, 100) * run.encodedBytesPerBatch) / MB }, better: 'lower' });
-        report({ name: `${label}: RSS`, unit: 'MiB', value: run.rssBytes / MB, baseline: { name: 'process holding the Map', value: baseline.rssBytes / MB }, target: stateStore === 'rocksdb' && keys >= 10_000_000 ? '≤ 1,536 MiB' : undefined, better: 'lower' });
-        report({ name: `${label}: restart → first batch`, unit: 'ms', value: restart.restartMs, baseline: { name: 'Map rebuilt from one file', value: baseline.rebuildMs }, target: keys === 1_000_000 ? '≤ 2,000 ms' : undefined, better: 'lower' });
+        report({ name: `${label}: RSS`, unit: 'MiB', value: run.rssBytes / MB, baseline: { name: 'process holding the Map', value: baseline.rssBytes / MB }, ...(stateStore === 'rocksdb' && keys >= 10_000_000 ? { target: '≤ 1,536 MiB' } : {}), better: 'lower' });
+        report({ name: `${label}: restart → first batch`, unit: 'ms', value: restart.restartMs, baseline: { name: 'Map rebuilt from one file', value: baseline.rebuildMs }, ...(keys === 1_000_000 ? { target: '≤ 2,000 ms' } : {}), better: 'lower' });
       } finally {
         await rm(root, { recursive: true, force: true });
       }

@@ -255,7 +255,7 @@ async function run(): Promise<StateRunResult> {
     baselineMsPerBatch: median(baseline),
     baselineBytesPerBatch: baselineBytes / config.measure,
     lastBatchId: measured.at(-1)!.batchId,
-    durationMs: Object.fromEntries(Object.keys(measured[0]!.durationMs).map((k) => [k, median(measured.map((p) => Number(p.durationMs[k] ?? 0)))])),
+    durationMs: Object.fromEntries(Object.keys(measured[0]!.durationMs).map((k) => [k, median(measured.map((p) => Number((p.durationMs as Record<string, number | undefined>)[k] ?? 0)))])),
   };
 }
 
