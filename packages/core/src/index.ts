@@ -98,6 +98,7 @@ export type { JoinHow, JoinType } from './operators/join/joinType.ts';
 export { staticTable } from './operators/join/staticSide.ts';
 export type { StaticSide } from './operators/join/staticSide.ts';
 export { window, WindowSpec } from './operators/window.ts';
+export { sessionWindow, SessionWindowSpec } from './operators/sessionWindow.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
 export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';
