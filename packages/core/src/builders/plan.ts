@@ -97,6 +97,12 @@ export interface PlanStep {
    * batch's rows of the left and the right input.
    */
   readonly applyJoin?: (left: Table, right: Table, context: OperatorContext) => Promise<Table>;
+  /**
+   * Set on steps that need a batch's whole result table (a sort, a limit): on a stream they run
+   * only after an aggregation in complete mode, where each batch's output is the whole table. The
+   * text is the error a stream in any other case gets when it starts (Spark's message).
+   */
+  readonly needsCompleteData?: string;
 }
 
 /** The logical plan: sources at the leaves, steps and unions above them. */
