@@ -34,10 +34,7 @@ spark.scenario('union two streams', async () => {
     addData(input2, 8), checkAnswer(1, 2, 3, 4, 5, 6, 7, 8));
 });
 
-spark.todo('sql queries', 'issue 14: SQL over a temp view', {
-  query: 'MemoryStream[Int] as temp view "stream"; sql("SELECT * FROM stream WHERE value % 2 = 0")',
-  steps: [['add', [1, 2, 3, 4]], ['checkAnswer', 2, 4]],
-});
+// 'sql queries' runs in sqlStreaming.test.ts with the other SQL scenarios.
 
 spark.scenario('minimize delay between batch construction and execution', async () => {
   const input = intStream();

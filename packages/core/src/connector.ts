@@ -45,6 +45,9 @@ export { closestName } from './options/closestName.ts';
 export { sparkTypeName, toDataType } from './arrow/schema.ts';
 export { binaryVector, utf8Vector, vectorFromValues } from './arrow/vectors.ts';
 export { takeRows } from './arrow/take.ts';
+export { formatCell, formatTimestamp, showString } from './arrow/showString.ts';
+export { registerTableView } from './sql/catalog.ts';
+export type { TableView } from './sql/catalog.ts';
 export { concatTables, emptyTable, tableFromColumns, tableFromVectors } from './arrow/tables.ts';
 
 /* Decimals: DECIMAL(p,s) as Arrow Decimal128 over bigint unscaled values */

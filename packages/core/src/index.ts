@@ -81,6 +81,7 @@ export type { OperatorStateDescription } from './state/describeState.ts';
 /* Operators and column expressions */
 export { select, selectExpr } from './operators/select.ts';
 export { filter, where } from './operators/filter.ts';
+export { limit, orderBy, sort } from './operators/sort.ts';
 export { drop, withColumn, withColumnRenamed } from './operators/withColumn.ts';
 export { map, mapBatches, transform } from './operators/map.ts';
 export { Column, callFunction, coalesce, col, column, concat, currentTimestamp, length, lit, lower, toJson, udf, upper } from './operators/column.ts';
@@ -93,6 +94,7 @@ export type { WatermarkPolicy } from './query/watermarks.ts';
 export { groupBy } from './operators/groupBy.ts';
 export { dropDuplicates, dropDuplicatesWithinWatermark } from './operators/dedup/dropDuplicates.ts';
 export { window, WindowSpec } from './operators/window.ts';
+export { sessionWindow, SessionWindowSpec } from './operators/sessionWindow.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
 export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';
@@ -101,6 +103,11 @@ export type { ColumnLike } from './operators/column.ts';
 /* SQL expression strings and settings */
 export { expr } from './sql/expr.ts';
 export { conf } from './session/conf.ts';
+
+/* SQL queries over temp views and memory tables */
+export { sql } from './sql/sqlQuery.ts';
+export { BatchFrame } from './sql/batchFrame.ts';
+export { dropTempView, tempViewNames } from './sql/catalog.ts';
 
 /* The function library (each also callable by name in SQL; listFunctions() lists them) */
 export { greatest, ifThen, isnan, isnull, least, nanvl, nullif, nvl, nvl2, when } from './functions/conditional/conditional.ts';

@@ -150,6 +150,8 @@ export interface SinkContext {
   readonly runId: string;
   readonly queryName: string | null;
   readonly outputMode: OutputMode;
+  /** The columns of the rows the query writes (its plan's output), known before the first batch. */
+  readonly schema?: Schema;
   readonly scheduler: SchedulerLike;
   readonly log: Logger;
 }

@@ -86,6 +86,12 @@ export interface PlanStep {
   readonly eventTimeColumns?: ReadonlyMap<string, number>;
   /** Set on `withWatermark` steps: the column and delay that define the watermark. */
   readonly watermark?: { readonly column: string; readonly delayMs: number };
+  /**
+   * Set on steps that need a batch's whole result table (a sort, a limit): on a stream they run
+   * only after an aggregation in complete mode, where each batch's output is the whole table. The
+   * text is the error a stream in any other case gets when it starts (Spark's message).
+   */
+  readonly needsCompleteData?: string;
 }
 
 /** The logical plan: sources at the leaves, steps and unions above them. */

@@ -7,6 +7,7 @@ import type { OutputMode, SinkProvider, SourceProvider } from '../types.ts';
 import type { CheckpointStore } from '../checkpoint/checkpointStore.ts';
 import { planSources, type PlanNode, type PlanStep } from './plan.ts';
 import { DataStreamWriter } from './dataStreamWriter.ts';
+import { defineFrameView } from '../sql/catalog.ts';
 
 /** A transformation of a stream, composed with `pipe` like an RxJS operator. */
 export type Operator = (frame: StreamFrame) => StreamFrame;
@@ -32,6 +33,9 @@ export interface WriteToOptions {
  * const query = await evens.writeTo(consoleSink(), { trigger: processingTime('1 second') });
  */
 export class StreamFrame {
+  /** Always true (Spark's `isStreaming`): tells a stream from a `sql()` result over tables (`BatchFrame`). */
+  readonly isStreaming = true as const;
+
   constructor(readonly node: PlanNode) {}
 
   static fromSource(provider: SourceProvider): StreamFrame {
@@ -70,6 +74,27 @@ export class StreamFrame {
   /** Add a bound step (for operator authors; users compose operators with `pipe`). */
   withStep(step: PlanStep): StreamFrame {
     return new StreamFrame({ kind: 'step', step, input: this.node, schema: step.schema });
+  }
+
+  /**
+   * Name this stream for `sql()` (Spark's `createOrReplaceTempView`): `sql('SELECT … FROM name')`
+   * then builds on this frame's plan. Names are case-insensitive; the view holds the plan as it
+   * is now, and replaces any view of the same name.
+   *
+   * @example
+   * readStream().format('rate').load().createOrReplaceTempView('ticks');
+   * const evens = sql('SELECT value FROM ticks WHERE value % 2 = 0');
+   */
+  createOrReplaceTempView(name: string): void {
+    defineFrameView(name, this);
+  }
+
+  /** Spark's error: a stream has no rows to show until a query runs it; write it to a sink instead. */
+  show(): never {
+    throw new SluiceError(
+      'INVALID_QUERY',
+      "Queries with streaming sources must be executed with writeStream.start(): a stream has no rows to show yet. Write it to a memory sink (writeTo(memorySink(), { queryName: 'name' })) and show sql('SELECT * FROM name'), or use consoleSink().",
+    );
   }
 
   /** Spark's fluent writer: `.writeStream().format('console').option(…).start()`. */

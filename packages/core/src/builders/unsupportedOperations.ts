@@ -24,6 +24,9 @@ export function checkStreamingPlan(node: PlanNode, mode: OutputMode): void {
       `Multiple streaming aggregations are not supported with streaming DataFrames/Datasets in ${mode} output mode: only append mode can chain them (each window is emitted once, final). Use append mode with a watermark, or aggregate once.`,
     );
   }
+  for (const { step, upstream } of completeDataSteps(node)) {
+    if (mode !== 'complete' || !upstream.some(isAggregation)) throw new SluiceError('INVALID_QUERY', step.needsCompleteData!);
+  }
   for (const { step, upstream } of stateful) {
     const kind = step.stateful!.kind;
     if (mode === 'append' && isAggregation(step) && !step.stateful!.eventTimeKey) {
@@ -55,6 +58,20 @@ function statefulPaths(node: PlanNode): { step: PlanStep; upstream: PlanStep[] }
     if (!n.step.stateful) return upstream;
     out.push({ step: n.step, upstream });
     return [...upstream, n.step];
+  };
+  visit(node);
+  return out;
+}
+
+/** Steps that need a batch's whole result (sort, limit), with the stateful steps that feed them. */
+function completeDataSteps(node: PlanNode): { step: PlanStep; upstream: PlanStep[] }[] {
+  const out: { step: PlanStep; upstream: PlanStep[] }[] = [];
+  const visit = (n: PlanNode): PlanStep[] => {
+    if (n.kind === 'source') return [];
+    if (n.kind === 'union') return n.inputs.flatMap(visit);
+    const upstream = visit(n.input);
+    if (n.step.needsCompleteData !== undefined) out.push({ step: n.step, upstream });
+    return n.step.stateful ? [...upstream, n.step] : upstream;
   };
   visit(node);
   return out;

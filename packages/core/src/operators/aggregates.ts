@@ -3,7 +3,7 @@ import { SluiceError } from '../errors.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { col, type Column, type ColumnLike } from './column.ts';
 import { isIntegral, isNumeric } from './typeChecks.ts';
-import { decimalAvgResult, decimalSumAdd, decimalSumResult, type DecimalSumState } from '../decimal/decimalAggregates.ts';
+import { decimalAvgResult, decimalSumAdd, decimalSumMerge, decimalSumResult, type DecimalSumState } from '../decimal/decimalAggregates.ts';
 import { DECIMAL_EVALUATION } from '../decimal/decimalExpressions.ts';
 import { avgResultType, decimalArrowType, decimalSpecOf, sumResultType } from '../decimal/decimalType.ts';
 
@@ -22,15 +22,29 @@ export class Aggregate {
     /** null for count(*). */
     readonly input: Column | null,
     readonly name: string | undefined = undefined,
+    /** The function's constant arguments (`percentile_approx`'s percentages, `first`'s ignoreNulls …). */
+    readonly options: AggregateOptions = {},
   ) {}
 
   alias(name: string): Aggregate {
-    return new Aggregate(this.fn, this.input, name);
+    return new Aggregate(this.fn, this.input, name, this.options);
   }
 
   as(name: string): Aggregate {
     return this.alias(name);
   }
+}
+
+/** Constant arguments of an aggregate function. */
+export interface AggregateOptions {
+  /** `first`/`last`: skip nulls (Spark's `ignoreNulls`, default false). */
+  readonly ignoreNulls?: boolean;
+  /** `approx_count_distinct`: the maximum relative standard deviation (Spark's default 0.05). */
+  readonly rsd?: number;
+  /** `percentile_approx`: one percentage (a scalar result) or several (an array result), each in [0, 1]. */
+  readonly percentage?: number | readonly number[];
+  /** `percentile_approx`: the accuracy (Spark's default 10000); relative error 1/accuracy. */
+  readonly accuracy?: number;
 }
 
 /**
@@ -96,6 +110,11 @@ export interface AggregateKind {
   readonly stateFields: readonly Field[];
   init(): Accumulator;
   add(acc: Accumulator, value: unknown): Accumulator;
+  /**
+   * Two accumulators of the same group as one, `a` holding the earlier rows: what a session
+   * window does when a row bridges two sessions (Spark's `merge` of aggregation buffers).
+   */
+  merge(a: Accumulator, b: Accumulator): Accumulator;
   result(acc: Accumulator): unknown;
   /** The accumulator as values of `stateFields`, appended to `out`. */
   toState(acc: Accumulator, out: unknown[]): void;
@@ -115,7 +134,7 @@ const single = (field: Field, decode: (v: unknown) => Accumulator = (v) => v as 
  * How an aggregate folds values of `inputType` (Spark's result types: count/sum of ints → long,
  * avg → double; sum of DECIMAL(p,s) → DECIMAL(p+10,s), avg → DECIMAL(p+4,s+4); min/max keep the type).
  */
-export function aggregateKind(fn: AggregateFunction, inputType: DataType | null, label: string): AggregateKind {
+export function aggregateKind(fn: AggregateFunction, inputType: DataType | null, label: string, options: AggregateOptions = {}): AggregateKind {
   const need = (ok: boolean, what: string) => {
     if (!ok) throw new SluiceError('TYPE_MISMATCH', `${label} needs ${what} input, but it is ${inputType ? sparkTypeName(inputType) : 'missing'}.`);
   };
@@ -127,6 +146,7 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
       resultType: decimalArrowType(fn === 'sum' ? sumResultType(decimal) : avgResultType(decimal)),
       init: () => null,
       add: (acc, v) => (v === null ? acc : decimalSumAdd(acc as DecimalSumState | null, v as bigint, decimal)),
+      merge: (a, b) => decimalSumMerge(a as DecimalSumState | null, b as DecimalSumState | null, decimal),
       result: (acc) => (fn === 'sum' ? decimalSumResult : decimalAvgResult)(acc as DecimalSumState | null, decimal, ansi),
       // The exact running sum (within its DECIMAL(p+10,s); 0 once it overflowed), the count and the overflow flag.
       stateFields: [new Field(`${fn}.sum`, decimalArrowType(sumResultType(decimal)), true), new Field(`${fn}.count`, new Int64(), false), new Field(`${fn}.overflow`, new Bool(), false)],
@@ -139,7 +159,7 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
   }
   switch (fn) {
     case 'count':
-      return { resultType: new Int64(), init: () => 0, add: (acc, v) => (inputType === null || v !== null ? (acc as number) + 1 : acc), result: (acc) => BigInt(acc as number), ...single(new Field('count', new Int64(), false), Number) };
+      return { resultType: new Int64(), init: () => 0, add: (acc, v) => (inputType === null || v !== null ? (acc as number) + 1 : acc), merge: (a, b) => (a as number) + (b as number), result: (acc) => BigInt(acc as number), ...single(new Field('count', new Int64(), false), Number) };
     case 'sum': {
       need(inputType !== null && isNumeric(inputType), 'numeric');
       const integral = isIntegral(inputType!);
@@ -147,6 +167,7 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
         resultType: integral ? new Int64() : new Float64(),
         init: () => null,
         add: (acc, v) => (v === null ? acc : integral ? BigInt.asIntN(64, ((acc as bigint | null) ?? 0n) + BigInt(v as number | bigint)) : ((acc as number | null) ?? 0) + Number(v)),
+        merge: (a, b) => (a === null ? b : b === null ? a : integral ? BigInt.asIntN(64, (a as bigint) + (b as bigint)) : (a as number) + (b as number)),
         result: (acc) => acc,
         ...single(new Field('sum', integral ? new Int64() : new Float64(), true)),
       };
@@ -157,6 +178,7 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
         resultType: new Float64(),
         init: () => [0, 0],
         add: (acc, v) => (v === null ? acc : [(acc as [number, number])[0] + Number(v), (acc as [number, number])[1] + 1]),
+        merge: (a, b) => [(a as [number, number])[0] + (b as [number, number])[0], (a as [number, number])[1] + (b as [number, number])[1]],
         result: (acc) => ((acc as [number, number])[1] === 0 ? null : (acc as [number, number])[0] / (acc as [number, number])[1]),
         stateFields: [new Field('avg.sum', new Float64(), false), new Field('avg.count', new Int64(), false)],
         toState: (acc, out) => void out.push((acc as [number, number])[0], (acc as [number, number])[1]),
@@ -166,7 +188,7 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
     case 'max': {
       need(inputType !== null, 'a');
       const better = fn === 'min' ? (a: unknown, b: unknown) => (a as number) < (b as number) : (a: unknown, b: unknown) => (a as number) > (b as number);
-      return { resultType: inputType!, init: () => null, add: (acc, v) => (v === null ? acc : acc === null || better(v, acc) ? (v as Accumulator) : acc), result: (acc) => acc, ...single(new Field(fn, inputType!, true)) };
+      return { resultType: inputType!, init: () => null, add: (acc, v) => (v === null ? acc : acc === null || better(v, acc) ? (v as Accumulator) : acc), merge: (a, b) => (b === null ? a : a === null || better(b, a) ? b : a), result: (acc) => acc, ...single(new Field(fn, inputType!, true)) };
     }
   }
 }

@@ -9,8 +9,10 @@ import { aggregateExpressions, type AggregateItem } from '../sql/aggregation.ts'
 import { col, describeExpression, type ColumnLike } from './column.ts';
 import { bindExpression } from './expression.ts';
 import { WindowSpec } from './window.ts';
+import { SessionWindowSpec } from './sessionWindow.ts';
+import { sessionAggregateOperator } from './aggregation/sessionAggregation.ts';
 
-type Key = ColumnLike | WindowSpec;
+type Key = ColumnLike | WindowSpec | SessionWindowSpec;
 
 /**
  * Group rows and aggregate them across the whole stream (Spark's `groupBy(...).agg(...)`). The
@@ -31,13 +33,15 @@ export function groupBy(...keys: readonly Key[]): { agg(...aggregates: readonly 
   return {
     // Expressions over aggregates (`sum(a) / count()`, SQL strings) are planned around this operator.
     agg: (...aggregates) =>
-      aggregates.every((a) => a instanceof Aggregate) ? (frame) => aggregateOperator(frame, keys, aggregates as Aggregate[]) : aggregateExpressions(keys, aggregates),
+      aggregates.every((a) => a instanceof Aggregate)
+        ? (frame) => (keys.some((k) => k instanceof SessionWindowSpec) ? sessionAggregateOperator(frame, keys as (ColumnLike | SessionWindowSpec)[], aggregates as Aggregate[]) : aggregateOperator(frame, keys as (ColumnLike | WindowSpec)[], aggregates as Aggregate[]))
+        : aggregateExpressions(keys, aggregates),
   };
 }
 
 const WINDOW_TYPE = new Struct([new Field('start', new TimestampMillisecond(), true), new Field('end', new TimestampMillisecond(), true)]);
 
-function aggregateOperator(frame: StreamFrame, keys: readonly Key[], aggregates: readonly Aggregate[]): StreamFrame {
+function aggregateOperator(frame: StreamFrame, keys: readonly (ColumnLike | WindowSpec)[], aggregates: readonly Aggregate[]): StreamFrame {
   const schema = frame.schema;
   const eventTimes = eventTimeColumns(frame.node);
   const watermarked = new Set(eventTimes.keys());
@@ -47,7 +51,7 @@ function aggregateOperator(frame: StreamFrame, keys: readonly Key[], aggregates:
   const boundAggs: BoundAggregate[] = aggregates.map((a) => {
     const bound = a.input ? bindExpression(a.input.node, schema) : null;
     const label = `${a.fn}(${a.input ? describeExpression(a.input.node) : '*'})`;
-    return { bound, kind: aggregateKind(a.fn, bound?.type ?? null, label), name: a.name ?? (a.fn === 'count' && !a.input ? 'count' : label) };
+    return { bound, kind: aggregateKind(a.fn, bound?.type ?? null, label, a.options), name: a.name ?? (a.fn === 'count' && !a.input ? 'count' : label) };
   });
   // The key that carries event time: a window over, or the value of, a watermarked column.
   const eventKey = boundKeys.findIndex((k) => isEventTimeKey(k, watermarked));

@@ -213,7 +213,7 @@ export class QueryRun {
       this.sources.push(source);
     }
     this.sink = await this.guard('SINK_FAILED', `opening sink '${definition.sink.format}'`, -1, () =>
-      definition.sink.open({ queryId: this.queryId!, runId: this.runId, queryName: definition.name, outputMode: definition.outputMode, scheduler: env.scheduler, log: this.log }),
+      definition.sink.open({ queryId: this.queryId!, runId: this.runId, queryName: definition.name, outputMode: definition.outputMode, schema: definition.plan.schema, scheduler: env.scheduler, log: this.log }),
     );
     this.descriptions = { sources: this.sources.map((s) => redactString(s.description)), sink: redactString(this.sink.description) };
     await this.prepareTrigger();

@@ -11,11 +11,12 @@ import { filter } from '../operators/filter.ts';
 import { groupBy } from '../operators/groupBy.ts';
 import { projectNodes } from '../operators/select.ts';
 import { window, WindowSpec } from '../operators/window.ts';
+import { SessionWindowSpec } from '../operators/sessionWindow.ts';
 import { formatInterval, intervalToMs, type Interval } from '../time/interval.ts';
 import { parseNamedExpression } from './parser.ts';
 
 /** A grouping key as `groupBy` takes it. */
-export type GroupKey = ColumnLike | WindowSpec;
+export type GroupKey = ColumnLike | WindowSpec | SessionWindowSpec;
 
 /** An item of `agg(...)`: an Aggregate, a Column over aggregates (`sum(a) / count()`), or SQL text. */
 export type AggregateItem = Aggregate | Column | string;
@@ -61,7 +62,7 @@ function planAggregate(frame: StreamFrame, keys: readonly GroupKey[], nodes: rea
   const rewrittenHaving = having ? collect(having) : undefined;
   const aggregated = frame.pipe(groupBy(...keys).agg(...aggregates));
   const keyFields = aggregated.schema.fields.slice(0, keys.length);
-  const keyTexts = keys.map((k, i) => ({ text: k instanceof WindowSpec ? undefined : describeExpression(typeof k === 'string' ? { op: 'col', name: k } : k.node), name: keyFields[i]!.name, window: k instanceof WindowSpec ? k : undefined }));
+  const keyTexts = keys.map((k, i) => ({ text: k instanceof WindowSpec || k instanceof SessionWindowSpec ? undefined : describeExpression(typeof k === 'string' ? { op: 'col', name: k } : k.node), name: keyFields[i]!.name, window: k instanceof WindowSpec ? k : undefined }));
   const toKeys = (node: ExprNode): ExprNode => {
     const text = describeExpression(node);
     const key = keyTexts.find((k) => k.text === text || (k.window && isWindowCall(node, k.window)));

@@ -1,6 +1,6 @@
-import type { Table } from 'apache-arrow';
-import { concatTables } from '@sluice/core/connector';
-import { SluiceError, tableToRows } from '@sluice/core';
+import type { Schema, Table } from 'apache-arrow';
+import { concatTables, emptyTable, registerTableView } from '@sluice/core/connector';
+import { dropTempView, SluiceError, tableToRows } from '@sluice/core';
 
 interface Entry {
   readonly queryId: string;
@@ -59,6 +59,14 @@ export function memoryTableFor(name: string): MemoryTable {
 }
 
 /**
+ * @internal Make the memory table `name` a temp view, as Spark's memory sink does with its query
+ * name: `sql('SELECT * FROM name')` reads the rows it holds when the query over it runs.
+ */
+export function registerMemoryTableView(name: string, schema: Schema): void {
+  registerTableView(name, { schema, description: `MemorySink[${name}]`, read: () => tables.get(name)?.toTable() ?? emptyTable(schema) });
+}
+
+/**
  * The rows a memory sink wrote under `queryName` (Spark's `spark.sql("select * from name")`),
  * as an Arrow table.
  *
@@ -97,11 +105,12 @@ export function memoryTableBatches(name: string): { readonly queryId: string; re
 }
 
 /**
- * Forget a memory sink's table (its rows and batches).
+ * Forget a memory sink's table (its rows and batches) and its temp view.
  *
  * @example
  * dropMemoryTable('events'); // before a test that reuses the name
  */
 export function dropMemoryTable(name: string): void {
   tables.delete(name);
+  dropTempView(name);
 }

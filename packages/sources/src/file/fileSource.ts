@@ -151,7 +151,8 @@ class FileSource implements Source<FileSourceOffset> {
   }
 
   async latestOffset(start: FileSourceOffset, limit: ReadLimit): Promise<FileSourceOffset | null> {
-    this.committedLogOffset = Math.max(this.committedLogOffset, checkOffset(start).logOffset);
+    const startLogOffset = logOffsetOf(start);
+    this.committedLogOffset = Math.max(this.committedLogOffset, startLogOffset);
     // Listing happens when the watcher or the periodic re-list said something changed, and when a
     // settling file is due for its second look (the watcher may miss an append that keeps the
     // mtime); otherwise the cached listing answers, so the engine's polling costs nothing. A file
@@ -181,7 +182,9 @@ class FileSource implements Source<FileSourceOffset> {
     const rest = candidates.filter((f) => !selected.includes(f));
     this.outstanding = { files: rest.length + this.stability.waiting, bytes: rest.reduce((n, f) => n + f.size, 0) };
     this.scheduleSettleWake();
-    return this.log.latestBatchId < 0 ? null : { logOffset: this.log.latestBatchId };
+    if (this.log.latestBatchId < 0) return null;
+    // Nothing new: the start as it was written (Spark 2.1's bare number stays one).
+    return this.log.latestBatchId === startLogOffset ? start : { logOffset: this.log.latestBatchId };
   }
 
   /** processAllAvailable: list again at the next trigger, whatever the watcher said, and wait for files still settling. */
@@ -206,12 +209,12 @@ class FileSource implements Source<FileSourceOffset> {
   }
 
   read(start: FileSourceOffset, end: FileSourceOffset): Observable<Table> {
-    const entries = this.log.range(checkOffset(start).logOffset, checkOffset(end).logOffset);
+    const entries = this.log.range(logOffsetOf(start), logOffsetOf(end));
     return from(readLoggedFiles(entries, this.plan, this.readSettings, this.skipped));
   }
 
   async commit(end: FileSourceOffset): Promise<void> {
-    const upTo = checkOffset(end).logOffset;
+    const upTo = logOffsetOf(end);
     this.committedLogOffset = Math.max(this.committedLogOffset, upTo);
     if (this.options.cleanSource === 'off' || upTo <= this.cleanedUpTo) return;
     for (const entry of this.log.entriesBetween(this.cleanedUpTo, upTo)) {
@@ -280,11 +283,14 @@ class FileSource implements Source<FileSourceOffset> {
   }
 }
 
-function checkOffset(offset: FileSourceOffset): FileSourceOffset {
-  if (typeof offset !== 'object' || offset === null || !Number.isSafeInteger(offset.logOffset)) {
-    throw new SluiceError('CHECKPOINT_CORRUPT', `A file source offset must be {"logOffset":N}, got ${JSON.stringify(offset)}. The checkpoint belongs to another kind of source; use a new checkpointLocation.`);
-  }
-  return offset;
+/**
+ * The log offset of a file source offset: `{"logOffset":N}`, or Spark 2.1's bare number `N`
+ * (FileStreamSourceOffset read either form; a checkpoint Spark 2.1 wrote holds the number).
+ */
+function logOffsetOf(offset: FileSourceOffset | number): number {
+  if (typeof offset === 'number' && Number.isSafeInteger(offset)) return offset;
+  if (typeof offset === 'object' && offset !== null && Number.isSafeInteger(offset.logOffset)) return offset.logOffset;
+  throw new SluiceError('CHECKPOINT_CORRUPT', `A file source offset must be {"logOffset":N} (or Spark 2.1's bare N), got ${JSON.stringify(offset)}. The checkpoint belongs to another kind of source; use a new checkpointLocation.`);
 }
 
 export { FILE_SOURCE_FORMATS };

@@ -55,3 +55,47 @@ function badOffset(offset: Offset, what: string): SluiceError {
     { details: { offset } },
   );
 }
+
+/** The version of `sources/<i>/0` (Spark's KafkaSourceInitialOffsetWriter.VERSION). */
+const INITIAL_OFFSET_VERSION = 1;
+
+/**
+ * `sources/<i>/0` as Spark writes it (SPARK-19517): a zero byte, then `v1`, a newline and the
+ * offsets' JSON. The zero byte is what Spark 2.1.0's reader skipped, so every Spark since writes it.
+ */
+export function serializeInitialOffset(offset: KafkaOffset): string {
+  return `\u0000v${INITIAL_OFFSET_VERSION}\n${JSON.stringify(offset)}`;
+}
+
+/**
+ * Read `sources/<i>/0` in any form Spark or Sluice wrote: Spark's (a zero byte, `v1`, JSON),
+ * Spark 2.1.0's (a length byte, then the JSON alone) and an earlier Sluice's (`v1`, JSON, no
+ * leading byte). A newer version is refused with CHECKPOINT_CORRUPT naming the file, as Spark
+ * refuses it.
+ */
+export function parseInitialOffset(text: string, file: string): KafkaOffset {
+  // Spark skips the first byte whatever it is; only an earlier Sluice's file starts with its version.
+  const content = /^v\d+\n/.test(text) ? text : text.slice(1);
+  let json = content;
+  if (content.startsWith('v')) {
+    const newline = content.indexOf('\n');
+    const version = /^v(\d+)$/.exec(newline > 0 ? content.slice(0, newline) : '');
+    if (!version) throw initialOffsetCorrupt(file, 'its version line is missing or malformed (expected "v1")');
+    if (Number(version[1]) > INITIAL_OFFSET_VERSION) {
+      throw initialOffsetCorrupt(file, `the maximum supported log version is v${INITIAL_OFFSET_VERSION}, but encountered v${version[1]}: it was written by a newer Spark or Sluice; upgrade Sluice`);
+    }
+    json = content.slice(newline + 1);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw initialOffsetCorrupt(file, 'its offsets are not JSON');
+  }
+  toPartitionOffsets(value as Offset, `The initial offsets in ${file},`);
+  return value as KafkaOffset;
+}
+
+function initialOffsetCorrupt(file: string, why: string): SluiceError {
+  return new SluiceError('CHECKPOINT_CORRUPT', `Cannot read the Kafka source's initial offsets ${file}: ${why}. Restore the file from a backup, or start the query on a new checkpointLocation.`, { details: { file } });
+}

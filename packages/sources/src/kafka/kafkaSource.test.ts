@@ -106,6 +106,8 @@ describe.concurrent('startingOffsets', () => {
     const start = await second.initialOffset();
     expect(start).toEqual({ [topic]: { 0: 10, 1: 10 } });
     expect(await metadata.list()).toEqual(['0']);
+    // Spark's bytes (SPARK-19517): a zero byte, v1, the JSON — so Spark can take the checkpoint over.
+    expect(metadata.texts.get('0')).toBe(`\u0000v1\n{"${topic}":{"0":10,"1":10}}`);
     const end = await second.latestOffset(start, READ_ALL);
     expect((await readRows(second, start, end)).map((r) => text(r['value']))).toEqual(['after']);
   });

@@ -4,7 +4,7 @@ import type { Offset } from '@sluice/core';
 import type { ReadLimit, Source, SourceContext } from '@sluice/core/connector';
 import type { KafkaClient, KafkaRangeReader, OffsetRangeRequest, PartitionOffsetRange, RecordChunk } from '@sluice/kafka';
 import { DataLossPolicy } from './dataLoss.ts';
-import { partitionKey, splitKey, toKafkaOffset, toPartitionOffsets, type KafkaOffset, type PartitionOffsets } from './kafkaOffset.ts';
+import { parseInitialOffset, partitionKey, serializeInitialOffset, splitKey, toKafkaOffset, toPartitionOffsets, type KafkaOffset, type PartitionOffsets } from './kafkaOffset.ts';
 import type { KafkaSourceConfig } from './options.ts';
 import { Patience } from './patience.ts';
 import { limitOffsets } from './rateLimit.ts';
@@ -83,16 +83,21 @@ export class KafkaSource implements Source<KafkaOffset> {
     this.dataArrived$ = merge(this.reader.arrivals$, this.wake);
   }
 
-  initialOffset(): Promise<KafkaOffset> {
-    // Spark's layout: sources/<i>/0 holds the initial offsets, resolved once per checkpoint.
-    return this.context.metadata.getOrCreate<KafkaOffset>('0', async () => {
-      const partitions = await this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin));
-      const ranges = await this.offsetRanges(unique(partitions.map((p) => p.topic)));
-      const offsets = await this.patience.run('resolving starting offsets', () =>
-        resolveStartingOffsets(this.config, partitions, ranges, this.client.admin, this.dataLoss),
-      );
-      return toKafkaOffset(offsets);
-    });
+  async initialOffset(): Promise<KafkaOffset> {
+    // Spark's layout: sources/<i>/0 holds the initial offsets, resolved once per checkpoint, in
+    // Spark's bytes (a zero byte, v1, the JSON) so either engine can take over the other's checkpoint.
+    const file = `sources/${this.context.sourceIndex}/0`;
+    const existing = await this.context.metadata.readText('0');
+    if (existing !== undefined) return parseInitialOffset(existing, file);
+    const partitions = await this.patience.run('listing partitions', () => subscribedPartitions(this.config.subscription, this.client.admin));
+    const ranges = await this.offsetRanges(unique(partitions.map((p) => p.topic)));
+    const offsets = await this.patience.run('resolving starting offsets', () =>
+      resolveStartingOffsets(this.config, partitions, ranges, this.client.admin, this.dataLoss),
+    );
+    const initial = toKafkaOffset(offsets);
+    if (await this.context.metadata.writeText('0', serializeInitialOffset(initial), { ifAbsent: true })) return initial;
+    // Another run wrote it first: the first write wins forever.
+    return parseInitialOffset((await this.context.metadata.readText('0'))!, file);
   }
 
   async latestOffset(start: KafkaOffset, limit: ReadLimit): Promise<KafkaOffset> {

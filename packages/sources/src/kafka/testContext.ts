@@ -16,7 +16,7 @@ export class MemoryMetadataStore implements SourceMetadataStore {
     this.entries.set(name, value);
   }
   async list(): Promise<string[]> {
-    return [...this.entries.keys()];
+    return [...new Set([...this.entries.keys(), ...this.texts.keys()])];
   }
   async remove(name: string): Promise<void> {
     this.entries.delete(name);

@@ -1,0 +1,187 @@
+import { StreamFrame } from '../builders/streamFrame.ts';
+import { sparkTypeName } from '../arrow/schema.ts';
+import { describeExpression } from '../expressions/describe.ts';
+import { expressionError } from '../expressions/errors.ts';
+import { nameParts, quoteParts, type ExprNode, type Span } from '../expressions/node.ts';
+import { rootScope } from '../expressions/scope.ts';
+import { Column, type SortOrder } from '../operators/column.ts';
+import { filter } from '../operators/filter.ts';
+import { groupBy } from '../operators/groupBy.ts';
+import { projectNodes } from '../operators/select.ts';
+import { limit, sortFrame } from '../operators/sort.ts';
+import { aggregateExpressions, containsAggregate, mapChildren, windowKeyOf, type GroupKey } from './aggregation.ts';
+import { BatchFrame, isStreamingPlan, tableViewSource } from './batchFrame.ts';
+import { lookupView } from './catalog.ts';
+import { parseQuery, type FromClause, type Query, type QueryBody, type SelectBlock } from './queryParser.ts';
+
+/**
+ * Run a Spark SQL query over temp views (Spark's `spark.sql`). Over a stream's view
+ * (`frame.createOrReplaceTempView('events')`) it returns a StreamFrame — the same plan the
+ * builders make, to write with `writeTo`/`writeStream` — so `WHERE`, `SELECT` expressions,
+ * `GROUP BY window(ts, '10 seconds'), k`, `HAVING`, `SELECT DISTINCT` (a streaming aggregation,
+ * as in Spark) and `UNION ALL` are streaming operators. Over a memory sink's table (named after its
+ * query) it returns a BatchFrame, read with `show()` or `collect()`, where `ORDER BY` and `LIMIT`
+ * apply too. The query is parsed, resolved and type-checked here: a fault fails now, with the
+ * position and a caret.
+ *
+ * @example
+ * events.createOrReplaceTempView('events');
+ * const counts = sql("SELECT window(ts, '10 seconds') AS w, user, count(*) AS n FROM events WHERE amount > 0 GROUP BY window(ts, '10 seconds'), user");
+ * if (counts.isStreaming) await counts.writeTo(memorySink(), { queryName: 'my_result', outputMode: 'complete' });
+ * await sql('SELECT * FROM my_result ORDER BY n DESC LIMIT 10').show();
+ */
+export function sql(text: string): StreamFrame | BatchFrame {
+  const frame = planQuery(parseQuery(text));
+  return isStreamingPlan(frame) ? frame : new BatchFrame(frame);
+}
+
+function planQuery(query: Query): StreamFrame {
+  let frame = planBody(query.body);
+  if (query.orderBy.length > 0) {
+    const items = query.body.kind === 'select' ? query.body.items : [];
+    const orders = query.orderBy.map((o): SortOrder => ({ column: new Column(orderKey(o.expr, items, frame)), descending: o.descending, nullsFirst: o.nullsFirst }));
+    frame = sortFrame(frame, orders);
+  }
+  if (query.limit !== undefined) frame = frame.pipe(limit(query.limit));
+  return frame;
+}
+
+function planBody(body: QueryBody): StreamFrame {
+  switch (body.kind) {
+    case 'query':
+      return planQuery(body.query);
+    case 'select':
+      return planSelect(body);
+    case 'union': {
+      const left = planBody(body.left);
+      const right = alignUnion(left, planBody(body.right), body.span);
+      const union = left.union(right);
+      return body.all ? union : distinct(union);
+    }
+  }
+}
+
+/** Spark's union is by position, named by the left side: the right side's columns are renamed to match. */
+function alignUnion(left: StreamFrame, right: StreamFrame, span: Span): StreamFrame {
+  if (isStreamingPlan(left) !== isStreamingPlan(right)) {
+    throw expressionError('INVALID_QUERY', 'Union between streaming and batch DataFrames/Datasets is not supported: both sides must read streams, or both tables.', span);
+  }
+  const a = left.schema.fields;
+  const b = right.schema.fields;
+  if (a.length !== b.length) {
+    throw expressionError('INVALID_QUERY', `UNION can only be performed on inputs with the same number of columns, but the first has ${a.length} and the second ${b.length}.`, span);
+  }
+  a.forEach((f, i) => {
+    const g = b[i]!;
+    if (String(f.type) !== String(g.type)) {
+      throw expressionError('TYPE_MISMATCH', `UNION column ${i + 1} is ${sparkTypeName(f.type)} (${f.name}) on the left and ${sparkTypeName(g.type)} (${g.name}) on the right; CAST one side so the types match.`, span);
+    }
+  });
+  if (a.every((f, i) => f.name === b[i]!.name)) return right;
+  return projectNodes(right, b.map((g, i): ExprNode => ({ op: 'alias', expr: { op: 'col', name: quoteParts([g.name]) }, name: a[i]!.name })), rootScope(right.schema));
+}
+
+function planFrom(from: FromClause): { frame: StreamFrame; qualifier: string } {
+  if (from.kind === 'subquery') {
+    if (from.alias === undefined) {
+      // Spark 3 accepts an unaliased subquery in FROM; its columns are referred to by name.
+      return { frame: planQuery(from.query), qualifier: '' };
+    }
+    return { frame: planQuery(from.query), qualifier: from.alias };
+  }
+  let view;
+  try {
+    view = lookupView(from.name);
+  } catch (error) {
+    throw expressionError('UNKNOWN_TABLE', (error as Error).message.replace(/^\[[A-Z_]+\] /, ''), from.span);
+  }
+  const frame = view.kind === 'frame' ? view.frame : StreamFrame.fromSource(tableViewSource(from.name, view.table));
+  return { frame, qualifier: from.alias ?? from.name };
+}
+
+function planSelect(block: SelectBlock): StreamFrame {
+  const { frame: input, qualifier } = planFrom(block.from);
+  const unqualify = (node: ExprNode) => stripQualifier(node, qualifier, input.schema.fields.map((f) => f.name.toLowerCase()));
+  let frame = input;
+  if (block.where) {
+    const where = unqualify(block.where);
+    if (containsAggregate(where)) {
+      throw expressionError('INVALID_QUERY', `Aggregate functions are not allowed in WHERE: ${describeExpression(where)}. Filter groups with HAVING instead.`, where.span ?? block.where.span);
+    }
+    frame = frame.pipe(filter(new Column(where)));
+  }
+  const items = block.items.map(unqualify);
+  const having = block.having ? unqualify(block.having) : undefined;
+  const aggregating = block.groupBy.length > 0 || having !== undefined || items.some(containsAggregate);
+  if (aggregating) {
+    const keys = block.groupBy.map((g) => groupKey(unqualify(g), items, frame));
+    frame = frame.pipe(aggregateExpressions(keys, items.map((n) => new Column(n)), { ...(having ? { having } : {}), keepKeys: false }));
+  } else {
+    frame = projectNodes(frame, items, rootScope(frame.schema));
+  }
+  return block.distinct ? distinct(frame) : frame;
+}
+
+/** `SELECT DISTINCT`: Spark plans it as an aggregation grouping by every column (a streaming aggregation on a stream). */
+function distinct(frame: StreamFrame): StreamFrame {
+  return frame.pipe(groupBy(...frame.schema.fields.map((f) => new Column({ op: 'col', name: quoteParts([f.name]) }))).agg());
+}
+
+/** A GROUP BY item: `window(...)`, an ordinal (`GROUP BY 1`), a select alias, or an expression. */
+function groupKey(node: ExprNode, items: readonly ExprNode[], frame: StreamFrame): GroupKey {
+  const target = selectTarget(node, items, frame, 'GROUP BY');
+  if (target.op === 'call' && target.name.toLowerCase() === 'window') return windowKeyOf(target);
+  return new Column(target);
+}
+
+/** An ORDER BY key over the query's output: an ordinal, an output column, or a select item's expression (`ORDER BY count(*)`). */
+function orderKey(node: ExprNode, items: readonly ExprNode[], frame: StreamFrame): ExprNode {
+  const ordinal = ordinalOf(node);
+  const fields = frame.schema.fields;
+  if (ordinal !== undefined) {
+    if (ordinal < 1 || ordinal > fields.length) throw expressionError('INVALID_QUERY', `ORDER BY position ${ordinal} is not in the select list (1 to ${fields.length}).`, node.span);
+    return { op: 'col', name: quoteParts([fields[ordinal - 1]!.name]) };
+  }
+  const text = describeExpression(node);
+  const index = items.findIndex((item) => describeExpression(item.op === 'alias' ? item.expr : item) === text);
+  if (index >= 0 && index < fields.length && node.op !== 'col') return { op: 'col', name: quoteParts([fields[index]!.name]) };
+  return node;
+}
+
+/** Resolve GROUP BY ordinals and select aliases (Spark's groupByOrdinal and groupByAliases, both on by default). */
+function selectTarget(node: ExprNode, items: readonly ExprNode[], frame: StreamFrame, clause: string): ExprNode {
+  const ordinal = ordinalOf(node);
+  if (ordinal !== undefined) {
+    const item = items[ordinal - 1];
+    if (!item || item.op === 'star') throw expressionError('INVALID_QUERY', `${clause} position ${ordinal} is not in the select list (1 to ${items.length}).`, node.span);
+    if (containsAggregate(item)) throw expressionError('INVALID_QUERY', `${clause} position ${ordinal} refers to an aggregate (${describeExpression(item)}); group by columns or expressions.`, node.span);
+    return item.op === 'alias' ? item.expr : item;
+  }
+  if (node.op === 'col' && !nameParts(node.name).slice(0, 1).some((p) => frame.schema.fields.some((f) => f.name.toLowerCase() === p.toLowerCase()))) {
+    const aliased = items.find((i): i is Extract<ExprNode, { op: 'alias' }> => i.op === 'alias' && i.name.toLowerCase() === node.name.toLowerCase());
+    if (aliased && !containsAggregate(aliased.expr)) return aliased.expr;
+  }
+  return node;
+}
+
+function ordinalOf(node: ExprNode): number | undefined {
+  return node.op === 'lit' && typeof node.value === 'number' && Number.isInteger(node.value) ? node.value : undefined;
+}
+
+/** `t.a` → `a` where `t` is the relation's name or alias (and not itself a column). */
+function stripQualifier(node: ExprNode, qualifier: string, columns: readonly string[]): ExprNode {
+  const q = qualifier.toLowerCase();
+  const visit = (n: ExprNode): ExprNode => {
+    if (q !== '' && n.op === 'col') {
+      const parts = nameParts(n.name);
+      if (parts.length > 1 && parts[0]!.toLowerCase() === q && !columns.includes(q)) return { ...n, name: quoteParts(parts.slice(1)) };
+      return n;
+    }
+    if (q !== '' && n.op === 'star' && n.qualifier !== undefined && n.qualifier.toLowerCase() === q && !columns.includes(q)) {
+      const { qualifier: _, ...rest } = n;
+      return rest;
+    }
+    return mapChildren(n, visit);
+  };
+  return visit(node);
+}
