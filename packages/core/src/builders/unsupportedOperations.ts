@@ -29,6 +29,12 @@ export function checkStreamingPlan(node: PlanNode, mode: OutputMode): void {
   }
   for (const { step, upstream } of stateful) {
     const kind = step.stateful!.kind;
+    if (kind === 'streamingJoin' && mode !== 'append') {
+      throw new SluiceError(
+        'UNSUPPORTED_OUTPUT_MODE',
+        `Join between two streaming DataFrames/Datasets is not supported in ${mode.charAt(0).toUpperCase()}${mode.slice(1)} output mode, only in Append output mode: a joined row, once emitted, is final. Use append mode.`,
+      );
+    }
     if (mode === 'append' && isAggregation(step) && !step.stateful!.eventTimeKey) {
       throw new SluiceError(
         'UNSUPPORTED_OUTPUT_MODE',
@@ -54,7 +60,7 @@ function statefulPaths(node: PlanNode): { step: PlanStep; upstream: PlanStep[] }
   const visit = (n: PlanNode): PlanStep[] => {
     if (n.kind === 'source') return [];
     if (n.kind === 'union') return n.inputs.flatMap(visit);
-    const upstream = visit(n.input);
+    const upstream = n.kind === 'join' ? n.inputs.flatMap(visit) : visit(n.input);
     if (!n.step.stateful) return upstream;
     out.push({ step: n.step, upstream });
     return [...upstream, n.step];
@@ -69,7 +75,7 @@ function completeDataSteps(node: PlanNode): { step: PlanStep; upstream: PlanStep
   const visit = (n: PlanNode): PlanStep[] => {
     if (n.kind === 'source') return [];
     if (n.kind === 'union') return n.inputs.flatMap(visit);
-    const upstream = visit(n.input);
+    const upstream = n.kind === 'join' ? n.inputs.flatMap(visit) : visit(n.input);
     if (n.step.needsCompleteData !== undefined) out.push({ step: n.step, upstream });
     return n.step.stateful ? [...upstream, n.step] : upstream;
   };

@@ -73,6 +73,7 @@ export class StatefulOperators {
         for (const [name, value] of Object.entries(metrics.customMetrics ?? {})) customMetrics[name] = (customMetrics[name] ?? 0) + value;
         this.reports.set(step, {
           numRowsDroppedByWatermark: add(seen.numRowsDroppedByWatermark, metrics.numRowsDroppedByWatermark) ?? 0,
+          ...(seen.numRowsUpdated !== undefined || metrics.numRowsUpdated !== undefined ? { numRowsUpdated: (seen.numRowsUpdated ?? 0) + (metrics.numRowsUpdated ?? 0) } : {}),
           allUpdatesTimeMs: add(seen.allUpdatesTimeMs, metrics.allUpdatesTimeMs) ?? 0,
           allRemovalsTimeMs: add(seen.allRemovalsTimeMs, metrics.allRemovalsTimeMs) ?? 0,
           customMetrics,
@@ -126,5 +127,6 @@ export class StatefulOperators {
 function stepsFromRoot(node: PlanNode): PlanStep[] {
   if (node.kind === 'source') return [];
   if (node.kind === 'step') return [node.step, ...stepsFromRoot(node.input)];
+  if (node.kind === 'join') return [node.step, ...node.inputs.flatMap(stepsFromRoot)];
   return node.inputs.flatMap(stepsFromRoot);
 }
