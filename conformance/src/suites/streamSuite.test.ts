@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { col, count, currentTimestamp, FileCheckpointStore, groupBy, isSluiceError, processingTime, select, withColumn } from '@sluice/core';
+import { col, count, currentTimestamp, FileCheckpointStore, groupBy, isSluiceError, join, processingTime, select, staticTable, withColumn } from '@sluice/core';
 import { intStream, memoryInput } from '../harness/memoryInput.ts';
 import { fixture } from '../fixtures/sparkCheckpoints.ts';
 import { hashDirectory, writeFixture } from '../fixtures/fixtureFiles.ts';
@@ -19,9 +19,12 @@ spark.scenario('map with recovery', async () => {
     stopStream, addData(input, 4, 5, 6), startStream(), checkAnswer(2, 3, 4, 5, 6, 7));
 });
 
-spark.todo('join', 'issue 17: stream-static join', {
-  query: 'MemoryStream[Int].toDF().join(Seq((1,"one"),(2,"two"),(4,"four")).toDF("number","word"), $"value" === $"number")',
-  steps: [['add', [1, 2, 3]], ['checkAnswer', [1, 1, 'one'], [2, 2, 'two']], ['add', [4]], ['checkAnswer', [1, 1, 'one'], [2, 2, 'two'], [4, 4, 'four']]],
+spark.scenario('join', async () => {
+  const input = intStream();
+  const words = staticTable('number INT, word STRING', [{ number: 1, word: 'one' }, { number: 2, word: 'two' }, { number: 4, word: 'four' }]);
+  await testStream(input.frame.pipe(join(words, col('value').eq(col('number')))), {},
+    addData(input, 1, 2, 3), checkAnswer([1, 1, 'one'], [2, 2, 'two']),
+    addData(input, 4), checkAnswer([1, 1, 'one'], [2, 2, 'two'], [4, 4, 'four']));
 });
 
 spark.scenario('union two streams', async () => {

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'MISSING_OPTION',
   'UNSUPPORTED_OUTPUT_MODE',
   'INVALID_QUERY',
+  /** A join Spark refuses on streams: its type for these sides, or an outer/semi stream–stream join without watermark and time range. */
+  'UNSUPPORTED_JOIN',
   'DUPLICATE_QUERY_NAME',
   'UNKNOWN_COLUMN',
   'INVALID_SCHEMA',

@@ -17,6 +17,14 @@ export function eventTimeColumns(node: PlanNode): ReadonlyMap<string, number> {
     case 'union':
       // Spark's union takes its output attributes (and their metadata) from its first input.
       return node.inputs.length > 0 ? eventTimeColumns(node.inputs[0]!) : new Map();
+    case 'join': {
+      // Spark: a join's output keeps the event-time metadata of both sides' columns it outputs.
+      if (node.step.eventTimeColumns) return node.step.eventTimeColumns;
+      const names = new Set(node.schema.fields.map((f) => f.name));
+      const out = new Map<string, number>();
+      for (const input of node.inputs) for (const [name, delay] of eventTimeColumns(input)) if (names.has(name) && !out.has(name)) out.set(name, delay);
+      return out;
+    }
     case 'step': {
       const { step } = node;
       if (step.eventTimeColumns) return step.eventTimeColumns;

@@ -12,12 +12,24 @@ import type { OutputMode, SourceProvider } from '../types.ts';
  */
 export interface StateMetrics {
   readonly numRowsDroppedByWatermark?: number;
+  /**
+   * Rows the operator added to its state this batch, when that is not what the store counts
+   * (a stream–stream join rewrites a buffered row to flag it matched: Spark counts only appended
+   * rows). Replaces the store's `numKeysUpdated` in progress.
+   */
+  readonly numRowsUpdated?: number;
   /** Time spent updating state this batch (Spark's allUpdatesTimeMs). */
   readonly allUpdatesTimeMs?: number;
   /** Time spent evicting state this batch (Spark's allRemovalsTimeMs). */
   readonly allRemovalsTimeMs?: number;
   /** The operator's own counters with Spark's names (`numDroppedDuplicateRows`, …), into progress `customMetrics`. */
   readonly customMetrics?: Readonly<Record<string, number>>;
+  /**
+   * The earliest processing-time timer (or timeout) still pending after this batch, null when
+   * none: the engine runs a batch without new data once a trigger's time passes it, so a timer
+   * fires without waiting for input.
+   */
+  readonly nextProcessingTimerMs?: number | null;
 }
 
 /** Event times a `withWatermark` step saw in a batch (epoch ms). */
@@ -78,6 +90,8 @@ export interface PlanStep {
     readonly aggregates: boolean;
     /** It groups by a watermarked event time, so it can finalize and forget groups. */
     readonly eventTimeKey: boolean;
+    /** It keeps processing-time timers (timeouts) and reports the next one (`StateMetrics.nextProcessingTimerMs`). */
+    readonly processingTimers?: boolean;
   };
   /**
    * The output columns that carry event time, with their watermark delay, when the step decides
@@ -86,6 +100,11 @@ export interface PlanStep {
   readonly eventTimeColumns?: ReadonlyMap<string, number>;
   /** Set on `withWatermark` steps: the column and delay that define the watermark. */
   readonly watermark?: { readonly column: string; readonly delayMs: number };
+  /**
+   * Set on the step of a `join` node (two streaming inputs): it runs instead of `apply`, on the
+   * batch's rows of the left and the right input.
+   */
+  readonly applyJoin?: (left: Table, right: Table, context: OperatorContext) => Promise<Table>;
   /**
    * Set on steps that need a batch's whole result table (a sort, a limit): on a stream they run
    * only after an aggregation in complete mode, where each batch's output is the whole table. The
@@ -98,7 +117,9 @@ export interface PlanStep {
 export type PlanNode =
   | { readonly kind: 'source'; readonly provider: SourceProvider; readonly schema: Schema }
   | { readonly kind: 'step'; readonly step: PlanStep; readonly input: PlanNode; readonly schema: Schema }
-  | { readonly kind: 'union'; readonly inputs: readonly PlanNode[]; readonly schema: Schema };
+  | { readonly kind: 'union'; readonly inputs: readonly PlanNode[]; readonly schema: Schema }
+  /** Two streaming inputs joined by `step.applyJoin` (a stream–stream join): `inputs` is [left, right]. */
+  | { readonly kind: 'join'; readonly step: PlanStep; readonly inputs: readonly [PlanNode, PlanNode]; readonly schema: Schema };
 
 /** The plan's sources, left to right, each once: their position is their checkpoint index. */
 export function planSources(node: PlanNode): SourceProvider[] {
@@ -107,7 +128,7 @@ export function planSources(node: PlanNode): SourceProvider[] {
     if (n.kind === 'source') {
       if (!found.includes(n.provider)) found.push(n.provider);
     } else if (n.kind === 'step') visit(n.input);
-    else n.inputs.forEach(visit);
+    else (n.inputs as readonly PlanNode[]).forEach(visit);
   };
   visit(node);
   return found;
@@ -117,6 +138,7 @@ export function planSources(node: PlanNode): SourceProvider[] {
 export function planSteps(node: PlanNode): PlanStep[] {
   if (node.kind === 'source') return [];
   if (node.kind === 'step') return [...planSteps(node.input), node.step];
+  if (node.kind === 'join') return [...node.inputs.flatMap(planSteps), node.step];
   return node.inputs.flatMap(planSteps);
 }
 
@@ -131,6 +153,10 @@ export async function executePlan(node: PlanNode, inputs: ReadonlyMap<SourceProv
       const tables = await Promise.all(node.inputs.map((input) => executePlan(input, inputs, context)));
       return concatTables(node.schema, tables);
     }
+    case 'join': {
+      const [left, right] = await Promise.all(node.inputs.map((input) => executePlan(input, inputs, context)));
+      return node.step.applyJoin!(left!, right!, context);
+    }
   }
 }
 
@@ -138,9 +164,9 @@ export async function executePlan(node: PlanNode, inputs: ReadonlyMap<SourceProv
 export function explainPlan(node: PlanNode, describeSource: (provider: SourceProvider) => string): string[] {
   const lines: string[] = [];
   const visit = (n: PlanNode, prefix: string, childPrefix: string): void => {
-    const label = n.kind === 'source' ? `StreamingDataSource ${describeSource(n.provider)}` : n.kind === 'step' ? n.step.name : 'Union';
+    const label = n.kind === 'source' ? `StreamingDataSource ${describeSource(n.provider)}` : n.kind === 'union' ? 'Union' : n.step.name;
     lines.push(`${prefix}${label}`);
-    const children = n.kind === 'step' ? [n.input] : n.kind === 'union' ? n.inputs : [];
+    const children = n.kind === 'step' ? [n.input] : n.kind === 'source' ? [] : n.inputs;
     children.forEach((child) => visit(child, `${childPrefix}+- `, `${childPrefix}   `));
   };
   visit(node, '', '');

@@ -13,6 +13,7 @@ import { fieldOf, mapRecordBatches, recordBatchOf } from './batches.ts';
 import { col, Column, type ColumnLike } from './column.ts';
 import { resolveColumn, type BoundExpression } from './expression.ts';
 import { makeVector } from 'apache-arrow';
+import { eventTimeColumns } from '../builders/eventTime.ts';
 
 /**
  * Keep, compute and rename columns (Spark's `select`). `'*'` is every column, `'data.*'` every
@@ -48,12 +49,35 @@ export function projectNodes(frame: StreamFrame, nodes: readonly ExprNode[], sco
   const generators = items.filter((i) => i.kind === 'generator');
   if (generators.length === 0) {
     const bound = items.map((i) => (i as { bound: BoundExpression }).bound);
-    return frame.withStep(projection(`Project [${bound.map((b) => b.name).join(', ')}]`, bound));
+    const step = projection(`Project [${bound.map((b) => b.name).join(', ')}]`, bound);
+    const eventTimes = projectedEventTimes(frame, nodes, bound);
+    return frame.withStep(eventTimes ? { ...step, eventTimeColumns: eventTimes } : step);
   }
   if (generators.length > 1) {
     throw expressionError('INVALID_QUERY', 'Only one generator (explode, posexplode, inline …) is allowed per select; split the query into two selects.', nodes.find((n) => isGenerator(n))?.span);
   }
   return frame.withStep(generateStep(items));
+}
+
+/**
+ * Spark keeps a column's watermark through an alias (`col('ts').alias('eventTime')`) and gives
+ * `window(ts, …)` the watermark of `ts`: the output columns that carry event time then. Undefined
+ * (follow by name) when a star makes items and nodes differ.
+ */
+function projectedEventTimes(frame: StreamFrame, nodes: readonly ExprNode[], bound: readonly BoundExpression[]): ReadonlyMap<string, number> | undefined {
+  if (nodes.length !== bound.length) return undefined;
+  const input = eventTimeColumns(frame.node);
+  if (input.size === 0) return undefined;
+  const out = new Map<string, number>();
+  nodes.forEach((node, i) => {
+    let n = node;
+    while (n.op === 'alias') n = n.expr;
+    const source = n.op === 'col' ? n.name : n.op === 'call' && n.name.toLowerCase() === 'window' && n.args[0]?.op === 'col' ? n.args[0].name : null;
+    if (source === null) return;
+    const delay = input.get(source) ?? [...input].find(([name]) => name.toLowerCase() === source.toLowerCase())?.[1];
+    if (delay !== undefined) out.set(bound[i]!.name, delay);
+  });
+  return out;
 }
 
 export function bindItems(nodes: readonly ExprNode[], scope: BindScope): Item[] {

@@ -84,6 +84,7 @@ function negative(delay: string | number): SluiceError {
 function watermarkSteps(node: PlanNode): PlanStep[] {
   if (node.kind === 'source') return [];
   if (node.kind === 'union') return node.inputs.flatMap(watermarkSteps);
+  if (node.kind === 'join') return node.inputs.flatMap(watermarkSteps);
   return [...(node.step.watermark ? [node.step] : []), ...watermarkSteps(node.input)];
 }
 
@@ -91,6 +92,7 @@ function watermarkSteps(node: PlanNode): PlanStep[] {
 function withoutWatermarks(node: PlanNode): PlanNode {
   if (node.kind === 'source') return node;
   if (node.kind === 'union') return { ...node, inputs: node.inputs.map(withoutWatermarks) };
+  if (node.kind === 'join') return { ...node, inputs: [withoutWatermarks(node.inputs[0]), withoutWatermarks(node.inputs[1])] };
   const input = withoutWatermarks(node.input);
   if (!node.step.watermark) return input === node.input ? node : { ...node, input };
   const { watermark: _replaced, ...rest } = node.step;

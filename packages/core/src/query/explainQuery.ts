@@ -39,7 +39,7 @@ function tree(root: string, plan: PlanNode, input: ExplainInput, flavour: Flavou
       lines.push(`${depthPrefix}${label}`);
     });
     const extraDepth = '   '.repeat(labels.length - 1);
-    const children = node.kind === 'step' ? [node.input] : node.kind === 'union' ? node.inputs : [];
+    const children = node.kind === 'step' ? [node.input] : node.kind === 'source' ? [] : node.inputs;
     children.forEach((child) => visit(child, `${childPrefix}${extraDepth}+- `, `${childPrefix}${extraDepth}   `));
   };
   visit(plan, '+- ', '   ');

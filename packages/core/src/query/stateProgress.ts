@@ -7,7 +7,7 @@ export function stateOperatorProgress(operatorName: string, store: OperatorState
   return {
     operatorName,
     numRowsTotal: store.numKeys,
-    numRowsUpdated: store.numKeysUpdated,
+    numRowsUpdated: own.numRowsUpdated ?? store.numKeysUpdated,
     allUpdatesTimeMs: Math.round(own.allUpdatesTimeMs ?? 0),
     numRowsRemoved: store.numKeysRemoved,
     allRemovalsTimeMs: Math.round(own.allRemovalsTimeMs ?? 0),
