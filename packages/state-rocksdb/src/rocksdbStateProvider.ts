@@ -168,7 +168,8 @@ class RocksDbStateProvider implements StateStoreProvider {
     }
     const changelog = writer.finish();
     const synced = performance.now();
-    await this.context.checkpoint.write(this.path(version, 'changelog'), changelog, { ifAbsent: false });
+    // In place (see the in-memory provider's deltas): only a version no commit vouched for can be torn.
+    await this.context.checkpoint.write(this.path(version, 'changelog'), changelog, { ifAbsent: false, atomic: false });
     this.files!.deltas.add(version);
     const written = performance.now();
     await db.write(puts, deletes, version, crc32(changelog), counts);

@@ -41,6 +41,14 @@ export interface WriteOptions {
    * written in place (still put-if-absent), and a reader must treat a torn one as absent.
    */
   readonly durable?: boolean;
+  /**
+   * Default true: a reader never sees the file torn. False (with `durable`) is for a file whose
+   * reader detects a torn one by its checksum and only ever reads it once a later durable write
+   * vouched for it (a state store's per-version delta, read only once `commits/N` exists): it is
+   * written in place and its data and directory entry are made durable together — one fsync's
+   * wait, not two in a row — before `write` resolves; a crash during the write may leave it torn.
+   */
+  readonly atomic?: boolean;
 }
 
 export interface LockOwner {

@@ -40,6 +40,20 @@ export async function writeDurablyFast(fs: SyncFileOps, path: string, content: s
   return true;
 }
 
+/**
+ * A file written in place, then its data and its directory entry fsync'd at once (see
+ * `WriteOptions.atomic`): durable when this resolves, torn if the process dies before.
+ */
+export async function writeInPlaceDurablyFast(fs: SyncFileOps, path: string, content: string | Uint8Array, dirFd: number): Promise<void> {
+  const fd = fs.openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+  try {
+    writeAll(fs, fd, content);
+    await Promise.all([fs.fsync(fd), fsyncDirectory(fs, dirFd)]);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A small entry in place, put-if-absent with O_EXCL, no fsync (see `writeInPlace`). */
 export function writeInPlaceFast(fs: SyncFileOps, path: string, content: string | Uint8Array, ifAbsent: boolean): boolean {
   let fd: number;

@@ -8,7 +8,7 @@ import type { CheckpointLock, CheckpointStore, LockOwner, WriteOptions } from '.
 import { writeDurably, writeInPlace } from './durableWrite.ts';
 import { fileLeaseStorage } from './fileLease.ts';
 import { acquireLease, type LeaseOptions } from './lease.ts';
-import { writeDurablyFast, writeInPlaceFast } from './fastDurableWrite.ts';
+import { writeDurablyFast, writeInPlaceDurablyFast, writeInPlaceFast } from './fastDurableWrite.ts';
 import { nodeFileSystem, type FileSystem, type SyncFileOps } from './fileSystem.ts';
 
 /** Bytes above which a write leaves the event loop (see `write`). */
@@ -78,6 +78,10 @@ export class FileCheckpointStore implements CheckpointStore {
       // Large files (state snapshots) go through the async path: a synchronous write of many
       // megabytes would hold the event loop for as long as the copy takes.
       if (sync && content.length < LARGE_WRITE) {
+        if (options.atomic === false && options.durable !== false && !options.ifAbsent) {
+          await writeInPlaceDurablyFast(sync, full, content, this.dirFd(sync, dirname(full)));
+          return true;
+        }
         return options.durable === false ? writeInPlaceFast(sync, full, content, options.ifAbsent) : await writeDurablyFast(sync, full, content, options.ifAbsent, this.dirFd(sync, dirname(full)));
       }
       return options.durable === false

@@ -51,6 +51,11 @@ export class LiveState {
     return this.spaces.reduce((n, s) => n + s.bytes, 0);
   }
 
+  /** What a snapshot of this state takes on disk, about: its keys and values plus a few bytes of framing each. */
+  get snapshotBytes(): number {
+    return this.spaces.reduce((n, s) => n + s.bytes - s.map.size * (ENTRY_OVERHEAD - 4), 0);
+  }
+
   /** Keys outside internal spaces (`numRowsTotal`). */
   get numKeys(): number {
     return this.spaces.reduce((n, s) => n + (s.spec.internal ? 0 : s.map.size), 0);

@@ -11,10 +11,21 @@ import { filesToDelete, listVersionFiles, type VersionFiles } from './stateFiles
 const SNAPSHOT_SLICE = 20_000;
 
 /**
+ * A snapshot is due once `minDeltasForSnapshot` deltas were written since the last one *and*
+ * they hold as many bytes as a snapshot would — or after this many times `minDeltasForSnapshot`
+ * deltas whatever their size. A snapshot rewrites the whole state on the one thread batches run
+ * on, so with large state and small batches Spark's every-10-versions would cost each batch a
+ * tenth of the state (a 1 M-key state: ~2 MB of snapshot per 30 kB delta); this way the
+ * snapshots cost at most what the deltas do, and a restart replays at most one snapshot's worth
+ * of deltas after the snapshot it loads.
+ */
+const MAX_DELTAS_FACTOR = 100;
+
+/**
  * The default provider: state in memory, Spark's HDFS-backed scheme on disk. Each committed
  * version writes `state/<op>/<p>/<v>.delta` with only the keys it changed (fsync'd, whole or
- * nothing); every `minDeltasForSnapshot` versions a background snapshot writes `<v>.snapshot`
- * with every key; a restart loads the newest snapshot and the deltas after it. The live maps
+ * nothing); once `minDeltasForSnapshot` deltas hold as many bytes as the state, a background
+ * snapshot writes `<v>.snapshot` with every key (see MAX_DELTAS_FACTOR); a restart loads the newest snapshot and the deltas after it. The live maps
  * are mutated in place (an undo log serves `abort`), so no batch ever copies the state.
  *
  * @example
@@ -34,6 +45,8 @@ export class MemoryStateProvider implements StateStoreProvider {
   private maintaining: Promise<void> = Promise.resolve();
   private hits = 0;
   private misses = 0;
+  /** Bytes of each delta file after the newest snapshot (written or read by this provider). */
+  private readonly deltaBytes = new Map<number, number>();
 
   constructor(private readonly context: StateProviderContext) {}
 
@@ -92,8 +105,11 @@ export class MemoryStateProvider implements StateStoreProvider {
       }
     });
     const bytes = writer.finish();
-    await this.context.checkpoint.write(this.file(version, 'delta'), bytes, { ifAbsent: false });
+    // In place, data and directory entry fsync'd at once: a torn delta can only be of a version
+    // no commit vouched for, which a replay rewrites (and the file's checksum would catch it).
+    await this.context.checkpoint.write(this.file(version, 'delta'), bytes, { ifAbsent: false, atomic: false });
     this.files!.deltas.add(version);
+    this.deltaBytes.set(version, bytes.length);
     return bytes.length;
   }
 
@@ -126,6 +142,7 @@ export class MemoryStateProvider implements StateStoreProvider {
       else space.set(key, bytes.toString('latin1', vs, ve));
     });
     if (result.version !== version) throw corrupt(this.location(path), `it holds version ${result.version}`);
+    if (kind === 'delta') this.deltaBytes.set(version, data.length);
   }
 
   /**
@@ -151,7 +168,7 @@ export class MemoryStateProvider implements StateStoreProvider {
       const files = this.files;
       if (!live || !files) return;
       const lastSnapshot = Math.max(0, ...[...files.snapshots].filter((v) => v <= live.version));
-      if (live.version > 0 && live.version - lastSnapshot >= this.context.settings.minDeltasForSnapshot) await this.takeSnapshot(live);
+      if (this.snapshotDue(live, lastSnapshot)) await this.takeSnapshot(live);
       const doomed = filesToDelete(files, live.version, this.context.settings.minBatchesToRetain);
       for (const v of doomed.snapshots) {
         await this.context.checkpoint.delete(this.file(v, 'snapshot'));
@@ -165,6 +182,20 @@ export class MemoryStateProvider implements StateStoreProvider {
       // Upkeep only: every committed version is still loadable from what is on disk.
       this.context.log.warn(`State maintenance of ${this.context.dir} failed (it will be tried again after the next batch): ${describeError(error)}`);
     }
+  }
+
+  /** See MAX_DELTAS_FACTOR. */
+  private snapshotDue(live: LiveState, lastSnapshot: number): boolean {
+    const deltas = live.version - lastSnapshot;
+    const min = this.context.settings.minDeltasForSnapshot;
+    if (live.version === 0 || deltas < min) return false;
+    if (deltas >= min * MAX_DELTAS_FACTOR) return true;
+    let bytes = 0;
+    for (const [v, n] of this.deltaBytes) {
+      if (v <= lastSnapshot) this.deltaBytes.delete(v);
+      else if (v <= live.version) bytes += n;
+    }
+    return bytes >= live.snapshotBytes;
   }
 
   /**
