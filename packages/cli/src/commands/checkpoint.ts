@@ -1,46 +1,40 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkpointPath } from '@sluice/core/internal';
-import { dropUncommittedBatch, inspectCheckpoint, type CheckpointReport } from '@sluice/core';
+import { describeState, dropUncommittedBatch, inspectCheckpoint, type CheckpointReport, type OperatorStateDescription } from '@sluice/core';
 import type { Output } from '../output.ts';
 
-/** One stateful operator's state in a checkpoint, as files on disk. */
-export interface OperatorStateReport {
-  readonly operator: string;
-  readonly partitions: number;
-  /** Versions kept (version N+1 = the state after batch N), newest last. */
-  readonly versions: readonly number[];
-  /** Bytes of every file of the operator (all versions kept). */
-  readonly totalBytes: number;
-  /** Bytes of the newest version alone: what a restart loads. */
+/** One stateful operator's state in a checkpoint: core's `describeState` and the bytes a restart loads. */
+export interface OperatorStateReport extends OperatorStateDescription {
+  /** Bytes of the newest version's files alone (every partition): what a restart reads. */
   readonly latestBytes: number;
 }
 
 /**
- * The state each stateful operator keeps in a checkpoint (`state/<operator>/<partition>/<version>.*`):
- * versions kept and bytes on disk. Read from the files; the state-store engine's own size
- * report replaces the byte count when it lands (issue 13).
+ * The state each stateful operator keeps in a checkpoint, as `sluice checkpoint state` prints it:
+ * core's `describeState` (operator, provider, partitions, key spaces, readable batches, files and
+ * bytes on disk) plus the size of the newest version's files.
+ *
+ * @example
+ * for (const op of await stateReport('/var/lib/app/checkpoint')) console.log(op.operatorId, op.operatorName, op.bytes, op.latestBytes);
  */
-export async function stateSizes(location: string): Promise<OperatorStateReport[]> {
-  const root = join(checkpointPath(location), 'state');
-  const out: OperatorStateReport[] = [];
-  for (const operator of (await entries(root)).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))) {
-    const partitions = await entries(join(root, operator));
-    const byVersion = new Map<number, number>();
-    let totalBytes = 0;
-    for (const partition of partitions) {
-      for (const file of await entries(join(root, operator, partition))) {
-        const info = await stat(join(root, operator, partition, file));
-        if (!info.isFile()) continue;
-        totalBytes += info.size;
-        const version = Number(/^(\d+)/.exec(file)?.[1]);
-        if (Number.isInteger(version)) byVersion.set(version, (byVersion.get(version) ?? 0) + info.size);
-      }
+export async function stateReport(location: string): Promise<OperatorStateReport[]> {
+  const described = await describeState(location);
+  return Promise.all(described.map(async (op) => ({ ...op, latestBytes: await latestVersionBytes(join(checkpointPath(location), 'state', String(op.operatorId))) })));
+}
+
+/** Bytes of the files of the highest version (`<version>.delta|.snapshot|…`) across partitions. */
+async function latestVersionBytes(operatorDir: string): Promise<number> {
+  const byVersion = new Map<number, number>();
+  for (const partition of await entries(operatorDir)) {
+    for (const file of await entries(join(operatorDir, partition))) {
+      const version = Number(/^(\d+)\./.exec(file)?.[1]);
+      if (!Number.isInteger(version)) continue;
+      const info = await stat(join(operatorDir, partition, file)).catch(() => null);
+      if (info?.isFile()) byVersion.set(version, (byVersion.get(version) ?? 0) + info.size);
     }
-    const versions = [...byVersion.keys()].sort((a, b) => a - b);
-    out.push({ operator, partitions: partitions.length, versions, totalBytes, latestBytes: versions.length ? byVersion.get(versions.at(-1)!)! : 0 });
   }
-  return out;
+  return byVersion.size ? byVersion.get(Math.max(...byVersion.keys()))! : 0;
 }
 
 async function entries(dir: string): Promise<string[]> {
@@ -51,18 +45,23 @@ async function entries(dir: string): Promise<string[]> {
 export async function checkpointCommand(action: string, location: string, json: boolean, out: Output): Promise<number> {
   if (action === 'inspect') {
     const report = await inspectCheckpoint(location);
-    const state = await stateSizes(location);
+    const state = await stateReport(location);
     if (json) out.stdout(JSON.stringify({ ...report, state }, null, 2));
     else printReport(report, state, out);
     return report.problems.length ? 1 : 0;
   }
   if (action === 'state') {
-    const state = await stateSizes(location);
+    const state = await stateReport(location);
     if (json) out.stdout(JSON.stringify(state, null, 2));
     else if (state.length === 0) out.stdout('No state: the query has no stateful operator, or has not run a batch yet.');
     else {
-      out.stdout(row(['operator', 'partitions', 'versions', 'latest', 'latest bytes', 'all bytes']));
-      for (const s of state) out.stdout(row([s.operator, String(s.partitions), s.versions.length ? `${s.versions[0]} … ${s.versions.at(-1)}` : '–', String(s.versions.at(-1) ?? '–'), String(s.latestBytes), String(s.totalBytes)]));
+      out.stdout(row(['operator', 'name', 'provider', 'partitions', 'batches', 'files', 'latest bytes', 'all bytes']));
+      for (const s of state) {
+        const batches = s.minBatchId === null ? '–' : `${s.minBatchId} … ${s.maxBatchId}`;
+        out.stdout(row([String(s.operatorId), s.operatorName ?? '?', s.provider ?? '?', String(s.numPartitions), batches, String(s.files), String(s.latestBytes), String(s.bytes)]));
+        for (const space of s.keySpaces) out.stdout(`  key space ${space.name}${space.ordered ? ' (ordered)' : ''}: key (${space.key.join(', ')}) → value (${space.value.join(', ')})`);
+        if (s.problem) out.stdout(`  problem: ${s.problem}`);
+      }
     }
     return 0;
   }
@@ -79,10 +78,13 @@ function printReport(r: CheckpointReport, state: readonly OperatorStateReport[],
   out.stdout(`commits      ${r.commits ? `${r.commits.first} … ${r.commits.last}` : '(none)'}`);
   out.stdout(`next start   ${r.pendingBatch ? `re-runs batch ${r.pendingBatch.batchId} up to ${r.pendingBatch.seq.offsets.map((o) => JSON.stringify(o)).join(', ')}` : r.commits ? `plans batch ${r.commits.last + 1}` : 'plans batch 0'}`);
   for (const s of r.sources) out.stdout(`sources/${s.index}    ${s.entries} entries`);
-  for (const s of state) out.stdout(`state/${s.operator}      ${s.versions.length} versions, ${s.latestBytes} bytes in the latest (${s.totalBytes} in all)`);
+  for (const s of state) {
+    const batches = s.minBatchId === null ? 'no readable batch' : `batches ${s.minBatchId} … ${s.maxBatchId}`;
+    out.stdout(`state/${s.operatorId}      ${s.operatorName ?? 'unknown operator'} on ${s.provider ?? '?'}, ${s.numPartitions} partitions, ${batches}, ${s.latestBytes} bytes in the latest (${s.bytes} in ${s.files} files)${s.problem ? `; ${s.problem}` : ''}`);
+  }
   out.stdout(r.problems.length ? `problems:\n  ${r.problems.join('\n  ')}` : 'problems     none');
 }
 
 function row(cells: readonly string[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(10) : c.padStart(13))).join(' ');
+  return cells.map((c, i) => (i < 3 ? c.padEnd(i === 1 ? 22 : 10) : c.padStart(12))).join(' ');
 }
