@@ -81,13 +81,17 @@ describe('sluice (in process)', () => {
 
     const inspect = capture();
     expect(await main(['checkpoint', 'inspect', dir], inspect.io)).toBe(0);
-    expect(inspect.out.join('\n')).toMatch(/commits {6}0 … 1[\s\S]*state\/0 {6}\d+ versions, \d+ bytes in the latest[\s\S]*problems {5}none/);
+    expect(inspect.out.join('\n')).toMatch(/commits {6}0 … 1[\s\S]*state\/0 {6}stateStoreSave on memory, 1 partitions, \d+ versions, \d+ bytes in the latest[\s\S]*problems {5}none/);
     const state = capture();
     expect(await main(['checkpoint', 'state', dir, '--json'], state.io)).toBe(0);
-    const [op] = JSON.parse(state.out.join('\n')) as { operator: string; versions: number[]; latestBytes: number }[];
-    expect(op!.operator).toBe('0');
+    const [op] = JSON.parse(state.out.join('\n')) as { operator: string; operatorName: string; provider: string; partitions: number; versions: number[]; maxBatchId: number; latestBytes: number; totalBytes: number }[];
+    expect(op).toMatchObject({ operator: '0', operatorName: 'stateStoreSave', provider: 'memory', partitions: 1, maxBatchId: 1, problem: null });
     expect(op!.versions.at(-1)).toBe(2);
     expect(op!.latestBytes).toBeGreaterThan(0);
+    expect(op!.totalBytes).toBeGreaterThanOrEqual(op!.latestBytes);
+    const table = capture();
+    expect(await main(['checkpoint', 'state', dir], table.io)).toBe(0);
+    expect(table.out.join('\n')).toMatch(/^0 +stateStoreSave +memory +1 +0 … 1 +\d+ B +\d+ B$/m);
     const drop = capture();
     expect(await main(['checkpoint', 'drop-uncommitted', dir], drop.io)).toBe(0);
     expect(drop.out.join()).toContain('Nothing to drop');
