@@ -41,7 +41,7 @@ describe('state store custom metrics in the progress', () => {
         await query.stop();
         await dirs.remove();
       }
-      const ops = progress.filter((p) => p.numInputRows > 0).map((p) => p.stateOperators[0]!);
+      const ops = progress.filter((p) => p.numInputRows > 0).map((p) => ({ ...p.stateOperators[0]!, customMetrics: p.stateOperators[0]!.customMetrics ?? {} }));
       expect(ops).toHaveLength(4);
       for (const op of ops) expect(Object.keys(op.customMetrics).sort()).toEqual([...EXPECTED[provider.name]!].sort());
       if (provider.name === 'memory') {
