@@ -45,6 +45,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const table = await filesToParquet(work);
   console.log(`${table.numRows} rows in ${join(work, 'out')}: ${table.schema.fields.map((f) => `${f.name} ${f.type}`).join(', ')}`);
   console.log(`partitions: ${(await readdir(join(work, 'out'))).filter((d) => d.startsWith('day=')).sort().join(', ')}`);
-  console.log(`committed batches: ${(await readdir(join(work, 'out', '_sluice_metadata'))).join(', ')}`);
+  console.log(`committed batches: ${(await readdir(join(work, 'out', '_spark_metadata'))).join(', ')}`);
   if (!process.argv[2]) await rm(work, { recursive: true, force: true });
 }

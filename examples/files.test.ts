@@ -50,7 +50,7 @@ describe('examples/files-to-parquet', () => {
     expect(table.schema.names).toEqual(['id', 'amount', 'at', 'day']);
     const rows = tableToRows(table).sort((a, b) => Number(a['id']) - Number(b['id']));
     expect(rows.map((r) => [Number(r['id']), new Date(r['day'] as number).toISOString().slice(0, 10)])).toEqual([[0, '2026-03-01'], [1, '2026-03-02'], [2, '2026-03-01'], [3, '2026-03-03']]);
-    expect((await readdir(join(work, 'out'))).sort()).toEqual(['_sluice_metadata', 'day=2026-03-01', 'day=2026-03-02', 'day=2026-03-03']);
-    expect((await readdir(join(work, 'out', '_sluice_metadata'))).sort()).toEqual(['0', '1', '2']);
+    expect((await readdir(join(work, 'out'))).sort()).toEqual(['_spark_metadata', 'day=2026-03-01', 'day=2026-03-02', 'day=2026-03-03']);
+    expect((await readdir(join(work, 'out', '_spark_metadata'))).sort()).toEqual(['0', '1', '2']);
   });
 });

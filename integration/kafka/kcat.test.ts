@@ -50,7 +50,11 @@ describe.concurrent.each(CODECS)('codec %s', (compression) => {
     for (const partition of [0, 1]) {
       const batches = await storedBatches(broker.bootstrapServers, topic, partition);
       expect(batches.length).toBeGreaterThan(0);
-      expect(new Set(batches.map((b) => b.compression))).toEqual(new Set([compression]));
+      // librdkafka sends a batch uncompressed when the codec does not shrink it (a batch of one small
+      // record, when a loaded machine makes kcat flush early), so 'none' may appear beside the codec.
+      const codecs = new Set(batches.map((b) => b.compression));
+      expect(codecs).toContain(compression);
+      expect([...codecs].filter((c) => c !== compression && c !== 'none')).toEqual([]);
     }
     const query = await kafkaSource({ 'kafka.bootstrap.servers': broker.bootstrapServers, subscribe: topic, startingOffsets: 'earliest', includeHeaders: true, ...FAST_FETCH })
       .writeTo(memorySink(), { queryName: topic, checkpointLocation: memoryCheckpoint(), manager });

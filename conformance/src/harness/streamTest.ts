@@ -165,7 +165,8 @@ class StreamRun {
         if (this.query?.isActive) await this.query.stop();
         return;
       case 'clock':
-        await this.scheduler.advanceBy(action.ms);
+        // Spark's manual clock jumps: a trigger waiting on it runs once, at the new time.
+        await this.scheduler.jumpTo(this.scheduler.now() + action.ms);
         return;
       case 'check':
         await this.catchUp();

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { BatchFrame, count, groupBy, isSluiceError, memoryCheckpoint, sql, StreamFrame, withWatermark, type StreamingQuery } from '@sluice/core';
+import { BatchFrame, col, count, groupBy, isSluiceError, memoryCheckpoint, selectExpr, sql, StreamFrame, withColumn, withWatermark, type StreamingQuery } from '@sluice/core';
 import { dropMemoryTable, memorySink, noopSink } from '@sluice/sinks';
 import { intStream, memoryInput } from '../harness/memoryInput.ts';
 import { withEventTime } from '../harness/queries.ts';
@@ -146,6 +146,27 @@ aggregationSuite.scenario('ORDER BY on an aggregation in complete mode; refused 
   expect(refusal(streamOf(sql('SELECT word FROM words ORDER BY word')), 'append')?.message).toContain('Sorting is not supported on streaming');
   expect(refusal(streamOf(sql('SELECT word, count(*) FROM words GROUP BY word LIMIT 3')), 'complete')).toBeUndefined();
   expect(refusal(streamOf(sql('SELECT word FROM words LIMIT 3')), 'append')?.message).toContain('Limits are supported on streaming DataFrames/Datasets only after an aggregation in complete output mode');
+});
+
+const sessionSuite = suite('StreamingSessionWindowSuite');
+
+sessionSuite.scenario('complete mode - session window (in SQL: GROUP BY session_window(...))', async () => {
+  // Spark's sessionWindowQuery: words of a line are session ids, 10 s gap, 30 s watermark.
+  const input = memoryInput('_1 STRING, _2 BIGINT');
+  input.frame.pipe(selectExpr('_1 AS value', '_2 AS timestamp'), withColumn('eventTime', col('timestamp').cast('timestamp')), withWatermark('eventTime', '30 seconds'))
+    .createOrReplaceTempView('session_lines');
+  const sessions = streamOf(sql(`
+    SELECT sessionId, CAST(session_window.start AS LONG) AS start, CAST(session_window.end AS LONG) AS end,
+           CAST(session_window.end AS LONG) - CAST(session_window.start AS LONG) AS durationMs, count(*) AS numEvents
+    FROM (SELECT explode(split(value, ' ')) AS sessionId, eventTime FROM session_lines)
+    GROUP BY session_window(eventTime, '10 seconds'), sessionId`));
+  await testStream(sessions, { outputMode: 'complete' },
+    addData(input, ['hello world spark streaming', 40], ['world hello structured streaming', 41]),
+    checkNewAnswer(['hello', 40, 51, 11, 2], ['world', 40, 51, 11, 2], ['streaming', 40, 51, 11, 2], ['spark', 40, 50, 10, 1], ['structured', 41, 51, 10, 1]),
+    addData(input, ['spark streaming', 25]),
+    checkNewAnswer(['spark', 25, 35, 10, 1], ['streaming', 25, 35, 10, 1], ['hello', 40, 51, 11, 2], ['world', 40, 51, 11, 2], ['streaming', 40, 51, 11, 2], ['spark', 40, 50, 10, 1], ['structured', 41, 51, 10, 1]),
+    addData(input, ['spark streaming', 30]),
+    checkNewAnswer(['spark', 25, 50, 25, 3], ['streaming', 25, 51, 26, 4], ['hello', 40, 51, 11, 2], ['world', 40, 51, 11, 2], ['structured', 41, 51, 10, 1]));
 });
 
 it('SQL over streams :: UNION ALL of two stream views, WHERE and expressions on each side', async () => {

@@ -100,6 +100,15 @@ export { staticTable } from './operators/join/staticSide.ts';
 export type { StaticSide } from './operators/join/staticSide.ts';
 export { window, WindowSpec } from './operators/window.ts';
 export { sessionWindow, SessionWindowSpec } from './operators/sessionWindow.ts';
+export { groupByKey } from './operators/groupByKey.ts';
+export type { KeyedStream, MapGroupsWithStateOptions } from './operators/groupByKey.ts';
+export type { FlatMapGroupsWithStateOptions, GroupsWithStateFunction } from './operators/stateful/flatMapGroupsWithState.ts';
+export type { GroupState, GroupStateTimeout } from './operators/stateful/groupState.ts';
+export { StatefulProcessor } from './operators/stateful/transformWithState/statefulProcessor.ts';
+export type {
+  ExpiredTimerInfo, ListState, MapState, MapStateOptions, StatefulProcessorHandle, StateVariableOptions, TimeMode, TimerValues, TTLConfig, ValueState,
+} from './operators/stateful/transformWithState/statefulProcessor.ts';
+export type { TransformWithStateOptions } from './operators/stateful/transformWithState/transformWithState.ts';
 export { Aggregate, avg, count, max, min, sum } from './operators/aggregates.ts';
 export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';

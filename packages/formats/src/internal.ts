@@ -53,5 +53,5 @@ export {
   DEFAULT_PARTITION_NAME, checkPartitionType, escapePartitionValue, parsePartitionDirectory, partitionDirectory, unescapePartitionValue,
 } from './files/partitionPath.ts';
 export type { PartitionValues } from './files/partitionPath.ts';
-export { SINK_METADATA_DIR, SPARK_METADATA_DIR, SinkManifest } from './files/sinkManifest.ts';
+export { SINK_METADATA_DIR, SLUICE_METADATA_DIR, SPARK_METADATA_DIR, SinkManifest } from './files/sinkManifest.ts';
 export type { CommitOptions, ManifestEntry } from './files/sinkManifest.ts';

@@ -24,8 +24,13 @@ export type { FileSourceConfig } from './file/fileSource.ts';
 export { kafkaSource } from './kafka/kafkaSourceProvider.ts';
 export type { KafkaSourceOptions } from './kafka/kafkaSourceProvider.ts';
 
-registerSourceFormat({ name: 'rate', createSource: ({ options }) => rateProvider(options) });
-registerSourceFormat({ name: 'rate-micro-batch', createSource: ({ options }) => rateMicroBatchProvider(options) });
+/** Spark's rate sources have a fixed schema; a user schema is refused, as Spark refuses it. */
+function noUserSchema(format: string, userSchema: unknown): void {
+  if (userSchema === undefined) return;
+  throw new SluiceError('INVALID_OPTION', `The ${format} source does not support a user-specified schema: its rows are always (timestamp TIMESTAMP, value BIGINT). Remove .schema(...), and select or cast the columns after load().`, { details: { format } });
+}
+registerSourceFormat({ name: 'rate', createSource: ({ options, userSchema }) => (noUserSchema('rate', userSchema), rateProvider(options)) });
+registerSourceFormat({ name: 'rate-micro-batch', createSource: ({ options, userSchema }) => (noUserSchema('rate-micro-batch', userSchema), rateMicroBatchProvider(options)) });
 registerSourceFormat({
   name: 'memory',
   createSource: ({ options }) => {

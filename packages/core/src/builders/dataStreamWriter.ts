@@ -215,15 +215,17 @@ export class DataStreamWriter {
   }
 
   private sinkFromFormat(options: Record<string, unknown>): SinkProvider {
-    if (this.formatName === undefined) {
-      throw new SluiceError('INVALID_QUERY', "writeStream() needs a sink: .format('console') or .sink(consoleSink()).");
+    // Spark's default sink format (spark.sql.sources.default) is parquet: start(path) alone writes Parquet files.
+    const formatName = this.formatName ?? (options['path'] !== undefined ? 'parquet' : undefined);
+    if (formatName === undefined) {
+      throw new SluiceError('INVALID_QUERY', "writeStream() needs a sink: .format('console') or .sink(consoleSink()), or start(path) to write Parquet files (Spark's default format).");
     }
     // Spark's assertNotPartitioned: these sinks hand rows to code or memory, never to directories.
-    const unpartitioned = ['memory', 'foreach', 'foreachbatch'].find((name) => name === this.formatName!.toLowerCase());
+    const unpartitioned = ['memory', 'foreach', 'foreachbatch'].find((name) => name === formatName.toLowerCase());
     if (unpartitioned && this.partitionColumns?.length) {
-      throw new SluiceError('INVALID_QUERY', `'${this.formatName}' does not support partitioning: remove partitionBy(${this.partitionColumns.join(', ')}), or partition inside the sink.`);
+      throw new SluiceError('INVALID_QUERY', `'${formatName}' does not support partitioning: remove partitionBy(${this.partitionColumns.join(', ')}), or partition inside the sink.`);
     }
-    return sinkFormat(this.formatName).createSink({ options, ...(this.partitionColumns ? { partitionBy: this.partitionColumns } : {}) });
+    return sinkFormat(formatName).createSink({ options, ...(this.partitionColumns ? { partitionBy: this.partitionColumns } : {}) });
   }
 }
 

@@ -24,6 +24,12 @@ export interface StateMetrics {
   readonly allRemovalsTimeMs?: number;
   /** The operator's own counters with Spark's names (`numDroppedDuplicateRows`, …), into progress `customMetrics`. */
   readonly customMetrics?: Readonly<Record<string, number>>;
+  /**
+   * The earliest processing-time timer (or timeout) still pending after this batch, null when
+   * none: the engine runs a batch without new data once a trigger's time passes it, so a timer
+   * fires without waiting for input.
+   */
+  readonly nextProcessingTimerMs?: number | null;
 }
 
 /** Event times a `withWatermark` step saw in a batch (epoch ms). */
@@ -84,6 +90,8 @@ export interface PlanStep {
     readonly aggregates: boolean;
     /** It groups by a watermarked event time, so it can finalize and forget groups. */
     readonly eventTimeKey: boolean;
+    /** It keeps processing-time timers (timeouts) and reports the next one (`StateMetrics.nextProcessingTimerMs`). */
+    readonly processingTimers?: boolean;
   };
   /**
    * The output columns that carry event time, with their watermark delay, when the step decides

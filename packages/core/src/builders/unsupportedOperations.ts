@@ -44,9 +44,33 @@ export function checkStreamingPlan(node: PlanNode, mode: OutputMode): void {
     if (kind === 'sessionWindow' && mode === 'update') {
       throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', 'Update output mode not supported for session window on streaming DataFrames/DataSets: a session can still merge with another, so its rows are not updates. Use append (with a watermark) or complete.');
     }
+    if (kind !== undefined) checkGroupsWithState(kind, mode, aggregations.length > 0, upstream.some(isAggregation));
     if ((kind === 'dedupe' || kind === 'dedupeWithinWatermark') && mode !== 'append' && upstream.some(isAggregation)) {
       throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', `dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset in ${mode} output mode: the aggregation's rows change. Deduplicate before aggregating, or use append mode.`);
     }
+  }
+}
+
+const MODE_NAMES: Record<OutputMode, string> = { append: 'Append', update: 'Update', complete: 'Complete' };
+
+/** Spark's rules for `mapGroupsWithState`, `flatMapGroupsWithState` and `transformWithState` (kinds `name[:operatorMode]`). */
+function checkGroupsWithState(kind: string, mode: OutputMode, aggregationsInQuery: boolean, afterAggregation: boolean): void {
+  const [name, operatorMode] = kind.split(':') as [string, OutputMode | undefined];
+  const refuse = (message: string) => {
+    throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', message);
+  };
+  if (name === 'mapGroupsWithState') {
+    if (aggregationsInQuery) refuse('mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset: use flatMapGroupsWithState in append mode before the aggregation.');
+    if (mode !== 'update') refuse(`mapGroupsWithState is not supported with ${MODE_NAMES[mode]} output mode on a streaming DataFrame/Dataset: run the query in update mode, or use flatMapGroupsWithState.`);
+    return;
+  }
+  if ((name !== 'flatMapGroupsWithState' && name !== 'transformWithState') || operatorMode === undefined) return;
+  if (!aggregationsInQuery) {
+    if (operatorMode !== mode) refuse(`${name} in ${operatorMode} mode is not supported with ${MODE_NAMES[mode]} output mode on a streaming DataFrame/Dataset: the operator's and the query's output modes must match.`);
+  } else if (operatorMode === 'update') {
+    refuse(`${name} in update mode is not supported with aggregation on a streaming DataFrame/Dataset: use its append mode.`);
+  } else if (afterAggregation) {
+    refuse(`${name} in append mode is not supported after aggregation on a streaming DataFrame/Dataset: apply it before aggregating.`);
   }
 }
 

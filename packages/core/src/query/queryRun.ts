@@ -254,7 +254,7 @@ export class QueryRun {
     const end = latest.map((offset, i) => offset ?? start[i]!);
     // A watermark that moved since the last batch may close windows: Spark runs a batch without
     // new data then, so that their results are emitted and their state evicted.
-    const watermarkMoved = this.definition.noDataMicroBatches && this.statefulOps.needsNoDataBatch(this.definition.outputMode) && this.watermarkMs > this.lastBatchWatermarkMs;
+    const watermarkMoved = this.definition.noDataMicroBatches && this.statefulOps.needsNoDataBatch(this.definition.outputMode, this.watermarkMs > this.lastBatchWatermarkMs, this.reporter.currentTriggerStartMs!);
     const hasNewData = end.some((offset, i) => !sameOffset(offset, start[i])) || watermarkMoved;
     if (hasNewData) {
       this.planned = {

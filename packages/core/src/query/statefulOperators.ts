@@ -29,6 +29,8 @@ export class StatefulOperators {
   private opened = new Map<PlanStep, OperatorState>();
   private reports = new Map<PlanStep, StateMetrics>();
   private eventTimes = new Map<PlanStep, EventTimeStats>();
+  /** Steps with processing-time timers: the earliest pending (null: none; absent: not known since the run began). */
+  private readonly processingTimers = new Map<PlanStep, number | null>();
 
   constructor(plan: PlanNode, store: CheckpointStore, settings: StateStoreSettings, log: Logger, private readonly now: () => number) {
     const steps = planSteps(plan);
@@ -43,8 +45,15 @@ export class StatefulOperators {
    * (Spark's `shouldRunAnotherBatch`): only an operator that evicts by event time needs one,
    * and never in complete mode, where nothing is evicted and the result would only be re-sent.
    */
-  needsNoDataBatch(outputMode: OutputMode): boolean {
-    return outputMode !== 'complete' && this.stateful.some((s) => s.stateful!.eventTimeKey);
+  needsNoDataBatch(outputMode: OutputMode, watermarkMoved = true, triggerMs = Number.NEGATIVE_INFINITY): boolean {
+    if (watermarkMoved && outputMode !== 'complete' && this.stateful.some((s) => s.stateful!.eventTimeKey)) return true;
+    // A processing-time timer fires in the first batch whose timestamp is past it (Spark runs a
+    // batch at every trigger for these operators; one when a timer is due gives the same output).
+    return this.stateful.some((s) => {
+      if (!s.stateful!.processingTimers) return false;
+      const next = this.processingTimers.get(s);
+      return next === undefined || (next !== null && next < triggerMs);
+    });
   }
 
   /** Check the checkpoint's state against the query and open the stores, at start (`firstBatchId`: the batch it runs first). */
@@ -67,6 +76,7 @@ export class StatefulOperators {
         return state;
       },
       reportState: (step, metrics) => {
+        if (metrics.nextProcessingTimerMs !== undefined) this.processingTimers.set(step, metrics.nextProcessingTimerMs);
         const seen = this.reports.get(step) ?? {};
         const add = (a: number | undefined, b: number | undefined) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
         const customMetrics: Record<string, number> = { ...seen.customMetrics };

@@ -8,7 +8,9 @@ import { Column, type SortOrder } from '../operators/column.ts';
 import { filter } from '../operators/filter.ts';
 import { groupBy } from '../operators/groupBy.ts';
 import { projectNodes } from '../operators/select.ts';
+import { sessionWindow } from '../operators/sessionWindow.ts';
 import { limit, sortFrame } from '../operators/sort.ts';
+import { formatInterval, intervalToMs, type Interval } from '../time/interval.ts';
 import { aggregateExpressions, containsAggregate, mapChildren, windowKeyOf, type GroupKey } from './aggregation.ts';
 import { BatchFrame, isStreamingPlan, tableViewSource } from './batchFrame.ts';
 import { lookupView } from './catalog.ts';
@@ -114,8 +116,15 @@ function planSelect(block: SelectBlock): StreamFrame {
   const having = block.having ? unqualify(block.having) : undefined;
   const aggregating = block.groupBy.length > 0 || having !== undefined || items.some(containsAggregate);
   if (aggregating) {
-    const keys = block.groupBy.map((g) => groupKey(unqualify(g), items, frame));
-    frame = frame.pipe(aggregateExpressions(keys, items.map((n) => new Column(n)), { ...(having ? { having } : {}), keepKeys: false }));
+    const keyNodes = block.groupBy.map((g) => selectTarget(unqualify(g), items, frame, 'GROUP BY'));
+    const keys = keyNodes.map(groupKey);
+    // session_window(...) in the select list or HAVING is the grouped session column, as in Spark.
+    const sessions = new Set(keyNodes.filter(isSessionWindowCall).map(describeExpression));
+    const toSession = (node: ExprNode): ExprNode =>
+      isSessionWindowCall(node) && sessions.has(describeExpression(node)) ? { op: 'col', name: 'session_window', ...(node.span ? { span: node.span } : {}) } : mapChildren(node, toSession);
+    const sessionItems = sessions.size > 0 ? items.map(toSession) : items;
+    const sessionHaving = having && sessions.size > 0 ? toSession(having) : having;
+    frame = frame.pipe(aggregateExpressions(keys, sessionItems.map((n) => new Column(n)), { ...(sessionHaving ? { having: sessionHaving } : {}), keepKeys: false }));
   } else {
     frame = projectNodes(frame, items, rootScope(frame.schema));
   }
@@ -127,11 +136,35 @@ function distinct(frame: StreamFrame): StreamFrame {
   return frame.pipe(groupBy(...frame.schema.fields.map((f) => new Column({ op: 'col', name: quoteParts([f.name]) }))).agg());
 }
 
-/** A GROUP BY item: `window(...)`, an ordinal (`GROUP BY 1`), a select alias, or an expression. */
-function groupKey(node: ExprNode, items: readonly ExprNode[], frame: StreamFrame): GroupKey {
-  const target = selectTarget(node, items, frame, 'GROUP BY');
+/** A GROUP BY item (ordinals and aliases already resolved): `window(...)`, `session_window(...)`, or an expression. */
+function groupKey(target: ExprNode): GroupKey {
   if (target.op === 'call' && target.name.toLowerCase() === 'window') return windowKeyOf(target);
+  if (isSessionWindowCall(target)) return sessionKeyOf(target);
   return new Column(target);
+}
+
+function isSessionWindowCall(node: ExprNode): node is Extract<ExprNode, { op: 'call' }> {
+  return node.op === 'call' && node.name.toLowerCase() === 'session_window';
+}
+
+/** `session_window(ts, '10 minutes')`, or a gap per row (`session_window(ts, CASE … END)`), as the key `groupBy` takes. */
+function sessionKeyOf(node: Extract<ExprNode, { op: 'call' }>): GroupKey {
+  const [column, gap] = node.args;
+  if (!column || column.op !== 'col' || !gap || node.args.length !== 2) {
+    throw expressionError('INVALID_QUERY', "session_window() in GROUP BY takes a timestamp column and a gap: session_window(ts, '10 minutes').", node.span);
+  }
+  try {
+    if (gap.op === 'lit' && typeof gap.value === 'string') return sessionWindow(column.name, gap.value);
+    if (gap.op === 'lit' && gap.value && typeof gap.value === 'object' && 'months' in (gap.value as object)) {
+      const ms = intervalToMs(gap.value as Interval);
+      if (ms === undefined) throw expressionError('INVALID_QUERY', `A session gap cannot be measured in months: ${formatInterval(gap.value as Interval)}.`, gap.span);
+      return sessionWindow(column.name, ms);
+    }
+    return sessionWindow(column.name, new Column(gap));
+  } catch (error) {
+    if ((error as { span?: unknown }).span !== undefined || /== SQL/.test((error as Error).message)) throw error;
+    throw expressionError('INVALID_QUERY', (error as Error).message.replace(/^\[[A-Z_]+\] /, ''), node.span);
+  }
 }
 
 /** An ORDER BY key over the query's output: an ordinal, an output column, or a select item's expression (`ORDER BY count(*)`). */

@@ -53,6 +53,23 @@ export class VirtualScheduler extends TestScheduler {
     this.maxFrames = this.frame;
   }
 
+  /**
+   * Spark's `ManualClock.advance`: time jumps to `targetMs` at once, then every timer due by then
+   * runs (in order) seeing `targetMs` as now. A periodic trigger fires once after a jump, not once
+   * per interval it jumped over, as a trigger waiting on Spark's manual clock does.
+   */
+  async jumpTo(targetMs: number): Promise<void> {
+    await this.settle();
+    this.frame = Math.max(this.frame, targetMs);
+    this.maxFrames = this.frame;
+    for (let action = this.actions[0]; action !== undefined && action.delay <= this.frame; action = this.actions[0]) {
+      this.actions.shift();
+      const error: unknown = action.execute(action.state, action.delay);
+      if (error) throw error;
+      await this.settle();
+    }
+  }
+
   advanceBy(ms: number): Promise<void> {
     return this.advanceTo(this.frame + ms);
   }

@@ -77,9 +77,13 @@ describe('readFiles', () => {
     expect(await (await SinkManifest.find(dir))!.latestBatchId()).toBe(2);
   });
 
-  it('a damaged manifest is FILE_CORRUPT naming the file', async () => {
+  it("reads a log an earlier Sluice wrote under _sluice_metadata; a damaged one is FILE_CORRUPT naming the file", async () => {
     const dir = await tempDir();
     await mkdir(join(dir, '_sluice_metadata'));
+    await writeFile(join(dir, 'part-a.json'), '{"id": 1}\n');
+    await writeFile(join(dir, 'part-b.json'), '{"id": 2}\n'); // not committed
+    await writeFile(join(dir, '_sluice_metadata', '0'), `v1\n${JSON.stringify({ path: `file://${join(dir, 'part-a.json')}`, size: 1, isDir: false, modificationTime: 1, blockReplication: 1, blockSize: 1, action: 'add' })}`);
+    expect(tableToRows(await readFiles(dir, { format: 'json', schema: 'id INT', mode: 'FAILFAST' }))).toEqual([{ id: 1 }]);
     await writeFile(join(dir, '_sluice_metadata', '0'), 'v1\n{"path": "file:///x", "act');
     await expect(readFiles(dir, { format: 'json', schema: 'id INT' })).rejects.toThrow(new RegExp(`FILE_CORRUPT.*${dir}/_sluice_metadata/0.*line 2`));
   });

@@ -23,7 +23,7 @@ export interface ListOptions {
 }
 
 /**
- * Spark's rule for names that are not data: `_x` (metadata, `_SUCCESS`, `_sluice_metadata`) unless
+ * Spark's rule for names that are not data: `_x` (metadata, `_SUCCESS`, `_spark_metadata`) unless
  * it is a partition directory, `.x` (hidden and temp files of writers that rename), `x._COPYING_`
  * (`hdfs dfs -put` in progress).
  */

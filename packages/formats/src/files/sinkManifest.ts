@@ -4,10 +4,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SluiceError } from '@sluice/core';
 import { nodeFileSystem, writeDurably } from '@sluice/core/connector';
 
-/** Where Sluice's file sink logs its committed files, beside the data (Spark: `_spark_metadata`). */
-export const SINK_METADATA_DIR = '_sluice_metadata';
-/** Spark's own sink log; a directory written by Spark is read through it the same way. */
+/**
+ * Where a file sink logs its committed files, beside the data: Spark's `_spark_metadata`, so a
+ * Spark (or Databricks, or any FileStreamSinkLog-aware) reader of the output sees only committed files.
+ */
 export const SPARK_METADATA_DIR = '_spark_metadata';
+/** The file sink's log as Sluice wrote it before it wrote Spark's name; still read, and continued where it exists. */
+export const SLUICE_METADATA_DIR = '_sluice_metadata';
+/** The log directory a new file sink output gets. */
+export const SINK_METADATA_DIR = SPARK_METADATA_DIR;
 
 /** One line of a manifest batch file, Spark's `SinkFileStatus`. */
 export interface ManifestEntry {
@@ -35,7 +40,7 @@ const NAME = /^(\d+)(\.compact)?$/;
 const RETRIES = 5;
 
 /**
- * The log of a file sink's output directory: `<dir>/_sluice_metadata/<batchId>` holds `v1` and
+ * The log of a file sink's output directory: `<dir>/_spark_metadata/<batchId>` holds `v1` and
  * one JSON line per file the batch wrote; every `compactInterval`-th batch is written as
  * `<batchId>.compact` holding every live entry so far instead. A batch file is published whole,
  * once (put-if-absent), and only after its data files are durable: a file is part of the
@@ -48,9 +53,9 @@ export class SinkManifest {
     this.logDir = join(root, dirName);
   }
 
-  /** The manifest of a sink directory (ours, else Spark's), or undefined when there is none. */
+  /** The manifest of a sink directory (Spark's name, else the one an earlier Sluice wrote), or undefined when there is none. */
   static async find(root: string): Promise<SinkManifest | undefined> {
-    for (const name of [SINK_METADATA_DIR, SPARK_METADATA_DIR]) {
+    for (const name of [SPARK_METADATA_DIR, SLUICE_METADATA_DIR]) {
       const info = await stat(join(root, name)).catch(() => undefined);
       if (info?.isDirectory()) return new SinkManifest(root, name);
     }

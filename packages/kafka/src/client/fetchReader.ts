@@ -5,9 +5,10 @@ import { SluiceError, type Logger } from '@sluice/core';
 import type { KafkaClientSettings } from './clientSettings.ts';
 import { abandon, fetchFrom, protocolError, clusterOf, type KafkajsCluster } from './fetch/kafkajsCluster.ts';
 import type { FetchedPartition, FetchResponse } from './fetch/fetchResponse.ts';
-import { decodeRecordSet, inflateBatches, scanRecordSet } from './fetch/recordSet.ts';
+import { decodeRecordSet, inflateBatches, scanRecordSet, type RecordSetSpan } from './fetch/recordSet.ts';
 import { isConnectivityError, kafkaError } from './kafkajsErrors.ts';
 import { PartitionBuffer } from './partitionBuffer.ts';
+import { RecordColumns } from './recordColumns.ts';
 import type { KafkaAdmin, KafkaRangeReader, KafkaReaderOptions, OffsetRangeRequest, RecordChunk, TopicPartition } from './types.ts';
 
 interface PartitionState extends TopicPartition {
@@ -22,6 +23,12 @@ interface PartitionState extends TopicPartition {
   answered: boolean;
   /** Fetches of this partition refused in a row (only the first is logged). */
   refusals: number;
+}
+
+/** A Fetch request on the wire: the offset asked for each partition, and the answer to come. */
+interface InFlightFetch {
+  readonly offsets: Map<PartitionState, number>;
+  readonly response: Promise<FetchResponse>;
 }
 
 const OFFSET_OUT_OF_RANGE = 1;
@@ -137,11 +144,12 @@ export class FetchingRangeReader implements KafkaRangeReader {
       let drained = false;
       for (const range of remaining) {
         const state = this.partitions.get(key(range.topic, range.partition))!;
-        const { records, gaps } = state.buffer.take(range.until);
-        if (records.length > 0 || gaps.length > 0) {
+        const { chunks, gaps } = state.buffer.take(range.until);
+        if (chunks.length > 0 || gaps.length > 0) {
           lastProgress = scheduler.now();
           drained = true;
-          emit({ topic: range.topic, partition: range.partition, records, gaps });
+          if (chunks.length === 0) emit({ topic: range.topic, partition: range.partition, records: new RecordColumns(), gaps });
+          chunks.forEach((records, i) => emit({ topic: range.topic, partition: range.partition, records, gaps: i === 0 ? gaps : [] }));
         }
         if (state.buffer.position >= range.until) remaining.delete(range);
       }
@@ -252,80 +260,139 @@ export class FetchingRangeReader implements KafkaRangeReader {
       });
   }
 
-  /** Fetch the partitions led by `nodeId` while any is wanted; ends when none is (they moved, or their broker failed). */
+  /**
+   * Fetch the partitions led by `nodeId` while any is wanted; ends when none is (they moved, or
+   * their broker failed). Two fetches are on the wire while records flow, as librdkafka's broker
+   * thread fetches while its application thread consumes: once a response's record sets are
+   * scanned (headers only), the next offsets are known and the next fetch is sent before these
+   * records are decoded, so the broker builds its answer while this one is decoded.
+   */
   private async fetchLoop(nodeId: number): Promise<void> {
-    const { consumer } = this.settings;
-    while (!this.closed && !this.failure) {
-      const led = [...this.partitions.values()].filter((s) => s.active && s.leader === nodeId);
-      if (led.length === 0) return;
-      const now = this.options.scheduler.now();
-      const wanted = led.filter((s) => s.retryAt <= now && !this.isFull(s));
-      if (wanted.length === 0) {
-        await this.changed(Math.max(1, Math.min(...led.map((s) => (s.retryAt > now ? s.retryAt - now : 1_000)))));
-        continue;
-      }
-      const fetchOffsets = new Map(wanted.map((s) => [s, s.buffer.position]));
-      let response: FetchResponse;
-      try {
-        const broker = await this.cluster.findBroker({ nodeId });
-        response = await fetchFrom(broker, {
-          maxWaitTime: consumer.maxWaitTimeMs,
-          minBytes: consumer.minBytes,
-          maxBytes: consumer.maxBytes,
-          isolationLevel: READ_COMMITTED,
-          topics: byTopic(wanted).map(([topic, states]) => ({
-            topic,
-            partitions: states.map((s) => ({ partition: s.partition, fetchOffset: String(fetchOffsets.get(s)), maxBytes: consumer.maxBytesPerPartition })),
-          })),
-        });
-      } catch (error) {
-        if (this.closed) return;
-        if (!isConnectivityError(error) && !isRetriable(error)) throw error;
-        this.lastError = error;
-        const failures = (this.failures.get(nodeId) ?? 0) + 1;
-        this.failures.set(nodeId, failures);
-        if (failures === 1) {
-          const what = isConnectivityError(error) ? 'is unreachable' : 'refused a fetch';
-          this.options.log.warn(`Kafka broker ${nodeId} ${what} (${describeError(error)}); the reader looks up its partitions' leaders again and fetches on when one answers.`);
+    let next: InFlightFetch | null = null;
+    try {
+      while (!this.closed && !this.failure) {
+        let current: InFlightFetch | null = next;
+        next = null;
+        if (!current) {
+          const led = [...this.partitions.values()].filter((s) => s.active && s.leader === nodeId);
+          if (led.length === 0) return;
+          const now = this.options.scheduler.now();
+          const wanted = led.filter((s) => s.retryAt <= now && !this.isFull(s));
+          if (wanted.length === 0) {
+            await this.changed(Math.max(1, Math.min(...led.map((s) => (s.retryAt > now ? s.retryAt - now : 1_000)))));
+            continue;
+          }
+          current = this.sendFetch(nodeId, new Map(wanted.map((s) => [s, s.buffer.position])));
         }
-        // The broker may be down or no longer lead them: look the leaders up again after a pause.
-        await this.sleep(backoff(failures - 1));
-        for (const state of led) state.leader = null;
-        this.metadataStale = true;
-        return;
+        const fetchOffsets = current.offsets;
+        const wanted = [...fetchOffsets.keys()];
+        let response: FetchResponse;
+        try {
+          response = await current.response;
+        } catch (error) {
+          if (this.closed) return;
+          if (!isConnectivityError(error) && !isRetriable(error)) throw error;
+          this.lastError = error;
+          const failures = (this.failures.get(nodeId) ?? 0) + 1;
+          this.failures.set(nodeId, failures);
+          if (failures === 1) {
+            const what = isConnectivityError(error) ? 'is unreachable' : 'refused a fetch';
+            this.options.log.warn(`Kafka broker ${nodeId} ${what} (${describeError(error)}); the reader looks up its partitions' leaders again and fetches on when one answers.`);
+          }
+          // The broker may be down or no longer lead them: look the leaders up again after a pause.
+          await this.sleep(backoff(failures - 1));
+          for (const state of this.partitions.values()) if (state.leader === nodeId) state.leader = null;
+          this.metadataStale = true;
+          return;
+        }
+        if (this.closed) return;
+        if (this.failures.delete(nodeId)) this.options.log.info(`Kafka broker ${nodeId} answers again; fetching resumed.`);
+        this.lastError = undefined;
+        if (response.errorCode !== 0) {
+          // A top-level error (fetch sessions, which the reader does not use; the mock broker's injected errors) concerns every partition asked for.
+          for (const state of wanted) await this.onPartitionError(state, fetchOffsets.get(state)!, response.errorCode);
+          continue;
+        }
+        const byKey = new Map(wanted.map((s) => [key(s.topic, s.partition), s]));
+        const received: { state: PartitionState; fetched: FetchedPartition; span: RecordSetSpan | null }[] = [];
+        for (const fetched of response.partitions) {
+          const state = byKey.get(key(fetched.topic, fetched.partition));
+          if (!state) continue;
+          received.push({ state, fetched, span: fetched.errorCode === 0 ? scanRecordSet(fetched.records, fetchOffsets.get(state)!) : null });
+        }
+        next = this.fetchAhead(nodeId, fetchOffsets, received);
+        let arrived = false;
+        for (const { state, fetched, span } of received) arrived = (await this.apply(state, fetchOffsets.get(state)!, fetched, span)) || arrived;
+        this.notify();
+        if (this.activeReads === 0 && arrived) this.arrivals.next();
       }
-      if (this.closed) return;
-      if (this.failures.delete(nodeId)) this.options.log.info(`Kafka broker ${nodeId} answers again; fetching resumed.`);
-      this.lastError = undefined;
-      if (response.errorCode !== 0) {
-        // A top-level error (fetch sessions, which the reader does not use; the mock broker's injected errors) concerns every partition asked for.
-        for (const state of wanted) await this.onPartitionError(state, fetchOffsets.get(state)!, response.errorCode);
-        continue;
-      }
-      const byKey = new Map(wanted.map((s) => [key(s.topic, s.partition), s]));
-      let arrived = false;
-      for (const fetched of response.partitions) {
-        const state = byKey.get(key(fetched.topic, fetched.partition));
-        if (state) arrived = (await this.apply(state, fetchOffsets.get(state)!, fetched)) || arrived;
-      }
-      this.notify();
-      if (this.activeReads === 0 && arrived) this.arrivals.next();
+    } finally {
+      // A fetch sent ahead and not used (the reader closed or failed): its answer is dropped.
+      next?.response.catch(() => {});
     }
   }
 
+  private sendFetch(nodeId: number, offsets: Map<PartitionState, number>): InFlightFetch {
+    const { consumer } = this.settings;
+    const response = this.cluster.findBroker({ nodeId }).then((broker) =>
+      fetchFrom(broker, {
+        maxWaitTime: consumer.maxWaitTimeMs,
+        minBytes: consumer.minBytes,
+        maxBytes: consumer.maxBytes,
+        isolationLevel: READ_COMMITTED,
+        topics: byTopic([...offsets.keys()]).map(([topic, states]) => ({
+          topic,
+          partitions: states.map((s) => ({ partition: s.partition, fetchOffset: String(offsets.get(s)), maxBytes: consumer.maxBytesPerPartition })),
+        })),
+      }),
+    );
+    return { offsets, response };
+  }
+
+  /**
+   * The next fetch, sent before the records of `received` are decoded — only while records
+   * flow (some partition answered with records), so a caught-up reader keeps one fetch waiting
+   * on the broker. Each partition continues after its last scanned batch; partitions that
+   * answered with an error, are being waited out, or would fill their buffer are left to the
+   * fetch after.
+   */
+  private fetchAhead(
+    nodeId: number, asked: ReadonlyMap<PartitionState, number>, received: readonly { state: PartitionState; fetched: FetchedPartition; span: RecordSetSpan | null }[],
+  ): InFlightFetch | null {
+    if (this.closed || this.failure || !received.some((r) => r.span !== null)) return null;
+    const answers = new Map(received.map((r) => [r.state, r]));
+    const now = this.options.scheduler.now();
+    const offsets = new Map<PartitionState, number>();
+    for (const state of this.partitions.values()) {
+      if (!state.active || state.leader !== nodeId || state.retryAt > now) continue;
+      const answer = answers.get(state);
+      if (answer && answer.fetched.errorCode !== 0) continue;
+      const fetchOffset = asked.get(state);
+      // Repositioned by a read since it was asked for (or not asked for): fetch from where its buffer is.
+      const current = fetchOffset === undefined || state.buffer.position !== fetchOffset;
+      const span = current ? null : (answer?.span ?? null);
+      const incoming = span ? span.last + 1 - fetchOffset! : 0;
+      const incomingBytes = span ? answer!.fetched.records.length : 0;
+      if (state.buffer.bufferedRecords + incoming >= this.maxBuffered || state.buffer.bufferedBytes + incomingBytes >= this.maxBufferedBytes) continue;
+      offsets.set(state, span ? span.last + 1 : state.buffer.position);
+    }
+    return offsets.size === 0 ? null : this.sendFetch(nodeId, offsets);
+  }
+
   /** Append a fetched partition to its buffer; returns whether records arrived. */
-  private async apply(state: PartitionState, fetchOffset: number, fetched: FetchedPartition): Promise<boolean> {
+  private async apply(state: PartitionState, fetchOffset: number, fetched: FetchedPartition, span: RecordSetSpan | null): Promise<boolean> {
     if (fetched.errorCode !== 0) {
       await this.onPartitionError(state, fetchOffset, fetched.errorCode);
       return false;
     }
     state.refusals = 0;
-    const span = scanRecordSet(fetched.records, fetchOffset);
     if (state.buffer.position === fetchOffset) state.answered = true;
     if (!span) return false;
     const inflated = span.compressed ? await inflateBatches(fetched.records, fetchOffset) : null;
+    let bytes = fetched.records.length;
+    if (inflated) for (const records of inflated.values()) bytes += records.length;
     // Repositioned meanwhile (a read moved it): these records belong to a position it left.
-    if (state.buffer.position !== fetchOffset || !state.buffer.beginBatch(span.first, span.last)) return false;
+    if (state.buffer.position !== fetchOffset || !state.buffer.beginBatch(span.first, span.last, { records: span.records, bytes })) return false;
     const before = state.buffer.bufferedRecords;
     decodeRecordSet(fetched.records, fetchOffset, state.buffer, fetched.abortedTransactions, this.options.decodeHeaders, inflated);
     state.buffer.endBatch();

@@ -16,7 +16,7 @@ const offer = (buffer: PartitionBuffer, first: number, last: number, offsets: re
   return true;
 };
 const EMPTY = new Uint8Array(0);
-const offsetsOf = (c: RecordColumns) => [...c.offsets];
+const offsetsOf = (chunks: readonly RecordColumns[]) => chunks.flatMap((c) => [...c.offsets]);
 
 describe('PartitionBuffer', () => {
   test.prop([
@@ -41,9 +41,9 @@ describe('PartitionBuffer', () => {
     let until = 10;
     for (const size of [...takeSizes, Number.MAX_SAFE_INTEGER - 10]) {
       until = Math.min(next, until + size);
-      const { records, gaps } = buffer.take(until);
-      taken.push(...offsetsOf(records));
-      expect([...records.timestamps]).toEqual(offsetsOf(records).map((o) => o * 10));
+      const { chunks, gaps } = buffer.take(until);
+      taken.push(...offsetsOf(chunks));
+      expect(chunks.flatMap((c) => [...c.timestamps])).toEqual(offsetsOf(chunks).map((o) => o * 10));
       for (const g of gaps) for (let o = g.from; o < g.until; o++) covered.push(o);
       if (until === next) break;
     }
@@ -57,8 +57,8 @@ describe('PartitionBuffer', () => {
     const buffer = new PartitionBuffer(0);
     expect(offer(buffer, 5, 9, [5, 9])).toBe(true);
     expect(offer(buffer, 0, 9, [0, 9])).toBe(false);
-    const { records, gaps } = buffer.take(10);
-    expect(records.rows()).toEqual(columns([5, 9]).rows());
+    const { chunks, gaps } = buffer.take(10);
+    expect(chunks.flatMap((c) => c.rows())).toEqual(columns([5, 9]).rows());
     expect(gaps).toEqual([{ from: 0, until: 5 }]);
   });
 
@@ -66,7 +66,7 @@ describe('PartitionBuffer', () => {
     const buffer = new PartitionBuffer(0);
     offer(buffer, 0, 2, [0, 1, 2]);
     offer(buffer, 1, 4, [1, 2, 3, 4]);
-    expect(offsetsOf(buffer.take(100).records)).toEqual([0, 1, 2, 3, 4]);
+    expect(offsetsOf(buffer.take(100).chunks)).toEqual([0, 1, 2, 3, 4]);
   });
 
   test('skipGap covers offsets the broker no longer has', () => {
@@ -84,7 +84,7 @@ describe('PartitionBuffer', () => {
     expect(buffer.covers(11)).toBe(false);
     buffer.skipTo(4);
     expect(buffer.covers(3)).toBe(false);
-    expect(offsetsOf(buffer.take(6).records)).toEqual([4, 5]);
+    expect(offsetsOf(buffer.take(6).chunks)).toEqual([4, 5]);
     expect(buffer.from).toBe(6);
     buffer.reset(100);
     expect(buffer.position).toBe(100);

@@ -116,6 +116,9 @@ export class ByteColumn {
 }
 
 const endOf = (stored: number): number => (stored < 0 ? ~stored : stored);
+
+/** A new ArrayBuffer of `bytes` that is not zeroed first (every byte is written before it is read). */
+const uninitialized = (bytes: number): ArrayBuffer => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
 const NO_BYTES = new Uint8Array(0);
 
 /**
@@ -153,6 +156,23 @@ export class RecordColumns {
 
   static withHeaders(): RecordColumns {
     return new RecordColumns(undefined, undefined, undefined, undefined, undefined, []);
+  }
+
+  /**
+   * Empty columns with room for `records` rows and `bytes` of values (keys get a sixteenth,
+   * at least 16 bytes a row); they grow past that if needed.
+   */
+  static sized(records: number, bytes: number, withHeaders = false): RecordColumns {
+    const rows = Math.max(1, records);
+    const keyBytes = Math.max(64, Math.min(bytes, Math.max(rows * 16, bytes >> 4)));
+    return new RecordColumns(
+      new Float64Array(uninitialized(rows * 8)),
+      new ByteColumn(new Uint8Array(uninitialized(keyBytes)), new Int32Array(uninitialized(rows * 4))),
+      new ByteColumn(new Uint8Array(uninitialized(Math.max(64, bytes))), new Int32Array(uninitialized(rows * 4))),
+      new Float64Array(uninitialized(rows * 8)),
+      new Int32Array(uninitialized(rows * 4)),
+      withHeaders ? [] : null,
+    );
   }
 
   get length(): number {

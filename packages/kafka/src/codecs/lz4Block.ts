@@ -52,3 +52,36 @@ export function lz4DecodeBlock(src: Uint8Array, at: number, end: number, out: Ui
   }
   return o;
 }
+
+/**
+ * The decoded size of the LZ4 block `src[at, end)`, read from its sequences' lengths without
+ * decoding (several times faster than decoding); -1 when the block is malformed.
+ */
+export function lz4BlockSize(src: Uint8Array, at: number, end: number): number {
+  let size = 0;
+  while (at < end) {
+    const token = src[at++]!;
+    let literals = token >>> 4;
+    if (literals === 15) {
+      let byte: number;
+      do {
+        byte = src[at++]!;
+        literals += byte;
+      } while (byte === 255 && at < end);
+    }
+    at += literals;
+    size += literals;
+    if (at >= end) return at === end ? size : -1;
+    at += 2;
+    let length = token & 15;
+    if (length === 15) {
+      let byte: number;
+      do {
+        byte = src[at++]!;
+        length += byte;
+      } while (byte === 255 && at < end);
+    }
+    size += length + 4;
+  }
+  return -1;
+}

@@ -26,7 +26,7 @@ let crashed = 0;
 const ids = (rows: Record<string, unknown>[]) => rows.map((r) => Number(r['id'])).sort((a, b) => a - b);
 
 describe('file sink', () => {
-  it('writes each batch as data files, then records them in _sluice_metadata/<batchId> in Spark’s layout', async () => {
+  it('writes each batch as data files, then records them in _spark_metadata/<batchId> in Spark’s layout', async () => {
     const path = await tempDir();
     const context = sinkContext();
     const sink = await fileSink({ format: 'parquet', path }).open(context);
@@ -34,16 +34,16 @@ describe('file sink', () => {
     await sink.addBatch(1, batch([]), batchContext(1, context));
     const names = (await readdir(path)).sort();
     expect(names).toHaveLength(2);
-    expect(names[0]).toMatch(/^_sluice_metadata$/);
+    expect(names[0]).toMatch(/^_spark_metadata$/);
     expect(names[1]).toMatch(/^part-00000-[0-9a-f-]{36}\.c000\.snappy\.parquet$/);
-    const [version, line, ...rest] = (await readFile(join(path, '_sluice_metadata', '0'), 'utf8')).split('\n');
+    const [version, line, ...rest] = (await readFile(join(path, '_spark_metadata', '0'), 'utf8')).split('\n');
     expect(version).toBe('v1');
     expect(rest).toEqual([]);
     const entry = JSON.parse(line!);
     expect(Object.keys(entry)).toEqual(['path', 'size', 'isDir', 'modificationTime', 'blockReplication', 'blockSize', 'action']);
     expect(entry).toMatchObject({ path: `file://${join(path, names[1]!)}`, isDir: false, blockReplication: 1, action: 'add' });
     // An empty batch writes no data file but is recorded: its id counts for replays.
-    expect(await readFile(join(path, '_sluice_metadata', '1'), 'utf8')).toBe('v1');
+    expect(await readFile(join(path, '_spark_metadata', '1'), 'utf8')).toBe('v1');
     expect(sink.lastBatchOutputRows?.()).toBe(0);
     expect(ids(tableToRows(await readFiles(path, { format: 'parquet' })))).toEqual([1, 2, 3]);
   });
@@ -68,7 +68,7 @@ describe('file sink', () => {
     const context = sinkContext();
     const sink = await fileSink({ format: 'csv', path, partitionBy: ['kind'], header: true }).open(context);
     await sink.addBatch(0, batch([1, 2, 3, 4, 5, 6]), batchContext(0, context));
-    expect((await readdir(path)).sort()).toEqual(['_sluice_metadata', 'kind=__HIVE_DEFAULT_PARTITION__', 'kind=k1', 'kind=k2']);
+    expect((await readdir(path)).sort()).toEqual(['_spark_metadata', 'kind=__HIVE_DEFAULT_PARTITION__', 'kind=k1', 'kind=k2']);
     const back = await readFiles(path, { format: 'csv', schema: 'id LONG, score DOUBLE, kind STRING', header: true, mode: 'FAILFAST' });
     expect(back.schema.names).toEqual(['id', 'score', 'kind']);
     const rows = tableToRows(back).sort((a, b) => Number(a['id']) - Number(b['id']));
@@ -80,7 +80,7 @@ describe('file sink', () => {
     const context = sinkContext();
     const sink = await fileSink({ format: 'json', path, partitionBy: 'kind' }).open(context);
     await sink.addBatch(0, tableFromRows(schema, [{ id: 1n, kind: 'a/b=c%', score: 1 }, { id: 2n, kind: '', score: 2 }]), batchContext(0, context));
-    expect((await readdir(path)).sort()).toEqual(['_sluice_metadata', 'kind=__HIVE_DEFAULT_PARTITION__', 'kind=a%2Fb%3Dc%25']);
+    expect((await readdir(path)).sort()).toEqual(['_spark_metadata', 'kind=__HIVE_DEFAULT_PARTITION__', 'kind=a%2Fb%3Dc%25']);
     const rows = tableToRows(await readFiles(path, { format: 'json', schema: 'id LONG, score DOUBLE' }));
     expect(rows.map((r) => r['kind']).sort()).toEqual(['a/b=c%', null]);
   });
@@ -90,8 +90,8 @@ describe('file sink', () => {
     const context = sinkContext();
     const sink = await fileSink({ format: 'json', path, compactInterval: 5 }).open(context);
     for (let b = 0; b < 12; b++) await sink.addBatch(b, batch([b]), batchContext(b, context));
-    expect((await readdir(join(path, '_sluice_metadata'))).sort((a, b) => parseInt(a) - parseInt(b))).toEqual(['4.compact', '5', '6', '7', '8', '9.compact', '10', '11']);
-    const compact = (await readFile(join(path, '_sluice_metadata', '9.compact'), 'utf8')).split('\n');
+    expect((await readdir(join(path, '_spark_metadata'))).sort((a, b) => parseInt(a) - parseInt(b))).toEqual(['4.compact', '5', '6', '7', '8', '9.compact', '10', '11']);
+    const compact = (await readFile(join(path, '_spark_metadata', '9.compact'), 'utf8')).split('\n');
     expect(compact).toHaveLength(11); // v1 + the 10 files of batches 0–9
     expect(ids(tableToRows(await readFiles(path, { format: 'json', schema })))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(await new SinkManifest(path).latestBatchId()).toBe(11);
@@ -101,7 +101,7 @@ describe('file sink', () => {
     const expiring = await fileSink({ format: 'json', path: retained, compactInterval: 3, retention: '1 ms' }).open(context);
     for (let b = 0; b < 3; b++) await expiring.addBatch(b, batch([b]), batchContext(b, context));
     await new Promise((r) => setTimeout(r, 5));
-    expect(await readFile(join(retained, '_sluice_metadata', '2.compact'), 'utf8')).toBe('v1'); // all three expired at compaction
+    expect(await readFile(join(retained, '_spark_metadata', '2.compact'), 'utf8')).toBe('v1'); // all three expired at compaction
   });
 
   it('a crash inside the write leaves files no reader sees, which the next open deletes; the replay writes the batch once', async () => {
@@ -169,10 +169,31 @@ describe('file sink', () => {
   });
 });
 
-describe('file sink on a Spark output directory', () => {
-  it('refuses to add a second manifest beside _spark_metadata', async () => {
+describe('file sink on a directory that already has a log', () => {
+  it("continues the _spark_metadata log it finds (Spark's FileStreamSink does): recorded batch ids are not written again", async () => {
     const path = await tempDir();
     await mkdir(join(path, '_spark_metadata'));
-    await expect(fileSink({ format: 'parquet', path }).open(sinkContext())).rejects.toThrow(/INVALID_OPTION.*output of a Spark query/);
+    const spark = (name: string) => JSON.stringify({ path: `file:${join(path, name)}`, size: 1, isDir: false, modificationTime: 1, blockReplication: 1, blockSize: 134217728, action: 'add' });
+    await writeFile(join(path, 'part-spark.json'), '{"id":7}\n');
+    await writeFile(join(path, '_spark_metadata', '0'), `v1\n${spark('part-spark.json')}`);
+    const context = sinkContext();
+    const sink = await fileSink({ format: 'json', path }).open(context);
+    await sink.addBatch(0, batch([1]), batchContext(0, context)); // already recorded by Spark: skipped
+    await sink.addBatch(1, batch([2]), batchContext(1, context));
+    expect((await readdir(join(path, '_spark_metadata'))).sort()).toEqual(['0', '1']);
+    expect(ids(tableToRows(await readFiles(path, { format: 'json', schema: 'id LONG' })))).toEqual([2, 7]);
+  });
+
+  it('continues the _sluice_metadata log an earlier Sluice wrote, and writes no second log beside it', async () => {
+    const path = await tempDir();
+    const context = sinkContext();
+    await mkdir(join(path, '_sluice_metadata'));
+    await writeFile(join(path, '_sluice_metadata', '0'), 'v1');
+    const sink = await fileSink({ format: 'parquet', path }).open(context);
+    await sink.addBatch(0, batch([1]), batchContext(0, context));
+    await sink.addBatch(1, batch([2]), batchContext(1, context));
+    expect((await readdir(path)).filter((n) => n.startsWith('_'))).toEqual(['_sluice_metadata']);
+    expect((await readdir(join(path, '_sluice_metadata'))).sort()).toEqual(['0', '1']);
+    expect(ids(tableToRows(await readFiles(path, { format: 'parquet' })))).toEqual([2]);
   });
 });

@@ -31,7 +31,8 @@ export interface FileSinkConfig {
 /**
  * An exactly-once file sink (Spark's FileStreamSink) writing Parquet, JSON lines, CSV or text.
  * Each batch's files are written whole (hidden temp name, fsync, then published under their
- * name), then listed in `<path>/_sluice_metadata/<batchId>` — published whole-or-nothing, after
+ * name), then listed in `<path>/_spark_metadata/<batchId>` (Spark's FileStreamSinkLog, so Spark
+ * reads only committed files too) — published whole-or-nothing, after
  * the files. Readers (`readFiles`, the file source) only see files a manifest batch lists, so a
  * crash mid-write shows nothing; the sink deletes such orphans when it opens. A replayed batch at
  * or below the last recorded id is skipped.
@@ -89,13 +90,9 @@ class FileSink implements Sink {
       });
     }
     const root = localPath(options.path);
-    const manifest = new SinkManifest(root);
-    const existing = await SinkManifest.find(root);
-    if (existing !== undefined && existing.logDir !== manifest.logDir) {
-      throw new SluiceError('INVALID_OPTION', `${root} is the output of a Spark query (it has ${existing.logDir}); two manifests would hide each other's files. Write to another directory.`, {
-        details: { option: 'path', path: root },
-      });
-    }
+    // An existing log is continued (Spark's, or the _sluice_metadata an earlier Sluice wrote), as
+    // Spark's FileStreamSink continues the log it finds: batch ids it records are not written again.
+    const manifest = (await SinkManifest.find(root)) ?? new SinkManifest(root);
     try {
       await mkdir(root, { recursive: true });
       const committed = new Set((await manifest.files()).map((f) => f.file));

@@ -140,13 +140,15 @@ let topicCounter = 0;
 
 /**
  * A topic name no other test uses: against a shared real Kafka (`SLUICE_KAFKA_BROKERS`) tests
- * must not see each other's records, and the mock keeps topics for its whole life.
+ * must not see each other's records, and the mock keeps topics for its whole life. Letters,
+ * digits and underscores only (a `-` or `.` in the prefix becomes `_`), so the name also serves
+ * as a query name, which a memory sink registers as a view, as Spark does.
  *
  * @example
- * const topic = uniqueTopicName('orders'); // 'orders-…': no other test or run shares it
+ * const topic = uniqueTopicName('orders'); // 'orders_…': no other test or run shares it
  */
 export function uniqueTopicName(prefix = 'topic'): string {
-  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${(topicCounter++).toString(36)}`;
+  return `${prefix.replace(/[^A-Za-z0-9_]/g, '_')}_${process.pid}_${Date.now().toString(36)}_${(topicCounter++).toString(36)}`;
 }
 
 /**

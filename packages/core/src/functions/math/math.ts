@@ -200,17 +200,23 @@ function roundFunction(name: string, halfEven: boolean): ScalarFunctionDefinitio
     },
     bind: (call) => {
       const arg = numericArg(call, 0);
-      const scale = call.args[1] ? Number(constantArg(call, 1, 'the scale')) : 0;
-      if (isIntegralType(arg.type)) {
-        return rowFunction(call.outputName, arg.type, [arg], (v) => {
-          const r = roundInteger(BigInt(v as number | bigint), scale, halfEven);
-          return is64Bit(arg.type) ? BigInt.asIntN(64, r) : wrapTo(arg.type, Number(r));
-        });
-      }
-      if (isDecimalType(arg.type)) return roundDecimal(call.outputName, arg, scale, halfEven);
-      return rowFunction(call.outputName, arg.type, [arg], (v) => roundDecimalString(v as number, scale, halfEven));
+      const scaleValue = call.args[1] ? constantArg(call, 1, 'the scale') : 0;
+      const bound = bindRound(call.outputName, arg, scaleValue === null ? 0 : Number(scaleValue), halfEven);
+      // A NULL scale gives null (Spark's RoundBase), typed as for scale 0.
+      return scaleValue === null ? rowFunction(call.outputName, bound.type, [arg], () => null) : bound;
     },
   };
+}
+
+function bindRound(outputName: string, arg: BoundExpression, scale: number, halfEven: boolean): BoundExpression {
+  if (isIntegralType(arg.type)) {
+    return rowFunction(outputName, arg.type, [arg], (v) => {
+      const r = roundInteger(BigInt(v as number | bigint), scale, halfEven);
+      return is64Bit(arg.type) ? BigInt.asIntN(64, r) : wrapTo(arg.type, Number(r));
+    });
+  }
+  if (isDecimalType(arg.type)) return roundDecimal(outputName, arg, scale, halfEven);
+  return rowFunction(outputName, arg.type, [arg], (v) => roundDecimalString(v as number, scale, halfEven));
 }
 
 export const roundFunctionDefinition = roundFunction('round', false);

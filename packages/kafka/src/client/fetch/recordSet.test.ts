@@ -124,7 +124,7 @@ describe('decodeRecordSet', () => {
     expect(values(await decode(set, 0, [{ producerId: 7n, firstOffset: 1 }]))).toEqual(['plain', 'committed', 'after-abort']);
     // Without aborted transactions (read_uncommitted data or none aborted), only the markers go.
     expect(values(await decode(set, 0))).toEqual(['plain', 'aborted-1', 'aborted-2', 'committed', 'after-abort']);
-    expect(scanRecordSet(set, 0)).toEqual({ first: 0, last: 7, compressed: false });
+    expect(scanRecordSet(set, 0)).toMatchObject({ first: 0, last: 7, compressed: false });
   });
 
   test('a LogAppendTime batch gives every record the broker time and timestamp type 1', async () => {

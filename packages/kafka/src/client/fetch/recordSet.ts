@@ -24,6 +24,8 @@ export interface RecordSetSpan {
   readonly last: number;
   /** Some batch in the span is compressed: inflate it (`inflateBatches`) before decoding. */
   readonly compressed: boolean;
+  /** Records in the span's batches, at most (control records and records before the fetch offset included). */
+  readonly records: number;
 }
 
 /** Inflated record bytes of compressed batches, by the batch's position in the record set. */
@@ -78,12 +80,15 @@ export function scanRecordSet(bytes: Uint8Array, fetchOffset: number): RecordSet
   let first = -1;
   let last = -1;
   let compressed = false;
-  for (const batch of wholeBatches(bytes, viewOf(bytes), fetchOffset)) {
+  let records = 0;
+  const view = viewOf(bytes);
+  for (const batch of wholeBatches(bytes, view, fetchOffset)) {
     if (first < 0) first = Math.max(batch.baseOffset, fetchOffset);
     last = batch.last;
     compressed ||= (batch.attributes & COMPRESSION_MASK) !== 0;
+    records += Math.max(0, view.getInt32(batch.start + 57));
   }
-  return last < 0 ? null : { first, last, compressed };
+  return last < 0 ? null : { first, last, compressed, records };
 }
 
 /** Inflates the compressed batches of a record set with Sluice's codecs (`kafkaCodec`: every Kafka compression type is built in). */
@@ -171,7 +176,7 @@ function readHeaders(b: Uint8Array, cursor: { at: number }): KafkaHeader[] {
     cursor.at += keyLength;
     const valueLength = readVarint(b, cursor);
     // Headers are rare and small: a copy, so they do not pin the response buffer.
-    const value = valueLength < 0 ? null : b.slice(cursor.at, cursor.at + valueLength);
+    const value = valueLength < 0 ? null : Buffer.from(b.subarray(cursor.at, cursor.at + valueLength));
     if (valueLength > 0) cursor.at += valueLength;
     headers.push({ key, value });
   }
@@ -197,7 +202,9 @@ async function inflate(codecId: number, compressed: Uint8Array, baseOffset: numb
   }
   try {
     const codec = kafkaCodec(compression);
-    return await (codec instanceof Promise ? await codec : codec).decompress(compressed);
+    const records = await (codec instanceof Promise ? await codec : codec).decompress(compressed);
+    // A plain view: the decoder takes a subarray per value, and a Buffer's costs several times more.
+    return records instanceof Buffer ? new Uint8Array(records.buffer, records.byteOffset, records.length) : records;
   } catch (error) {
     throw new SluiceError(
       'KAFKA_ERROR',

@@ -34,7 +34,7 @@ describe('encodeRecordBatch', () => {
       expect(view.getUint32(17)).toBe(kafkajsCrc32c(Buffer.from(batch.subarray(21))) >>> 0);
       expect(view.getInt16(21) & 7).toBe(COMPRESSION_IDS[compression]);
       expect([view.getBigInt64(43), view.getInt16(51), view.getInt32(53)]).toEqual([77n, 3, 1_000]);
-      expect(scanRecordSet(batch, 0)).toEqual({ first: 0, last: records.length - 1, compressed: compression !== 'none' });
+      expect(scanRecordSet(batch, 0)).toEqual({ first: 0, last: records.length - 1, compressed: compression !== 'none', records: records.length });
       const columns = RecordColumns.withHeaders();
       decodeRecordSet(batch, 0, { appendRange: columns.pushRange.bind(columns) }, null, true, await inflateBatches(batch, 0));
       expect(
