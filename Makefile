@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`.
-.PHONY: demo test bench install typecheck build
+.PHONY: demo test bench install typecheck build docs
 
 install:
 	@bash scripts/ensure-pnpm.sh
@@ -24,3 +24,8 @@ build: install
 bench: install
 	bash scripts/setup-test-env.sh
 	pnpm bench
+
+# The API reference (TypeDoc) into docs/api/; fails on an undocumented public export.
+# (`pnpm run docs`: a bare `pnpm docs` is handed to `npm docs` by pnpm 10.)
+docs: install
+	pnpm run docs

@@ -1,13 +1,16 @@
 /**
- * `pnpm docs`: the API reference (TypeDoc, HTML in docs/api/) of every public entry point of
+ * `pnpm run docs`: the API reference (TypeDoc, HTML in docs/api/) of every public entry point of
  * every published package — each package's `exports` except `./internal` and `./package.json`,
  * so a new package or subpath is documented as soon as it exists. Fails when a public export has
  * no TSDoc, a link does not resolve, a public signature names a type no entry point exports, or a
  * function or class of a package's main entry point (what users call first: builders, sources,
  * sinks, operators, triggers, the testing harness) shows no `@example`.
  *
- *   pnpm docs             # build docs/api/
- *   pnpm docs --check     # validate only (no HTML), e.g. in CI
+ *   pnpm run docs             # build docs/api/ (also `make docs`)
+ *   pnpm run docs --check     # validate only (no HTML); integration/docs.test.ts runs it
+ *
+ * `run` is needed: pnpm 10 hands a bare `pnpm docs` to `npm docs` (which opens the package's web
+ * page) before it looks at scripts.
  */
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

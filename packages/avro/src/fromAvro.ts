@@ -14,7 +14,9 @@ import { decodeWireFormat } from './wireFormat.ts';
 /** Spark's parse modes for `from_avro`: FAILFAST (the default) fails the query on a malformed record; PERMISSIVE gives null. */
 export type AvroParseMode = 'FAILFAST' | 'PERMISSIVE';
 
+/** `fromAvro`'s options (Spark's `from_avro` options map): the parse mode and a reader schema. */
 export interface FromAvroOptions {
+  /** What a malformed record does (default FAILFAST). */
   readonly mode?: AvroParseMode;
   /** The reader schema (Spark's `avroSchema` option): records are resolved from the writer schema to this one (schema evolution), and the column has its type. */
   readonly avroSchema?: AvroSchema;

@@ -12,5 +12,5 @@ export { loadJob } from './job/loadJob.ts';
 /* Logs and checkpoints */
 export { jsonLogger } from './logging/jsonLogger.ts';
 export type { JsonLoggerOptions } from './logging/jsonLogger.ts';
-export { stateSizes } from './commands/checkpoint.ts';
+export { stateReport } from './commands/checkpoint.ts';
 export type { OperatorStateReport } from './commands/checkpoint.ts';

@@ -4,6 +4,7 @@ export interface Output {
   stderr(line: string): void;
 }
 
+/** The process's own stdout and stderr, as `sluice` writes to them: `main(process.argv.slice(2), processOutput)`. */
 export const processOutput: Output = {
   stdout: (line) => void process.stdout.write(`${line}\n`),
   stderr: (line) => void process.stderr.write(`${line}\n`),

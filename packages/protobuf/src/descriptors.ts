@@ -19,6 +19,9 @@ export type ProtobufDescriptor =
  * --descriptor_set_out` writes it — Spark's `descFilePath`), the set's bytes
  * (`binaryDescriptorSet`, Spark 3.5), or `.proto` source text. Field names are kept as written
  * (Spark uses the .proto names). google/protobuf well-known types resolve without their files.
+ *
+ * @example
+ * const order = loadMessageType('Order', { protoSource: 'syntax = "proto3"; message Order { int64 id = 1; }' });
  */
 export function loadMessageType(messageName: string, descriptor: ProtobufDescriptor): protobuf.Type {
   const root = loadRoot(descriptor);

@@ -21,6 +21,9 @@ const INT64 = new Set(['int64', 'sint64', 'sfixed64']);
  * google.protobuf.Timestamp → timestamp, Duration → bigint (microseconds: Sluice has no interval
  * type), map fields → map, repeated → array, other messages → struct (recursive ones refused
  * unless `recursive.fields.max.depth` unrolls them; a message left without fields is dropped).
+ *
+ * @example
+ * sparkTypeOfMessage(loadMessageType('Order', { protoFile: 'order.proto' })); // 'struct<id: bigint, …>'
  */
 export function sparkTypeOfMessage(type: protobuf.Type, options: ProtobufTypeOptions = {}): string {
   const depth = options['recursive.fields.max.depth'] ?? -1;

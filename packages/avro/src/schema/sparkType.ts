@@ -16,6 +16,9 @@ type Json = string | { readonly type: Json; readonly [k: string]: unknown } | re
  * array, map → map<string,…>, null → void; a union with null is its other branch made nullable;
  * int|long → bigint, float|double → double; any other union → struct<member0, member1, …>.
  * Recursive records are refused, as Spark refuses them by default.
+ *
+ * @example
+ * sparkTypeOf({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'long' }] }); // struct<id: bigint>
  */
 export function sparkTypeOf(schema: AvroSchema): SparkType {
   const json = (typeof schema === 'string' ? JSON.parse(schema) : schema) as Json;

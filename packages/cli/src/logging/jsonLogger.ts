@@ -2,6 +2,7 @@ import { pino, type DestinationStream } from 'pino';
 import { redactString } from '@sluice/core/connector';
 import { type LogFields, type Logger, type LogLevel } from '@sluice/core';
 
+/** `jsonLogger`'s options: the lowest level written and where lines go. */
 export interface JsonLoggerOptions {
   /** Lowest level written (default `info`). */
   readonly level?: Exclude<LogLevel, 'silent'> | 'silent';

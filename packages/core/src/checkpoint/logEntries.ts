@@ -98,6 +98,7 @@ function parseJson(line: string, file: string, what: string): unknown {
   }
 }
 
+/** The `CHECKPOINT_CORRUPT` error for a checkpoint (or state) file that cannot be read, saying what to do. */
 export function corrupt(file: string, reason: string): SluiceError {
   return new SluiceError(
     'CHECKPOINT_CORRUPT',

@@ -8,6 +8,7 @@ import { callColumn, colArg } from './build.ts';
 import { defineFunctions, type FunctionDefinition } from './registry.ts';
 import { rowFunction } from './rowFunction.ts';
 
+/** What `registerFunction(name, fn, returnType, options)` is told about a row function besides its code. */
 export interface RegisterFunctionOptions {
   /** Spark type names the arguments are cast to (and their count checked), e.g. `['string', 'int']`. */
   readonly argumentTypes?: readonly string[];

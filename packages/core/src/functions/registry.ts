@@ -87,6 +87,7 @@ export interface BoundGenerator {
   generate(batch: RecordBatch, context: OperatorContext): { readonly rowOf: Int32Array; readonly columns: readonly Vector[] };
 }
 
+/** A function as the registry holds it (`registerFunction(definition)` adds one): scalar, aggregate or generator. */
 export type FunctionDefinition = ScalarFunctionDefinition | AggregateFunctionDefinition | GeneratorFunctionDefinition;
 
 const functions = new Map<string, FunctionDefinition>();
@@ -128,7 +129,12 @@ export function lookupFunction(name: string, fail: (code: ErrorCode, message: st
   );
 }
 
-/** Every registered name with its family and usage, sorted (Spark's `SHOW FUNCTIONS`). */
+/**
+ * Every registered name with its family and usage, sorted (Spark's `SHOW FUNCTIONS`).
+ *
+ * @example
+ * for (const f of listFunctions().filter((f) => !f.builtin)) console.log(f.usage);
+ */
 export function listFunctions(): { readonly name: string; readonly family: FunctionFamily; readonly usage: string; readonly builtin: boolean }[] {
   ensureBuiltins();
   return [...functions.entries()]
@@ -136,7 +142,12 @@ export function listFunctions(): { readonly name: string; readonly family: Funct
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Remove a user function (built-ins stay). */
+/**
+ * Remove a user function (built-ins stay); true when it was registered.
+ *
+ * @example
+ * dropFunction('plus_one');
+ */
 export function dropFunction(name: string): boolean {
   ensureBuiltins();
   const key = name.toLowerCase();

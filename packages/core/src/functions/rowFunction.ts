@@ -5,6 +5,7 @@ import { validityOf } from '../expressions/kernels/bits.ts';
 import { fromRowValues, rowValues } from '../expressions/kernels/rows.ts';
 import { Utf8Builder, Utf8Column } from '../expressions/kernels/utf8.ts';
 
+/** How `rowFunction` treats nulls and whether its result may be folded or reused. */
 export interface RowFunctionOptions {
   /** Call `fn` for null arguments too (default: any null argument gives null, Spark's null-intolerant rule). */
   readonly nullSafe?: boolean;

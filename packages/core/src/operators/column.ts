@@ -254,7 +254,13 @@ export function toNode(value: unknown, stringIsLiteral = false): ExprNode {
   return { op: 'lit', value };
 }
 
-/** A function call by name as a column (Spark's `call_function`): `callFunction('my_udf', col('x'))`. */
+/**
+ * A function call by name as a column (Spark's `call_function`): a built-in or a function
+ * registered with `registerFunction`; strings name columns, other values are literals.
+ *
+ * @example
+ * withColumn('next', callFunction('plus_one', col('amount')))
+ */
 export function callFunction(name: string, ...args: readonly unknown[]): Column {
   return callOf(name, args.map((a) => toNode(a)));
 }

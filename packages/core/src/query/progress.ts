@@ -105,7 +105,12 @@ export function progressToJson(progress: StreamingQueryProgress, options: { read
   return options.pretty === false ? compactJson(progress) : prettyJson(progress);
 }
 
-/** A status as Spark's `StreamingQueryStatus.prettyJson` (or compact `json`) writes it. */
+/**
+ * A status as Spark's `StreamingQueryStatus.prettyJson` (or compact `json`) writes it.
+ *
+ * @example
+ * console.log(statusToJson(query.status)); // { "message" : "Waiting for next trigger", … }
+ */
 export function statusToJson(status: StreamingQueryStatus, options: { readonly pretty?: boolean } = {}): string {
   return options.pretty === false ? compactJson(status) : prettyJson(status);
 }

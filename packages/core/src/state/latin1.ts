@@ -13,6 +13,7 @@ export function toLatin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
+/** The bytes of a key held as a latin1 string (the inverse of `toLatin1`). */
 export function fromLatin1(text: string): Buffer {
   return Buffer.from(text, 'latin1');
 }

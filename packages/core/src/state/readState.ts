@@ -14,6 +14,7 @@ import { schemaFromJson } from './schemaJson.ts';
 import { inspectStateDirectory, type OperatorStateMetadata } from './stateMetadata.ts';
 import type { KeySpaceSpec, StateSchema } from './stateStore.ts';
 
+/** Which state `readState` reads: operator, batch, partition and key space (Spark's `statestore` source options). */
 export interface ReadStateOptions {
   /** The stateful operator (default 0: the first in the plan). */
   readonly operatorId?: number;

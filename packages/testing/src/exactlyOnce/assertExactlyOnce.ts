@@ -15,6 +15,7 @@ export interface SinkUnderTest {
   close?(): Promise<void>;
 }
 
+/** How `assertExactlyOnce` explores crash schedules: how many, from which seed, and what the sink promises. */
 export interface ExactlyOnceOptions {
   /** Generated scenarios (default: `SLUICE_PROPERTY_RUNS` or 200). */
   readonly runs?: number;
@@ -78,7 +79,14 @@ async function discoverSinkPoints(factory: () => SinkUnderTest | Promise<SinkUnd
   return [...recorder.points].filter((p) => p.startsWith('sink:'));
 }
 
-/** Run one scenario; undefined when the sink holds every row once, in order, else a report. */
+/**
+ * Run one scenario; undefined when the sink holds every row once, in order, else a report
+ * (what `assertExactlyOnce` does per generated case; use it to replay one case by hand).
+ *
+ * @example
+ * const problem = await runScenario({ arrivals: [[0, 1], [2]], driveEvery: 1, crashes: [] }, await makeSink(), {});
+ * expect(problem).toBeUndefined();
+ */
 export async function runScenario(scenario: Scenario, sut: SinkUnderTest, options: ExactlyOnceOptions, observer?: FaultInjector): Promise<string | undefined> {
   const timeline: TimelineEvent[] = [];
   const input = memoryStream(SCHEMA, 'ExactlyOnceInput');

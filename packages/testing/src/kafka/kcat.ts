@@ -12,11 +12,17 @@ export interface KcatRecord {
   readonly offset: number;
 }
 
+/** The compression codecs kcat (librdkafka) writes with: `kcatProduce`'s `compression`. */
 export type KcatCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
 let checked: Promise<void> | undefined;
 
-/** Fails with the fix when `kcat` (Debian's package, librdkafka's command-line client) is missing. */
+/**
+ * Fails with the fix when `kcat` (Debian's package, librdkafka's command-line client) is missing.
+ *
+ * @example
+ * beforeAll(() => requireKcat());
+ */
 export function requireKcat(): Promise<void> {
   checked ??= run('kcat', ['-V']).then(
     () => {},
@@ -36,6 +42,9 @@ const KEY_DELIMITER = '\u0001\u0002\u0003KEY\u0003\u0002\u0001';
  * an independent writer for interop tests. All records of one call go to `partition` and carry
  * the same `headers` (`-H` applies to a whole run); a null key or value is sent as NULL (`-Z`).
  * Data must not contain the delimiter bytes `\x01\x02\x03`.
+ *
+ * @example
+ * await kcatProduce(broker.bootstrapServers, 'orders', 0, [{ key: null, value: Buffer.from('{"id":1}') }], { compression: 'zstd' });
  */
 export async function kcatProduce(
   bootstrapServers: string, topic: string, partition: number, records: readonly { readonly key: Buffer | null; readonly value: Buffer | null }[],
@@ -51,6 +60,10 @@ export async function kcatProduce(
 /**
  * Everything in `topic` as kcat reads it (`kcat -C -e`, librdkafka's consumer): keys and values
  * byte for byte (read by their lengths, `%K`/`%S`), headers from kcat's JSON envelope (`-J`).
+ *
+ * @example
+ * const records = await kcatConsume(broker.bootstrapServers, 'orders');
+ * expect(records.map((r) => r.value?.toString())).toEqual(['{"id":1}']);
  */
 export async function kcatConsume(bootstrapServers: string, topic: string): Promise<KcatRecord[]> {
   await requireKcat();

@@ -15,6 +15,10 @@ const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
  * over a plain socket — independent of Sluice's reader and of kafkajs — to check what a writer
  * really wrote (e.g. that batches are compressed). Each broker of `bootstrapServers` is asked in
  * turn until the partition's leader answers.
+ *
+ * @example
+ * const batches = await storedBatches(broker.bootstrapServers, 'orders', 0);
+ * expect(batches.every((b) => b.compression === 'zstd')).toBe(true);
  */
 export async function storedBatches(bootstrapServers: string, topic: string, partition: number): Promise<StoredBatch[]> {
   let lastError = 'no broker answered';

@@ -235,27 +235,83 @@ export const sequenceFunction: ScalarFunctionDefinition = {
   },
 };
 
+/**
+ * Spark's `array_contains(array, value)`: True when the array holds the value; null when it does not but holds a null, or when either argument is null.
+ *
+ * @example
+ * withColumn('arrayContains', arrayContains(col('values'), 2))
+ * // in SQL: array_contains(array(1, 2, 3), 2) → true
+ */
 export function arrayContains(column: ColumnLike, value: unknown): Column {
   return callColumn('array_contains', colArg(column), litArg(value));
 }
+/**
+ * Spark's `array_distinct(array)`: The array without repeated values (first occurrences kept).
+ *
+ * @example
+ * withColumn('arrayDistinct', arrayDistinct(col('values')))
+ * // in SQL: array_distinct(array(1, 2, 3, NULL, 3)) → [1, 2, 3, NULL]
+ */
 export function arrayDistinct(column: ColumnLike): Column {
   return callColumn('array_distinct', colArg(column));
 }
+/**
+ * Spark's `sort_array(array[, ascending])`: The array sorted ascending (nulls first) or descending (nulls last).
+ *
+ * @example
+ * withColumn('sortArray', sortArray(col('values')))
+ * // in SQL: sort_array(array('b', 'd', NULL, 'c', 'a'), true) → [NULL, 'a', 'b', 'c', 'd']
+ */
 export function sortArray(column: ColumnLike, ascending = true): Column {
   return callColumn('sort_array', colArg(column), litArg(ascending));
 }
+/**
+ * Spark's `flatten(arrayOfArrays)`: The inner arrays joined into one; null if any inner array is null.
+ *
+ * @example
+ * withColumn('flatten', flatten(col('values')))
+ * // in SQL: flatten(array(array(1, 2), array(3, 4))) → [1, 2, 3, 4]
+ */
 export function flatten(column: ColumnLike): Column {
   return callColumn('flatten', colArg(column));
 }
+/**
+ * Spark's `array_join(array, delimiter[, nullReplacement])`: The elements as text joined by `delimiter`; nulls are skipped, or written as `nullReplacement`.
+ *
+ * @example
+ * withColumn('arrayJoin', arrayJoin(col('values'), ' '))
+ * // in SQL: array_join(array('hello', NULL, 'world'), ' ') → 'hello world'
+ */
 export function arrayJoin(column: ColumnLike, delimiter: string, nullReplacement?: string): Column {
   return callColumn('array_join', colArg(column), litArg(delimiter), ...(nullReplacement === undefined ? [] : [litArg(nullReplacement)]));
 }
+/**
+ * Spark's `array_position(array, value)`: 1-based position of the first element equal to `value`, 0 when none.
+ *
+ * @example
+ * withColumn('arrayPosition', arrayPosition(col('values'), 1))
+ * // in SQL: array_position(array(3, 2, 1), 1) → 3
+ */
 export function arrayPosition(column: ColumnLike, value: unknown): Column {
   return callColumn('array_position', colArg(column), litArg(value));
 }
+/**
+ * Spark's `array_remove(array, value)`: The array without the elements equal to `value`.
+ *
+ * @example
+ * withColumn('arrayRemove', arrayRemove(col('values'), 3))
+ * // in SQL: array_remove(array(1, 2, 3, NULL, 3), 3) → [1, 2, NULL]
+ */
 export function arrayRemove(column: ColumnLike, value: unknown): Column {
   return callColumn('array_remove', colArg(column), litArg(value));
 }
+/**
+ * Spark's `slice(array, start, length)`: `length` elements from the 1-based `start` (negative counts from the end).
+ *
+ * @example
+ * withColumn('slice', slice(col('values'), 2, 2))
+ * // in SQL: slice(array(1, 2, 3, 4), 2, 2) → [2, 3]
+ */
 export function slice(column: ColumnLike, start: number, length: number): Column {
   return callColumn('slice', colArg(column), litArg(start), litArg(length));
 }

@@ -186,31 +186,93 @@ export const elementAtFunction: ScalarFunctionDefinition = {
   },
 };
 
+/**
+ * Spark's `array(expr, ...)`: An array of the arguments (their common type).
+ *
+ * @example
+ * withColumn('values', array(col('a'), col('b'), col('c')))
+ * // in SQL: array(1, 2, 3) → [1, 2, 3]
+ */
 export function array(...columns: readonly ColumnLike[]): Column {
   return callColumn('array', ...columns.map(colArg));
 }
+/**
+ * Spark's `struct(expr [AS name], ...)`: A struct of the arguments, fields named after their aliases or columns (else col1, col2 …).
+ *
+ * @example
+ * withColumn('point', struct(col('x'), col('y')))
+ * // in SQL: struct(1 AS a, 2) → {a: 1, col2: 2}
+ */
 export function struct(...columns: readonly ColumnLike[]): Column {
   return callColumn('struct', ...columns.map(colArg));
 }
-/** `createMap(k1, v1, k2, v2 …)` (columns). */
+/**
+ * `createMap(k1, v1, k2, v2 …)` (columns).
+ *
+ * @example
+ * withColumn('attributes', createMap(lit('color'), col('color'), lit('size'), col('size')))
+ * // in SQL: map(1.0D, '2', 3.0D, '4') → {1 -> '2', 3 -> '4'}
+ */
 export function createMap(...columns: readonly ColumnLike[]): Column {
   return callColumn('map', ...columns.map(colArg));
 }
+/**
+ * Spark's `named_struct(name1, val1, name2, val2, ...)`: A struct with the given field names and values.
+ *
+ * @example
+ * withColumn('point', namedStruct({ x: col('x'), y: col('y') }))
+ * // in SQL: named_struct('a', 1, 'b', 2) → {a: 1, b: 2}
+ */
 export function namedStruct(fields: Readonly<Record<string, ColumnLike>>): Column {
   return callColumn('named_struct', ...Object.entries(fields).flatMap(([name, value]) => [litArg(name), colArg(value)]));
 }
+/**
+ * Spark's `map_from_arrays(keys, values)`: A map pairing two arrays of the same length.
+ *
+ * @example
+ * withColumn('lookup', mapFromArrays(col('keys'), col('values')))
+ * // in SQL: map_from_arrays(array(1.0D, 3.0D), array('2', '4')) → {1 -> '2', 3 -> '4'}
+ */
 export function mapFromArrays(keys: ColumnLike, values: ColumnLike): Column {
   return callColumn('map_from_arrays', colArg(keys), colArg(values));
 }
+/**
+ * Spark's `map_keys(map)`: The keys of a map, as an array.
+ *
+ * @example
+ * withColumn('mapKeys', mapKeys(col('values')))
+ * // in SQL: map_keys(map(1, 'a', 2, 'b')) → [1, 2]
+ */
 export function mapKeys(column: ColumnLike): Column {
   return callColumn('map_keys', colArg(column));
 }
+/**
+ * Spark's `map_values(map)`: The values of a map, as an array.
+ *
+ * @example
+ * withColumn('mapValues', mapValues(col('values')))
+ * // in SQL: map_values(map(1, 'a', 2, 'b')) → ['a', 'b']
+ */
 export function mapValues(column: ColumnLike): Column {
   return callColumn('map_values', colArg(column));
 }
+/**
+ * Spark's `size(array | map)`: Elements of an array or entries of a map; -1 for null (Spark's legacy sizeOfNull, its non-ANSI default).
+ *
+ * @example
+ * withColumn('size', size(col('values')))
+ * // in SQL: size(array('b', 'd', 'c', 'a')) → 4
+ */
 export function size(column: ColumnLike): Column {
   return callColumn('size', colArg(column));
 }
+/**
+ * Spark's `element_at(array, index) | element_at(map, key)`: The element at a 1-based index (negative counts from the end; out of range is null), or the value of a map key (null when absent).
+ *
+ * @example
+ * withColumn('elementAt', elementAt(col('values'), 2))
+ * // in SQL: element_at(array(1, 2, 3), 2) → 2
+ */
 export function elementAt(column: ColumnLike, indexOrKey: unknown): Column {
   return callColumn('element_at', colArg(column), litArg(indexOrKey));
 }

@@ -315,27 +315,73 @@ function lambdaOf(fn: (...params: Column[]) => Column): ExprNode {
   return { op: 'lambda', params, body: body.node };
 }
 
-/** `transform(col, (x, i) => …)`: each element mapped. */
+/**
+ * `transform(col, (x, i) => …)`: each element mapped.
+ *
+ * @example
+ * withColumn('doubled', arrayTransform(col('values'), (x) => x.multiply(2)))
+ * // in SQL: transform(array(1, 2, 3), x -> x + 1) → [2, 3, 4]
+ */
 export function arrayTransform(column: ColumnLike, fn: (x: Column, i: Column) => Column): Column {
   return callColumn('transform', colArg(column), lambdaOf(fn as never));
 }
-/** `filter(col, (x, i) => condition)`: the elements that pass. */
+/**
+ * `filter(col, (x, i) => condition)`: the elements that pass.
+ *
+ * @example
+ * withColumn('positive', arrayFilter(col('values'), (x) => x.gt(0)))
+ * // in SQL: filter(array(1, 2, 3), x -> x % 2 = 1) → [1, 3]
+ */
 export function arrayFilter(column: ColumnLike, fn: (x: Column, i: Column) => Column): Column {
   return callColumn('filter', colArg(column), lambdaOf(fn as never));
 }
+/**
+ * Spark's `exists(array, x -> condition)`: True when the condition holds for some element; otherwise null if it was null for some element, else false.
+ *
+ * @example
+ * withColumn('anyNegative', exists(col('values'), (x) => x.lt(0)))
+ * // in SQL: exists(array(1, 2, 3), x -> x % 2 = 0) → true
+ */
 export function exists(column: ColumnLike, fn: (x: Column) => Column): Column {
   return callColumn('exists', colArg(column), lambdaOf(fn as never));
 }
+/**
+ * Spark's `forall(array, x -> condition)`: True when the condition holds for every element; otherwise false if it was false for some element, else null.
+ *
+ * @example
+ * withColumn('allPositive', forall(col('values'), (x) => x.gt(0)))
+ * // in SQL: forall(array(1, 2, 3), x -> x % 2 = 0) → false
+ */
 export function forall(column: ColumnLike, fn: (x: Column) => Column): Column {
   return callColumn('forall', colArg(column), lambdaOf(fn as never));
 }
-/** `aggregate(col, zero, (acc, x) => merge, acc => finish)`. */
+/**
+ * `aggregate(col, zero, (acc, x) => merge, acc => finish)`.
+ *
+ * @example
+ * withColumn('total', arrayAggregate(col('values'), 0, (acc, x) => acc.plus(x)))
+ * // in SQL: aggregate(array(1, 2, 3), 0, (acc, x) -> acc + x) → 6
+ */
 export function arrayAggregate(column: ColumnLike, zero: unknown, merge: (acc: Column, x: Column) => Column, finish?: (acc: Column) => Column): Column {
   return callColumn('aggregate', colArg(column), litArg(zero), lambdaOf(merge as never), ...(finish ? [lambdaOf(finish as never)] : []));
 }
+/**
+ * Spark's `zip_with(left, right, (x, y) -> expr)`: The lambda over elements at the same position; the shorter array is padded with nulls.
+ *
+ * @example
+ * withColumn('sums', zipWith(col('left'), col('right'), (x, y) => x.plus(y)))
+ * // in SQL: zip_with(array(1, 2), array(3, 4, 5), (x, y) -> coalesce(x, 0) + y) → [4, 6, 5]
+ */
 export function zipWith(left: ColumnLike, right: ColumnLike, fn: (x: Column, y: Column) => Column): Column {
   return callColumn('zip_with', colArg(left), colArg(right), lambdaOf(fn as never));
 }
+/**
+ * Spark's `array_sort(array)`: The array sorted ascending, nulls last (sort_array puts them first).
+ *
+ * @example
+ * withColumn('sorted', arraySort(col('values')))
+ * // in SQL: array_sort(array('b', 'd', NULL, 'c', 'a')) → ['a', 'b', 'c', 'd', NULL]
+ */
 export function arraySort(column: ColumnLike): Column {
   return callColumn('array_sort', colArg(column));
 }

@@ -204,34 +204,103 @@ export const nanvlFunction: ScalarFunctionDefinition = {
   },
 };
 
-/** `when(condition, value)`: the start of a CASE chain, continued with `.when(…)` and `.otherwise(…)`. */
+/**
+ * `when(condition, value)`: the start of a CASE chain, continued with `.when(…)` and `.otherwise(…)`
+ * (rows matching no branch and no `otherwise` get null).
+ *
+ * @example
+ * withColumn('size', when(col('n').gt(100), 'large').when(col('n').gt(10), 'medium').otherwise('small'))
+ */
 export function when(condition: Column, value: unknown): Column {
   return new Column({ op: 'case', branches: [{ when: condition.node, then: litArg(value) }] });
 }
+/**
+ * Spark's `if(cond, expr1, expr2)`: `expr1` when `cond` is true, else `expr2` (also when `cond` is null).
+ *
+ * @example
+ * withColumn('size', ifThen(col('n').gt(100), 'large', 'small'))
+ * // in SQL: if(1 < 2, 'a', 'b') → 'a'
+ */
 export function ifThen(condition: Column, then: unknown, otherwise: unknown): Column {
   return callColumn('if', condition.node, litArg(then), litArg(otherwise));
 }
+/**
+ * Spark's `nullif(expr1, expr2)`: Null when `expr1` equals `expr2`, else `expr1`.
+ *
+ * @example
+ * withColumn('nullif', nullif(col('value'), 2))
+ * // in SQL: nullif(2, 2) → NULL
+ */
 export function nullif(a: ColumnLike, b: unknown): Column {
   return callColumn('nullif', colArg(a), litArg(b));
 }
+/**
+ * Spark's `nvl(expr1, expr2)`: `expr2` when `expr1` is null, else `expr1`.
+ *
+ * @example
+ * withColumn('country', nvl(col('country'), 'unknown'))
+ * // in SQL: nvl(NULL, array('2')) → ['2']
+ */
 export function nvl(a: ColumnLike, b: unknown): Column {
   return callColumn('nvl', colArg(a), litArg(b));
 }
+/**
+ * Spark's `nvl2(expr1, expr2, expr3)`: `expr2` when `expr1` is not null, else `expr3`.
+ *
+ * @example
+ * withColumn('state', nvl2(col('shippedAt'), 'shipped', 'pending'))
+ * // in SQL: nvl2(NULL, 2, 1) → 1
+ */
 export function nvl2(a: ColumnLike, b: unknown, c: unknown): Column {
   return callColumn('nvl2', colArg(a), litArg(b), litArg(c));
 }
+/**
+ * Spark's `greatest(expr, ...)`: The greatest non-null argument (NaN is greater than any number); null when all are null.
+ *
+ * @example
+ * withColumn('highest', greatest(col('a'), col('b'), col('c')))
+ * // in SQL: greatest(10, 9, 2, 4, 3) → 10
+ */
 export function greatest(...columns: readonly ColumnLike[]): Column {
   return callColumn('greatest', ...columns.map(colArg));
 }
+/**
+ * Spark's `least(expr, ...)`: The least non-null argument (NaN is greater than any number); null when all are null.
+ *
+ * @example
+ * withColumn('lowest', least(col('a'), col('b'), col('c')))
+ * // in SQL: least(10, 9, 2, 4, 3) → 2
+ */
 export function least(...columns: readonly ColumnLike[]): Column {
   return callColumn('least', ...columns.map(colArg));
 }
+/**
+ * Spark's `isnull(expr)`: True when `expr` is null.
+ *
+ * @example
+ * withColumn('isnull', isnull(col('value')))
+ * // in SQL: isnull(1) → false
+ */
 export function isnull(column: ColumnLike): Column {
   return callColumn('isnull', colArg(column));
 }
+/**
+ * Spark's `isnan(expr)`: True when `expr` is NaN; false for null.
+ *
+ * @example
+ * withColumn('isnan', isnan(col('value')))
+ * // in SQL: isnan(cast('NaN' as double)) → true
+ */
 export function isnan(column: ColumnLike): Column {
   return callColumn('isnan', colArg(column));
 }
+/**
+ * Spark's `nanvl(expr1, expr2)`: `expr1` unless it is NaN, then `expr2`.
+ *
+ * @example
+ * withColumn('nanvl', nanvl(col('a'), col('b')))
+ * // in SQL: nanvl(cast('NaN' as double), 123) → 123
+ */
 export function nanvl(a: ColumnLike, b: ColumnLike): Column {
   return callColumn('nanvl', colArg(a), colArg(b));
 }

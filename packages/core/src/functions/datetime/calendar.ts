@@ -276,14 +276,91 @@ export const dateFromUnixDateFunction: ScalarFunctionDefinition = {
   bind: (call) => rowFunction(call.outputName, new DateDay(), [argAs(call, 0, new Int32())], (d) => d),
 };
 
+/**
+ * Spark's `date_add(start, days)`: The date `days` days after `start`.
+ *
+ * @example
+ * withColumn('dateAdd', dateAdd(col('ts'), 1))
+ * // in SQL: cast(date_add('2016-07-30', 1) as string) → '2016-07-31'
+ */
 export function dateAdd(column: ColumnLike, days: number | Column): Column { return callColumn('date_add', colArg(column), litArg(days)); }
+/**
+ * Spark's `date_sub(start, days)`: The date `days` days before `start`.
+ *
+ * @example
+ * withColumn('dateSub', dateSub(col('ts'), 1))
+ * // in SQL: cast(date_sub('2016-07-30', 1) as string) → '2016-07-29'
+ */
 export function dateSub(column: ColumnLike, days: number | Column): Column { return callColumn('date_sub', colArg(column), litArg(days)); }
+/**
+ * Spark's `datediff(endDate, startDate)`: Days from `startDate` to `endDate`.
+ *
+ * @example
+ * withColumn('days', datediff(col('end'), col('start')))
+ * // in SQL: datediff('2009-07-31', '2009-07-30') → 1
+ */
 export function datediff(end: ColumnLike, start: ColumnLike): Column { return callColumn('datediff', colArg(end), colArg(start)); }
+/**
+ * Spark's `add_months(start, months)`: The date `months` months after `start`, the day clamped to the month's length.
+ *
+ * @example
+ * withColumn('addMonths', addMonths(col('ts'), 1))
+ * // in SQL: cast(add_months('2016-08-31', 1) as string) → '2016-09-30'
+ */
 export function addMonths(column: ColumnLike, months: number | Column): Column { return callColumn('add_months', colArg(column), litArg(months)); }
+/**
+ * Spark's `months_between(timestamp1, timestamp2[, roundOff])`: Months from `timestamp2` to `timestamp1`: whole when both fall on the same day of the month or both on a month's last day, otherwise counting 31-day months; rounded to 8 digits unless `roundOff` is false.
+ *
+ * @example
+ * withColumn('months', monthsBetween(col('end'), col('start')))
+ * // in SQL: months_between('1997-02-28 10:30:00', '1996-10-30') → 3.94959677
+ */
 export function monthsBetween(end: ColumnLike, start: ColumnLike, roundOff = true): Column { return callColumn('months_between', colArg(end), colArg(start), litArg(roundOff)); }
+/**
+ * Spark's `last_day(date)`: The last day of the date's month.
+ *
+ * @example
+ * withColumn('lastDay', lastDay(col('ts')))
+ * // in SQL: cast(last_day('2009-01-12') as string) → '2009-01-31'
+ */
 export function lastDay(column: ColumnLike): Column { return callColumn('last_day', colArg(column)); }
+/**
+ * Spark's `next_day(start, dayOfWeek)`: The first date after `start` on the named day (Mon, Tue …, two letters or the full name); null for an unknown day.
+ *
+ * @example
+ * withColumn('nextDay', nextDay(col('ts'), 'TU'))
+ * // in SQL: cast(next_day('2015-01-14', 'TU') as string) → '2015-01-20'
+ */
 export function nextDay(column: ColumnLike, dayOfWeek: string): Column { return callColumn('next_day', colArg(column), litArg(dayOfWeek)); }
+/**
+ * Spark's `trunc(date, fmt)`: The date truncated to the year (YEAR, YYYY, YY), QUARTER, month (MONTH, MON, MM) or WEEK (Monday); null for another unit.
+ *
+ * @example
+ * withColumn('trunc', trunc(col('ts'), 'week'))
+ * // in SQL: cast(trunc('2019-08-04', 'week') as string) → '2019-07-29'
+ */
 export function trunc(column: ColumnLike, format: string): Column { return callColumn('trunc', colArg(column), litArg(format)); }
+/**
+ * Spark's `date_trunc(fmt, timestamp)`: The timestamp truncated in the session time zone to YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND or MILLISECOND (and their aliases); null for another unit.
+ *
+ * @example
+ * withColumn('hour', dateTrunc('HOUR', col('ts')))
+ * // in SQL: cast(date_trunc('HOUR', '2015-03-05T09:32:05.359') as string) → '2015-03-05 09:00:00'
+ */
 export function dateTrunc(format: string, column: ColumnLike): Column { return callColumn('date_trunc', litArg(format), colArg(column)); }
+/**
+ * Spark's `from_utc_timestamp(timestamp, timezone)`: Renders the timestamp (as UTC) as wall-clock time in `timezone`.
+ *
+ * @example
+ * withColumn('fromUtcTimestamp', fromUtcTimestamp(col('ts'), 'Asia/Seoul'))
+ * // in SQL: cast(from_utc_timestamp('2016-08-31', 'Asia/Seoul') as string) → '2016-08-31 09:00:00'
+ */
 export function fromUtcTimestamp(column: ColumnLike, timeZone: string): Column { return callColumn('from_utc_timestamp', colArg(column), litArg(timeZone)); }
+/**
+ * Spark's `to_utc_timestamp(timestamp, timezone)`: Reads the timestamp's wall clock as a time in `timezone` and gives that instant (as if UTC).
+ *
+ * @example
+ * withColumn('toUtcTimestamp', toUtcTimestamp(col('ts'), 'Asia/Seoul'))
+ * // in SQL: cast(to_utc_timestamp('2016-08-31', 'Asia/Seoul') as string) → '2016-08-30 15:00:00'
+ */
 export function toUtcTimestamp(column: ColumnLike, timeZone: string): Column { return callColumn('to_utc_timestamp', colArg(column), litArg(timeZone)); }

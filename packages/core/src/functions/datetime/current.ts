@@ -50,6 +50,12 @@ export const currentTimezoneFunction: ScalarFunctionDefinition = {
   bind: (call) => constantExpression('current_timezone()', new Utf8(), call.scope.timeZone),
 };
 
+/**
+ * Spark's `current_date() | current_date`: The batch timestamp's date in the session time zone.
+ *
+ * @example
+ * withColumn('today', currentDate())
+ */
 export function currentDate(): Column {
   return callColumn('current_date');
 }

@@ -136,13 +136,83 @@ export const datePartFunction: ScalarFunctionDefinition = {
   },
 };
 
+/**
+ * Spark's `year(date)`: The year of a date.
+ *
+ * @example
+ * withColumn('year', year(col('ts')))
+ * // in SQL: year('2016-07-30') → 2016
+ */
 export function year(column: ColumnLike): Column { return callColumn('year', colArg(column)); }
+/**
+ * Spark's `quarter(date)`: The quarter of the year, 1 to 4.
+ *
+ * @example
+ * withColumn('quarter', quarter(col('ts')))
+ * // in SQL: quarter('2016-08-31') → 3
+ */
 export function quarter(column: ColumnLike): Column { return callColumn('quarter', colArg(column)); }
+/**
+ * Spark's `month(date)`: The month, 1 to 12.
+ *
+ * @example
+ * withColumn('month', month(col('ts')))
+ * // in SQL: month('2016-07-30') → 7
+ */
 export function month(column: ColumnLike): Column { return callColumn('month', colArg(column)); }
+/**
+ * Spark's `day(date)`: The day of the month.
+ *
+ * @example
+ * withColumn('day', dayofmonth(col('ts')))
+ * // in SQL: day('2009-07-30') → 30
+ */
 export function dayofmonth(column: ColumnLike): Column { return callColumn('dayofmonth', colArg(column)); }
+/**
+ * Spark's `dayofweek(date)`: The day of the week, 1 = Sunday … 7 = Saturday.
+ *
+ * @example
+ * withColumn('dayofweek', dayofweek(col('ts')))
+ * // in SQL: dayofweek('2009-07-30') → 5
+ */
 export function dayofweek(column: ColumnLike): Column { return callColumn('dayofweek', colArg(column)); }
+/**
+ * Spark's `dayofyear(date)`: The day of the year, from 1.
+ *
+ * @example
+ * withColumn('dayofyear', dayofyear(col('ts')))
+ * // in SQL: dayofyear('2016-04-09') → 100
+ */
 export function dayofyear(column: ColumnLike): Column { return callColumn('dayofyear', colArg(column)); }
+/**
+ * Spark's `weekofyear(date)`: The ISO week of the year (weeks start on Monday; week 1 has more than 3 days).
+ *
+ * @example
+ * withColumn('weekofyear', weekofyear(col('ts')))
+ * // in SQL: weekofyear('2008-02-20') → 8
+ */
 export function weekofyear(column: ColumnLike): Column { return callColumn('weekofyear', colArg(column)); }
+/**
+ * Spark's `hour(timestamp)`: The hour of a timestamp in the session time zone.
+ *
+ * @example
+ * withColumn('hour', hour(col('ts')))
+ * // in SQL: hour('2009-07-30 12:58:59') → 12
+ */
 export function hour(column: ColumnLike): Column { return callColumn('hour', colArg(column)); }
+/**
+ * Spark's `minute(timestamp)`: The minute of a timestamp.
+ *
+ * @example
+ * withColumn('minute', minute(col('ts')))
+ * // in SQL: minute('2009-07-30 12:58:59') → 58
+ */
 export function minute(column: ColumnLike): Column { return callColumn('minute', colArg(column)); }
+/**
+ * Spark's `second(timestamp)`: The second of a timestamp.
+ *
+ * @example
+ * withColumn('second', second(col('ts')))
+ * // in SQL: second('2009-07-30 12:58:59') → 59
+ */
 export function second(column: ColumnLike): Column { return callColumn('second', colArg(column)); }

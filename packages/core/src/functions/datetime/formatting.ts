@@ -207,18 +207,53 @@ function unixTimestampDefinition(name: string, minArgs: number): ScalarFunctionD
 export const unixTimestampFunction = unixTimestampDefinition('unix_timestamp', 0);
 export const toUnixTimestampFunction = unixTimestampDefinition('to_unix_timestamp', 1);
 
+/**
+ * Spark's `date_format(timestamp, fmt)`: A timestamp (or date, or string) as text in the session time zone, with Spark's datetime pattern `fmt` (`yyyy-MM-dd HH:mm:ss.SSS`, `EEE`, `MMM` …).
+ *
+ * @example
+ * withColumn('dateFormat', dateFormat(col('ts'), 'y'))
+ * // in SQL: date_format('2016-04-08', 'y') → '2016'
+ */
 export function dateFormat(column: ColumnLike, format: string): Column {
   return callColumn('date_format', colArg(column), litArg(format));
 }
+/**
+ * Spark's `from_unixtime(seconds[, fmt])`: Seconds since the epoch as text in the session time zone (default format 'yyyy-MM-dd HH:mm:ss'); null for an invalid format.
+ *
+ * @example
+ * withColumn('fromUnixtime', fromUnixtime(col('ts')))
+ * // in SQL: from_unixtime(0, 'yyyy-MM-dd HH:mm:ss') → '1970-01-01 00:00:00'
+ */
 export function fromUnixtime(column: ColumnLike, format = DEFAULT_TIMESTAMP_PATTERN): Column {
   return callColumn('from_unixtime', colArg(column), litArg(format));
 }
+/**
+ * Spark's `to_timestamp(str[, fmt])`: Text parsed as a timestamp with the pattern `fmt` in the session time zone (without `fmt`, as a cast); null when it does not match.
+ *
+ * @example
+ * withColumn('toTimestamp', toTimestamp(col('ts')))
+ * // in SQL: cast(to_timestamp('2016-12-31 00:12:00') as string) → '2016-12-31 00:12:00'
+ */
 export function toTimestamp(column: ColumnLike, format?: string): Column {
   return format === undefined ? callColumn('to_timestamp', colArg(column)) : callColumn('to_timestamp', colArg(column), litArg(format));
 }
+/**
+ * Spark's `to_date(str[, fmt])`: Text parsed as a date with the pattern `fmt` (without `fmt`, as a cast); null when it does not match.
+ *
+ * @example
+ * withColumn('toDate', toDate(col('ts')))
+ * // in SQL: cast(to_date('2009-07-30 04:17:52') as string) → '2009-07-30'
+ */
 export function toDate(column: ColumnLike, format?: string): Column {
   return format === undefined ? callColumn('to_date', colArg(column)) : callColumn('to_date', colArg(column), litArg(format));
 }
+/**
+ * Spark's `unix_timestamp([timestamp | date | str[, fmt]])`: Seconds since the epoch of a timestamp, a date (its midnight in the session time zone) or text parsed with `fmt` (default 'yyyy-MM-dd HH:mm:ss'); without arguments, of the batch timestamp. Null when the text does not match.
+ *
+ * @example
+ * withColumn('epochSeconds', unixTimestamp(col('ts')))
+ * // in SQL: unix_timestamp('2016-04-08', 'yyyy-MM-dd') → 1460073600
+ */
 export function unixTimestamp(column?: ColumnLike, format = DEFAULT_TIMESTAMP_PATTERN): Column {
   return column === undefined ? callColumn('unix_timestamp') : callColumn('unix_timestamp', colArg(column), litArg(format));
 }

@@ -101,19 +101,48 @@ export const posexplodeOuterFunction = explodeDefinition('posexplode_outer', tru
 export const inlineFunction = explodeDefinition('inline', false, false, true);
 export const inlineOuterFunction = explodeDefinition('inline_outer', false, true, true);
 
-/** `explode(col)`: one row per element (or map entry). */
+/**
+ * `explode(col)`: one row per element (or map entry).
+ *
+ * @example
+ * withColumn('explode', explode(col('values')))
+ */
 export function explode(column: ColumnLike): Column {
   return callColumn('explode', colArg(column));
 }
+/**
+ * Spark's `explode_outer(array | map)`: One row per element (`col`), or per map entry (`key`, `value`); a null or empty input gives one row of nulls.
+ *
+ * @example
+ * withColumn('explodeOuter', explodeOuter(col('values')))
+ */
 export function explodeOuter(column: ColumnLike): Column {
   return callColumn('explode_outer', colArg(column));
 }
+/**
+ * Spark's `posexplode(array | map)`: One row per element (`col`), or per map entry (`key`, `value`), with its 0-based position (`pos`); a null or empty input gives no row.
+ *
+ * @example
+ * withColumn('posexplode', posexplode(col('values')))
+ */
 export function posexplode(column: ColumnLike): Column {
   return callColumn('posexplode', colArg(column));
 }
+/**
+ * Spark's `posexplode_outer(array | map)`: One row per element (`col`), or per map entry (`key`, `value`), with its 0-based position (`pos`); a null or empty input gives one row of nulls.
+ *
+ * @example
+ * withColumn('posexplodeOuter', posexplodeOuter(col('values')))
+ */
 export function posexplodeOuter(column: ColumnLike): Column {
   return callColumn('posexplode_outer', colArg(column));
 }
+/**
+ * Spark's `inline(array<struct>)`: One row per struct of the array, its fields as columns; a null or empty input gives no row.
+ *
+ * @example
+ * withColumn('inline', inline(col('values')))
+ */
 export function inline(column: ColumnLike): Column {
   return callColumn('inline', colArg(column));
 }

@@ -170,21 +170,63 @@ export const crc32Function: ScalarFunctionDefinition = {
   bind: (call) => rowFunction(call.outputName, new Int64(), [binaryArg(call)], (v) => BigInt(zlibCrc32(v as Uint8Array))),
 };
 
+/**
+ * Spark's `hash(expr1, expr2, ...)`: Spark's Murmur3 hash of the arguments (seed 42), as an int: the value Spark's hash partitioning and `hash()` give.
+ *
+ * @example
+ * withColumn('bucket', hash(col('id')))
+ * // in SQL: hash('Spark', array(123), 2) → -1321691492
+ */
 export function hash(...columns: readonly ColumnLike[]): Column {
   return callColumn('hash', ...columns.map(colArg));
 }
+/**
+ * Spark's `xxhash64(expr1, expr2, ...)`: Spark's 64-bit xxHash of the arguments (seed 42), as a bigint.
+ *
+ * @example
+ * withColumn('bucket', xxhash64(col('id')))
+ * // in SQL: xxhash64('Spark', array(123), 2) → 5602566077635097486
+ */
 export function xxhash64(...columns: readonly ColumnLike[]): Column {
   return callColumn('xxhash64', ...columns.map(colArg));
 }
+/**
+ * Spark's `md5(expr)`: The MD5 digest of a binary value (a string as UTF-8), as lower-case hex.
+ *
+ * @example
+ * withColumn('md5', md5(col('id')))
+ * // in SQL: md5('Spark') → '8cde774d6f7333752ed72cacddb05126'
+ */
 export function md5(column: ColumnLike): Column {
   return callColumn('md5', colArg(column));
 }
+/**
+ * Spark's `sha1(expr)`: The SHA1 digest of a binary value (a string as UTF-8), as lower-case hex.
+ *
+ * @example
+ * withColumn('sha1', sha1(col('id')))
+ * // in SQL: sha1('Spark') → '85f5955f4b27a9a4c2aab6ffe5d7189fc298b92c'
+ */
 export function sha1(column: ColumnLike): Column {
   return callColumn('sha1', colArg(column));
 }
+/**
+ * Spark's `sha2(expr, bitLength)`: The SHA-2 digest (bitLength 224, 256, 384 or 512; 0 means 256) as lower-case hex; null for another bit length.
+ *
+ * @example
+ * withColumn('sha2', sha2(col('id'), 256))
+ * // in SQL: sha2('Spark', 256) → '529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b'
+ */
 export function sha2(column: ColumnLike, bitLength: 224 | 256 | 384 | 512 | 0): Column {
   return callColumn('sha2', colArg(column), litArg(bitLength));
 }
+/**
+ * Spark's `crc32(expr)`: The CRC-32 of a binary value (a string as UTF-8), as a bigint.
+ *
+ * @example
+ * withColumn('crc32', crc32(col('id')))
+ * // in SQL: crc32('Spark') → 1557323817
+ */
 export function crc32(column: ColumnLike): Column {
   return callColumn('crc32', colArg(column));
 }

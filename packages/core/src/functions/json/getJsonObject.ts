@@ -117,6 +117,13 @@ export const getJsonObjectFunction: ScalarFunctionDefinition = {
   bind: (call) => rowFunction(call.outputName, new Utf8(), [argAs(call, 0, STRING()), argAs(call, 1, STRING())], (json, path) => jsonPathValue(json as string, path as string)),
 };
 
+/**
+ * Spark's `get_json_object(json, path)`: The value at a JSON path (`$.a.b`, `$.a[0]`, `$.a[*].b`, `$['key']`) as text: strings bare, anything else as JSON; null when absent or when the text is not JSON.
+ *
+ * @example
+ * withColumn('getJsonObject', getJsonObject(col('payload'), '$.a'))
+ * // in SQL: get_json_object('{"a":"b"}', '$.a') → 'b'
+ */
 export function getJsonObject(column: ColumnLike, path: string): Column {
   return callColumn('get_json_object', colArg(column), litArg(path));
 }

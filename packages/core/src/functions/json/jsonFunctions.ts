@@ -182,17 +182,44 @@ export const jsonTupleFunction: GeneratorFunctionDefinition = {
   },
 };
 
+/**
+ * Spark's `from_json(jsonStr, schema[, options])`: JSON text parsed with a schema ('a INT, b STRING', or ARRAY<…>/MAP<…>): a struct (an array or map); a malformed record gives a struct of nulls (mode PERMISSIVE) or fails the query (map('mode', 'FAILFAST')).
+ *
+ * @example
+ * withColumn('parsed', fromJsonColumn(col('payload'), 'a INT, b STRING'))
+ * // in SQL: from_json('{"a":1, "b":0.8}', 'a INT, b DOUBLE') → {a: 1, b: 0.8}
+ */
 export function fromJsonColumn(column: ColumnLike, schema: string, options?: Readonly<Record<string, string>>): Column {
   const args = [colArg(column), litArg(schema)];
   if (options) args.push(callColumn('map', ...Object.entries(options).flatMap(([k, v]) => [litArg(k), litArg(v)])).node);
   return callColumn('from_json', ...args);
 }
+/**
+ * Spark's `to_json(expr[, options])`: A struct, array or map as JSON text (null fields left out, as Spark does).
+ *
+ * @example
+ * withColumn('toJson', toJsonColumn(col('payload')))
+ * // in SQL: to_json(named_struct('a', 1, 'b', 2)) → '{"a":1,"b":2}'
+ */
 export function toJsonColumn(column: ColumnLike): Column {
   return callColumn('to_json', colArg(column));
 }
+/**
+ * Spark's `json_tuple(json, key1, key2, ...)`: One row with the text of each key of a JSON object as columns c0, c1, …; nulls for missing keys or text that is not a JSON object.
+ *
+ * @example
+ * withColumn('fields', jsonTuple(col('payload'), 'a', 'b'))
+ */
 export function jsonTuple(column: ColumnLike, ...keys: readonly string[]): Column {
   return callColumn('json_tuple', colArg(column), ...keys.map(litArg));
 }
+/**
+ * Spark's `schema_of_json(json[, options])`: The schema Spark infers for a constant JSON text, in DDL.
+ *
+ * @example
+ * withColumn('schema', schemaOfJson('[{"col":0}]'))
+ * // in SQL: schema_of_json('[{"col":0}]') → 'ARRAY<STRUCT<col: BIGINT>>'
+ */
 export function schemaOfJson(json: string): Column {
   return callColumn('schema_of_json', litArg(json));
 }

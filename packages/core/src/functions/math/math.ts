@@ -332,21 +332,97 @@ export const binFunction: ScalarFunctionDefinition = {
   bind: (call) => rowFunction(call.outputName, new Utf8(), [argAs(call, 0, new Int64())], (v) => BigInt.asUintN(64, v as bigint).toString(2)),
 };
 
+/**
+ * Spark's `abs(expr)`: The absolute value (integers wrap at their minimum, as in Java).
+ *
+ * @example
+ * withColumn('abs', abs(col('x')))
+ * // in SQL: abs(-1) → 1
+ */
 export function abs(column: ColumnLike): Column { return callColumn('abs', colArg(column)); }
+/**
+ * Spark's `round(expr[, d])`: `expr` rounded to `d` decimal places (negative: to tens, hundreds …) with HALF_UP rounding; the type is kept.
+ *
+ * @example
+ * withColumn('round', round(col('x')))
+ * // in SQL: round(2.5D, 0) → 3
+ */
 export function round(column: ColumnLike, scale = 0): Column { return callColumn('round', colArg(column), litArg(scale)); }
+/**
+ * Spark's `bround(expr[, d])`: `expr` rounded to `d` decimal places (negative: to tens, hundreds …) with HALF_EVEN (banker's) rounding; the type is kept.
+ *
+ * @example
+ * withColumn('bround', bround(col('x')))
+ * // in SQL: bround(2.5D, 0) → 2
+ */
 export function bround(column: ColumnLike, scale = 0): Column { return callColumn('bround', colArg(column), litArg(scale)); }
+/**
+ * Spark's `floor(expr)`: The largest integer not above `expr`, as a bigint.
+ *
+ * @example
+ * withColumn('floor', floor(col('x')))
+ * // in SQL: floor(-0.1D) → -1
+ */
 export function floor(column: ColumnLike): Column { return callColumn('floor', colArg(column)); }
+/**
+ * Spark's `ceil(expr)`: The smallest integer not below `expr`, as a bigint.
+ *
+ * @example
+ * withColumn('ceil', ceil(col('x')))
+ * // in SQL: ceil(-0.1D) → 0
+ */
 export function ceil(column: ColumnLike): Column { return callColumn('ceil', colArg(column)); }
+/**
+ * Spark's `pow(expr1, expr2)`: `expr1` to the power `expr2`, as a double.
+ *
+ * @example
+ * withColumn('squared', pow(col('x'), 2))
+ * // in SQL: pow(2, 3) → 8
+ */
 export function pow(base: ColumnLike | number, exponent: ColumnLike | number): Column {
   return callColumn('pow', typeof base === 'number' ? litArg(base) : colArg(base), typeof exponent === 'number' ? litArg(exponent) : colArg(exponent));
 }
+/**
+ * Spark's `sqrt(expr)`: Square root (NaN for a negative number).
+ *
+ * @example
+ * withColumn('sqrt', sqrt(col('x')))
+ * // in SQL: sqrt(4) → 2
+ */
 export function sqrt(column: ColumnLike): Column { return callColumn('sqrt', colArg(column)); }
+/**
+ * Spark's `exp(expr)`: e to the power `expr`.
+ *
+ * @example
+ * withColumn('exp', exp(col('x')))
+ * // in SQL: exp(0) → 1
+ */
 export function exp(column: ColumnLike): Column { return callColumn('exp', colArg(column)); }
-/** Natural logarithm, or `log(base, column)`. */
+/**
+ * Natural logarithm, or `log(base, column)`.
+ *
+ * @example
+ * withColumn('ln', log(col('x')))
+ * // in SQL: log(10, 100) → 2
+ */
 export function log(baseOrColumn: number | ColumnLike, column?: ColumnLike): Column {
   return column === undefined ? callColumn('log', colArg(baseOrColumn as ColumnLike)) : callColumn('log', litArg(baseOrColumn), colArg(column));
 }
+/**
+ * Spark's `signum(expr)`: The sign: −1.0, 0.0 or 1.0 (NaN for NaN).
+ *
+ * @example
+ * withColumn('signum', signum(col('x')))
+ * // in SQL: signum(40) → 1
+ */
 export function signum(column: ColumnLike): Column { return callColumn('signum', colArg(column)); }
+/**
+ * Spark's `pmod(expr1, expr2)`: The positive remainder; null when dividing by 0.
+ *
+ * @example
+ * withColumn('bucket', pmod(col('id'), 16))
+ * // in SQL: pmod(-10, 3) → 2
+ */
 export function pmod(dividend: ColumnLike, divisor: ColumnLike | number): Column {
   return callColumn('pmod', colArg(dividend), typeof divisor === 'number' ? litArg(divisor) : colArg(divisor));
 }

@@ -220,15 +220,39 @@ function rowValuesOf(bound: BoundExpression, batch: import('apache-arrow').Recor
   return rowValues(bound.evaluate(batch, context));
 }
 
+/**
+ * Spark's `rand([seed])`: Uniform doubles in [0, 1) from Spark's XORShiftRandom seeded with `seed` (plus the partition, here 0): the same values as Spark for a one-partition input, and the same again when a batch replays.
+ *
+ * @example
+ * withColumn('sample', rand(42))
+ */
 export function rand(seed?: number): Column {
   return seed === undefined ? callColumn('rand') : callColumn('rand', litArg(seed));
 }
+/**
+ * Spark's `randn([seed])`: Standard normal doubles from the same generator as rand.
+ *
+ * @example
+ * withColumn('noise', randn(42))
+ */
 export function randn(seed?: number): Column {
   return seed === undefined ? callColumn('randn') : callColumn('randn', litArg(seed));
 }
+/**
+ * Spark's `uuid()`: A version-4 UUID per row, from Spark's seeded generator (seed fixed when the query is defined).
+ *
+ * @example
+ * withColumn('id', uuid())
+ */
 export function uuid(): Column {
   return callColumn('uuid');
 }
+/**
+ * Spark's `monotonically_increasing_id()`: Spark's id: partition index << 33 plus the row's position in its partition. Each batch is one partition here, so ids count from 0 in every batch, as a one-partition Spark stream does.
+ *
+ * @example
+ * withColumn('rowId', monotonicallyIncreasingId())
+ */
 export function monotonicallyIncreasingId(): Column {
   return callColumn('monotonically_increasing_id');
 }

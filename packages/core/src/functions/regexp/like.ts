@@ -146,6 +146,13 @@ function likeFunction(name: string, ignoreCase: boolean): ScalarFunctionDefiniti
 export const likeFunctionDefinition = likeFunction('like', false);
 export const ilikeFunction = likeFunction('ilike', true);
 
+/**
+ * Spark's `like(str, pattern[, escape]) | str LIKE pattern [ESCAPE 'c']`: True when `str` matches the SQL pattern: `_` is one character, `%` any run.
+ *
+ * @example
+ * withColumn('isSpark', like(col('text'), 'Sp%'))
+ * // in SQL: 'Spark' LIKE 'Sp%' → true
+ */
 export function like(column: ColumnLike, pattern: string): Column {
   return callColumn('like', colArg(column), litArg(pattern));
 }

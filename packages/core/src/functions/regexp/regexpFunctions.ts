@@ -158,18 +158,53 @@ export const regexpInstrFunction: ScalarFunctionDefinition = {
   },
 };
 
+/**
+ * Spark's `regexp_extract(str, regexp[, idx])`: Group `idx` (default 1; 0 is the whole match) of the first match of the Java regular expression in `str`; empty when nothing matches.
+ *
+ * @example
+ * withColumn('regexpExtract', regexpExtract(col('text'), '(\\d+)-(\\d+)', 1))
+ * // in SQL: regexp_extract('100-200', '(\\d+)-(\\d+)', 1) → '100'
+ */
 export function regexpExtract(column: ColumnLike, pattern: string, index: number): Column {
   return callColumn('regexp_extract', colArg(column), litArg(pattern), litArg(index));
 }
+/**
+ * Spark's `regexp_extract_all(str, regexp[, idx])`: Group `idx` (default 1) of every match of the regular expression in `str`, as an array.
+ *
+ * @example
+ * withColumn('regexpExtractAll', regexpExtractAll(col('text'), '(\\d+)-(\\d+)'))
+ * // in SQL: regexp_extract_all('100-200, 300-400', '(\\d+)-(\\d+)', 1) → ['100', '300']
+ */
 export function regexpExtractAll(column: ColumnLike, pattern: string, index = 1): Column {
   return callColumn('regexp_extract_all', colArg(column), litArg(pattern), litArg(index));
 }
+/**
+ * Spark's `regexp_replace(str, regexp, rep[, position])`: Every match of the regular expression in `str` (from character `position`, default 1) replaced by `rep`, where `$1` … and `${name}` are groups.
+ *
+ * @example
+ * withColumn('regexpReplace', regexpReplace(col('text'), '(\\d+)', 'num'))
+ * // in SQL: regexp_replace('100-200', '(\\d+)', 'num') → 'num-num'
+ */
 export function regexpReplace(column: ColumnLike, pattern: string | Column, replacement: string | Column): Column {
   return callColumn('regexp_replace', colArg(column), litArg(pattern), litArg(replacement));
 }
+/**
+ * Spark's `regexp_like(str, regexp) | str RLIKE regexp`: True when the Java regular expression matches somewhere in `str`.
+ *
+ * @example
+ * withColumn('regexpLike', regexpLike(col('text'), 'S.L'))
+ * // in SQL: regexp_like('Spark SQL', 'S.L') → true
+ */
 export function regexpLike(column: ColumnLike, pattern: string | Column): Column {
   return callColumn('regexp_like', colArg(column), litArg(pattern));
 }
+/**
+ * Spark's `regexp_count(str, regexp)`: How many times the regular expression matches in `str`.
+ *
+ * @example
+ * withColumn('regexpCount', regexpCount(col('text'), 'Ste(v|ph)en'))
+ * // in SQL: regexp_count('Steven Jones and Stephen Smith', 'Ste(v|ph)en') → 2
+ */
 export function regexpCount(column: ColumnLike, pattern: string | Column): Column {
   return callColumn('regexp_count', colArg(column), litArg(pattern));
 }

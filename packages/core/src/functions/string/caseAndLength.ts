@@ -133,13 +133,33 @@ export const bitLengthFunction: ScalarFunctionDefinition = {
   bind: (call) => lengthBind(call, 'bits'),
 };
 
-/** Column builders (PySpark's `initcap(col)` …). */
+/**
+ * Column builders (PySpark's `initcap(col)` …).
+ *
+ * @example
+ * withColumn('initcap', initcap(col('text')))
+ * // in SQL: initcap('sPark sql') → 'Spark Sql'
+ */
 export function initcap(column: ColumnLike): Column {
   return callColumn('initcap', colArg(column));
 }
+/**
+ * Spark's `octet_length(expr)`: Bytes of a string (UTF-8) or binary value.
+ *
+ * @example
+ * withColumn('octetLength', octetLength(col('text')))
+ * // in SQL: octet_length('é') → 2
+ */
 export function octetLength(column: ColumnLike): Column {
   return callColumn('octet_length', colArg(column));
 }
+/**
+ * Spark's `bit_length(expr)`: Bits of a string (UTF-8) or binary value.
+ *
+ * @example
+ * withColumn('bitLength', bitLength(col('text')))
+ * // in SQL: bit_length('Spark') → 40
+ */
 export function bitLength(column: ColumnLike): Column {
   return callColumn('bit_length', colArg(column));
 }

@@ -159,7 +159,13 @@ function wrapNullSeparator(call: CallContext, separator: BoundExpression, args: 
   }, { nullSafe: true });
 }
 
-/** `concat_ws(sep, ...cols)`. */
+/**
+ * `concat_ws(sep, ...cols)`.
+ *
+ * @example
+ * withColumn('fullName', concatWs(' ', col('first'), col('last')))
+ * // in SQL: concat_ws(' ', 'Spark', 'SQL') → 'Spark SQL'
+ */
 export function concatWs(separator: string, ...columns: readonly ColumnLike[]): Column {
   return callColumn('concat_ws', litArg(separator), ...columns.map(colArg));
 }

@@ -97,15 +97,43 @@ export const replaceFunction: ScalarFunctionDefinition = {
   },
 };
 
+/**
+ * Spark's `split(str, regex[, limit])`: `str` split around matches of the Java regular expression; `limit` > 0 caps the pieces, otherwise all (trailing empty pieces kept).
+ *
+ * @example
+ * withColumn('split', split(col('text'), '[ABC]'))
+ * // in SQL: split('oneAtwoBthreeC', '[ABC]') → ['one', 'two', 'three', '']
+ */
 export function split(column: ColumnLike, pattern: string, limit = -1): Column {
   return callColumn('split', colArg(column), litArg(pattern), litArg(limit));
 }
+/**
+ * Spark's `reverse(str | array)`: The characters of a string, or the elements of an array, in reverse order.
+ *
+ * @example
+ * withColumn('reverse', reverse(col('text')))
+ * // in SQL: reverse('Spark SQL') → 'LQS krapS'
+ */
 export function reverse(column: ColumnLike): Column {
   return callColumn('reverse', colArg(column));
 }
+/**
+ * Spark's `translate(input, from, to)`: Characters of `from` in `input` replaced by those at the same place in `to` (removed when `to` is shorter).
+ *
+ * @example
+ * withColumn('translate', translate(col('text'), 'abc', '123'))
+ * // in SQL: translate('AaBbCc', 'abc', '123') → 'A1B2C3'
+ */
 export function translate(column: ColumnLike, from: string, to: string): Column {
   return callColumn('translate', colArg(column), litArg(from), litArg(to));
 }
+/**
+ * Spark's `replace(str, search[, replace])`: Every `search` in `str` replaced by `replace` (default empty); an empty `search` changes nothing.
+ *
+ * @example
+ * withColumn('replace', replace(col('text'), 'abc'))
+ * // in SQL: replace('ABCabc', 'abc', 'DEF') → 'ABCDEF'
+ */
 export function replace(column: ColumnLike, search: string, replacement = ''): Column {
   return callColumn('replace', colArg(column), litArg(search), litArg(replacement));
 }

@@ -76,15 +76,43 @@ export const chrFunction: ScalarFunctionDefinition = {
   }),
 };
 
+/**
+ * Spark's `base64(bin)`: Binary (or a string as UTF-8) as base64 text, without line breaks.
+ *
+ * @example
+ * withColumn('base64', base64(col('text')))
+ * // in SQL: base64('Spark SQL') → 'U3BhcmsgU1FM'
+ */
 export function base64(column: ColumnLike): Column {
   return callColumn('base64', colArg(column));
 }
+/**
+ * Spark's `unbase64(str)`: The binary value of base64 text.
+ *
+ * @example
+ * withColumn('unbase64', unbase64(col('text')))
+ * // in SQL: cast(unbase64('U3BhcmsgU1FM') as string) → 'Spark SQL'
+ */
 export function unbase64(column: ColumnLike): Column {
   return callColumn('unbase64', colArg(column));
 }
+/**
+ * Spark's `hex(expr)`: Upper-case hexadecimal of an integer (two's complement), or of the bytes of a string or binary value.
+ *
+ * @example
+ * withColumn('hex', hex(col('text')))
+ * // in SQL: hex(17) → '11'
+ */
 export function hex(column: ColumnLike): Column {
   return callColumn('hex', colArg(column));
 }
+/**
+ * Spark's `unhex(str)`: The bytes written in hexadecimal (an odd count gets a leading 0); null when not hexadecimal.
+ *
+ * @example
+ * withColumn('unhex', unhex(col('text')))
+ * // in SQL: cast(unhex('537061726B2053514C') as string) → 'Spark SQL'
+ */
 export function unhex(column: ColumnLike): Column {
   return callColumn('unhex', colArg(column));
 }

@@ -144,6 +144,13 @@ export const formatStringFunction: ScalarFunctionDefinition = {
   },
 };
 
+/**
+ * Spark's `format_string(format, args...)`: A string formatted like Java's String.format (`%s`, `%d`, `%5.2f`, `%2$s` …).
+ *
+ * @example
+ * withColumn('label', formatString('%s: %d', col('name'), col('count')))
+ * // in SQL: format_string("Hello World %d %s", 100, "days") → 'Hello World 100 days'
+ */
 export function formatString(format: string, ...columns: readonly (Column | string)[]): Column {
   return callColumn('format_string', litArg(format), ...columns.map(colArg));
 }

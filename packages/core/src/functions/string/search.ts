@@ -110,9 +110,23 @@ export const endswithFunction = bytesPredicate(
   { sql: "endswith('Spark SQL', 'SQL')", result: true },
 );
 
+/**
+ * Spark's `instr(str, substr)`: 1-based position of the first `substr` in `str`, 0 when absent.
+ *
+ * @example
+ * withColumn('instr', instr(col('text'), 'SQL'))
+ * // in SQL: instr('SparkSQL', 'SQL') → 6
+ */
 export function instr(column: ColumnLike, substr: string): Column {
   return callColumn('instr', colArg(column), litArg(substr));
 }
+/**
+ * Spark's `locate(substr, str[, pos])`: 1-based position of the first `substr` in `str` at or after `pos`; 0 when absent or when `pos` is below 1 or null.
+ *
+ * @example
+ * withColumn('locate', locate('bar', col('text')))
+ * // in SQL: locate('bar', 'foobarbar') → 4
+ */
 export function locate(substr: string, column: ColumnLike, pos = 1): Column {
   return callColumn('locate', litArg(substr), colArg(column), litArg(pos));
 }

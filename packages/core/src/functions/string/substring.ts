@@ -123,13 +123,33 @@ export const rightFunction: ScalarFunctionDefinition = {
   },
 };
 
-/** `substring(col, pos, len)` (1-based). */
+/**
+ * `substring(col, pos, len)` (1-based).
+ *
+ * @example
+ * withColumn('substring', substring(col('text'), 5))
+ * // in SQL: substring('Spark SQL', 5) → 'k SQL'
+ */
 export function substring(column: ColumnLike, pos: number | Column, len?: number | Column): Column {
   return callColumn('substring', colArg(column), litArg(pos), ...(len === undefined ? [] : [litArg(len)]));
 }
+/**
+ * Spark's `left(str, len)`: The leftmost `len` characters; empty when `len` < 1.
+ *
+ * @example
+ * withColumn('left', left(col('text'), 3))
+ * // in SQL: left('Spark SQL', 3) → 'Spa'
+ */
 export function left(column: ColumnLike, len: number | Column): Column {
   return callColumn('left', colArg(column), litArg(len));
 }
+/**
+ * Spark's `right(str, len)`: The rightmost `len` characters; empty when `len` < 1.
+ *
+ * @example
+ * withColumn('right', right(col('text'), 3))
+ * // in SQL: right('Spark SQL', 3) → 'SQL'
+ */
 export function right(column: ColumnLike, len: number | Column): Column {
   return callColumn('right', colArg(column), litArg(len));
 }

@@ -162,9 +162,23 @@ function roundDecimalText(text: string, places: number): string {
   return negative ? `-${out}` : out;
 }
 
+/**
+ * Spark's `substring_index(str, delim, count)`: `str` before the `count`-th `delim` (counting from the right, and keeping what follows, when `count` is negative).
+ *
+ * @example
+ * withColumn('substringIndex', substringIndex(col('text'), '.', 2))
+ * // in SQL: substring_index('www.apache.org', '.', 2) → 'www.apache'
+ */
 export function substringIndex(column: ColumnLike, delimiter: string, count: number): Column {
   return callColumn('substring_index', colArg(column), litArg(delimiter), litArg(count));
 }
+/**
+ * Spark's `format_number(expr, d)`: The number with thousands separators and `d` decimal places (HALF_EVEN); null for a negative `d`.
+ *
+ * @example
+ * withColumn('amount', formatNumber(col('amount'), 2))
+ * // in SQL: format_number(12831273.23481D, 3) → '12,831,273.235'
+ */
 export function formatNumber(column: ColumnLike, decimals: number): Column {
   return callColumn('format_number', colArg(column), litArg(decimals));
 }

@@ -119,21 +119,63 @@ export const repeatFunction: ScalarFunctionDefinition = {
   bind: (call) => rowFunction(call.outputName, new Utf8(), [argAs(call, 0, STRING()), argAs(call, 1, new Int32())], (s, n) => ((n as number) > 0 ? (s as string).repeat(n as number) : '')),
 };
 
+/**
+ * Spark's `trim(str) | trim(trimStr, str) | TRIM(BOTH trimStr FROM str)`: Removes leading and trailing spaces (or the characters of `trimStr`).
+ *
+ * @example
+ * withColumn('trim', trim(col('text')))
+ * // in SQL: trim('    SparkSQL   ') → 'SparkSQL'
+ */
 export function trim(column: ColumnLike, chars?: string): Column {
   return chars === undefined ? callColumn('trim', colArg(column)) : callColumn('trim', litArg(chars), colArg(column));
 }
+/**
+ * Spark's `ltrim(str) | ltrim(trimStr, str) | TRIM(LEADING trimStr FROM str)`: Removes leading spaces (or the characters of `trimStr`).
+ *
+ * @example
+ * withColumn('ltrim', ltrim(col('text')))
+ * // in SQL: ltrim('    SparkSQL   ') → 'SparkSQL   '
+ */
 export function ltrim(column: ColumnLike, chars?: string): Column {
   return chars === undefined ? callColumn('ltrim', colArg(column)) : callColumn('ltrim', litArg(chars), colArg(column));
 }
+/**
+ * Spark's `rtrim(str) | rtrim(trimStr, str) | TRIM(TRAILING trimStr FROM str)`: Removes trailing spaces (or the characters of `trimStr`).
+ *
+ * @example
+ * withColumn('rtrim', rtrim(col('text')))
+ * // in SQL: rtrim('    SparkSQL   ') → '    SparkSQL'
+ */
 export function rtrim(column: ColumnLike, chars?: string): Column {
   return chars === undefined ? callColumn('rtrim', colArg(column)) : callColumn('rtrim', litArg(chars), colArg(column));
 }
+/**
+ * Spark's `lpad(str, len[, pad])`: `str` left-padded with `pad` (default a space) to `len` characters, or cut to `len` if longer.
+ *
+ * @example
+ * withColumn('lpad', lpad(col('text'), 5))
+ * // in SQL: lpad('hi', 5, '??') → '???hi'
+ */
 export function lpad(column: ColumnLike, len: number, padding = ' '): Column {
   return callColumn('lpad', colArg(column), litArg(len), litArg(padding));
 }
+/**
+ * Spark's `rpad(str, len[, pad])`: `str` right-padded with `pad` (default a space) to `len` characters, or cut to `len` if longer.
+ *
+ * @example
+ * withColumn('rpad', rpad(col('text'), 5))
+ * // in SQL: rpad('hi', 5, '??') → 'hi???'
+ */
 export function rpad(column: ColumnLike, len: number, padding = ' '): Column {
   return callColumn('rpad', colArg(column), litArg(len), litArg(padding));
 }
+/**
+ * Spark's `repeat(str, n)`: `str` repeated `n` times; empty when `n` < 1.
+ *
+ * @example
+ * withColumn('repeat', repeat(col('text'), 2))
+ * // in SQL: repeat('123', 2) → '123123'
+ */
 export function repeat(column: ColumnLike, n: number | Column): Column {
   return callColumn('repeat', colArg(column), litArg(n));
 }

@@ -20,6 +20,7 @@ export const STATE_FILE_FORMAT = 1;
 const MAGIC = [0x53, 0x4c, 0x53, 0x54]; // "SLST"
 const HEADER = 4 + 1 + 1 + 8;
 
+/** What a state file holds: one version's changes (`delta`, `changelog`) or every key (`snapshot`). */
 export type StateFileKind = 'delta' | 'snapshot' | 'changelog';
 const KIND_CODE: Record<StateFileKind, number> = { delta: 1, snapshot: 2, changelog: 3 };
 
