@@ -156,15 +156,19 @@ class StringWriter {
     this.reserve(length);
     let rnd = 0;
     let left = 0;
+    const bytes = this.bytes;
+    let at = this.at;
     for (let i = 0; i < length; i++) {
       if (left === 0) {
-        rnd = next32();
+        rnd = next32() >>> 2; // 30 bits stay small integers; 26^5 < 2^30
         left = 5;
       }
-      this.bytes[this.at++] = 97 + (rnd % 26);
-      rnd = Math.floor(rnd / 26);
+      const letter = rnd % 26;
+      bytes[at++] = 97 + letter;
+      rnd = (rnd - letter) / 26;
       left--;
     }
+    this.at = at;
   }
   /** Padding so that an event of `currentSize` bytes is `averageSize` on average (±20 %). */
   extra(currentSize: number, averageSize: number): void {

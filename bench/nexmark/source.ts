@@ -114,8 +114,8 @@ function int64Data<T extends DataType>(type: T, values: Float64Array): Data<T> {
   const words = new Uint32Array(out.buffer);
   for (let i = 0, w = 0; i < values.length; i++, w += 2) {
     const v = values[i]!;
-    words[w] = v % TWO_32;
-    words[w + 1] = v / TWO_32;
+    words[w] = v >>> 0; // the low 32 bits of a whole number below 2^53
+    words[w + 1] = (v / TWO_32) >>> 0;
   }
   return makeData({ type, length: values.length, data: out } as never) as Data<T>;
 }
