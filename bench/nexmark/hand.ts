@@ -4,7 +4,7 @@
  * batch, as the Sluice query does, and produces the same output rows; `rows()` renders them as
  * the check compares them.
  */
-import { BID, type EventColumns, type StringColumn } from './generator.ts';
+import { AUCTION, BID, PERSON, type EventColumns, type StringColumn } from './generator.ts';
 
 export interface HandQuery {
   batch(events: EventColumns): void;
@@ -238,4 +238,92 @@ export function q11(keep: boolean): HandQuery {
   };
 }
 
-export const HAND_QUERIES: Record<string, (keep: boolean) => HandQuery> = { q0, q1, q2, q5, q11 };
+/** q3: every (person in OR/ID/CA, auction of category 10 they sell) pair, as soon as both are seen. */
+export function q3(keep: boolean): HandQuery {
+  interface Person { name: string; city: string; state: string }
+  const people = new Map<number, Person>(); // id → the person (only those in OR, ID, CA)
+  const auctionsBySeller = new Map<number, number[]>(); // seller → auction ids (category 10)
+  const out = new Kept<{ person: Person; id: number }[]>(keep);
+  const wanted = new Set(['OR', 'ID', 'CA']);
+  return {
+    batch(events) {
+      const rows: { person: Person; id: number }[] = [];
+      const { person, auction } = events;
+      for (let i = 0; i < events.length; i++) {
+        const type = events.eventType[i];
+        if (type === PERSON) {
+          const state = text(person.state, i);
+          if (!wanted.has(state)) continue;
+          const p = { name: text(person.name, i), city: text(person.city, i), state };
+          const id = person.id[i]!;
+          people.set(id, p);
+          for (const a of auctionsBySeller.get(id) ?? []) rows.push({ person: p, id: a });
+        } else if (type === AUCTION) {
+          if (auction.category[i] !== 10) continue;
+          const seller = auction.seller[i]!;
+          const id = auction.id[i]!;
+          let sold = auctionsBySeller.get(seller);
+          if (!sold) auctionsBySeller.set(seller, (sold = []));
+          sold.push(id);
+          const p = people.get(seller);
+          if (p) rows.push({ person: p, id });
+        }
+      }
+      out.add(rows, rows.length);
+    },
+    finish() {},
+    get outputRows() {
+      return out.outputRows;
+    },
+    rows: () => out.batches.flat().map((r) => ({ name: r.person.name, city: r.person.city, state: r.person.state, id: String(r.id) })),
+  };
+}
+
+/** q8: people who registered and opened an auction in the same 10 s tumbling window, emitted when the watermark passes the window's end. */
+export function q8(keep: boolean): HandQuery {
+  const SIZE = 10_000;
+  const windows = new Map<number, { people: Map<number, Set<string>>; sellers: Set<number> }>(); // window start → who registered, who sold
+  const watermark = new Watermark();
+  const out = new Kept<{ id: number; name: string; start: number }[]>(keep);
+  const emitClosed = () => {
+    const rows: { id: number; name: string; start: number }[] = [];
+    for (const [start, w] of windows) {
+      if (start + SIZE > watermark.value) continue;
+      windows.delete(start);
+      for (const [id, names] of w.people) if (w.sellers.has(id)) for (const name of names) rows.push({ id, name, start });
+    }
+    if (rows.length > 0) out.add(rows, rows.length);
+  };
+  const windowOf = (start: number) => {
+    let w = windows.get(start);
+    if (!w) windows.set(start, (w = { people: new Map(), sellers: new Set() }));
+    return w;
+  };
+  return {
+    batch(events) {
+      const t = events.dateTime;
+      for (let i = 0; i < events.length; i++) {
+        const type = events.eventType[i];
+        if (type === BID) continue;
+        const w = windowOf(Math.floor(t[i]! / SIZE) * SIZE);
+        if (type === PERSON) {
+          const id = events.person.id[i]!;
+          let names = w.people.get(id);
+          if (!names) w.people.set(id, (names = new Set()));
+          names.add(text(events.person.name, i));
+        } else {
+          w.sellers.add(events.auction.seller[i]!);
+        }
+      }
+      watermark.see(events);
+      emitClosed();
+    },
+    finish: emitClosed,
+    get outputRows() {
+      return out.outputRows;
+    },
+    rows: () => out.batches.flat().map((r) => ({ id: String(r.id), name: r.name, starttime: r.start })),
+  };
+}
+
+export const HAND_QUERIES: Record<string, (keep: boolean) => HandQuery> = { q0, q1, q2, q3, q5, q8, q11 };

@@ -4,7 +4,7 @@
  * `auction`, `person`: the events of one type, their struct's fields as columns).
  */
 import { Field, Int64, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
-import { col, count, expr, filter, groupBy, mapBatches, select, sessionWindow, window, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
+import { col, count, expr, filter, groupBy, join, mapBatches, select, sessionWindow, window, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
 
 export interface SluiceQuery {
   readonly outputMode: OutputMode;
@@ -22,6 +22,24 @@ export function bids(events: StreamFrame): StreamFrame {
   return events.pipe(
     filter(col('event_type').eq(2)),
     select(bid.getField('auction').as('auction'), bid.getField('bidder').as('bidder'), bid.getField('price').as('price'), col('dateTime'), bid.getField('extra').as('extra')),
+  );
+}
+
+/** Flink's `auction` view (the fields q3 and q8 read). */
+export function auctions(events: StreamFrame): StreamFrame {
+  const auction = col('auction');
+  return events.pipe(
+    filter(col('event_type').eq(1)),
+    select(auction.getField('id').as('id'), auction.getField('seller').as('seller'), auction.getField('category').as('category'), col('dateTime')),
+  );
+}
+
+/** Flink's `person` view (the fields q3 and q8 read), the id as `p_id` so that it does not clash with the auction's. */
+export function persons(events: StreamFrame): StreamFrame {
+  const person = col('person');
+  return events.pipe(
+    filter(col('event_type').eq(0)),
+    select(person.getField('id').as('p_id'), person.getField('name').as('name'), person.getField('city').as('city'), person.getField('state').as('state'), col('dateTime').as('p_dateTime')),
   );
 }
 
@@ -65,6 +83,16 @@ export const SLUICE_QUERIES: Record<string, SluiceQuery> = {
   q1: { outputMode: 'append', plan: (events) => bids(events).pipe(select(col('auction'), col('bidder'), expr('0.908 * price').as('price'), col('dateTime'), col('extra'))) },
   /** Selection: bids on every 123rd auction. */
   q2: { outputMode: 'append', plan: (events) => bids(events).pipe(filter(expr('auction % 123 = 0')), select('auction', 'price')) },
+  /** Local item suggestion: sellers in OR, ID or CA of auctions in category 10 (a stream–stream inner join; its state grows, as Flink's). */
+  q3: {
+    outputMode: 'append',
+    plan: (events) =>
+      auctions(events).pipe(
+        filter(col('category').eq(10)),
+        join(persons(events).pipe(filter(col('state').isin('OR', 'ID', 'CA'))), expr('seller = p_id')),
+        select('name', 'city', 'state', 'id'),
+      ),
+  },
   /** Hot items: per 10 s window sliding by 2 s, the auctions with the most bids. */
   q5: {
     outputMode: 'append',
@@ -73,6 +101,15 @@ export const SLUICE_QUERIES: Record<string, SluiceQuery> = {
         groupBy(window('dateTime', '10 seconds', '2 seconds'), 'auction').agg(count().as('num')),
         mapBatches((table) => hottestPerWindow(table), HOT_ITEMS_SCHEMA),
       ),
+  },
+  /** New users: people who registered and opened an auction in the same 10 s window (two windowed aggregations, joined on the window). */
+  q8: {
+    outputMode: 'append',
+    plan: (events) => {
+      const people = persons(watermarked(events)).pipe(groupBy(window('p_dateTime', '10 seconds'), col('p_id').as('id'), 'name').agg(count().as('registrations')));
+      const sellers = auctions(watermarked(events)).pipe(groupBy(window('dateTime', '10 seconds'), col('seller').as('id')).agg(count().as('auctions')));
+      return people.pipe(join(sellers, ['id', 'window']), select(col('id'), col('name'), col('window').getField('start').as('starttime')));
+    },
   },
   /** User sessions: bids per bidder per session (10 s gap). */
   q11: {
