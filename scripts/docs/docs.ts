@@ -50,6 +50,11 @@ const app = await Application.bootstrapWithPlugins({
   readme: join(root, 'README.md'),
   out,
   skipErrorChecking: true, // `pnpm typecheck` type-checks; this only documents
+  // Source links from the repository URL, not from git: a clone without a GitHub remote (a local
+  // clone, a CI checkout, a worktree) warned 'git remote "origin" was not valid' and failed.
+  disableGit: true,
+  basePath: root,
+  sourceLinkTemplate: 'https://github.com/sluice-streaming/sluice/blob/main/{path}#L{line}',
   excludeInternal: true,
   excludePrivate: true,
   excludeProtected: true,
