@@ -1,4 +1,4 @@
-import { isSluiceError, memoryCheckpoint, QueryManager, silentLogger, type CheckpointStore, type DataStreamWriter, type ErrorCode, type OutputMode, type SinkProvider, type StreamFrame, type StreamingQuery, type TriggerLike } from '@sluice/core';
+import { isSluiceError, memoryCheckpoint, QueryManager, silentLogger, type StreamingQueryListener, type CheckpointStore, type DataStreamWriter, type ErrorCode, type OutputMode, type SinkProvider, type StreamFrame, type StreamingQuery, type TriggerLike } from '@sluice/core';
 import { settleMicrotasks, toTrigger, VirtualScheduler } from '@sluice/core/internal';
 import { dropMemoryTable, memorySink, memoryTableBatches } from '@sluice/sinks';
 import { diffRows, rowsOf, toRows, type SparkRow } from './rows.ts';
@@ -48,6 +48,8 @@ export interface StreamTestOptions {
   readonly clockStartMs?: number;
   /** Receives the manual clock before the stream starts, for code that blocks on it. */
   readonly clock?: (clock: ManualClock) => void;
+  /** Spark's `spark.streams.addListener`: listeners of the query manager the stream runs on. */
+  readonly listeners?: readonly StreamingQueryListener[];
 }
 
 export interface StartOptions {
@@ -138,6 +140,7 @@ class StreamRun {
     // at the virtual instant it started, as on Spark's manual clock.
     this.scheduler = new VirtualScheduler(options.clockStartMs ?? 0, () => this.settle());
     this.manager = new QueryManager({ scheduler: this.scheduler, logger: silentLogger });
+    for (const listener of options.listeners ?? []) this.manager.addListener(listener);
     options.clock?.({
       now: () => this.scheduler.now(),
       waitTillTime: (ms) => {

@@ -316,3 +316,48 @@ function catchError(fn: () => unknown): Error {
   }
   throw new Error('expected an error');
 }
+
+// SPARK-35815: every spelling of a delay Spark accepts (conventional, `interval` with quoted
+// units, the ANSI `day to second` / `year to month` forms) and the ones it refuses. Months count
+// 31 days for a delay. Spark runs it with spark.sql.legacy.interval.enabled true and false: the
+// answers are the same, and Sluice has no legacy interval mode, so both read the same way.
+for (const legacyIntervalEnabled of ['true', 'false']) {
+  spark.scenario(`SPARK-35815: Support ANSI intervals for delay threshold (spark.sql.legacy.interval.enabled=${legacyIntervalEnabled})`, () => {
+    const SECOND = 1000;
+    const MINUTE = 60 * SECOND;
+    const HOUR = 60 * MINUTE;
+    const DAY = 24 * HOUR;
+    const cases: [string[], number][] = [
+      [['3 days', 'Interval 3 day', "inTerval '3' day"], 3 * DAY],
+      [[' 5 hours', 'INTERVAL 5 hour', "interval '5' hour"], 5 * HOUR],
+      [['\t8 minutes', 'interval 8 minute', "interval '8' minute"], 8 * MINUTE],
+      [['10 seconds', 'interval 10 second', "interval '10' second"], 10 * SECOND],
+      [['1 years', 'interval 1 year', "interval '1' year"], 12 * 31 * DAY],
+      [['1 months', 'interval 1 month', "interval '1' month"], 31 * DAY],
+      [['1 day 2 hours 3 minutes 4 seconds', ' interval 1 day 2 hours 3 minutes 4 seconds', "\tinterval '1' day '2' hours '3' minutes '4' seconds", "interval '1 2:3:4' day to second"], DAY + 2 * HOUR + 3 * MINUTE + 4 * SECOND],
+      [[' 1 year 2 months', 'interval 1 year 2 month', "interval '1' year '2' month", "\tinterval '1-2' year to month"], (12 * 31 + 2 * 31) * DAY],
+    ];
+    const frame = withEventTime(intStream().frame);
+    for (const [spellings, expectedMs] of cases) {
+      for (const delay of spellings) {
+        const steps = planSteps(frame.pipe(withWatermark('eventTime', delay)).node).flatMap((s) => (s.watermark ? [s.watermark] : []));
+        expect(steps, JSON.stringify(delay)).toEqual([{ column: 'eventTime', delayMs: expectedMs }]);
+      }
+    }
+    for (const delay of ['1 foo', 'interva 2 day', "intrval '3' day", 'interval 4 foo', "interval '5' foo", "interval '1 2:3:4' day to hour", "interval '1 2' year to month"]) {
+      expect(isSluiceError(catchError(() => frame.pipe(withWatermark('eventTime', delay)))), JSON.stringify(delay)).toBe(true);
+    }
+  });
+}
+
+spark.scenario('SPARK-21565: watermark operator accepts attributes from replacement', async () => {
+  // Spark reads (symbol, price, eventTime) rows from JSON files and groups by symbol and
+  // eventTime under a watermark; the point is that the plan is accepted and runs.
+  const input = memoryInput('symbol STRING, price DOUBLE, eventTime TIMESTAMP');
+  const groupEvents = input.frame.pipe(
+    withWatermark('eventTime', '2 seconds'),
+    groupBy('symbol', 'eventTime').agg(count('price').alias('count')),
+    select(col('symbol'), col('eventTime'), col('count')),
+  );
+  await testStream(groupEvents, {}, addData(input, ['a', 100.0, 100]), checkAnswer());
+});

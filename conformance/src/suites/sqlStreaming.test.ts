@@ -1,10 +1,11 @@
 import { expect, it } from 'vitest';
-import { BatchFrame, col, count, groupBy, isSluiceError, memoryCheckpoint, selectExpr, sql, StreamFrame, withColumn, withWatermark, type StreamingQuery } from '@sluice/core';
+import { BatchFrame, col, dropTempView, tableFromRows, toSchema, count, groupBy, isSluiceError, memoryCheckpoint, selectExpr, sql, StreamFrame, withColumn, withWatermark, type StreamingQuery } from '@sluice/core';
+import { registerTableView } from '@sluice/core/connector';
 import { dropMemoryTable, memorySink, noopSink } from '@sluice/sinks';
 import { intStream, memoryInput } from '../harness/memoryInput.ts';
 import { withEventTime } from '../harness/queries.ts';
 import { suite } from '../harness/scenario.ts';
-import { addData, checkAnswer, checkLastBatch, checkNewAnswer, execute, testStream } from '../harness/streamTest.ts';
+import { addData, checkAnswer, checkLastBatch, checkNewAnswer, execute, startStream, stopStream, testStream } from '../harness/streamTest.ts';
 
 // SQL over streams and memory tables, restated from Spark's suites that run spark.sql on
 // streaming temp views and memory-sink tables (StreamSuite, MemorySinkSuite,
@@ -167,6 +168,39 @@ sessionSuite.scenario('complete mode - session window (in SQL: GROUP BY session_
     checkNewAnswer(['spark', 25, 35, 10, 1], ['streaming', 25, 35, 10, 1], ['hello', 40, 51, 11, 2], ['world', 40, 51, 11, 2], ['streaming', 40, 51, 11, 2], ['spark', 40, 50, 10, 1], ['structured', 41, 51, 10, 1]),
     addData(input, ['spark streaming', 30]),
     checkNewAnswer(['spark', 25, 50, 25, 3], ['streaming', 25, 51, 26, 4], ['hello', 40, 51, 11, 2], ['world', 40, 51, 11, 2], ['structured', 41, 51, 10, 1]));
+});
+
+const innerJoinSuite = suite('StreamingInnerJoinSuite');
+
+innerJoinSuite.scenario('stream stream inner join on non-time column (in SQL: JOIN … USING)', async () => {
+  const input1 = intStream();
+  const input2 = intStream();
+  input1.frame.pipe(selectExpr('value AS key', 'value * 2 AS leftValue')).createOrReplaceTempView('join_left');
+  input2.frame.pipe(selectExpr('value AS key', 'value * 3 AS rightValue')).createOrReplaceTempView('join_right');
+  const joined = streamOf(sql('SELECT * FROM join_left JOIN join_right USING (key)'));
+  expect(joined.schema.fields.map((f) => f.name)).toEqual(['key', 'leftValue', 'rightValue']);
+  await testStream(joined, {},
+    addData(input1, 1), checkAnswer(),
+    addData(input2, 1, 10), checkNewAnswer([1, 2, 3]),
+    addData(input1, 10), checkNewAnswer([10, 20, 30]),
+    addData(input2, 1), checkNewAnswer([1, 2, 3]),
+    stopStream, startStream(),
+    addData(input1, 1), checkNewAnswer([1, 2, 3], [1, 2, 3]),
+    stopStream, startStream(),
+    addData(input1, 100), addData(input2, 100), checkNewAnswer([100, 200, 300]));
+});
+
+streamSuite.scenario('join (in SQL: a stream JOIN a table view ON a condition)', async () => {
+  // MemoryStream[Int].toDF().join(Seq((1,"one"),(2,"two"),(4,"four")).toDF("number","word"), $"value" === $"number")
+  const words = tableFromRows(toSchema('number INT, word STRING'), [{ number: 1, word: 'one' }, { number: 2, word: 'two' }, { number: 4, word: 'four' }]);
+  registerTableView('join_words', { schema: words.schema, read: () => words, description: 'LocalRelation' });
+  const input = intStream();
+  input.frame.createOrReplaceTempView('join_numbers');
+  const joined = streamOf(sql('SELECT n.value, w.number, w.word FROM join_numbers AS n JOIN join_words w ON n.value = w.number'));
+  await testStream(joined, {},
+    addData(input, 1, 2, 3), checkAnswer([1, 1, 'one'], [2, 2, 'two']),
+    addData(input, 4), checkAnswer([1, 1, 'one'], [2, 2, 'two'], [4, 4, 'four']));
+  dropTempView('join_words');
 });
 
 it('SQL over streams :: UNION ALL of two stream views, WHERE and expressions on each side', async () => {

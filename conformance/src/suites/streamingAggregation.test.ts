@@ -1,14 +1,16 @@
 import { expect } from 'vitest';
 import {
-  col, count, currentTimestamp, FileCheckpointStore, filter, groupBy, isSluiceError, map, mapBatches, processingTime, sum, tableFromRows, tableToRows,
+  col, count, currentTimestamp, FileCheckpointStore, filter, groupBy, isSluiceError, map, mapBatches, memoryCheckpoint, processingTime, select, sum, tableFromRows, tableToRows,
+  type StreamingQuery,
   type CheckpointStore, type StreamFrame,
 } from '@sluice/core';
 import { intStream, memoryInput, type MemoryInput } from '../harness/memoryInput.ts';
 import { fixture } from '../fixtures/sparkCheckpoints.ts';
 import { hashDirectory, writeFixture } from '../fixtures/fixtureFiles.ts';
 import { suite } from '../harness/scenario.ts';
+import { windowedCount } from '../harness/queries.ts';
 import {
-  addData, advanceManualClock, assertOnQuery, checkAnswer, checkLastBatch, execute, expectFailure, startStream, stopStream, testStream,
+  addData, advanceManualClock, assertOnQuery, checkAnswer, checkLastBatch, checkNewAnswer, execute, expectFailure, multiAddData, startStream, stopStream, testStream,
 } from '../harness/streamTest.ts';
 
 // Restated from apache/spark sql/core/src/test/scala/org/apache/spark/sql/streaming/StreamingAggregationSuite.scala.
@@ -155,4 +157,52 @@ spark.deviation('simple count, update mode - recovery from checkpoint uses state
   const error = await testStream(countByValue(input), { outputMode: 'update', startManually: true }, startStream({ checkpoint: new FileCheckpointStore(dir) })).catch((e: unknown) => e as Error);
   expect(isSluiceError(error, 'STATE_FORMAT_UNSUPPORTED')).toBe(true);
   expect(await hashDirectory(dir)).toBe(before);
+});
+
+spark.scenario(v2('state metrics - append mode'), async () => {
+  const input = intStream();
+  const aggWithWatermark = windowedCount(input);
+  /** The last progress of a batch that ran (had an addBatch), Spark's lastExecutedBatch. */
+  const lastExecutedBatch = (query: StreamingQuery) => query.recentProgress.filter((p) => p.durationMs['addBatch'] !== undefined).at(-1)!;
+  const metrics = (batchId: number | undefined, updated: number, total: number, output: number) =>
+    execute(({ query }) => {
+      const progress = lastExecutedBatch(query);
+      if (batchId !== undefined) expect(query.lastProgress!.batchId).toBe(batchId);
+      expect(progress.stateOperators[0]).toMatchObject({ numRowsUpdated: updated, numRowsTotal: total });
+      expect(progress.sink.numOutputRows).toBe(output);
+    }, `metrics(${updated}, ${total}, ${output})`);
+  await testStream(aggWithWatermark, { trigger: processingTime('1 second'), startManually: true },
+    addData(input, 15), startStream(), // batch 0
+    checkAnswer(), metrics(0, 1, 1, 0), // watermark 0
+    advanceManualClock(1000), // batch 1, no data: watermark 5
+    checkAnswer(), metrics(1, 0, 1, 0),
+    addData(input, 10, 12, 14), advanceManualClock(1000), // batch 2
+    checkAnswer(), metrics(undefined, 1, 2, 0),
+    addData(input, 25), advanceManualClock(1000), // batch 3
+    checkAnswer(), metrics(undefined, 1, 3, 0),
+    advanceManualClock(1000), // batch 4, no data: watermark 15 closes window 10
+    checkAnswer([10, 3]), metrics(4, 0, 2, 1));
+});
+
+spark.scenario(v2("SPARK-29438: ensure UNION doesn't lead streaming aggregation to use shifted partition IDs"), async () => {
+  const construct = () => {
+    const input1 = intStream();
+    const input2 = intStream();
+    const df1 = input1.frame.pipe(select(col('value'), col('value').plus(1).cast('bigint').alias('v')));
+    const df2 = input2.frame.pipe(groupBy('value').agg(count().alias('v')));
+    return { input1, input2, union: df1.union(df2) };
+  };
+  const checkpoint = memoryCheckpoint();
+  const first = construct();
+  await testStream(first.union, { outputMode: 'update', checkpoint },
+    multiAddData([first.input1, [11, 12]], [first.input2, [21, 22]]),
+    checkNewAnswer([11, 12], [12, 13], [21, 1], [22, 1]),
+    stopStream);
+  // Restored with other inputs in front of the aggregation: its state is still found.
+  const second = construct();
+  second.input1.add(11, 12);
+  second.input2.add(21, 22);
+  await testStream(second.union, { outputMode: 'update', checkpoint },
+    multiAddData([second.input1, [13, 14]], [second.input2, [22, 23]]),
+    checkNewAnswer([13, 14], [14, 15], [22, 2], [23, 1]));
 });

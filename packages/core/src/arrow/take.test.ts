@@ -22,12 +22,12 @@ describe('takeRows', () => {
 
 describe('takeRows over a sliced batch', () => {
   it('reads values at the slice (Arrow slices value buffers and offsets, not validity or booleans)', () => {
-    const schema = toSchema('i INT, l LONG, s STRING, b BOOLEAN, d DECIMAL(10,2)');
+    const schema = toSchema('i INT, l LONG, s STRING, b BOOLEAN, d DECIMAL(10,2), st STRUCT<x: LONG, y: STRING>');
     const rows = [
-      { i: 1, l: 10n, s: 'a', b: true, d: '1.10' },
-      { i: null, l: 20n, s: 'bb', b: false, d: null },
-      { i: 3, l: null, s: null, b: true, d: '-3.30' },
-      { i: 4, l: 40n, s: 'dddd', b: null, d: '4.00' },
+      { i: 1, l: 10n, s: 'a', b: true, d: '1.10', st: { x: 1n, y: 'p' } },
+      { i: null, l: 20n, s: 'bb', b: false, d: null, st: null },
+      { i: 3, l: null, s: null, b: true, d: '-3.30', st: { x: null, y: 'rrr' } },
+      { i: 4, l: 40n, s: 'dddd', b: null, d: '4.00', st: { x: 4n, y: null } },
     ];
     const sliced = tableFromRows(schema, rows).slice(1);
     const taken = new Table([takeRows(sliced.batches[0]!, Int32Array.from([2, 0, 1]))]);

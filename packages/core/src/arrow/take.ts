@@ -2,8 +2,8 @@ import { makeBuilder, makeData, makeVector, RecordBatch, Struct, Type, Vector, t
 
 /**
  * The rows at `indices` of a record batch, column by column. Fixed-width columns gather from
- * their typed arrays and strings/bytes copy their byte ranges; only nested types fall back to
- * Arrow's row builder. This is the kernel behind `filter`.
+ * their typed arrays, strings/bytes copy their byte ranges and structs gather each child; only
+ * lists, maps and unions fall back to Arrow's row builder. This is the kernel behind `filter`.
  */
 export function takeRows(batch: RecordBatch, indices: Int32Array): RecordBatch {
   const children = batch.schema.fields.map((_, c) => takeData(batch.getChildAt(c)!.data[0]!, indices));
@@ -64,6 +64,9 @@ export function takeData(data: Data, indices: Int32Array): Data {
       }
       return makeData({ type, length: n, nullCount, nullBitmap, valueOffsets: outOffsets, data: outBytes } as never);
     }
+    case Type.Struct:
+      // A struct's children are sliced with it: row i of the struct is row i of every child.
+      return makeData({ type, length: n, nullCount, nullBitmap, children: data.children.map((child) => takeData(child, indices)) } as never);
     default: {
       const vector: Vector = makeVector(data);
       const builder = makeBuilder({ type, nullValues: [null, undefined] });

@@ -8,10 +8,20 @@ export interface SortItem {
   readonly nullsFirst: boolean;
 }
 
-/** A relation in FROM: a view by name, or a parenthesized query. */
+/** A relation in FROM: a view by name, a parenthesized query, or a join of two relations. */
 export type FromClause =
   | { readonly kind: 'view'; readonly name: string; readonly alias?: string; readonly span: Span }
-  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: string; readonly span: Span };
+  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: string; readonly span: Span }
+  | {
+      readonly kind: 'join';
+      readonly left: FromClause;
+      readonly right: FromClause;
+      /** Spark's join type name: inner, left_outer, right_outer, full_outer, left_semi, left_anti. */
+      readonly type: string;
+      readonly on?: ExprNode;
+      readonly using?: readonly string[];
+      readonly span: Span;
+    };
 
 /** One `SELECT … FROM … WHERE … GROUP BY … HAVING …` block. */
 export interface SelectBlock {
@@ -47,13 +57,6 @@ export interface Query {
 }
 
 const UNSUPPORTED_CLAUSES: Readonly<Record<string, string>> = {
-  join: 'JOIN in SQL arrives with the streaming join operators (issue 17); join the frames with the builder API once they exist',
-  inner: 'JOIN in SQL arrives with the streaming join operators (issue 17)',
-  left: 'JOIN in SQL arrives with the streaming join operators (issue 17)',
-  right: 'JOIN in SQL arrives with the streaming join operators (issue 17)',
-  full: 'JOIN in SQL arrives with the streaming join operators (issue 17)',
-  cross: 'JOIN in SQL arrives with the streaming join operators (issue 17)',
-  natural: 'JOIN in SQL arrives with the streaming join operators (issue 17)',
   lateral: 'LATERAL VIEW is not supported; use explode() in the SELECT list',
   window: 'WINDOW clauses (OVER) are not supported on streams; group by window(ts, ...) instead',
   intersect: 'INTERSECT is not supported',
@@ -155,6 +158,53 @@ class QueryParser extends SqlParser {
 
   private relation(): FromClause {
     const start = this.peek().start;
+    let from = this.relationPrimary();
+    for (;;) {
+      const type = this.joinType();
+      if (type === undefined) break;
+      const right = this.relationPrimary();
+      let on: ExprNode | undefined;
+      let using: string[] | undefined;
+      if (this.acceptWord('on')) on = this.expression();
+      else if (this.acceptWord('using')) {
+        this.expectOp('(', 'after USING');
+        using = [this.identifier('a column name')];
+        while (this.acceptOp(',')) using.push(this.identifier('a column name'));
+        this.expectOp(')', 'to close the USING list');
+      } else this.fail('expected ON <condition> or USING (<columns>) after the joined relation');
+      from = { kind: 'join', left: from, right, type, ...(on ? { on } : {}), ...(using ? { using } : {}), span: this.span(start) };
+    }
+    if (this.isOp(',')) this.fail('a comma join (FROM a, b) is not supported: write a JOIN with an ON condition');
+    return from;
+  }
+
+  /** `[INNER] JOIN`, `LEFT [OUTER] JOIN`, `RIGHT [OUTER] JOIN`, `FULL [OUTER] JOIN`, `[LEFT] SEMI JOIN`, `[LEFT] ANTI JOIN`; undefined when no join follows. */
+  private joinType(): string | undefined {
+    if (this.isWord('natural')) this.fail('NATURAL JOIN is not supported: name the columns with USING (…)');
+    if (this.isWord('cross')) this.fail('CROSS JOIN is not supported on streams: join with an ON condition');
+    if (this.acceptWord('join')) return 'inner';
+    if (this.acceptWord('inner')) return (this.expectWord('join', 'after INNER'), 'inner');
+    if (this.isWord('left') || this.isWord('right') || this.isWord('full')) {
+      const side = this.next().value.toLowerCase();
+      if (side === 'left' && (this.isWord('semi') || this.isWord('anti'))) {
+        const kind = this.next().value.toLowerCase();
+        this.expectWord('join', `after LEFT ${kind.toUpperCase()}`);
+        return `left_${kind}`;
+      }
+      this.acceptWord('outer');
+      this.expectWord('join', `after ${side.toUpperCase()} [OUTER]`);
+      return `${side}_outer`;
+    }
+    if (this.isWord('semi') || this.isWord('anti')) {
+      const kind = this.next().value.toLowerCase();
+      this.expectWord('join', `after ${kind.toUpperCase()}`);
+      return `left_${kind}`;
+    }
+    return undefined;
+  }
+
+  private relationPrimary(): FromClause {
+    const start = this.peek().start;
     let from: FromClause;
     if (this.isOp('(')) {
       this.next();
@@ -167,7 +217,6 @@ class QueryParser extends SqlParser {
       from = { kind: 'view', name, span: this.span(start) };
     }
     const alias = this.relationAlias();
-    if (this.isOp(',')) this.fail('a comma join (FROM a, b) is not supported: JOIN in SQL arrives with the streaming join operators (issue 17)');
     return alias !== undefined ? { ...from, alias } : from;
   }
 

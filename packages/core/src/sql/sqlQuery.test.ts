@@ -80,6 +80,13 @@ describe('sql() over tables (Spark SQLQuerySuite answers)', () => {
     expect(await rows('SELECT testData2.*, testData2.a * 10 FROM testData2 WHERE a = 3')).toEqual([[3, 1, 30], [3, 2, 30]]);
   });
 
+  it('JOIN … ON and LEFT JOIN over tables (SQLQuerySuite: inner and left outer joins)', async () => {
+    expect(await rows('SELECT a, b, value FROM testData2 JOIN testData ON a = key WHERE b = 2 ORDER BY a')).toEqual([[1, 2, '1'], [2, 2, '2'], [3, 2, '3']]);
+    expect(await rows('SELECT x, b FROM (SELECT a AS x FROM nullInts) n LEFT OUTER JOIN testData2 t ON n.x = t.a ORDER BY x, b')).toEqual([
+      [null, null], [1, 1], [1, 2], [2, 1], [2, 2], [3, 1], [3, 2],
+    ]);
+  });
+
   it('a BatchFrame is a view too, and it reads its tables again each time it runs', async () => {
     let current = tableFromRows(toSchema('n INT'), [{ n: 1 }]);
     registerTableView('v_small', { schema: current.schema, read: () => current, description: 'v_small' });
@@ -119,9 +126,10 @@ describe('sql() errors, when the query is defined', () => {
 
   it('aggregates in WHERE, JOIN and mismatched UNION sides are refused with what to do', () => {
     expect(failure(() => sql('SELECT a FROM testData2 WHERE count(*) > 1')).message).toContain('Filter groups with HAVING instead');
-    const join = failure(() => sql('SELECT * FROM testData2 JOIN testData ON a = key'));
-    expect(isSluiceError(join, 'SQL_PARSE_ERROR')).toBe(true);
-    expect(join.message).toContain('JOIN in SQL arrives with the streaming join operators');
+    const natural = failure(() => sql('SELECT * FROM testData2 NATURAL JOIN testData'));
+    expect(isSluiceError(natural, 'SQL_PARSE_ERROR')).toBe(true);
+    expect(natural.message).toContain('name the columns with USING');
+    expect(failure(() => sql('SELECT * FROM testData2 JOIN testData')).message).toContain('expected ON <condition> or USING (<columns>)');
     expect(failure(() => sql('SELECT a, b FROM testData2 UNION ALL SELECT key FROM testData')).message).toContain('same number of columns');
     expect(failure(() => sql('SELECT a FROM testData2 UNION ALL SELECT value FROM testData')).message).toContain('CAST one side');
   });

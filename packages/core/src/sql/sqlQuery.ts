@@ -8,6 +8,8 @@ import { Column, type SortOrder } from '../operators/column.ts';
 import { filter } from '../operators/filter.ts';
 import { groupBy } from '../operators/groupBy.ts';
 import { projectNodes } from '../operators/select.ts';
+import { join } from '../operators/join/join.ts';
+import type { StaticSide } from '../operators/join/staticSide.ts';
 import { sessionWindow } from '../operators/sessionWindow.ts';
 import { limit, sortFrame } from '../operators/sort.ts';
 import { formatInterval, intervalToMs, type Interval } from '../time/interval.ts';
@@ -21,7 +23,8 @@ import { parseQuery, type FromClause, type Query, type QueryBody, type SelectBlo
  * (`frame.createOrReplaceTempView('events')`) it returns a StreamFrame — the same plan the
  * builders make, to write with `writeTo`/`writeStream` — so `WHERE`, `SELECT` expressions,
  * `GROUP BY window(ts, '10 seconds'), k`, `HAVING`, `SELECT DISTINCT` (a streaming aggregation,
- * as in Spark) and `UNION ALL` are streaming operators. Over a memory sink's table (named after its
+ * as in Spark), `UNION ALL`, `GROUP BY session_window(ts, gap)` and `JOIN … ON/USING` (a stream
+ * with a stream, or with a table view as the static side) are streaming operators. Over a memory sink's table (named after its
  * query) it returns a BatchFrame, read with `show()` or `collect()`, where `ORDER BY` and `LIMIT`
  * apply too. The query is parsed, resolved and type-checked here: a fault fails now, with the
  * position and a caret.
@@ -83,14 +86,12 @@ function alignUnion(left: StreamFrame, right: StreamFrame, span: Span): StreamFr
   return projectNodes(right, b.map((g, i): ExprNode => ({ op: 'alias', expr: { op: 'col', name: quoteParts([g.name]) }, name: a[i]!.name })), rootScope(right.schema));
 }
 
-function planFrom(from: FromClause): { frame: StreamFrame; qualifier: string } {
+function planFrom(from: FromClause): { frame: StreamFrame; qualifiers: readonly string[] } {
   if (from.kind === 'subquery') {
-    if (from.alias === undefined) {
-      // Spark 3 accepts an unaliased subquery in FROM; its columns are referred to by name.
-      return { frame: planQuery(from.query), qualifier: '' };
-    }
-    return { frame: planQuery(from.query), qualifier: from.alias };
+    // Spark 3 accepts an unaliased subquery in FROM; its columns are referred to by name.
+    return { frame: planQuery(from.query), qualifiers: from.alias === undefined ? [] : [from.alias] };
   }
+  if (from.kind === 'join') return planJoin(from);
   let view;
   try {
     view = lookupView(from.name);
@@ -98,12 +99,42 @@ function planFrom(from: FromClause): { frame: StreamFrame; qualifier: string } {
     throw expressionError('UNKNOWN_TABLE', (error as Error).message.replace(/^\[[A-Z_]+\] /, ''), from.span);
   }
   const frame = view.kind === 'frame' ? view.frame : StreamFrame.fromSource(tableViewSource(from.name, view.table));
-  return { frame, qualifier: from.alias ?? from.name };
+  return { frame, qualifiers: [from.alias ?? from.name] };
+}
+
+/**
+ * `a JOIN b ON …` / `USING (…)`: the join operator over the two sides' plans. A stream on the right
+ * makes a stream–stream join; a table (a memory sink's) on the right is the static side of a
+ * stream–static join, read again every micro-batch as Spark re-plans its batch side.
+ */
+function planJoin(from: Extract<FromClause, { kind: 'join' }>): { frame: StreamFrame; qualifiers: readonly string[] } {
+  const left = planFrom(from.left);
+  const right = planFrom(from.right);
+  const qualifiers = [...left.qualifiers, ...right.qualifiers];
+  const rightStreaming = isStreamingPlan(right.frame);
+  if (rightStreaming && !isStreamingPlan(left.frame)) {
+    throw expressionError('INVALID_QUERY', 'A join of a table (left) with a stream (right) is not supported in SQL: put the stream on the left (swap LEFT and RIGHT joins accordingly).', from.span);
+  }
+  const columns = [...left.frame.schema.fields, ...right.frame.schema.fields].map((f) => f.name.toLowerCase());
+  const on = from.using ?? new Column(stripQualifier(from.on!, qualifiers, columns));
+  let static_: StaticSide | undefined;
+  if (!rightStreaming) {
+    const table = new BatchFrame(right.frame);
+    let reads = 0;
+    static_ = { kind: 'static', schema: table.schema, description: `sql view [${table.columns.join(', ')}]`, version: async () => ++reads, load: () => table.toArrow() };
+  }
+  try {
+    return { frame: left.frame.pipe(join(static_ ?? right.frame, on, from.type)), qualifiers };
+  } catch (error) {
+    if (/== SQL/.test((error as Error).message)) throw error;
+    const code = (error as { code?: string }).code;
+    throw expressionError(code === 'UNKNOWN_COLUMN' || code === 'TYPE_MISMATCH' ? code : 'INVALID_QUERY', (error as Error).message.replace(/^\[[A-Z_]+\] /, ''), from.span);
+  }
 }
 
 function planSelect(block: SelectBlock): StreamFrame {
-  const { frame: input, qualifier } = planFrom(block.from);
-  const unqualify = (node: ExprNode) => stripQualifier(node, qualifier, input.schema.fields.map((f) => f.name.toLowerCase()));
+  const { frame: input, qualifiers } = planFrom(block.from);
+  const unqualify = (node: ExprNode) => stripQualifier(node, qualifiers, input.schema.fields.map((f) => f.name.toLowerCase()));
   let frame = input;
   if (block.where) {
     const where = unqualify(block.where);
@@ -201,16 +232,17 @@ function ordinalOf(node: ExprNode): number | undefined {
   return node.op === 'lit' && typeof node.value === 'number' && Number.isInteger(node.value) ? node.value : undefined;
 }
 
-/** `t.a` → `a` where `t` is the relation's name or alias (and not itself a column). */
-function stripQualifier(node: ExprNode, qualifier: string, columns: readonly string[]): ExprNode {
-  const q = qualifier.toLowerCase();
+/** `t.a` → `a` where `t` is a relation's name or alias (and not itself a column). */
+function stripQualifier(node: ExprNode, qualifiers: readonly string[], columns: readonly string[]): ExprNode {
+  const names = new Set(qualifiers.map((q) => q.toLowerCase()).filter((q) => q !== '' && !columns.includes(q)));
+  if (names.size === 0) return node;
   const visit = (n: ExprNode): ExprNode => {
-    if (q !== '' && n.op === 'col') {
+    if (n.op === 'col') {
       const parts = nameParts(n.name);
-      if (parts.length > 1 && parts[0]!.toLowerCase() === q && !columns.includes(q)) return { ...n, name: quoteParts(parts.slice(1)) };
-      return n;
+      return parts.length > 1 && names.has(parts[0]!.toLowerCase()) ? { ...n, name: quoteParts(parts.slice(1)) } : n;
     }
-    if (q !== '' && n.op === 'star' && n.qualifier !== undefined && n.qualifier.toLowerCase() === q && !columns.includes(q)) {
+    // `t.*` is every column only over one relation (over a join it would be t's columns alone).
+    if (n.op === 'star' && n.qualifier !== undefined && qualifiers.length === 1 && names.has(n.qualifier.toLowerCase())) {
       const { qualifier: _, ...rest } = n;
       return rest;
     }

@@ -46,6 +46,11 @@ describe('fromIntervalString (what Spark\'s withWatermark accepts)', () => {
     expect(toMs(fromIntervalString('2 years 5 months'))).toBe(29 * 31 * 86_400_000);
   });
 
+  it("reads a multi-unit literal whose values are each quoted, as Spark's SQL parser does", () => {
+    expect(fromIntervalString("\tinterval '1' day '2' hours '3' minutes '4' seconds")).toEqual(fromIntervalString('1 day 2 hours 3 minutes 4 seconds'));
+    expect(fromIntervalString("interval '1' year '2' month")).toEqual({ months: 14, days: 0, micros: 0 });
+  });
+
   it('refuses what is not an interval, naming the text', () => {
     for (const bad of ['', 'ten seconds', '10 fortnights', '10', "interval '1 25:00:00' day to second", "'1-2' day to second", "'1 2' fortnight"]) {
       let error: unknown;

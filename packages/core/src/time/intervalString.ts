@@ -26,6 +26,11 @@ export function fromIntervalString(text: string): Interval {
 
 function readIntervalString(text: string): Interval {
   const body = text.trim().replace(/^interval\b\s*/i, '');
+  // Spark's multi-unit literal with each value quoted: interval '1' day '2' hours '3' minutes.
+  const units = [...body.matchAll(/\s*(['"])([^'"]*)\1\s+([a-z]+)/giy)];
+  if (units.length > 1 && units.reduce((n, m) => n + m[0].length, 0) === body.length) {
+    return parseInterval(units.map((m) => `${m[2]!.trim()} ${m[3]}`).join(' '));
+  }
   const quoted = /^(['"])(.*)\1\s*(.*)$/s.exec(body);
   if (!quoted) return parseInterval(body);
   const inner = quoted[2]!;

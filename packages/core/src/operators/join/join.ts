@@ -75,6 +75,9 @@ function timestampNames(schema: Schema): Set<string> {
 function streamJoin(left: StreamFrame, right: StreamFrame, on: readonly string[] | ExprNode, type: JoinType): StreamFrame {
   if (type === 'left_anti') throw new SluiceError('UNSUPPORTED_JOIN', 'LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported: a left row can never be known to have no match. Use left_outer with a watermark and keep the rows whose right columns are null.');
   const bound = bindJoin(left.schema, right.schema, on, type);
+  if (bound.left.keys.length === 0) {
+    throw new SluiceError('UNSUPPORTED_JOIN', 'Stream-stream join without equality predicate is not supported: every row would have to meet every buffered row of the other side. Add an equality between the two sides to the condition (e.g. expr(\'leftKey = rightKey AND …\')).');
+  }
   const marks = { left: eventTimeColumns(left.node), right: eventTimeColumns(right.node) };
   const lowerMarks = { left: new Set([...marks.left.keys()].map((n) => n.toLowerCase())), right: new Set([...marks.right.keys()].map((n) => n.toLowerCase())) };
 

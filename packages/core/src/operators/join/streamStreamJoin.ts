@@ -364,17 +364,19 @@ async function evictSide(plan: StreamJoinPlan, state: OperatorState, side: SideN
     if (holes.size === 0) continue;
     const entries = [...holes.values()];
     const found = await counts.getMany(entries.map((h) => h.key));
-    // Plan the moves of every key, then read what they need at once.
+    // Plan the moves of every key (the last row fills each hole, highest hole first; a row can
+    // move twice), then read what they need at once.
     const plans = entries.map((h, j) => {
       const n = found[j] === undefined ? 0 : (codecs.counts.value.decode(found[j]!)[0] as number);
       const evicted = [...new Set(h.indexes)].filter((i) => i < n).sort((a, b) => b - a);
+      const origin = Array.from({ length: n }, (_, i) => i);
       let alive = n;
-      const moves: [number, number][] = [];
       for (const e of evicted) {
-        const last = alive - 1;
-        if (e !== last) moves.push([last, e]);
+        origin[e] = origin[alive - 1]!;
         alive--;
       }
+      const moves: [number, number][] = [];
+      for (let slot = 0; slot < alive; slot++) if (origin[slot] !== slot) moves.push([origin[slot]!, slot]);
       return { key: h.key, keyValues: codecs.counts.key.decode(h.key), n, evicted, moves, alive };
     });
     const wanted: Uint8Array[] = [];

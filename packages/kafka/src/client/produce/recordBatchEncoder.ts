@@ -28,36 +28,70 @@ const ATTRIBUTES_AT = 21;
  * All records get the batch's timestamp (delta 0).
  */
 export function encodeRecords(records: readonly BatchRecord[]): Uint8Array {
-  const bytes = (v: Uint8Array | string | null): Uint8Array | null => (v === null || typeof v !== 'string' ? v : Buffer.from(v));
-  const prepared = records.map((r) => ({
-    key: bytes(r.key),
-    value: bytes(r.value),
-    headers: r.headers?.map((h) => ({ key: Buffer.from(h.key), value: h.value })) ?? [],
-  }));
+  const count = records.length;
+  // Records of bytes and no headers (what the sink sends) are written as they are; others are
+  // converted once (strings to UTF-8, header keys encoded) and kept here by index.
+  const converted: (PreparedRecord | undefined)[] = new Array(count);
+  const bodies = new Int32Array(count);
   let size = 0;
-  const bodies = new Int32Array(records.length);
-  prepared.forEach((r, i) => {
-    let body = 1 + 1 + varintSize(i) + fieldSize(r.key) + fieldSize(r.value) + varintSize(r.headers.length);
-    for (const h of r.headers) body += fieldSize(h.key) + fieldSize(h.value);
+  for (let i = 0; i < count; i++) {
+    const r = records[i]!;
+    let key = r.key as Uint8Array | null;
+    let value = r.value as Uint8Array | null;
+    let headers: PreparedHeader[] | null = null;
+    if (typeof r.key === 'string' || typeof r.value === 'string' || (r.headers !== null && r.headers.length > 0)) {
+      const c = prepare(r);
+      converted[i] = c;
+      ({ key, value, headers } = c);
+    }
+    let body = 1 + 1 + varintSize(i) + fieldSize(key) + fieldSize(value) + varintSize(headers ? headers.length : 0);
+    if (headers) for (const h of headers) body += fieldSize(h.key) + fieldSize(h.value);
     bodies[i] = body;
     size += varintSize(body) + body;
-  });
+  }
   const out = new Uint8Array(size);
   let at = 0;
-  prepared.forEach((r, i) => {
+  for (let i = 0; i < count; i++) {
+    const c = converted[i];
+    const r = records[i]!;
     at = writeVarint(out, at, bodies[i]!);
     out[at++] = 0; // attributes
     out[at++] = 0; // timestamp delta
     at = writeVarint(out, at, i); // offset delta
-    at = writeField(out, at, r.key);
-    at = writeField(out, at, r.value);
-    at = writeVarint(out, at, r.headers.length);
-    for (const h of r.headers) {
+    at = writeField(out, at, c ? c.key : (r.key as Uint8Array | null));
+    at = writeField(out, at, c ? c.value : (r.value as Uint8Array | null));
+    const headers = c?.headers ?? null;
+    if (!headers) {
+      out[at++] = 0; // no headers
+      continue;
+    }
+    at = writeVarint(out, at, headers.length);
+    for (const h of headers) {
       at = writeField(out, at, h.key);
       at = writeField(out, at, h.value);
     }
-  });
+  }
   return out;
+}
+
+interface PreparedHeader {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | null;
+}
+
+interface PreparedRecord {
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: PreparedHeader[] | null;
+}
+
+function prepare(r: BatchRecord): PreparedRecord {
+  const bytes = (v: Uint8Array | string | null): Uint8Array | null => (v === null || typeof v !== 'string' ? v : Buffer.from(v));
+  return {
+    key: bytes(r.key),
+    value: bytes(r.value),
+    headers: r.headers && r.headers.length > 0 ? r.headers.map((h) => ({ key: Buffer.from(h.key), value: h.value })) : null,
+  };
 }
 
 /**
@@ -88,7 +122,7 @@ export function encodeRecordBatch(records: Uint8Array, count: number, compressio
 /** The encoded size of one record of these parts, before compression (for splitting batches by `batch.size`). */
 export function recordSize(key: Uint8Array | string | null, value: Uint8Array | string | null, headers: readonly KafkaHeader[] | null): number {
   let size = 3 + lengthOf(key) + lengthOf(value) + 2;
-  for (const h of headers ?? []) size += 2 + Buffer.byteLength(h.key) + lengthOf(h.value);
+  if (headers) for (const h of headers) size += 2 + Buffer.byteLength(h.key) + lengthOf(h.value);
   return size;
 }
 
@@ -103,10 +137,19 @@ function writeField(out: Uint8Array, at: number, v: Uint8Array | null): number {
     out[at] = 1; // zigzag(-1)
     return at + 1;
   }
-  at = writeVarint(out, at, v.length);
-  if (v.length < 16) for (let i = 0; i < v.length; i++) out[at + i] = v[i]!;
-  else out.set(v, at);
-  return at + v.length;
+  const length = v.length;
+  at = writeVarint(out, at, length);
+  if (length <= 128) {
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      out[at + i] = v[i]!;
+      out[at + i + 1] = v[i + 1]!;
+      out[at + i + 2] = v[i + 2]!;
+      out[at + i + 3] = v[i + 3]!;
+    }
+    for (; i < length; i++) out[at + i] = v[i]!;
+  } else out.set(v, at);
+  return at + length;
 }
 
 /** Size of a zigzag varint of a non-negative int32 (lengths, counts, deltas). */

@@ -1,0 +1,123 @@
+/**
+ * Nexmark queries through Sluice, each over the one stream of all events (Flink's `datagen`
+ * table, watermark `dateTime − 4 s`) and the views Flink's suite defines on it (`bid`,
+ * `auction`, `person`: the events of one type, their struct's fields as columns).
+ */
+import { Field, Int64, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
+import { col, count, expr, filter, groupBy, join, mapBatches, select, sessionWindow, window, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
+
+export interface SluiceQuery {
+  readonly outputMode: OutputMode;
+  plan(events: StreamFrame): StreamFrame;
+}
+
+/** The events with Flink's watermark: `dateTime − 4 s`. */
+function watermarked(events: StreamFrame): StreamFrame {
+  return events.pipe(withWatermark('dateTime', '4 seconds'));
+}
+
+/** Flink's `bid` view: the bids, their fields as columns. */
+export function bids(events: StreamFrame): StreamFrame {
+  const bid = col('bid');
+  return events.pipe(
+    filter(col('event_type').eq(2)),
+    select(bid.getField('auction').as('auction'), bid.getField('bidder').as('bidder'), bid.getField('price').as('price'), col('dateTime'), bid.getField('extra').as('extra')),
+  );
+}
+
+/** Flink's `auction` view (the fields q3 and q8 read). */
+export function auctions(events: StreamFrame): StreamFrame {
+  const auction = col('auction');
+  return events.pipe(
+    filter(col('event_type').eq(1)),
+    select(auction.getField('id').as('id'), auction.getField('seller').as('seller'), auction.getField('category').as('category'), col('dateTime')),
+  );
+}
+
+/** Flink's `person` view (the fields q3 and q8 read), the id as `p_id` so that it does not clash with the auction's. */
+export function persons(events: StreamFrame): StreamFrame {
+  const person = col('person');
+  return events.pipe(
+    filter(col('event_type').eq(0)),
+    select(person.getField('id').as('p_id'), person.getField('name').as('name'), person.getField('city').as('city'), person.getField('state').as('state'), col('dateTime').as('p_dateTime')),
+  );
+}
+
+const HOT_ITEMS_SCHEMA = new Schema([new Field('auction', new Int64(), true), new Field('num', new Int64(), false)]);
+
+/**
+ * q5's second half: of each sliding window's counts, the auctions with the most bids. A window's
+ * groups leave the aggregation together (append mode emits a window once the watermark passes
+ * its end), so the maximum over one batch's rows of a window is the window's maximum.
+ */
+function hottestPerWindow(table: Table): Table {
+  const windows = table.getChild('window')!;
+  const starts = windows.getChildAt(0)!;
+  const auctions = table.getChild('auction')!;
+  const nums = table.getChild('num')!;
+  const max = new Map<number, bigint>();
+  for (let i = 0; i < table.numRows; i++) {
+    const start = Number(starts.get(i));
+    const num = nums.get(i) as bigint;
+    const best = max.get(start);
+    if (best === undefined || num > best) max.set(start, num);
+  }
+  const auction: bigint[] = [];
+  const num: bigint[] = [];
+  for (let i = 0; i < table.numRows; i++) {
+    const n = nums.get(i) as bigint;
+    if (n >= max.get(Number(starts.get(i)))!) {
+      auction.push(auctions.get(i) as bigint);
+      num.push(n);
+    }
+  }
+  const length = auction.length;
+  const children = [BigInt64Array.from(auction), BigInt64Array.from(num)].map((data) => makeData({ type: new Int64(), length, data }));
+  return new Table([new RecordBatch(HOT_ITEMS_SCHEMA, makeData({ type: new Struct(HOT_ITEMS_SCHEMA.fields), length, nullCount: 0, children }))]);
+}
+
+export const SLUICE_QUERIES: Record<string, SluiceQuery> = {
+  /** Pass-through: every bid. */
+  q0: { outputMode: 'append', plan: (events) => bids(events) },
+  /** Currency conversion: prices × 0.908 (DECIMAL, as Spark types `0.908 * price`). */
+  q1: { outputMode: 'append', plan: (events) => bids(events).pipe(select(col('auction'), col('bidder'), expr('0.908 * price').as('price'), col('dateTime'), col('extra'))) },
+  /** Selection: bids on every 123rd auction. */
+  q2: { outputMode: 'append', plan: (events) => bids(events).pipe(filter(expr('auction % 123 = 0')), select('auction', 'price')) },
+  /** Local item suggestion: sellers in OR, ID or CA of auctions in category 10 (a stream–stream inner join; its state grows, as Flink's). */
+  q3: {
+    outputMode: 'append',
+    plan: (events) =>
+      auctions(events).pipe(
+        filter(col('category').eq(10)),
+        join(persons(events).pipe(filter(col('state').isin('OR', 'ID', 'CA'))), expr('seller = p_id')),
+        select('name', 'city', 'state', 'id'),
+      ),
+  },
+  /** Hot items: per 10 s window sliding by 2 s, the auctions with the most bids. */
+  q5: {
+    outputMode: 'append',
+    plan: (events) =>
+      bids(watermarked(events)).pipe(
+        groupBy(window('dateTime', '10 seconds', '2 seconds'), 'auction').agg(count().as('num')),
+        mapBatches((table) => hottestPerWindow(table), HOT_ITEMS_SCHEMA),
+      ),
+  },
+  /** New users: people who registered and opened an auction in the same 10 s window (two windowed aggregations, joined on the window). */
+  q8: {
+    outputMode: 'append',
+    plan: (events) => {
+      const people = persons(watermarked(events)).pipe(groupBy(window('p_dateTime', '10 seconds'), col('p_id').as('id'), 'name').agg(count().as('registrations')));
+      const sellers = auctions(watermarked(events)).pipe(groupBy(window('dateTime', '10 seconds'), col('seller').as('id')).agg(count().as('auctions')));
+      return people.pipe(join(sellers, ['id', 'window']), select(col('id'), col('name'), col('window').getField('start').as('starttime')));
+    },
+  },
+  /** User sessions: bids per bidder per session (10 s gap). */
+  q11: {
+    outputMode: 'append',
+    plan: (events) =>
+      bids(watermarked(events)).pipe(
+        groupBy(sessionWindow('dateTime', '10 seconds'), 'bidder').agg(count().as('bid_count')),
+        select(col('bidder'), col('bid_count'), col('session_window').getField('start').as('starttime'), col('session_window').getField('end').as('endtime')),
+      ),
+  },
+};
