@@ -279,6 +279,64 @@ export function q3(keep: boolean): HandQuery {
   };
 }
 
+/**
+ * q7: per 10 s tumbling window, the bids at its highest price, among the bids from its start to
+ * its end inclusive (Flink's BETWEEN), emitted when the watermark passes the window's end.
+ */
+export function q7(keep: boolean): HandQuery {
+  const SIZE = 10_000;
+  interface Window { max: number; top: number[] /* bids at the max so far */; atStart: number[] /* bids at exactly the start */ }
+  interface Bid { auction: number; price: number; bidder: number; dateTime: number; extra: string }
+  const windows = new Map<number, Window>();
+  const stored: Bid[] = []; // the bids a window may still output, by index
+  const watermark = new Watermark();
+  const out = new Kept<Bid[]>(keep);
+  const windowOf = (start: number) => {
+    let w = windows.get(start);
+    if (!w) windows.set(start, (w = { max: -1, top: [], atStart: [] }));
+    return w;
+  };
+  const emitClosed = () => {
+    const rows: Bid[] = [];
+    for (const start of [...windows.keys()].sort((a, b) => a - b)) {
+      if (start + SIZE > watermark.value) continue;
+      const w = windows.get(start)!;
+      windows.delete(start);
+      for (const k of w.top) rows.push(stored[k]!);
+      // A bid at exactly the end is in the next window, and BETWEEN takes it too.
+      for (const k of windows.get(start + SIZE)?.atStart ?? []) if (stored[k]!.price === w.max) rows.push(stored[k]!);
+    }
+    if (rows.length > 0) out.add(rows, rows.length);
+  };
+  return {
+    batch(events) {
+      const t = events.dateTime;
+      const { price } = events.bid;
+      for (let i = 0; i < events.length; i++) {
+        if (events.eventType[i] !== BID) continue;
+        const start = Math.floor(t[i]! / SIZE) * SIZE;
+        const w = windowOf(start);
+        const p = price[i]!;
+        const atStart = t[i] === start;
+        if (p < w.max && !atStart) continue;
+        const k = stored.push({ auction: events.bid.auction[i]!, price: p, bidder: events.bid.bidder[i]!, dateTime: t[i]!, extra: text(events.bid.extra, i) }) - 1;
+        if (atStart) w.atStart.push(k);
+        if (p > w.max) {
+          w.max = p;
+          w.top = [k];
+        } else if (p === w.max) w.top.push(k);
+      }
+      watermark.see(events);
+      emitClosed();
+    },
+    finish: emitClosed,
+    get outputRows() {
+      return out.outputRows;
+    },
+    rows: () => out.batches.flat().map((b) => ({ auction: String(b.auction), price: String(b.price), bidder: String(b.bidder), dateTime: b.dateTime, extra: b.extra })),
+  };
+}
+
 /** q8: people who registered and opened an auction in the same 10 s tumbling window, emitted when the watermark passes the window's end. */
 export function q8(keep: boolean): HandQuery {
   const SIZE = 10_000;
@@ -326,4 +384,4 @@ export function q8(keep: boolean): HandQuery {
   };
 }
 
-export const HAND_QUERIES: Record<string, (keep: boolean) => HandQuery> = { q0, q1, q2, q3, q5, q8, q11 };
+export const HAND_QUERIES: Record<string, (keep: boolean) => HandQuery> = { q0, q1, q2, q3, q5, q7, q8, q11 };

@@ -4,7 +4,7 @@
  * `auction`, `person`: the events of one type, their struct's fields as columns).
  */
 import { Field, Int64, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
-import { col, count, expr, filter, groupBy, join, mapBatches, select, sessionWindow, window, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
+import { col, count, expr, filter, groupBy, join, mapBatches, max, select, sessionWindow, window, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
 
 export interface SluiceQuery {
   readonly outputMode: OutputMode;
@@ -101,6 +101,15 @@ export const SLUICE_QUERIES: Record<string, SluiceQuery> = {
         groupBy(window('dateTime', '10 seconds', '2 seconds'), 'auction').agg(count().as('num')),
         mapBatches((table) => hottestPerWindow(table), HOT_ITEMS_SCHEMA),
       ),
+  },
+  /** Highest bid: the bids at each 10 s tumbling window's highest price (the window's maximum, joined back to the bids by price and time range). */
+  q7: {
+    outputMode: 'append',
+    plan: (events) => {
+      const all = bids(watermarked(events));
+      const maxima = all.pipe(groupBy(window('dateTime', '10 seconds')).agg(max('price').as('maxprice')), select(col('maxprice'), col('window').getField('end').as('w_end')));
+      return all.pipe(join(maxima, expr("price = maxprice AND dateTime BETWEEN w_end - interval 10 seconds AND w_end")), select('auction', 'price', 'bidder', 'dateTime', 'extra'));
+    },
   },
   /** New users: people who registered and opened an auction in the same 10 s window (two windowed aggregations, joined on the window). */
   q8: {

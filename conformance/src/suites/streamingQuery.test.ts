@@ -33,7 +33,7 @@ spark.scenario('name unique in active queries', async () => {
 spark.scenario('id unique in active queries + persists across restarts, runId unique across start/restarts', async () => {
   const manager = new QueryManager({ logger: silentLogger });
   const start = (checkpoint = memoryCheckpoint()) =>
-    intStream().frame.pipe(groupBy().agg(count())).writeStream().sink(memorySink({ tableName: `q_${Math.random()}` })).outputMode('complete').option('checkpointLocation', checkpoint).manager(manager).start();
+    intStream().frame.pipe(groupBy().agg(count())).writeStream().sink(memorySink({ tableName: `q_${Math.random().toString(36).slice(2)}` })).outputMode('complete').option('checkpointLocation', checkpoint).manager(manager).start();
   const q1 = await start();
   const q2 = await start();
   expect(q1.id).not.toBe(q2.id);

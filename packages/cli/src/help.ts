@@ -7,7 +7,7 @@ Commands:
   run <job>                         Run the queries of a job file until they finish or a signal stops them
   validate <job>                    Parse the job, check every option and print each query's plan; start nothing
   checkpoint inspect <dir>          What a checkpoint holds: query id, lock, logged and committed batches, state, problems
-  checkpoint state <dir>            The state each stateful operator keeps: versions and bytes
+  checkpoint state <dir>            The state each stateful operator keeps: store, partitions, batches, size
   checkpoint drop-uncommitted <dir> Give up the batch a restart would re-run (refused while a query holds the checkpoint)
   help [command]                    This help, or a command's
 

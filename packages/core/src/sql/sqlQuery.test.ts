@@ -66,6 +66,9 @@ describe('sql() over tables (Spark SQLQuerySuite answers)', () => {
     expect(await rows('SELECT a FROM nullInts ORDER BY a DESC NULLS FIRST')).toEqual([[null], [3], [2], [1]]);
     expect(await rows('SELECT a, b FROM testData2 ORDER BY a DESC, b ASC')).toEqual([[3, 1], [3, 2], [2, 1], [2, 2], [1, 1], [1, 2]]);
     expect(await rows('SELECT b, sum(a) FROM testData2 GROUP BY b ORDER BY sum(a) DESC, b')).toEqual([[1, 6], [2, 6]]);
+    // Sorting by a column the select list leaves out (Spark adds it, sorts, then drops it).
+    expect(await rows('SELECT value FROM testData WHERE key > 96 ORDER BY key DESC')).toEqual([['100'], ['99'], ['98'], ['97']]);
+    expect(batch('SELECT value FROM testData ORDER BY key').columns).toEqual(['value']);
     // "limit": SELECT * FROM testData LIMIT 10 returns the first ten rows
     expect(await rows('SELECT key FROM testData ORDER BY key DESC LIMIT 3')).toEqual([[100], [99], [98]]);
     expect(await batch('SELECT * FROM testData LIMIT 0').count()).toBe(0);

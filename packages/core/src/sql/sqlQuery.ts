@@ -2,6 +2,7 @@ import { StreamFrame } from '../builders/streamFrame.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { describeExpression } from '../expressions/describe.ts';
 import { expressionError } from '../expressions/errors.ts';
+import { isSluiceError } from '../errors.ts';
 import { nameParts, quoteParts, type ExprNode, type Span } from '../expressions/node.ts';
 import { rootScope } from '../expressions/scope.ts';
 import { Column, type SortOrder } from '../operators/column.ts';
@@ -45,7 +46,14 @@ function planQuery(query: Query): StreamFrame {
   if (query.orderBy.length > 0) {
     const items = query.body.kind === 'select' ? query.body.items : [];
     const orders = query.orderBy.map((o): SortOrder => ({ column: new Column(orderKey(o.expr, items, frame)), descending: o.descending, nullsFirst: o.nullsFirst }));
-    frame = sortFrame(frame, orders);
+    try {
+      frame = sortFrame(frame, orders);
+    } catch (error) {
+      const body = query.body;
+      // Spark also sorts a plain SELECT by input columns it does not output (`SELECT name … ORDER BY ts`).
+      if (!isSluiceError(error, 'UNKNOWN_COLUMN') || body.kind !== 'select' || body.distinct || isAggregating(body)) throw error;
+      frame = sortByInputColumns(body, query);
+    }
   }
   if (query.limit !== undefined) frame = frame.pipe(limit(query.limit));
   return frame;
@@ -132,6 +140,19 @@ function planJoin(from: Extract<FromClause, { kind: 'join' }>): { frame: StreamF
   }
 }
 
+function isAggregating(block: SelectBlock): boolean {
+  return block.groupBy.length > 0 || block.having !== undefined || block.items.some(containsAggregate);
+}
+
+/** A plain SELECT sorted by expressions over its input: they ride along as hidden columns, sorted on, then dropped. */
+function sortByInputColumns(block: SelectBlock, query: Query): StreamFrame {
+  const hidden = query.orderBy.map((o, i): ExprNode => ({ op: 'alias', expr: o.expr, name: `__order${i}` }));
+  const widened = planSelect({ ...block, items: [...block.items, ...hidden] });
+  const visible = widened.schema.fields.slice(0, widened.schema.fields.length - hidden.length);
+  const sorted = sortFrame(widened, query.orderBy.map((o, i): SortOrder => ({ column: new Column({ op: 'col', name: `__order${i}` }), descending: o.descending, nullsFirst: o.nullsFirst })));
+  return projectNodes(sorted, visible.map((f): ExprNode => ({ op: 'col', name: quoteParts([f.name]) })), rootScope(sorted.schema));
+}
+
 function planSelect(block: SelectBlock): StreamFrame {
   const { frame: input, qualifiers } = planFrom(block.from);
   const unqualify = (node: ExprNode) => stripQualifier(node, qualifiers, input.schema.fields.map((f) => f.name.toLowerCase()));
@@ -145,7 +166,7 @@ function planSelect(block: SelectBlock): StreamFrame {
   }
   const items = block.items.map(unqualify);
   const having = block.having ? unqualify(block.having) : undefined;
-  const aggregating = block.groupBy.length > 0 || having !== undefined || items.some(containsAggregate);
+  const aggregating = isAggregating(block);
   if (aggregating) {
     const keyNodes = block.groupBy.map((g) => selectTarget(unqualify(g), items, frame, 'GROUP BY'));
     const keys = keyNodes.map(groupKey);
