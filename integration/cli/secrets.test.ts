@@ -6,10 +6,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSchema, TEST_PG_URL, type TestSchema } from '../postgres/support.ts';
 import { main } from '@sluice/cli';
-import { sluice, type LogLine } from './support.ts';
+import { killStragglers, sluice, type LogLine } from './support.ts';
 
 const PG_PASSWORD = decodeURIComponent(new URL(TEST_PG_URL).password);
 const SASL_PASSWORD = 'kafka-sasl-S3cret-horse';
@@ -27,6 +27,8 @@ function leaks(text: string): string[] {
 }
 
 describe('secrets under the sluice command', () => {
+  afterEach(killStragglers);
+
   it('a PostgreSQL password reaches neither the pages, the event stream, /metrics nor the logs', async () => {
     expect(PG_PASSWORD.length).toBeGreaterThanOrEqual(3);
     const job = join(dir, 'to-postgres.yaml');
@@ -56,7 +58,7 @@ describe('secrets under the sluice command', () => {
     // What is shown instead: the sink by its table and server, without credentials.
     expect((JSON.parse(texts[2]!) as { sink: { description: string } }).sink.description).toMatch(/^PostgresSink\[table=.*secret_rows, server=.*@127\.0\.0\.1/);
     expect(events).toContain('"progress"');
-  }, 90_000);
+  }, 240_000);
 
   it('Kafka SASL credentials stay out of validate, the logs and the error of a source that cannot connect', async () => {
     const job = join(dir, 'from-kafka.json');
@@ -86,7 +88,7 @@ describe('secrets under the sluice command', () => {
     expect(validateCode).toBe(0);
     expect(validated.join('\n')).toContain('kafka.sasl.jaas.config=***');
     expect(leaks(validated.join('\n'))).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 });
 
 /** What the live feed sends during `ms`. */

@@ -26,8 +26,28 @@ export interface Sluice {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
+const running = new Set<ChildProcess>();
+
+/**
+ * SIGKILL every `sluice` process a test started and left running (a failed assertion skips the
+ * test's own stop): run it in afterEach, so a failure cannot leave processes holding the CPU.
+ */
+export async function killStragglers(): Promise<void> {
+  await Promise.all([...running].map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  })));
+  running.clear();
+}
+
+/** How long a log line may take by default: starting node with tsx's loader takes seconds, far more on a loaded machine. */
+const WAIT_MS = 120_000;
+
 export function sluice(args: readonly string[], env: NodeJS.ProcessEnv = {}): Sluice {
   const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const lines: LogLine[] = [];
   const waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   let buffered = '';
@@ -51,7 +71,7 @@ export function sluice(args: readonly string[], env: NodeJS.ProcessEnv = {}): Sl
     lines,
     stderr: () => stderr,
     exited,
-    waitFor: (match, timeoutMs = 30_000) => {
+    waitFor: (match, timeoutMs = WAIT_MS) => {
       const seen = lines.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {

@@ -103,7 +103,7 @@ beforeAll(async () => {
       lap('files-only installed');
     })(),
   ]);
-}, 600_000); // ~1 min alone; a generous bound when the whole suite shares two cores
+}, 1_500_000); // ~1 min alone; minutes when the whole suite (or other work) shares two cores
 
 afterAll(async () => {
   await Promise.all([...projects.values(), filesOnly].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
