@@ -3,12 +3,14 @@ import { SluiceError } from '../errors.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
 import { col, type Column, type ColumnLike } from './column.ts';
 import { isIntegral, isNumeric } from './typeChecks.ts';
+import { collectingAggregateKind } from './aggregation/collectingAggregates.ts';
+import { approxCountDistinctKind, percentileApproxKind } from './aggregation/approxAggregates.ts';
 import { decimalAvgResult, decimalSumAdd, decimalSumMerge, decimalSumResult, type DecimalSumState } from '../decimal/decimalAggregates.ts';
 import { DECIMAL_EVALUATION } from '../decimal/decimalExpressions.ts';
 import { avgResultType, decimalArrowType, decimalSpecOf, sumResultType } from '../decimal/decimalType.ts';
 
 /** The aggregate functions `groupBy().agg()` computes. */
-export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'collect_list' | 'collect_set' | 'approx_count_distinct' | 'percentile_approx' | 'count_distinct';
 
 /**
  * An aggregate in `groupBy(...).agg(...)`: `count()`, `sum('amount').alias('total')`.
@@ -93,12 +95,81 @@ export function max(column: ColumnLike): Aggregate {
   return new Aggregate('max', toColumn(column));
 }
 
+/**
+ * Spark's `first(col, ignoreNulls)`: the group's first value in arrival order (with
+ * `ignoreNulls`, its first non-null one).
+ *
+ * @example
+ * groupBy('user').agg(first('page').alias('landing'))
+ */
+export function first(column: ColumnLike, ignoreNulls = false): Aggregate {
+  return new Aggregate('first', toColumn(column), undefined, { ignoreNulls });
+}
+/**
+ * Spark's `last(col, ignoreNulls)`: the group's last value in arrival order.
+ *
+ * @example
+ * groupBy('user').agg(last('page', true).alias('exit'))
+ */
+export function last(column: ColumnLike, ignoreNulls = false): Aggregate {
+  return new Aggregate('last', toColumn(column), undefined, { ignoreNulls });
+}
+/**
+ * Spark's `collect_list(col)`: the group's non-null values as an array, in arrival order.
+ *
+ * @example
+ * groupBy('session').agg(collectList('page').alias('path'))
+ */
+export function collectList(column: ColumnLike): Aggregate {
+  return new Aggregate('collect_list', toColumn(column));
+}
+/**
+ * Spark's `collect_set(col)`: the group's distinct non-null values as an array.
+ *
+ * @example
+ * groupBy('user').agg(collectSet('country').alias('countries'))
+ */
+export function collectSet(column: ColumnLike): Aggregate {
+  return new Aggregate('collect_set', toColumn(column));
+}
+/**
+ * Spark's `approx_count_distinct(col, rsd)`: the distinct count estimated with HyperLogLog++
+ * (relative standard deviation `rsd`, default 0.05), in a few hundred bytes of state per group.
+ *
+ * @example
+ * groupBy(window('ts', '1 hour')).agg(approxCountDistinct('user').alias('users'))
+ */
+export function approxCountDistinct(column: ColumnLike, rsd = 0.05): Aggregate {
+  return new Aggregate('approx_count_distinct', toColumn(column), undefined, { rsd });
+}
+/**
+ * Spark's `percentile_approx(col, percentage, accuracy)`: the smallest value such that at least
+ * `percentage` of the group's values are at or below it, within 1/accuracy relative rank error
+ * (exact while the group holds no more than `accuracy` values). An array of percentages gives an array.
+ *
+ * @example
+ * groupBy('endpoint').agg(percentileApprox('latency', [0.5, 0.99]).alias('p50_p99'))
+ */
+export function percentileApprox(column: ColumnLike, percentage: number | readonly number[], accuracy = 10000): Aggregate {
+  return new Aggregate('percentile_approx', toColumn(column), undefined, { percentage, accuracy });
+}
+/**
+ * Spark's `count_distinct`: refused on streams as Spark refuses distinct aggregations there (use
+ * `approxCountDistinct`, or `dropDuplicates` then `count`). Building the query fails with INVALID_QUERY.
+ *
+ * @example
+ * groupBy('page').agg(countDistinct('user')) // throws INVALID_QUERY when the query is defined
+ */
+export function countDistinct(column: ColumnLike): Aggregate {
+  return new Aggregate('count_distinct', toColumn(column));
+}
+
 function toColumn(column: ColumnLike): Column {
   return typeof column === 'string' ? col(column) : column;
 }
 
 /** An accumulator, merged row by row. */
-export type Accumulator = number | bigint | string | boolean | Uint8Array | null | [number, number] | DecimalSumState;
+export type Accumulator = number | bigint | string | boolean | Uint8Array | null | [number, number] | DecimalSumState | object;
 
 /**
  * How an aggregate folds values, and how its accumulator is kept in state: `stateFields` are
@@ -184,6 +255,23 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
         toState: (acc, out) => void out.push((acc as [number, number])[0], (acc as [number, number])[1]),
         fromState: (row, at) => [Number(row[at]), Number(row[at + 1])],
       };
+    case 'first':
+    case 'last':
+    case 'collect_list':
+    case 'collect_set':
+      need(inputType !== null, 'a');
+      return collectingAggregateKind(fn, inputType!, options);
+    case 'approx_count_distinct':
+      need(inputType !== null, 'a');
+      return approxCountDistinctKind(inputType!, options.rsd ?? 0.05, label);
+    case 'percentile_approx':
+      need(inputType !== null && isNumeric(inputType), 'numeric');
+      return percentileApproxKind(inputType!, options, label);
+    case 'count_distinct':
+      throw new SluiceError(
+        'INVALID_QUERY',
+        `${label}: Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead, or dropDuplicates(...) before count().`,
+      );
     case 'min':
     case 'max': {
       need(inputType !== null, 'a');

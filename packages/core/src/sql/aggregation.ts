@@ -35,8 +35,28 @@ export function aggregateExpressions(keys: readonly GroupKey[], items: readonly 
 function itemNode(item: AggregateItem): ExprNode {
   if (typeof item === 'string') return parseNamedExpression(item);
   if (item instanceof Column) return item.node;
-  const call: ExprNode = { op: 'call', name: item.fn, args: item.input ? [item.input.node] : [{ op: 'star' }] };
+  const call: ExprNode = { op: 'call', name: item.fn, args: item.input ? [item.input.node, ...optionArgs(item)] : [{ op: 'star' }] };
   return item.name !== undefined ? { op: 'alias', expr: call, name: item.name } : call;
+}
+
+/** An Aggregate's constant arguments as SQL arguments (`first(x, true)`, `percentile_approx(x, array(0.5), 100)`). */
+function optionArgs(item: Aggregate): ExprNode[] {
+  const o = item.options;
+  const lit = (value: unknown): ExprNode => ({ op: 'lit', value });
+  switch (item.fn) {
+    case 'first':
+    case 'last':
+      return o.ignoreNulls ? [lit(true)] : [];
+    case 'approx_count_distinct':
+      return o.rsd !== undefined ? [lit(o.rsd)] : [];
+    case 'percentile_approx': {
+      const p = o.percentage;
+      const percentage: ExprNode = Array.isArray(p) ? { op: 'call', name: 'array', args: p.map(lit) } : lit(p);
+      return [percentage, ...(o.accuracy !== undefined ? [lit(o.accuracy)] : [])];
+    }
+    default:
+      return [];
+  }
 }
 
 function planAggregate(frame: StreamFrame, keys: readonly GroupKey[], nodes: readonly ExprNode[], having: ExprNode | undefined, keepKeys: boolean): StreamFrame {

@@ -106,6 +106,17 @@ function valueHasher<H>(type: DataType, h: Hasher<H>): (value: unknown, seed: H)
   throw new Error(`cannot hash ${String(type)}`);
 }
 
+/**
+ * Spark's `XxHash64Function.hash(value, type, 42)` of one value, as a signed 64-bit bigint: what
+ * `approx_count_distinct`'s HyperLogLog++ hashes each input with.
+ *
+ * @example xxhash64Of(new Utf8())('Spark') // the xxhash64 Spark gives 'Spark'
+ */
+export function xxhash64Of(type: DataType): (value: unknown) => bigint {
+  const hasher = valueHasher(type, XXHASH64);
+  return (value) => hasher(value, 42n);
+}
+
 function hashFunction<H>(name: string, hasher: Hasher<H>, seed: H, type: DataType, description: string, example: { sql: string; result: unknown }): ScalarFunctionDefinition {
   return {
     name,

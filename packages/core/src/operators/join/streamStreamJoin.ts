@@ -247,6 +247,7 @@ async function processSide(plan: StreamJoinPlan, state: OperatorState, side: Sid
     if (!s) stores.set(p, (s = state.store(p)));
     return s;
   };
+  const flagOther = preserves(type, otherSide);
   let c = 0;
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
@@ -268,7 +269,8 @@ async function processSide(plan: StreamJoinPlan, state: OperatorState, side: Sid
       }
       matchedAny = true;
       out.push(side === 'left' ? [input.row, b.row] : [b.row, input.row]);
-      if (!b.matched) {
+      // Only an outer side needs its rows' matched flags (an inner join rewrites nothing).
+      if (!b.matched && flagOther) {
         b.matched = true;
         b.dirty = true;
       }
