@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { col, count, dropDuplicates, groupBy, isSluiceError, select, window, withColumn, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
+import { col, count, dropDuplicates, groupBy, isSluiceError, orderBy, select, window, withColumn, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
 import { noopSink } from '@sluice/sinks';
 import { intStream } from '../harness/memoryInput.ts';
 import { suite } from '../harness/scenario.ts';
@@ -72,4 +72,19 @@ spark.scenario('MultiStatefulOperatorsSuite: chained window aggregations run in 
   const chained = windowed(watermarked()).pipe(groupBy(window('window', '10 seconds')).agg(count().alias('n')));
   expectSupported(chained, 'append');
   expectRefused(chained, 'update', 'multiple streaming aggregations');
+});
+
+// Sort: only after an aggregation, in complete mode (the whole result is re-sent each batch).
+const globalCount = (frame: StreamFrame) => frame.pipe(groupBy().agg(count().alias('c')));
+
+spark.scenario('streaming plan - sort - sort after aggregation in Complete output mode: supported', () => {
+  expectSupported(globalCount(stream()).pipe(orderBy('c')), 'complete');
+});
+
+spark.scenario('streaming plan - sort - sort before aggregation in Complete output mode: not supported', () => {
+  expectRefused(globalCount(stream().pipe(orderBy('value'))), 'complete', 'sort', 'aggregat', 'complete');
+});
+
+spark.scenario('streaming plan - sort - sort over aggregated data in Update output mode: not supported', () => {
+  expectRefused(globalCount(stream()).pipe(orderBy('c')), 'update', 'sort', 'aggregat', 'complete');
 });

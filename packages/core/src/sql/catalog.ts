@@ -75,8 +75,7 @@ export function lookupView(name: string): ViewDefinition {
 }
 
 function checkName(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new SluiceError('INVALID_QUERY', `'${name}' is not a valid view name: use letters, digits and underscores, starting with a letter or underscore.`);
-  }
+  // Any non-empty name: one that is not a plain identifier is read with backticks (FROM `my-query`).
+  if (name.length === 0) throw new SluiceError('INVALID_QUERY', 'A view needs a name: createOrReplaceTempView(\'events\').');
   return name;
 }

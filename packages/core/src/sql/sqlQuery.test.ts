@@ -100,6 +100,10 @@ describe('sql() over tables (Spark SQLQuerySuite answers)', () => {
     current = tableFromRows(toSchema('n INT'), [{ n: 1 }, { n: 5 }]);
     expect(await rows('SELECT sum(d) FROM v_doubled')).toEqual([[12]]);
     expect(dropTempView('V_DOUBLED')).toBe(true);
+    // A name that is not an identifier (a memory sink's query name 'q-1.5') is read with backticks.
+    registerTableView('q-1.5', { schema: current.schema, read: () => current, description: 'q-1.5' });
+    expect(await rows('SELECT count(*) FROM `q-1.5`')).toEqual([[2]]);
+    expect(dropTempView('q-1.5')).toBe(true);
   });
 });
 

@@ -27,8 +27,9 @@ const loading = new Map<KafkaCompression, Promise<KafkaCodec>>();
 
 /**
  * Replace the codec Sluice's Kafka reader and writer use for one compression type (all four are
- * built in: gzip on node:zlib, snappy on snappy-wasm, LZ4 frames in TypeScript with lz4-wasm
- * compressing, zstd on node:zlib where Node has it and @bokuweb/zstd-wasm elsewhere). For a
+ * built in: gzip on node:zlib, snappy on snappy-wasm, LZ4 frames read in TypeScript with
+ * lz4-wasm compressing and decoding their blocks, zstd on node:zlib where Node has it and
+ * @bokuweb/zstd-wasm elsewhere). For a
  * faster native library, or a codec a platform needs. Applies to every client in the process.
  *
  * @example
