@@ -32,6 +32,7 @@ export type { ReadFilesOptions } from './files/readFiles.ts';
 
 /* Delta Lake: batch reads and writes, time travel, maintenance */
 export { readDelta } from './delta/readDelta.ts';
+export { staticDelta, staticFiles } from './static/staticSides.ts';
 export type { ReadDeltaOptions } from './delta/readDelta.ts';
 export { writeDelta } from './delta/writeDelta.ts';
 export type { DeltaSaveMode, DeltaWriteResult, WriteDeltaOptions } from './delta/writeDelta.ts';

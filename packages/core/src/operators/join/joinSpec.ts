@@ -101,8 +101,9 @@ function bindUsing(left: Schema, right: Schema, names: readonly string[], type: 
     nullSafe: names.map(() => false),
     postFilter: null,
     condition: names.map((n): ExprNode => ({ op: 'cmp', fn: '=', left: { op: 'col', name: n }, right: { op: 'col', name: n } })).reduce((a, b) => ({ op: 'and', left: a, right: b })),
-    output: type === 'left_semi' || type === 'left_anti' ? output.filter((o) => !('side' in o) || o.side === 'left') : output,
-    schema: new Schema(type === 'left_semi' || type === 'left_anti' ? left.fields : fields),
+    // Semi and anti joins keep the left columns, the USING keys first (Spark's order).
+    output,
+    schema: new Schema(fields),
     describe: `USING [${names.join(', ')}]`,
   };
 }
