@@ -32,9 +32,10 @@ describe('the README is true', async () => {
   beforeAll(async () => {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    // Each snippet is a module of its own (top-level await, no shared names).
+    // Each snippet is a module of its own (top-level await, no shared names). The packages' own ambient
+    // declarations (state-rocksdb's for its binding) come along, as the packages' tsconfigs include them.
     for (const s of all) await writeFile(join(dir, s.file), `${s.code}\nexport {};\n`);
-    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', include: ['*.ts'] }));
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', include: ['*.ts', '../../packages/*/src/**/*.d.ts'] }));
   });
 
   afterAll(() => rm(dir, { recursive: true, force: true }));
