@@ -86,11 +86,12 @@ const user = (u: number) => createHash('sha512').update(String(u)).digest('base6
 /** One row per user in each of the one-second windows [from, to), at second 1000 + w. */
 const rows = (from: number, to: number) => Array.from({ length: (to - from) * USERS }, (_, i) => ({ user: user(i % USERS), ts: (1000 + from + Math.floor(i / USERS)) * 1000 + 500 }));
 
+/** Bytes under `path`; a file the store's background maintenance removes while it is walked counts as gone. */
 async function du(path: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(path, { withFileTypes: true }).catch(() => [])) {
     const full = join(path, entry.name);
-    total += entry.isDirectory() ? await du(full) : (await stat(full)).size;
+    total += entry.isDirectory() ? await du(full) : ((await stat(full).catch(() => undefined))?.size ?? 0);
   }
   return total;
 }
