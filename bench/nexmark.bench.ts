@@ -23,10 +23,10 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { availableNow, QueryManager, silentLogger } from '@sluice/core';
-import { dropMemoryTable, memorySink, memoryTableRows, noopSink } from '@sluice/sinks';
+import { noopSink } from '@sluice/sinks';
 import type { Bench } from './lib/bench.ts';
-import { NexmarkGenerator } from './nexmark/generator.ts';
-import { HAND_QUERIES, type HandQuery } from './nexmark/hand.ts';
+import { check, runHand } from './nexmark/check.ts';
+import { HAND_QUERIES } from './nexmark/hand.ts';
 import { SLUICE_QUERIES } from './nexmark/queries.ts';
 import { nexmarkSource } from './nexmark/source.ts';
 
@@ -93,14 +93,6 @@ async function measureAsync(work: () => Promise<number>): Promise<Run> {
   return { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started, outputRows };
 }
 
-/** The hand loop over the same events, generated in the same batches. */
-function runHand(query: HandQuery, events: number, batch: number): number {
-  const generator = new NexmarkGenerator();
-  for (let first = 0; first < events; first += batch) query.batch(generator.generate(first, Math.min(batch, events - first)));
-  query.finish();
-  return query.outputRows;
-}
-
 /** The Sluice query to a noop sink with a file checkpoint; resolves with the rows it wrote. */
 async function runSluice(manager: QueryManager, name: string, events: number, batch: number): Promise<number> {
   const { plan, outputMode } = SLUICE_QUERIES[name]!;
@@ -116,30 +108,3 @@ async function runSluice(manager: QueryManager, name: string, events: number, ba
   }
 }
 
-/** Run both on `events` and compare their rows; returns how many there were. */
-async function check(manager: QueryManager, name: string, events: number, batch: number): Promise<number> {
-  const { plan, outputMode } = SLUICE_QUERIES[name]!;
-  const table = `nexmark_check_${name}`;
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-nexmark-'));
-  let sluice: string[];
-  try {
-    const query = await plan(nexmarkSource({ maxEvents: events, eventsPerBatch: batch })).writeTo(memorySink(), { queryName: table, checkpointLocation: dir, trigger: availableNow(), outputMode, manager });
-    await query.awaitTermination();
-    sluice = memoryTableRows(table).map(canonical).sort();
-  } finally {
-    dropMemoryTable(table);
-    await rm(dir, { recursive: true, force: true });
-  }
-  const hand = HAND_QUERIES[name]!(true);
-  runHand(hand, events, batch);
-  const expected = hand.rows().map(canonical).sort();
-  if (sluice.length !== expected.length || sluice.some((row, i) => row !== expected[i])) {
-    const firstDiff = sluice.findIndex((row, i) => row !== expected[i]);
-    throw new Error(`${name}: Sluice's ${sluice.length} rows differ from the hand loop's ${expected.length}; first difference at ${firstDiff}: ${sluice[firstDiff]} vs ${expected[firstDiff]}`);
-  }
-  return sluice.length;
-}
-
-function canonical(row: Record<string, unknown>): string {
-  return JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-}

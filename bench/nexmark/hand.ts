@@ -384,4 +384,145 @@ export function q8(keep: boolean): HandQuery {
   };
 }
 
-export const HAND_QUERIES: Record<string, (keep: boolean) => HandQuery> = { q0, q1, q2, q3, q5, q7, q8, q11 };
+/** A closed auction with its winning price (the output of Nexmark's `WinningBids`). */
+interface Closed { id: number; seller: number; category: number; final: number; expires: number }
+
+interface AuctionState {
+  auction: { seller: number; category: number; start: number; expires: number } | null;
+  max: number;
+  pending: [number, number][];
+}
+
+/**
+ * q4's and q6's first half, as the Sluice query runs it batch by batch: a batch's rows see the
+ * watermark of the batches before it; auctions whose expiry is below that watermark close, and
+ * so do waiting bids below it; after the last batch, one more round at the final watermark.
+ */
+class WinningBids {
+  private readonly states = new Map<number, AuctionState>();
+  private readonly watermark = new Watermark();
+
+  batch(events: EventColumns): Closed[] {
+    const wm = this.watermark.value;
+    const touched = new Map<number, AuctionState>();
+    const t = events.dateTime;
+    for (let i = 0; i < events.length; i++) {
+      const type = events.eventType[i];
+      if (type === PERSON) continue;
+      const id = type === AUCTION ? events.auction.id[i]! : events.bid.auction[i]!;
+      let s = touched.get(id) ?? this.states.get(id);
+      if (!s) s = { auction: null, max: -1, pending: [] };
+      touched.set(id, s);
+      if (type === AUCTION) {
+        const a = { seller: events.auction.seller[i]!, category: events.auction.category[i]!, start: t[i]!, expires: events.auction.expires[i]! };
+        s.auction = a;
+        for (const [price, at] of s.pending) if (at >= a.start && at <= a.expires && price > s.max) s.max = price;
+        s.pending = [];
+      } else {
+        const price = events.bid.price[i]!;
+        if (!s.auction) s.pending.push([price, t[i]!]);
+        else if (t[i]! >= s.auction.start && t[i]! <= s.auction.expires && price > s.max) s.max = price;
+      }
+    }
+    const closed: Closed[] = [];
+    for (const [id, s] of touched) {
+      if (s.auction) {
+        if (s.auction.expires < wm) this.close(id, s, closed);
+        else this.states.set(id, s);
+        continue;
+      }
+      s.pending = s.pending.filter(([, at]) => at >= wm);
+      if (s.pending.length === 0) this.states.delete(id);
+      else this.states.set(id, s);
+    }
+    this.expire(wm, closed, touched);
+    this.watermark.see(events);
+    return closed;
+  }
+
+  /** The no-data batch after the last one, at the final watermark. */
+  finish(): Closed[] {
+    const closed: Closed[] = [];
+    this.expire(this.watermark.value, closed, new Map());
+    return closed;
+  }
+
+  private expire(wm: number, closed: Closed[], touched: Map<number, AuctionState>): void {
+    for (const [id, s] of this.states) {
+      if (touched.has(id)) continue;
+      const timeout = s.auction ? s.auction.expires : Math.max(...s.pending.map(([, at]) => at));
+      if (timeout < wm) this.close(id, s, closed);
+    }
+  }
+
+  private close(id: number, s: AuctionState, closed: Closed[]): void {
+    this.states.delete(id);
+    if (s.auction && s.max >= 0) closed.push({ id, seller: s.auction.seller, category: s.auction.category, final: s.max, expires: s.auction.expires });
+  }
+}
+
+/** q4: per category, the running average of the winning prices; each batch, the categories it moved. */
+export function q4(keep: boolean): HandQuery {
+  const winning = new WinningBids();
+  const sums = new Map<number, { sum: number; count: number }>();
+  const out = new Kept<{ category: number; avg: number }[]>(keep);
+  const emit = (closed: Closed[]) => {
+    const moved = new Set<number>();
+    for (const c of closed) {
+      let s = sums.get(c.category);
+      if (!s) sums.set(c.category, (s = { sum: 0, count: 0 }));
+      s.sum += c.final;
+      s.count++;
+      moved.add(c.category);
+    }
+    const rows = [...moved].map((category) => ({ category, avg: sums.get(category)!.sum / sums.get(category)!.count }));
+    if (rows.length > 0) out.add(rows, rows.length);
+  };
+  return {
+    batch: (events) => emit(winning.batch(events)),
+    finish: () => emit(winning.finish()),
+    get outputRows() {
+      return out.outputRows;
+    },
+    rows: () => out.batches.flat().map((r) => ({ category: String(r.category), avg_final: r.avg })),
+  };
+}
+
+/** q6: per seller, at each closed auction (in expiry order), the average winning price of its last 10. */
+export function q6(keep: boolean): HandQuery {
+  const winning = new WinningBids();
+  const last = new Map<number, number[]>();
+  const out = new Kept<{ seller: number; avg: number }[]>(keep);
+  const emit = (closed: Closed[]) => {
+    const bySeller = new Map<number, Closed[]>();
+    for (const c of closed) {
+      const list = bySeller.get(c.seller);
+      if (list) list.push(c);
+      else bySeller.set(c.seller, [c]);
+    }
+    const rows: { seller: number; avg: number }[] = [];
+    for (const [seller, list] of bySeller) {
+      let prices = last.get(seller);
+      if (!prices) last.set(seller, (prices = []));
+      list.sort((a, b) => a.expires - b.expires || a.id - b.id);
+      for (const c of list) {
+        prices.push(c.final);
+        if (prices.length > 10) prices.shift();
+        let sum = 0;
+        for (const p of prices) sum += p;
+        rows.push({ seller, avg: sum / prices.length });
+      }
+    }
+    if (rows.length > 0) out.add(rows, rows.length);
+  };
+  return {
+    batch: (events) => emit(winning.batch(events)),
+    finish: () => emit(winning.finish()),
+    get outputRows() {
+      return out.outputRows;
+    },
+    rows: () => out.batches.flat().map((r) => ({ seller: String(r.seller), avg_price: r.avg })),
+  };
+}
+
+export const HAND_QUERIES: Record<string, (keep: boolean) => HandQuery> = { q0, q1, q2, q3, q4, q5, q6, q7, q8, q11 };

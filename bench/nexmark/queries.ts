@@ -4,7 +4,7 @@
  * `auction`, `person`: the events of one type, their struct's fields as columns).
  */
 import { Field, Int64, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
-import { col, count, expr, filter, groupBy, join, mapBatches, max, select, sessionWindow, window, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
+import { avg, coalesce, col, count, expr, filter, groupBy, groupByKey, join, mapBatches, max, select, sessionWindow, window, withWatermark, type GroupState, type OutputMode, type StreamFrame } from '@sluice/core';
 
 export interface SluiceQuery {
   readonly outputMode: OutputMode;
@@ -76,6 +76,112 @@ function hottestPerWindow(table: Table): Table {
   return new Table([new RecordBatch(HOT_ITEMS_SCHEMA, makeData({ type: new Struct(HOT_ITEMS_SCHEMA.fields), length, nullCount: 0, children }))]);
 }
 
+/**
+ * The winning bid of each auction (Nexmark's `WinningBids`, the first half of q4 and q6): the
+ * auctions joined with the bids on `A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND
+ * A.expires`, the highest price per auction, emitted once the watermark passes the auction's
+ * expiry. Flink runs this as a join and a retracting aggregation; Spark's append mode cannot
+ * follow a join with an unwindowed aggregation, so this is the form a Spark user writes: one
+ * `flatMapGroupsWithState` keyed by auction id over auctions and bids, with an event-time
+ * timeout at `expires`. A bid seen before its auction waits in the state (it may share the
+ * auction's millisecond) until the watermark passes it; bids after the expiry match nothing.
+ */
+export const WINNING_BIDS_SCHEMA = 'id BIGINT, seller BIGINT, category BIGINT, final BIGINT, expires BIGINT';
+
+interface AuctionState {
+  /** The auction's fields, once its event was seen. */
+  auction: { seller: number; category: number; start: number; expires: number } | null;
+  /** The highest in-range bid price so far (auction seen), or -1. */
+  max: number;
+  /** Bids seen before the auction: [price, dateTime]. */
+  pending: [number, number][];
+}
+
+function winningBids(events: StreamFrame): StreamFrame {
+  const auction = col('auction');
+  const bid = col('bid');
+  return watermarked(events).pipe(
+    filter(col('event_type').isin(1, 2)),
+    select(
+      coalesce(auction.getField('id'), bid.getField('auction')).as('aid'),
+      col('event_type'),
+      auction.getField('seller').as('seller'),
+      auction.getField('category').as('category'),
+      auction.getField('expires').as('expires'),
+      bid.getField('price').as('price'),
+      col('dateTime'),
+    ),
+    groupByKey('aid').flatMapGroupsWithState<AuctionState>({ outputMode: 'append', timeout: 'eventTime', outputSchema: WINNING_BIDS_SCHEMA }, (key, rows, state: GroupState<AuctionState>) => {
+      const winner = (s: AuctionState) =>
+        s.auction && s.max >= 0 ? [{ id: BigInt(key['aid'] as bigint), seller: BigInt(s.auction.seller), category: BigInt(s.auction.category), final: BigInt(s.max), expires: BigInt(s.auction.expires) }] : [];
+      if (state.hasTimedOut) {
+        const s = state.get();
+        state.remove();
+        return winner(s);
+      }
+      const s: AuctionState = state.getOption() ?? { auction: null, max: -1, pending: [] };
+      for (const row of rows) {
+        const t = Number(row['dateTime']);
+        if (row['event_type'] === 1) {
+          const a = { seller: Number(row['seller']), category: Number(row['category']), start: t, expires: Number(row['expires']) };
+          s.auction = a;
+          for (const [price, at] of s.pending) if (at >= a.start && at <= a.expires && price > s.max) s.max = price;
+          s.pending = [];
+        } else {
+          const price = Number(row['price']);
+          if (!s.auction) s.pending.push([price, t]);
+          else if (t >= s.auction.start && t <= s.auction.expires && price > s.max) s.max = price;
+        }
+      }
+      const watermark = state.getCurrentWatermarkMs();
+      if (s.auction) {
+        // Due already (rows came in the batch its timeout would have fired): it ends now.
+        if (s.auction.expires < watermark) {
+          state.remove();
+          return winner(s);
+        }
+        state.update(s);
+        state.setTimeoutTimestamp(s.auction.expires);
+        return [];
+      }
+      // Without its auction: an auction arriving later is later than the watermark, so a bid below it can match none.
+      s.pending = s.pending.filter(([, at]) => at >= watermark);
+      if (s.pending.length === 0) {
+        state.remove();
+        return [];
+      }
+      state.update(s);
+      state.setTimeoutTimestamp(Math.max(...s.pending.map(([, at]) => at)));
+      return [];
+    }),
+  );
+}
+
+/** q6's second half: per seller, the average of the winning prices of its last 10 closed auctions, one row per closed auction (in expiry order). */
+function lastTenAverage(closed: StreamFrame): StreamFrame {
+  return closed.pipe(
+    groupByKey('seller').flatMapGroupsWithState<number[]>({ outputMode: 'append', outputSchema: 'seller BIGINT, avg_price DOUBLE' }, (key, rows, state: GroupState<number[]>) => {
+      const prices = state.getOption() ?? [];
+      const out: Record<string, unknown>[] = [];
+      const ordered = [...rows].sort((a, b) => Number(a['expires']) - Number(b['expires']) || Number(a['id']) - Number(b['id']));
+      for (const row of ordered) {
+        prices.push(Number(row['final']));
+        if (prices.length > 10) prices.shift();
+        out.push({ seller: key['seller'], avg_price: average(prices) });
+      }
+      state.update(prices);
+      return out;
+    }),
+  );
+}
+
+/** The mean, summed in order (the hand loop sums the same way). */
+export function average(values: readonly number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
 export const SLUICE_QUERIES: Record<string, SluiceQuery> = {
   /** Pass-through: every bid. */
   q0: { outputMode: 'append', plan: (events) => bids(events) },
@@ -93,6 +199,8 @@ export const SLUICE_QUERIES: Record<string, SluiceQuery> = {
         select('name', 'city', 'state', 'id'),
       ),
   },
+  /** Average price for a category: the running average of the winning bids' prices per category (update mode: each batch, the categories whose average moved). */
+  q4: { outputMode: 'update', plan: (events) => winningBids(events).pipe(groupBy('category').agg(avg('final').as('avg_final'))) },
   /** Hot items: per 10 s window sliding by 2 s, the auctions with the most bids. */
   q5: {
     outputMode: 'append',
@@ -102,6 +210,8 @@ export const SLUICE_QUERIES: Record<string, SluiceQuery> = {
         mapBatches((table) => hottestPerWindow(table), HOT_ITEMS_SCHEMA),
       ),
   },
+  /** Average selling price by seller: per seller, the average winning price of its last 10 closed auctions, at each close. */
+  q6: { outputMode: 'append', plan: (events) => lastTenAverage(winningBids(events)) },
   /** Highest bid: the bids at each 10 s tumbling window's highest price (the window's maximum, joined back to the bids by price and time range). */
   q7: {
     outputMode: 'append',
