@@ -30,6 +30,8 @@ export type { BatchIdentity, IdempotentBatchOptions, IdempotentBatchResult } fro
 export { fileSink } from './file/fileSink.ts';
 export type { FileSinkConfig } from './file/fileSink.ts';
 export { postgresTableWriter } from './postgres/postgresTableWriter.ts';
+export { staticPostgres } from './postgres/staticPostgres.ts';
+export type { PostgresStaticSide, StaticPostgresConfig } from './postgres/staticPostgres.ts';
 export { deltaSink } from './delta/deltaSink.ts';
 export type { DeltaSinkConfig } from './delta/deltaSink.ts';
 export { deltaForeachBatch } from './delta/deltaForeachBatch.ts';
