@@ -10,5 +10,5 @@ export { registerKafkaCodec } from './codecs/codec.ts';
 export type { KafkaCodec, KafkaCompression } from './codecs/codec.ts';
 export type {
   KafkaAdmin, KafkaClient, KafkaHeader, KafkaProducerClient, KafkaProducerOptions, KafkaRangeReader, KafkaReaderOptions, KafkaRecord,
-  OffsetRangeRequest, OutgoingRecord, PartitionOffsetRange, RecordChunk, TopicPartition,
+  OffsetRangeRequest, OutgoingBytes, OutgoingColumns, OutgoingRecord, PartitionOffsetRange, RecordChunk, TopicPartition,
 } from './client/types.ts';

@@ -120,9 +120,42 @@ export interface KafkaProducerOptions {
   readonly deliveryTimeoutMs: number;
 }
 
+/**
+ * A column of byte strings in Arrow's Binary/Utf8 layout, read where it lies: row `i` is
+ * `values[offsets[offset + i] .. offsets[offset + i + 1])`, null where bit `offset + i` of
+ * `validity` is clear.
+ */
+export interface OutgoingBytes {
+  readonly values: Uint8Array;
+  readonly offsets: Int32Array;
+  /** Arrow's validity bitmap (a set bit is a value), or null when no row is null. */
+  readonly validity: Uint8Array | null;
+  /** The first row's index into `offsets` and `validity` (an Arrow slice's offset). */
+  readonly offset: number;
+}
+
+/**
+ * Records of one topic without headers, as columns (one Arrow record batch of the sink's
+ * output): what the sink hands a producer that implements `sendColumns`, so no object is made
+ * per record.
+ */
+export interface OutgoingColumns {
+  readonly topic: string;
+  readonly length: number;
+  readonly key: OutgoingBytes | null;
+  readonly value: OutgoingBytes | null;
+  /** The partition of each row, NaN where Kafka's partitioner chooses; null when it chooses for every row. */
+  readonly partition: Float64Array | null;
+}
+
 /** Sends records for the kafka sink; what a custom Kafka client implements for the sink. */
 export interface KafkaProducerClient {
   /** Resolves once the broker acknowledged every record (acks = all unless configured). */
   send(records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional: the same as `send` for records given as columns, in order (chunk after chunk).
+   * The sink uses it when present and the output has no `headers` or `topic` column.
+   */
+  sendColumns?(chunks: readonly OutgoingColumns[], signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }

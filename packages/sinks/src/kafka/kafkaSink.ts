@@ -2,9 +2,9 @@ import { firstValueFrom, timer } from 'rxjs';
 import type { Schema, Table } from 'apache-arrow';
 import { isSluiceError, SluiceError, type BatchContext, type OutputMode } from '@sluice/core';
 import { type Sink, type SinkContext } from '@sluice/core/connector';
-import type { KafkaClient, KafkaProducerClient, OutgoingRecord } from '@sluice/kafka';
+import type { KafkaClient, KafkaProducerClient } from '@sluice/kafka';
 import type { KafkaSinkConfig } from './options.ts';
-import { recordLayout, tableToRecords, type RecordLayout } from './rowsToRecords.ts';
+import { recordLayout, tableToColumns, tableToRecords, type RecordLayout } from './rowsToRecords.ts';
 
 export const KAFKA_SINK_OUTPUT_MODES: ReadonlySet<OutputMode> = new Set<OutputMode>(['append', 'update', 'complete']);
 
@@ -35,13 +35,15 @@ export class KafkaSink implements Sink {
 
   async addBatch(batchId: number, table: Table, batch: BatchContext): Promise<void> {
     if (!this.layout || this.layout.schema !== table.schema) this.layout = { schema: table.schema, layout: recordLayout(table.schema, this.config.topic) };
-    const records = tableToRecords(table, this.layout.layout, this.config.topic);
     // One send: the producer checks every record's partition before writing any, then cuts
-    // batches (batch.size) and requests per leader itself.
-    await this.sendWithRetry(batchId, records, batch.signal);
+    // batches (batch.size) and requests per leader itself. A producer that takes columns gets
+    // the Arrow buffers as they are (no object per record) when rows carry no headers or topic.
+    const columns = this.producer.sendColumns ? tableToColumns(table, this.layout.layout, this.config.topic) : undefined;
+    const records = columns ? undefined : tableToRecords(table, this.layout.layout, this.config.topic);
+    await this.sendWithRetry(batchId, (signal) => (columns ? this.producer.sendColumns!(columns, signal) : this.producer.send(records!, signal)), batch.signal);
     // A crash here leaves the batch in Kafka uncommitted: the replay writes it again (at-least-once).
     await batch.fault('kafka-records-sent');
-    this.written = records.length;
+    this.written = table.numRows;
   }
 
   lastBatchOutputRows(): number {
@@ -52,12 +54,12 @@ export class KafkaSink implements Sink {
     await this.client.close();
   }
 
-  private async sendWithRetry(batchId: number, records: readonly OutgoingRecord[], signal: AbortSignal): Promise<void> {
+  private async sendWithRetry(batchId: number, send: (signal: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<void> {
     const { scheduler, log } = this.context;
     const deadline = scheduler.now() + this.config.client.producer.deliveryTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.producer.send(records, signal);
+        await send(signal);
         if (attempt > 0) log.info(`Kafka sink: batch ${batchId} delivered after ${attempt} retries.`);
         return;
       } catch (error) {

@@ -1,7 +1,7 @@
 import { DataType, Type, type Data, type Field, type Schema, type Table, type Vector } from 'apache-arrow';
 import { sparkTypeName } from '@sluice/core/connector';
 import { SluiceError } from '@sluice/core';
-import type { KafkaHeader, OutgoingRecord } from '@sluice/kafka';
+import type { KafkaHeader, OutgoingBytes, OutgoingColumns, OutgoingRecord } from '@sluice/kafka';
 
 /** How each Kafka field is taken from the rows, checked once per schema. */
 export interface RecordLayout {
@@ -75,6 +75,34 @@ export function tableToRecords(table: Table, layout: RecordLayout, topicOption: 
     }
   }
   return records;
+}
+
+/**
+ * The table as columns for a producer's `sendColumns`: each record batch's key and value
+ * buffers as they are, the partitions as numbers. Undefined when rows carry headers or their
+ * own topic (those go through `tableToRecords`).
+ */
+export function tableToColumns(table: Table, layout: RecordLayout, topicOption: string | undefined): OutgoingColumns[] | undefined {
+  if (layout.headers || layout.topic || topicOption === undefined) return undefined;
+  return table.batches.map((batch) => {
+    const column = (f: Field | undefined) => (f ? (batch.getChild(f.name) as Vector | null) : null);
+    const partition = column(layout.partition);
+    let partitions: Float64Array | null = null;
+    if (partition && partition.type.typeId !== Type.Null) {
+      partitions = new Float64Array(batch.numRows);
+      for (let i = 0; i < batch.numRows; i++) {
+        const p = partition.get(i) as number | bigint | null;
+        partitions[i] = p == null ? NaN : Number(p);
+      }
+    }
+    return { topic: topicOption, length: batch.numRows, key: bytesColumn(column(layout.key)), value: bytesColumn(column(layout.value)), partition: partitions };
+  });
+}
+
+function bytesColumn(vector: Vector | null): OutgoingBytes | null {
+  if (!vector || vector.type.typeId === Type.Null) return null;
+  const data = vector.data[0] as Data<DataType>;
+  return { values: data.values as Uint8Array, offsets: data.valueOffsets as Int32Array, validity: data.nullCount > 0 ? data.nullBitmap : null, offset: data.offset };
 }
 
 /** A reader of row `i` of a Utf8/Binary column as bytes, straight from the Arrow buffers. */

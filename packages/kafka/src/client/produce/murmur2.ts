@@ -2,10 +2,15 @@ const M = 0x5bd1e995;
 
 /** Java's `Utils.murmur2` (32-bit MurmurHash2, seed 0x9747b28c), which Kafka's default partitioner hashes keys with. */
 export function murmur2(data: Uint8Array): number {
-  const length = data.length;
+  return murmur2Range(data, 0, data.length);
+}
+
+/** `murmur2` of `data[start, end)`, without a view of the range. */
+export function murmur2Range(data: Uint8Array, start: number, end: number): number {
+  const length = end - start;
   let h = (0x9747b28c ^ length) | 0;
-  const whole = length & ~3;
-  for (let i = 0; i < whole; i += 4) {
+  const whole = start + (length & ~3);
+  for (let i = start; i < whole; i += 4) {
     let k = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
     k = Math.imul(k, M);
     k ^= k >>> 24;

@@ -4,8 +4,10 @@ import { fc, test } from '@fast-check/vitest';
 import { COMPRESSION_IDS, kafkaCodec, type KafkaCompression } from '../../codecs/codec.ts';
 import { decodeRecordSet, inflateBatches, scanRecordSet } from '../fetch/recordSet.ts';
 import { RecordColumns } from '../recordColumns.ts';
+import type { OutgoingBytes, OutgoingColumns } from '../types.ts';
+import { encodeColumnRecords } from './columnRecords.ts';
 import { crc32c } from './crc32c.ts';
-import { murmur2, partitionForKey } from './murmur2.ts';
+import { murmur2, murmur2Range, partitionForKey } from './murmur2.ts';
 import { encodeRecordBatch, encodeRecords, type BatchRecord } from './recordBatchEncoder.ts';
 
 // kafkajs's CRC-32C and Java-compatible murmur2: independent implementations to check ours against.
@@ -50,9 +52,54 @@ describe('encodeRecordBatch', () => {
   });
 });
 
+/** A column in Arrow's layout holding `values` after `skip` rows of padding (an Arrow slice's offset). */
+function arrowColumn(values: readonly (Uint8Array | null)[], skip: number, withValidity: boolean): OutgoingBytes {
+  const rows = [...Array.from({ length: skip }, () => new Uint8Array([9, 9])), ...values];
+  const offsets = new Int32Array(rows.length + 1);
+  const validity = new Uint8Array(Math.ceil(rows.length / 8) + 1);
+  const bytes: number[] = [];
+  rows.forEach((v, i) => {
+    if (v !== null) {
+      bytes.push(...v);
+      validity[i >> 3]! |= 1 << (i & 7);
+    }
+    offsets[i + 1] = bytes.length;
+  });
+  return { values: new Uint8Array(bytes), offsets, validity: withValidity ? validity : null, offset: skip };
+}
+
+describe('encodeColumnRecords', () => {
+  const row = fc.record({ key: fc.option(bytes, { nil: null }), value: fc.option(bytes, { nil: null }) });
+  test.prop([fc.array(fc.array(row, { maxLength: 40 }), { minLength: 1, maxLength: 4 }), fc.nat(9), fc.boolean(), fc.infiniteStream(fc.boolean())], { numRuns: 150 })(
+    'writes the bytes encodeRecords writes for the same records, from Arrow-layout chunks (slice offsets, nulls, no key column), for any ascending choice of rows',
+    (parts, skip, keyless, pick) => {
+      const chunks: OutgoingColumns[] = parts.map((rows) => {
+        const nulls = rows.some((r) => r.key === null || r.value === null);
+        return {
+          topic: 't',
+          length: rows.length,
+          key: keyless ? null : arrowColumn(rows.map((r) => r.key), skip, nulls),
+          value: arrowColumn(rows.map((r) => r.value), skip, nulls),
+          partition: null,
+        };
+      });
+      const all = parts.flat().map((r) => ({ key: keyless ? null : r.key, value: r.value, headers: null }));
+      const starts = new Int32Array(parts.length + 1);
+      parts.forEach((rows, c) => (starts[c + 1] = starts[c]! + rows.length));
+      const chosen = all.map((_, g) => g).filter(() => pick.next().value);
+      const rows = Int32Array.from([7, ...chosen, 7]);
+      expect([...encodeColumnRecords(chunks, starts, rows, 1, 1 + chosen.length)]).toEqual([...encodeRecords(chosen.map((g) => all[g]!))]);
+    },
+  );
+});
+
 describe('murmur2', () => {
   test.prop([fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 1, max: 500 })])("hashes as Java's producer does (kafkajs's Java-compatible port), so keys land on the same partitions", (key, partitions) => {
     expect(murmur2(key)).toBe(kafkajsMurmur2(Buffer.from(key)));
     expect(partitionForKey(key, partitions)).toBe((kafkajsMurmur2(Buffer.from(key)) & 0x7fffffff) % partitions);
+  });
+
+  test.prop([fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 9 }), fc.uint8Array({ maxLength: 9 })])('hashes a range of a larger buffer as it hashes the range alone', (key, before, after) => {
+    expect(murmur2Range(new Uint8Array([...before, ...key, ...after]), before.length, before.length + key.length)).toBe(kafkajsMurmur2(Buffer.from(key)));
   });
 });

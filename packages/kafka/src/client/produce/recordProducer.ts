@@ -5,8 +5,9 @@ import { COMPRESSION_IDS, kafkaCodec } from '../../codecs/codec.ts';
 import type { KafkaClientSettings } from '../clientSettings.ts';
 import { abandon, protocolError, type KafkajsBroker, type KafkajsCluster } from '../fetch/kafkajsCluster.ts';
 import { isConnectivityError, kafkaError } from '../kafkajsErrors.ts';
-import type { KafkaProducerClient, OutgoingRecord } from '../types.ts';
-import { partitionForKey } from './murmur2.ts';
+import type { KafkaProducerClient, OutgoingColumns, OutgoingRecord } from '../types.ts';
+import { encodeColumnRecords, lengthAt } from './columnRecords.ts';
+import { murmur2Range, partitionForKey } from './murmur2.ts';
 import { produceTo, type PartitionBatch, type ProducedPartition } from './produceRequest.ts';
 import { encodeRecordBatch, encodeRecords, NO_PRODUCER, recordSize, type ProducerIdentity } from './recordBatchEncoder.ts';
 
@@ -23,6 +24,16 @@ interface PartitionWork {
   readonly batches: Uint8Array[];
   /** Records per batch (for sequence numbers). */
   readonly counts: number[];
+}
+
+/** One partition's rows of a columnar send: global row numbers in order, cut into batches before `cuts`. */
+interface ColumnGroup {
+  readonly topic: string;
+  readonly partition: number;
+  rows: Int32Array;
+  length: number;
+  readonly cuts: number[];
+  bytes: number;
 }
 
 interface InitProducerIdBroker {
@@ -60,9 +71,39 @@ export class RecordProducer implements KafkaProducerClient {
 
   async send(records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<void> {
     if (records.length === 0) return;
+    await this.run(records.length, signal, async () => {
+      await this.connect();
+      await this.learnTopics([...new Set(records.map((r) => r.topic))]);
+      // A partition missing from what was learnt earlier may have been added since: look once more before refusing.
+      const stale = this.unknownPartitions(records);
+      if (stale.length > 0) await this.learnTopics([...new Set(stale.map((r) => r.topic))], true);
+      const unknown = this.unknownPartitions(records)[0];
+      if (unknown) throw this.unknownPartition(unknown.topic, unknown.partition!);
+      const producer = this.settings.producer.idempotence ? await this.producerIdentity() : null;
+      await this.dispatch(await this.encode(records, producer), signal);
+    });
+  }
+
+  /** `send` for records given as columns: partitioned, cut into batches and encoded from the Arrow buffers, with no object per record. */
+  async sendColumns(chunks: readonly OutgoingColumns[], signal?: AbortSignal): Promise<void> {
+    const count = chunks.reduce((n, c) => n + c.length, 0);
+    if (count === 0) return;
+    await this.run(count, signal, async () => {
+      await this.connect();
+      const topics = [...new Set(chunks.map((c) => c.topic))];
+      await this.learnTopics(topics);
+      if (this.unknownColumnPartition(chunks)) await this.learnTopics(topics, true);
+      const unknown = this.unknownColumnPartition(chunks);
+      if (unknown) throw this.unknownPartition(unknown.topic, unknown.partition);
+      const producer = this.settings.producer.idempotence ? await this.producerIdentity() : null;
+      await this.dispatch(await this.encodeColumns(chunks, count, producer), signal);
+    });
+  }
+
+  private async run(count: number, signal: AbortSignal | undefined, write: () => Promise<void>): Promise<void> {
     if (this.closed) throw new SluiceError('KAFKA_ERROR', 'The Kafka producer is closed.');
     if (signal?.aborted) throw new SluiceError('KAFKA_ERROR', 'The Kafka send was aborted: the query is stopping.');
-    const work = this.write(records, signal);
+    const work = write();
     const settled = work.catch(() => {});
     this.running.add(settled);
     try {
@@ -71,7 +112,7 @@ export class RecordProducer implements KafkaProducerClient {
       // Sequence numbers reserved for batches that were not stored would be out of order: start over with a new producer epoch.
       this.identity = null;
       this.sequences.clear();
-      throw kafkaError(error, `writing ${records.length} records`, this.settings.brokers);
+      throw kafkaError(error, `writing ${count} records`, this.settings.brokers);
     } finally {
       this.running.delete(settled);
     }
@@ -83,19 +124,6 @@ export class RecordProducer implements KafkaProducerClient {
     await abandon(this.cluster);
     await Promise.all([...this.running]);
     await abandon(this.cluster);
-  }
-
-  private async write(records: readonly OutgoingRecord[], signal: AbortSignal | undefined): Promise<void> {
-    await this.connect();
-    await this.learnTopics([...new Set(records.map((r) => r.topic))]);
-    // A partition missing from what was learnt earlier may have been added since: look once more before refusing.
-    const stale = this.unknownPartitions(records);
-    if (stale.length > 0) await this.learnTopics([...new Set(stale.map((r) => r.topic))], true);
-    const unknown = this.unknownPartitions(records)[0];
-    if (unknown) throw this.unknownPartition(unknown);
-    const producer = this.settings.producer.idempotence ? await this.producerIdentity() : null;
-    const work = await this.encode(records, producer);
-    await this.dispatch(work, signal);
   }
 
   private connect(): Promise<void> {
@@ -134,14 +162,24 @@ export class RecordProducer implements KafkaProducerClient {
     return records.filter((r) => r.partition !== null && !this.layouts.get(r.topic)!.partitions.has(r.partition));
   }
 
+  /** The first row of columns naming a partition its topic does not have. */
+  private unknownColumnPartition(chunks: readonly OutgoingColumns[]): { topic: string; partition: number } | undefined {
+    for (const chunk of chunks) {
+      if (!chunk.partition) continue;
+      const known = this.layouts.get(chunk.topic)!.partitions;
+      for (const p of chunk.partition) if (!Number.isNaN(p) && !known.has(p)) return { topic: chunk.topic, partition: p };
+    }
+    return undefined;
+  }
+
   /** Java's producer fails a record whose partition the topic does not have; so does Sluice, before writing any. */
-  private unknownPartition(r: OutgoingRecord): SluiceError {
-    const layout = this.layouts.get(r.topic)!;
+  private unknownPartition(topic: string, partition: number): SluiceError {
+    const layout = this.layouts.get(topic)!;
     return new SluiceError(
-          'KAFKA_UNKNOWN_PARTITION',
-          `A record is for partition ${r.partition} of topic '${r.topic}', which has partitions ${describeIds(layout.ids)}. ` +
-            "Nothing of this batch was written. Fix the 'partition' column (or drop it to let Kafka's partitioner choose), or add partitions to the topic.",
-      { details: { topic: r.topic, partition: r.partition, partitions: layout.ids.length } },
+      'KAFKA_UNKNOWN_PARTITION',
+      `A record is for partition ${partition} of topic '${topic}', which has partitions ${describeIds(layout.ids)}. ` +
+        "Nothing of this batch was written. Fix the 'partition' column (or drop it to let Kafka's partitioner choose), or add partitions to the topic.",
+      { details: { topic, partition, partitions: layout.ids.length } },
     );
   }
 
@@ -183,28 +221,97 @@ export class RecordProducer implements KafkaProducerClient {
       group.batches.at(-1)!.push(r);
       group.bytes += size;
     }
+    const seal = await this.sealer(producer);
+    const work: PartitionWork[] = [];
+    for (const group of groups.values()) work.push(await seal(group.topic, group.partition, group.batches.map((batch) => [batch.length, () => encodeRecords(batch)])));
+    return work;
+  }
+
+  /** Columns → per-partition record batches, as `encode` does for records. */
+  private async encodeColumns(chunks: readonly OutgoingColumns[], count: number, producer: (ProducerIdentity & { producerId: bigint }) | null): Promise<PartitionWork[]> {
+    const { batchSize } = this.settings.producer;
+    const starts = new Int32Array(chunks.length + 1);
+    const groups: ColumnGroup[] = [];
+    const byTopic = new Map<string, Map<number, ColumnGroup>>();
+    let g = 0;
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c]!;
+      starts[c] = g;
+      const layout = this.layouts.get(chunk.topic)!;
+      let ofTopic = byTopic.get(chunk.topic);
+      if (!ofTopic) byTopic.set(chunk.topic, (ofTopic = new Map()));
+      const { key, value, partition: explicit } = chunk;
+      for (let row = 0; row < chunk.length; row++, g++) {
+        const keyLength = lengthAt(key, row);
+        const valueLength = lengthAt(value, row);
+        // recordSize's estimate, as for records
+        const size = 5 + (keyLength < 0 ? 1 : keyLength + 2) + (valueLength < 0 ? 1 : valueLength + 2);
+        let partition = explicit ? explicit[row]! : NaN;
+        if (Number.isNaN(partition)) {
+          partition =
+            keyLength >= 0
+              ? layout.ids[(murmur2Range(key!.values, key!.offsets[key!.offset + row]!, key!.offsets[key!.offset + row + 1]!) & 0x7fffffff) % layout.ids.length]!
+              : this.stickyPartition(chunk.topic, layout, size);
+        }
+        let group = ofTopic.get(partition);
+        if (!group) {
+          group = { topic: chunk.topic, partition, rows: new Int32Array(Math.min(count, 1_024)), length: 0, cuts: [], bytes: 0 };
+          ofTopic.set(partition, group);
+          groups.push(group);
+        }
+        if (group.bytes + size > batchSize && group.length > (group.cuts.at(-1) ?? 0)) {
+          group.cuts.push(group.length);
+          group.bytes = 0;
+        }
+        if (group.length === group.rows.length) {
+          const grown = new Int32Array(Math.min(count, group.rows.length * 2));
+          grown.set(group.rows);
+          group.rows = grown;
+        }
+        group.rows[group.length++] = g;
+        group.bytes += size;
+      }
+    }
+    starts[chunks.length] = g;
+    const seal = await this.sealer(producer);
+    const work: PartitionWork[] = [];
+    for (const group of groups) {
+      const bounds = [0, ...group.cuts, group.length];
+      const batches: [number, () => Uint8Array][] = [];
+      for (let b = 0; b + 1 < bounds.length; b++) {
+        const from = bounds[b]!;
+        const to = bounds[b + 1]!;
+        batches.push([to - from, () => encodeColumnRecords(chunks, starts, group.rows, from, to)]);
+      }
+      work.push(await seal(group.topic, group.partition, batches));
+    }
+    return work;
+  }
+
+  /** Turns one partition's encoded records into whole batches: compressed (`compression.type`), with the producer id and sequence numbers when idempotent. */
+  private async sealer(producer: (ProducerIdentity & { producerId: bigint }) | null) {
+    const { compression } = this.settings.producer;
     const codecId = COMPRESSION_IDS[compression];
     const codec = compression === 'none' ? null : await kafkaCodec(compression);
     const now = this.scheduler.now();
-    const work: PartitionWork[] = [];
-    for (const [k, group] of groups) {
+    return async (topic: string, partition: number, bodies: readonly (readonly [count: number, encode: () => Uint8Array])[]): Promise<PartitionWork> => {
+      const k = key(topic, partition);
       const batches: Uint8Array[] = [];
       const counts: number[] = [];
-      for (const batch of group.batches) {
-        let body = encodeRecords(batch);
+      for (const [count, encode] of bodies) {
+        let body = encode();
         if (codec) body = await codec.compress(body);
         let identity = NO_PRODUCER;
         if (producer) {
           const sequence = this.sequences.get(k) ?? 0;
-          this.sequences.set(k, (sequence + batch.length) % 2 ** 31);
+          this.sequences.set(k, (sequence + count) % 2 ** 31);
           identity = { ...producer, baseSequence: sequence };
         }
-        batches.push(encodeRecordBatch(body, batch.length, codecId, now, identity));
-        counts.push(batch.length);
+        batches.push(encodeRecordBatch(body, count, codecId, now, identity));
+        counts.push(count);
       }
-      work.push({ topic: group.topic, partition: group.partition, batches, counts });
-    }
-    return work;
+      return { topic, partition, batches, counts };
+    };
   }
 
   /** Java's default partitioner: murmur2 of the key; keyless records stay on one partition until it holds `batch.size` bytes. */
@@ -214,11 +321,15 @@ export class RecordProducer implements KafkaProducerClient {
       const bytes = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
       return layout.ids[partitionForKey(bytes, layout.ids.length)]!;
     }
-    let sticky = this.sticky.get(record.topic);
+    return this.stickyPartition(record.topic, layout, size);
+  }
+
+  private stickyPartition(topic: string, layout: TopicLayout, size: number): number {
+    let sticky = this.sticky.get(topic);
     if (!sticky || sticky.bytes >= this.settings.producer.batchSize || !layout.partitions.has(sticky.partition)) {
       const next = sticky ? (layout.ids.indexOf(sticky.partition) + 1) % layout.ids.length : Math.floor(Math.random() * layout.ids.length);
       sticky = { partition: layout.ids[next < 0 ? 0 : next]!, bytes: 0 };
-      this.sticky.set(record.topic, sticky);
+      this.sticky.set(topic, sticky);
     }
     sticky.bytes += size;
     return sticky.partition;
