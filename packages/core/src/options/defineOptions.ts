@@ -65,7 +65,8 @@ export class OptionSchema<S extends Record<string, AnyOption>> {
     const out: Record<string, unknown> = {};
     const passthrough: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
-      if (value === undefined) continue;
+      // null is an option not given, as Spark reads option("mode", null) as the default mode.
+      if (value === undefined || value === null) continue;
       const prefix = this.config.passthroughPrefixes?.find((p) => key.toLowerCase().startsWith(p.toLowerCase()));
       if (prefix !== undefined) {
         passthrough[key.slice(prefix.length)] = value;

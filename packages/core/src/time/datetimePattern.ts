@@ -10,6 +10,43 @@ export class PatternError extends Error {}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** Month and day names of a locale, for the text letters (MMM, MMMM, E, EEEE). */
+interface Names {
+  readonly monthsShort: readonly string[];
+  readonly monthsLong: readonly string[];
+  readonly daysShort: readonly string[];
+  readonly daysLong: readonly string[];
+}
+
+const ENGLISH: Names = { monthsShort: MONTHS.map((m) => m.slice(0, 3)), monthsLong: MONTHS, daysShort: DAYS.map((d) => d.slice(0, 3)), daysLong: DAYS };
+const namesByLocale = new Map<string, Names>();
+
+/**
+ * The names `locale` (a BCP 47 tag, Spark's `locale` option: 'en-US', 'ko-KR', 'ru-RU') gives
+ * months and days in a date (the format context, as java.time's text style), from the
+ * platform's CLDR data. English is built in.
+ */
+function namesOf(locale: string | undefined): Names {
+  if (locale === undefined || /^en(-|$)/i.test(locale)) return ENGLISH;
+  let names = namesByLocale.get(locale);
+  if (!names) {
+    const part = (options: Intl.DateTimeFormatOptions, type: 'month' | 'weekday', date: Date): string =>
+      new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).formatToParts(date).find((p) => p.type === type)?.value ?? '';
+    // The month as a date shows it; where that is a bare number (zh: "11" + "月"), the standalone name ("11月").
+    const month = (style: 'short' | 'long') =>
+      Array.from({ length: 12 }, (_, m) => {
+        const date = new Date(Date.UTC(2001, m, 15));
+        const inDate = part({ day: 'numeric', month: style }, 'month', date);
+        return /^\d+$/.test(inDate) ? new Intl.DateTimeFormat(locale, { month: style, timeZone: 'UTC' }).format(date) : inDate;
+      });
+    // 2001-01-01 was a Monday.
+    const day = (style: 'short' | 'long') => Array.from({ length: 7 }, (_, d) => part({ weekday: style }, 'weekday', new Date(Date.UTC(2001, 0, 1 + d))));
+    names = { monthsShort: month('short'), monthsLong: month('long'), daysShort: day('short'), daysLong: day('long') };
+    namesByLocale.set(locale, names);
+  }
+  return names;
+}
 const QUARTER_NAMES = ['1st quarter', '2nd quarter', '3rd quarter', '4th quarter'];
 const UNSUPPORTED = new Set(['Y', 'w', 'W', 'u', 'e', 'c', 'A', 'n', 'N', 'p']);
 const KNOWN = new Set(['G', 'y', 'D', 'M', 'L', 'd', 'Q', 'q', 'E', 'F', 'a', 'h', 'K', 'k', 'H', 'm', 's', 'S', 'V', 'z', 'O', 'X', 'x', 'Z']);
@@ -51,14 +88,19 @@ export interface DatetimePattern {
 
 const cache = new Map<string, DatetimePattern>();
 
-/** Compile `pattern` (cached); throws a PatternError for an invalid or unsupported pattern. */
-export function compilePattern(pattern: string): DatetimePattern {
-  let compiled = cache.get(pattern);
+/**
+ * Compile `pattern` (cached); throws a PatternError for an invalid or unsupported pattern.
+ * `locale` (Spark's `locale` option, default en-US) names the months and days of MMM/MMMM/E/EEEE.
+ */
+export function compilePattern(pattern: string, locale?: string): DatetimePattern {
+  const key = locale === undefined ? pattern : `${locale}\u0000${pattern}`;
+  let compiled = cache.get(key);
   if (!compiled) {
     const elements = tokenize(pattern);
-    compiled = { text: pattern, finestUnitMs: finestUnit(elements), format: formatter(elements), parse: parser(elements) };
+    const names = namesOf(locale);
+    compiled = { text: pattern, finestUnitMs: finestUnit(elements), format: formatter(elements, names), parse: parser(elements, names) };
     if (cache.size > 500) cache.clear();
-    cache.set(pattern, compiled);
+    cache.set(key, compiled);
   }
   return compiled;
 }
@@ -166,7 +208,7 @@ function zoneName(fields: LocalFields, long: boolean): string {
   return format.formatToParts(new Date(fields.utcMs)).find((p) => p.type === 'timeZoneName')?.value ?? fields.zone.id;
 }
 
-function formatField(letter: string, count: number): (f: LocalFields) => string {
+function formatField(letter: string, count: number, names: Names): (f: LocalFields) => string {
   switch (letter) {
     case 'G':
       return (f) => (count === 4 ? (f.year > 0 ? 'Anno Domini' : 'Before Christ') : f.year > 0 ? 'AD' : 'BC');
@@ -178,8 +220,8 @@ function formatField(letter: string, count: number): (f: LocalFields) => string 
       };
     case 'M':
     case 'L':
-      if (count === 3) return (f) => MONTHS[f.month - 1]!.slice(0, 3);
-      if (count === 4) return (f) => MONTHS[f.month - 1]!;
+      if (count === 3) return (f) => names.monthsShort[f.month - 1]!;
+      if (count === 4) return (f) => names.monthsLong[f.month - 1]!;
       return (f) => pad(f.month, count);
     case 'd':
       return (f) => pad(f.day, count);
@@ -191,7 +233,7 @@ function formatField(letter: string, count: number): (f: LocalFields) => string 
       if (count === 4) return (f) => QUARTER_NAMES[Math.floor((f.month - 1) / 3)]!;
       return (f) => pad(Math.floor((f.month - 1) / 3) + 1, count);
     case 'E':
-      return count === 4 ? (f) => DAYS[isoDayOfWeek(f.days) - 1]! : (f) => DAYS[isoDayOfWeek(f.days) - 1]!.slice(0, 3);
+      return count === 4 ? (f) => names.daysLong[isoDayOfWeek(f.days) - 1]! : (f) => names.daysShort[isoDayOfWeek(f.days) - 1]!;
     case 'F':
       return (f) => String(((f.day - 1) % 7) + 1);
     case 'a':
@@ -237,11 +279,11 @@ function formatField(letter: string, count: number): (f: LocalFields) => string 
   throw new PatternError(`unknown pattern letter '${letter}'`);
 }
 
-function formatter(elements: readonly Element[]): (fields: LocalFields) => string {
+function formatter(elements: readonly Element[], names: Names): (fields: LocalFields) => string {
   const parts = elements.map((e): ((f: LocalFields) => string) => {
     if (e.kind === 'literal') return () => e.text;
-    if (e.kind === 'optional') return formatter(e.elements);
-    return formatField(e.letter, e.count);
+    if (e.kind === 'optional') return formatter(e.elements, names);
+    return formatField(e.letter, e.count, names);
   });
   return (fields) => {
     let out = '';
@@ -293,17 +335,17 @@ interface Parsed {
 
 const isNumeric = (e: Element | undefined): boolean => e?.kind === 'field' && /[yDMLdQqFhKkHmsS]/.test(e.letter) && !((e.letter === 'M' || e.letter === 'L' || e.letter === 'Q' || e.letter === 'q') && e.count >= 3);
 
-function parser(elements: readonly Element[]): (text: string, zone: ZoneRules) => number | null {
+function parser(elements: readonly Element[], names: Names): (text: string, zone: ZoneRules) => number | null {
   return (text, zone) => {
     const parsed: Parsed = {};
-    const end = parseElements(elements, text, 0, parsed);
+    const end = parseElements(elements, text, 0, parsed, names);
     if (end !== text.length) return null;
     return resolve(parsed, zone);
   };
 }
 
 /** Parse `elements` from `at`; the position after them, or -1. */
-function parseElements(elements: readonly Element[], text: string, at: number, parsed: Parsed): number {
+function parseElements(elements: readonly Element[], text: string, at: number, parsed: Parsed, names: Names): number {
   let position = at;
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i]!;
@@ -312,7 +354,7 @@ function parseElements(elements: readonly Element[], text: string, at: number, p
       position += e.text.length;
     } else if (e.kind === 'optional') {
       const attempt: Parsed = { ...parsed };
-      const next = parseElements(e.elements, text, position, attempt);
+      const next = parseElements(e.elements, text, position, attempt, names);
       if (next >= 0) {
         Object.assign(parsed, attempt);
         position = next;
@@ -320,7 +362,7 @@ function parseElements(elements: readonly Element[], text: string, at: number, p
     } else {
       // A number followed directly by another number has a fixed width (java.time's adjacent parsing).
       const fixed = isNumeric(e) && isNumeric(elements[i + 1]);
-      position = parseField(e.letter, e.count, text, position, parsed, fixed);
+      position = parseField(e.letter, e.count, text, position, parsed, fixed, names);
       if (position < 0) return -1;
     }
   }
@@ -343,7 +385,7 @@ function matchName(text: string, at: number, names: readonly string[]): { index:
   return best;
 }
 
-function parseField(letter: string, count: number, text: string, at: number, parsed: Parsed, fixed: boolean): number {
+function parseField(letter: string, count: number, text: string, at: number, parsed: Parsed, fixed: boolean, names: Names): number {
   const number = (min: number, max: number) => digits(text, at, fixed ? count : min, fixed ? count : max);
   const two = () => number(count, 2);
   switch (letter) {
@@ -364,7 +406,7 @@ function parseField(letter: string, count: number, text: string, at: number, par
     case 'M':
     case 'L': {
       if (count >= 3) {
-        const m = matchName(text, at, count === 3 ? MONTHS.map((x) => x.slice(0, 3)) : MONTHS);
+        const m = matchName(text, at, count === 3 ? names.monthsShort : names.monthsLong);
         if (!m) return -1;
         parsed.month = m.index + 1;
         return m.end;
@@ -409,7 +451,7 @@ function parseField(letter: string, count: number, text: string, at: number, par
       return d ? d.end : -1;
     }
     case 'E': {
-      const m = matchName(text, at, count === 4 ? DAYS : DAYS.map((x) => x.slice(0, 3)));
+      const m = matchName(text, at, count === 4 ? names.daysLong : names.daysShort);
       if (!m) return -1;
       parsed.dayOfWeek = m.index + 1;
       return m.end;

@@ -101,7 +101,7 @@ describe('readCsv', () => {
     const t = readCsv(enc('01/05/2024,2024-05-01 10:00:00\n31/12/1999,2024-05-01 10:00:00.5\n'), { schema: s, options: { ...options, mode: 'FAILFAST' } });
     expect(rows(t)).toEqual([{ d: Date.UTC(2024, 4, 1), t: Date.UTC(2024, 4, 1, 10) }, { d: Date.UTC(1999, 11, 31), t: Date.UTC(2024, 4, 1, 10, 0, 0, 500) }]);
     expect(dec(writeCsv(t, options))).toBe('01/05/2024,2024-05-01 10:00:00.000\n31/12/1999,2024-05-01 10:00:00.500\n');
-    expect(() => readCsv(enc('x\n'), { schema: s, options: { dateFormat: 'yyyy-QQ' } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => readCsv(enc('x\n'), { schema: s, options: { dateFormat: 'yyyy-ww' } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   it('refuses column types CSV cannot hold', () => {

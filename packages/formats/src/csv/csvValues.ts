@@ -1,8 +1,7 @@
 import { DataType, Type } from 'apache-arrow';
 import { SluiceError } from '@sluice/core';
 import { formatDecimalJava, sparkTypeName } from '@sluice/core/connector';
-import { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTimestampMs } from '@sluice/core/internal';
-import { compileDatetimePattern } from './datetimePattern.ts';
+import { jsonValueOptionsOf, temporalWriters } from '@sluice/core/internal';
 
 /** Not a value of the column's type: the record is malformed. */
 export const INVALID = Symbol('invalid');
@@ -13,6 +12,10 @@ export interface CsvValueOptions {
   readonly negativeInf: string;
   readonly dateFormat?: string | undefined;
   readonly timestampFormat?: string | undefined;
+  /** Zone of timestamps without one, read and written (Spark's `timeZone`; default the session time zone). */
+  readonly timeZone?: string | undefined;
+  /** Language of month and day names in the patterns (Spark's `locale`, default en-US). */
+  readonly locale?: string | undefined;
 }
 
 const INTEGER = /^[+-]?\d+$/;
@@ -61,29 +64,19 @@ export function csvValueParser(type: DataType, o: CsvValueOptions, column: strin
         return s === 'true' ? true : s === 'false' ? false : INVALID;
       };
     case Type.Timestamp: {
-      const pattern = o.timestampFormat === undefined ? undefined : compileDatetimePattern(o.timestampFormat, 'timestampFormat');
-      return (t) => {
-        const ms = pattern ? pattern.parse(t.trim()) : parseIsoTimestampMs(t.trim());
-        return ms === undefined ? INVALID : ms;
-      };
+      const parse = jsonValueOptionsOf(o)!.timestamp!;
+      return (t) => parse(t.trim()) ?? INVALID;
     }
     case Type.Date: {
-      const pattern = o.dateFormat === undefined ? undefined : compileDatetimePattern(o.dateFormat, 'dateFormat');
-      return (t) => {
-        const days = pattern ? msToDays(pattern.parse(t.trim())) : parseIsoDateDays(t.trim());
-        return days === undefined || !Number.isInteger(days) ? INVALID : days;
-      };
+      const parse = jsonValueOptionsOf(o)!.date!;
+      return (t) => parse(t.trim()) ?? INVALID;
     }
   }
   throw unsupported(type, column);
 }
 
-function msToDays(ms: number | undefined): number | undefined {
-  return ms === undefined ? undefined : ms / 86_400_000;
-}
-
 /** Value of `type` (as `columnReader` gives it: timestamps and dates in epoch ms) → its CSV text, before quoting. */
-export function csvValueFormatter(type: DataType, o: Pick<CsvValueOptions, 'dateFormat' | 'timestampFormat'>, column: string): (value: unknown) => string {
+export function csvValueFormatter(type: DataType, o: Pick<CsvValueOptions, 'dateFormat' | 'timestampFormat' | 'timeZone' | 'locale'>, column: string): (value: unknown) => string {
   switch (type.typeId) {
     case Type.Utf8:
       return (v) => v as string;
@@ -101,14 +94,14 @@ export function csvValueFormatter(type: DataType, o: Pick<CsvValueOptions, 'date
       return (v) => formatDecimalJava(v as bigint, scale);
     }
     case Type.Timestamp: {
-      const pattern = o.timestampFormat === undefined ? undefined : compileDatetimePattern(o.timestampFormat, 'timestampFormat');
-      return (v) => (pattern ? pattern.format(v as number) : formatIsoTimestampMs(v as number));
+      const write = temporalWriters(o).timestamp;
+      return (v) => write(v as number);
     }
     case Type.Date: {
-      const pattern = o.dateFormat === undefined ? undefined : compileDatetimePattern(o.dateFormat, 'dateFormat');
+      const write = temporalWriters(o).date;
       return (v) => {
         const ms = v instanceof Date ? v.getTime() : Number(v);
-        return pattern ? pattern.format(ms) : formatIsoDateDays(Math.floor(ms / 86_400_000));
+        return write(Math.floor(ms / 86_400_000));
       };
     }
   }

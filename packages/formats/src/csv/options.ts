@@ -11,6 +11,8 @@ const shared = {
   emptyValue: opt.string().describe('text of an empty string (default: "" quoted)'),
   dateFormat: opt.nonEmptyString().describe('pattern of dates (default yyyy-MM-dd)'),
   timestampFormat: opt.nonEmptyString().describe('pattern of timestamps (default ISO-8601)'),
+  timeZone: opt.nonEmptyString().describe('zone of timestamps that carry none, read and written (default: the session time zone)'),
+  locale: opt.nonEmptyString().describe('language tag for month and day names in the patterns (default en-US)'),
   lineSep: opt.string().describe('line separator (reading default: \\n, \\r\\n or \\r; writing: \\n)'),
 };
 

@@ -1,6 +1,6 @@
 import type { Schema, Table } from 'apache-arrow';
 import { SluiceError } from '@sluice/core';
-import { parseJsonRecords, tableToJsonLines } from '@sluice/core/internal';
+import { jsonSyntaxOf, jsonValueOptionsOf, parseJsonRecords, tableToJsonLines } from '@sluice/core/internal';
 import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { decodeText, encodeText, splitLines } from '../lines.ts';
 import { splitJsonDocument } from './splitJsonDocument.ts';
@@ -38,10 +38,13 @@ export function readJson(bytes: Uint8Array, request: ReadRequest<JsonReadOptions
     }
     lineOf = (i) => numbers[i]!;
   }
+  const values = jsonValueOptionsOf(o);
   return parseJsonRecords(records, schema, {
     mode: o.mode,
     columnNameOfCorruptRecord: o.columnNameOfCorruptRecord,
     locate: (i) => `${where} line ${lineOf(i)}`,
+    syntax: jsonSyntaxOf(o),
+    ...(values ? { values } : {}),
   });
 }
 

@@ -10,6 +10,18 @@ export const jsonReadOptionSpec = {
   columnNameOfCorruptRecord: opt.nonEmptyString().default(DEFAULT_CORRUPT_RECORD_COLUMN).describe('column for the text of malformed records (PERMISSIVE)'),
   multiLine: opt.boolean().default(false).describe('each file is one JSON document: an object, or an array of objects'),
   lineSep: opt.string().describe('line separator (default: \\n, \\r\\n or \\r)'),
+  allowComments: opt.boolean().default(false).describe('/* … */ and // … comments in records'),
+  allowUnquotedFieldNames: opt.boolean().default(false).describe('{a: 1}: field names without quotes'),
+  allowSingleQuotes: opt.boolean().default(true).describe("{'a': 'b'}: single-quoted names and strings"),
+  allowNumericLeadingZeros: opt.boolean().default(false).describe('0018 reads as 18'),
+  allowNonNumericNumbers: opt.boolean().default(true).describe('NaN, Infinity, -INF … as float/double values'),
+  allowBackslashEscapingAnyCharacter: opt.boolean().default(false).describe('a backslash may quote any character ("\\$" is "$")'),
+  allowUnquotedControlChars: opt.boolean().default(false).describe('raw control characters inside strings'),
+  timestampFormat: opt.nonEmptyString().describe('pattern of timestamps (Spark datetime letters; default ISO-8601)'),
+  timestampNTZFormat: opt.nonEmptyString().describe('pattern of TIMESTAMP_NTZ values (used for timestamps when timestampFormat is not given)'),
+  dateFormat: opt.nonEmptyString().describe('pattern of dates (default yyyy-MM-dd)'),
+  locale: opt.nonEmptyString().describe('language tag for month and day names in the patterns (default en-US)'),
+  timeZone: opt.nonEmptyString().describe('zone of timestamps that carry none (default: the session time zone)'),
 };
 
 /** JSON write options, as Spark names them. */

@@ -8,9 +8,28 @@ import { DecimalBuilder } from './decimalBuilder.ts';
 
 export { appendFields, isPlainObject } from './nestedBuilders.ts';
 
-/** Shared by the builders of one parse: set when `JSON.parse` rounded an integer an Int64 needs exact. */
+/** Shared by the builders of one parse. */
 export interface ParseState {
+  /** Set when `JSON.parse` rounded an integer an Int64 needs exact. */
   inexact: boolean;
+  /**
+   * Set when a value of the record did not fit its type and was left null while the rest of the
+   * record was kept (Spark's partial results, `spark.sql.json.enablePartialResults`): the record
+   * is then malformed (its text goes to the corrupt-record column) but not lost.
+   */
+  bad?: boolean;
+  /** How text values become timestamps and dates, and whether NaN/Infinity strings are numbers (JSON options). */
+  readonly values?: JsonValueOptions;
+}
+
+/** Value conversions that Spark's JSON options change. */
+export interface JsonValueOptions {
+  /** Epoch ms of a timestamp text (`timestampFormat`, `timeZone`), undefined when it does not parse. */
+  readonly timestamp?: (text: string) => number | undefined;
+  /** Epoch days of a date text (`dateFormat`), undefined when it does not parse. */
+  readonly date?: (text: string) => number | undefined;
+  /** `allowNonNumericNumbers` (default true): the strings "NaN", "Infinity", "-INF" … are float/double values. */
+  readonly allowNonNumericNumbers?: boolean;
 }
 
 /**
@@ -50,14 +69,16 @@ export function columnBuilder(type: DataType, state: ParseState = { inexact: fal
       return new NumberBuilder(type, capacity, (v) => (typeof v === 'number' && Number.isInteger(v) && v >= -max && v < max ? v : undefined));
     }
     case Type.Float:
-      return new NumberBuilder(type, capacity, floatFromJson);
+      return new NumberBuilder(type, capacity, state.values?.allowNonNumericNumbers === false ? finiteFloatFromJson : floatFromJson);
     case Type.Decimal:
       return new DecimalBuilder({ precision: (type as unknown as { precision: number }).precision, scale: (type as unknown as { scale: number }).scale }, state);
     case Type.Timestamp:
-      return new Int64Builder(type, capacity, state, timestampFromJson(type as Timestamp));
-    case Type.Date:
+      return new Int64Builder(type, capacity, state, timestampFromJson(type as Timestamp, state.values?.timestamp ?? parseIsoTimestampMs));
+    case Type.Date: {
       if ((type as unknown as { unit: number }).unit !== 0) break;
-      return new NumberBuilder(type, capacity, dateFromJson);
+      const date = state.values?.date ?? parseIsoDateDays;
+      return new NumberBuilder(type, capacity, (v) => (typeof v === 'string' ? date(v) : typeof v === 'number' && Number.isInteger(v) ? v : undefined));
+    }
     case Type.List:
       return new ListBuilder(type as List, state, capacity);
     case Type.Map:
@@ -71,16 +92,17 @@ export function columnBuilder(type: DataType, state: ParseState = { inexact: fal
 function floatFromJson(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
-  // Spark writes and reads non-finite doubles as strings.
+  // Spark writes and reads non-finite doubles as strings (allowNonNumericNumbers, default true).
   if (v === 'NaN') return NaN;
-  if (v === 'Infinity' || v === '+Infinity') return Infinity;
-  if (v === '-Infinity') return -Infinity;
+  if (v === 'Infinity' || v === '+Infinity' || v === '+INF') return Infinity;
+  if (v === '-Infinity' || v === '-INF') return -Infinity;
   return undefined;
 }
 
-function dateFromJson(v: unknown): number | undefined {
-  if (typeof v === 'string') return parseIsoDateDays(v);
-  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+function finiteFloatFromJson(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return undefined;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -94,13 +116,13 @@ function int64FromJson(v: unknown): number | bigint | undefined {
   return undefined;
 }
 
-function timestampFromJson(type: Timestamp): (v: unknown) => number | bigint | undefined {
+function timestampFromJson(type: Timestamp, parseText: (text: string) => number | undefined): (v: unknown) => number | bigint | undefined {
   const unit = type.unit;
   const toUnit = (ms: number): number | bigint =>
     unit === TimeUnit.MILLISECOND ? ms : unit === TimeUnit.SECOND ? Math.floor(ms / 1000) : unit === TimeUnit.MICROSECOND ? ms * 1000 : BigInt(ms) * 1_000_000n;
   return (v) => {
     let ms: number | undefined;
-    if (typeof v === 'string') ms = parseIsoTimestampMs(v);
+    if (typeof v === 'string') ms = parseText(v);
     else if (typeof v === 'number' && Number.isInteger(v)) ms = v;
     return ms === undefined ? undefined : toUnit(ms);
   };

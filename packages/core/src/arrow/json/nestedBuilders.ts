@@ -124,13 +124,17 @@ export class StructBuilder implements ColumnBuilder {
   private readonly names: string[];
   private readonly children: ColumnBuilder[];
   private readonly validity = new Validity();
-  constructor(private readonly type: Struct, state: ParseState, capacity: number) {
+  constructor(
+    private readonly type: Struct,
+    private readonly state: ParseState,
+    capacity: number,
+  ) {
     this.names = type.children.map((f) => f.name);
     this.children = type.children.map((f) => columnBuilder(f.type, state, capacity));
   }
   append(v: unknown): boolean {
     if (!isPlainObject(v)) return false;
-    if (!appendFields(this.children, this.names, v, this.length)) return false;
+    appendFields(this.children, this.names, v, this.state);
     this.validity.setValid(this.length++);
     return true;
   }
@@ -149,19 +153,19 @@ export class StructBuilder implements ColumnBuilder {
 }
 
 /**
- * Appends one object's fields to `builders` (one per field name), or rolls them all back to
- * `length` and returns false when a field does not fit.
+ * Appends one object's fields to `builders` (one per field name). A field whose value does not
+ * fit its type is appended as null and `state.bad` is set: the rest of the object is kept, as
+ * Spark's partial results keep it (a builder that refuses a value has appended nothing).
  */
-export function appendFields(builders: readonly ColumnBuilder[], names: readonly string[], object: Record<string, unknown>, length: number): boolean {
+export function appendFields(builders: readonly ColumnBuilder[], names: readonly string[], object: Record<string, unknown>, state: ParseState): void {
   for (let j = 0; j < builders.length; j++) {
     const value = object[names[j]!];
     if (value == null) builders[j]!.appendNull();
     else if (!builders[j]!.append(value)) {
-      for (let k = 0; k <= j; k++) builders[k]!.truncate(length);
-      return false;
+      builders[j]!.appendNull();
+      state.bad = true;
     }
   }
-  return true;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

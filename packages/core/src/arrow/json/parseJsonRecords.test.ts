@@ -81,11 +81,11 @@ describe('parseJsonRecords', () => {
     expect(t.numRows).toBe(0);
   });
 
-  it('rolls back a half-appended nested record so later rows stay aligned', () => {
+  it('keeps what fits of a bad record (Spark partial results) and rolls back a half-appended array so later rows stay aligned', () => {
     const s = toSchema('l ARRAY<STRUCT<x: INT, y: ARRAY<INT>>>, k INT');
     const t = parseJsonRecords(['{"l":[{"x":1,"y":[1,2]},{"x":2,"y":[3,"bad"]}],"k":1}', '{"l":[{"x":3,"y":[4]}],"k":2}'], s);
     expect(rowsOf(t)).toEqual([
-      { l: null, k: null, _corrupt_record: '{"l":[{"x":1,"y":[1,2]},{"x":2,"y":[3,"bad"]}],"k":1}' },
+      { l: [{ x: 1, y: [1, 2] }, { x: 2, y: null }], k: 1, _corrupt_record: '{"l":[{"x":1,"y":[1,2]},{"x":2,"y":[3,"bad"]}],"k":1}' },
       { l: [{ x: 3, y: [4] }], k: 2, _corrupt_record: null },
     ]);
   });

@@ -1,8 +1,8 @@
 import { DataType, Field, RecordBatch, Schema, Struct, Table, Utf8, makeData } from 'apache-arrow';
 import { SluiceError } from '../../errors.ts';
 import { utf8Vector } from '../vectors.ts';
-import { appendFields, columnBuilder, isPlainObject, type ColumnBuilder, type ParseState } from './columnBuilders.ts';
-import { parseJsonExact } from './exactJson.ts';
+import { appendFields, columnBuilder, isPlainObject, type ColumnBuilder, type JsonValueOptions, type ParseState } from './columnBuilders.ts';
+import { isLenient, parseJsonExact, SPARK_JSON_SYNTAX, type JsonSyntax } from './exactJson.ts';
 
 /** How records that do not parse, or do not fit the schema, are handled (Spark's `mode`). */
 export type ParseMode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST';
@@ -14,6 +14,10 @@ export interface ParseJsonOptions {
   readonly columnNameOfCorruptRecord?: string;
   /** Where record `index` came from, for FAILFAST messages: "file /in/a.json line 12". */
   readonly locate?: (index: number) => string;
+  /** The JSON syntax accepted beyond RFC 8259 (Spark's `allow*` options); Spark's defaults when absent. */
+  readonly syntax?: JsonSyntax;
+  /** Timestamp and date text formats, NaN strings (Spark's `timestampFormat`, `dateFormat`, `allowNonNumericNumbers`). */
+  readonly values?: JsonValueOptions;
 }
 
 /** Spark's default name for the column that keeps a malformed record's text. */
@@ -23,10 +27,12 @@ const EXCERPT_LENGTH = 80;
 
 /**
  * Parse JSON texts (one record each) into a table of `schema`, with Spark's `from_json`
- * semantics. A null or blank text gives a row of nulls. A text that is not a JSON object, or
- * has a field of the wrong JSON type, is malformed and handled per `mode`; in PERMISSIVE mode
- * the output gains a Utf8 `_corrupt_record` column (unless the schema already has it) holding
- * the text of malformed records and null for good ones. Integers beyond 2^53 stay exact in
+ * semantics. A null or blank text gives a row of nulls. A text that is not a JSON object is
+ * malformed and handled per `mode`; in PERMISSIVE mode the output gains a Utf8
+ * `_corrupt_record` column (unless the schema already has it, where it stays in its place)
+ * holding the text of malformed records and null for good ones. A field of the wrong JSON type
+ * makes the record malformed too, but in PERMISSIVE mode only that field is null: the other
+ * fields keep their values (Spark's partial results, SPARK-36069 / SPARK-40646). Integers beyond 2^53 stay exact in
  * Int64 columns; timestamps read ISO-8601 strings or epoch-millisecond numbers; binary reads base64.
  *
  * @example
@@ -43,7 +49,9 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
   // The JSON fields are all but the corrupt-record column, which is filled here, not parsed.
   const dataFields = schema.fields.filter((_, i) => i !== corruptIndex);
   const addCorrupt = mode === 'PERMISSIVE' || corruptIndex >= 0;
-  const state: ParseState = { inexact: false };
+  const syntax = options.syntax ?? SPARK_JSON_SYNTAX;
+  const lenient = isLenient(syntax);
+  const state: ParseState = { inexact: false, bad: false, ...(options.values ? { values: options.values } : {}) };
   // A DECIMAL needs the digits of fractional numbers as written, which the exact re-parse keeps.
   const decimalText = dataFields.some((f) => containsDecimal(f.type));
   const count = texts.length;
@@ -62,25 +70,44 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
     }
     let ok = false;
     let record: unknown;
+    let exact = false;
     try {
       record = JSON.parse(text);
       ok = isPlainObject(record);
     } catch {
-      ok = false;
-    }
-    if (ok) {
-      state.inexact = false;
-      ok = appendFields(builders, names, record as Record<string, unknown>, rows);
-      if (ok && state.inexact) {
-        // JSON.parse rounded a number that an Int64 or DECIMAL column needs exact: parse this one again.
-        for (const b of builders) b.truncate(rows);
-        ok = appendFields(builders, names, parseJsonExact(text, { decimalText }) as Record<string, unknown>, rows);
+      // Jackson with Spark's features (single quotes, NaN …) may still read it.
+      if (lenient) {
+        try {
+          record = parseJsonExact(text, { decimalText, syntax });
+          ok = isPlainObject(record);
+          exact = true;
+        } catch {
+          ok = false;
+        }
       }
     }
     if (ok) {
-      corrupt?.push(null);
-      rows++;
-      continue;
+      state.inexact = false;
+      state.bad = false;
+      appendFields(builders, names, record as Record<string, unknown>, state);
+      if (state.inexact && !exact) {
+        // JSON.parse rounded a number that an Int64 or DECIMAL column needs exact: parse this one again.
+        for (const b of builders) b.truncate(rows);
+        state.bad = false;
+        appendFields(builders, names, parseJsonExact(text, { decimalText, syntax }) as Record<string, unknown>, state);
+      }
+      if (!state.bad) {
+        corrupt?.push(null);
+        rows++;
+        continue;
+      }
+      // Some field did not fit: the record is malformed, with the other fields kept (PERMISSIVE).
+      if (mode === 'PERMISSIVE') {
+        corrupt!.push(text);
+        rows++;
+        continue;
+      }
+      for (const b of builders) b.truncate(rows);
     }
     if (mode === 'DROPMALFORMED') continue;
     if (mode === 'FAILFAST') throw malformed(text, i, options.locate);

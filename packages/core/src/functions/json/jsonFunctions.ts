@@ -1,4 +1,7 @@
 import { Field, Schema, Struct, Table, Utf8, type DataType } from 'apache-arrow';
+import type { JsonValueOptions } from '../../arrow/json/columnBuilders.ts';
+import type { JsonSyntax } from '../../arrow/json/exactJson.ts';
+import { checkJsonMapKeys, JSON_PARSE_OPTION_NAMES, jsonSyntaxOf, jsonValueOptionsOf, type JsonParseOptions } from '../../arrow/json/jsonOptions.ts';
 import { parseJsonRecords, type ParseMode } from '../../arrow/json/parseJsonRecords.ts';
 import { tableToJsonLines } from '../../arrow/json/tableToJsonLines.ts';
 import { sparkTypeName, toDataType } from '../../arrow/schema.ts';
@@ -20,7 +23,15 @@ function optionsArg(call: CallContext, index: number): Record<string, string> {
   if (!call.args[index]) return {};
   const value = constantArg(call, index, 'the options');
   if (!(value instanceof Map)) return call.fail("options must be a map such as map('mode', 'FAILFAST')", index);
-  return Object.fromEntries([...value].map(([k, v]) => [String(k), String(v)]));
+  // A null value is an option not given (Spark: map('mode', NULL) is the default mode).
+  return Object.fromEntries([...value].filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [String(k), String(v)]));
+}
+
+/** Spark's option keys are case-insensitive: the value of `name` in `options`, whatever its case. */
+function optionValue(options: Record<string, string>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(options)) if (k.toLowerCase() === lower) return v;
+  return undefined;
 }
 
 function schemaArg(call: CallContext, index: number): DataType {
@@ -51,8 +62,22 @@ export const fromJsonFunction: ScalarFunctionDefinition = {
     const text = argAs(call, 0, STRING());
     const type = schemaArg(call, 1);
     const options = optionsArg(call, 2);
-    const mode = (options['mode'] ?? 'PERMISSIVE').toUpperCase() as ParseMode;
+    const mode = (optionValue(options, 'mode') ?? 'PERMISSIVE').toUpperCase() as ParseMode;
     if (mode !== 'PERMISSIVE' && mode !== 'FAILFAST') call.fail(`from_json supports mode PERMISSIVE or FAILFAST, not '${mode}'`, 2, 'INVALID_OPTION');
+    const corruptName = optionValue(options, 'columnNameOfCorruptRecord');
+    const parseOptions = Object.fromEntries(JSON_PARSE_OPTION_NAMES.flatMap((name) => {
+      const v = optionValue(options, name);
+      return v === undefined ? [] : [[name, v]];
+    })) as JsonParseOptions;
+    let syntax: JsonSyntax;
+    let valueOptions: JsonValueOptions | undefined;
+    try {
+      checkJsonMapKeys(type, 'from_json');
+      syntax = jsonSyntaxOf(parseOptions);
+      valueOptions = jsonValueOptionsOf(parseOptions);
+    } catch (error) {
+      return call.fail((error as Error).message.replace(/^\[[A-Z_]+\] /, ''), 1, ((error as { code?: string }).code ?? 'INVALID_OPTION') as 'INVALID_OPTION');
+    }
     const wrapped = !isStructType(type);
     // Arrays and maps are parsed as the field `v` of a one-field record.
     const schema = new Schema(wrapped ? [new Field('v', type, true)] : (type as Struct).children);
@@ -70,7 +95,13 @@ export const fromJsonFunction: ScalarFunctionDefinition = {
               return `{"v":${arrayOfStructs && trimmed.startsWith('{') ? `[${trimmed}]` : trimmed}}`;
             })
           : texts;
-        const parsed = parseJsonRecords(input, schema, { mode, locate: (i) => `row ${i} of from_json(${text.name})` }).batches[0]!;
+        const parsed = parseJsonRecords(input, schema, {
+          mode,
+          locate: (i) => `row ${i} of from_json(${text.name})`,
+          syntax,
+          ...(valueOptions ? { values: valueOptions } : {}),
+          ...(corruptName !== undefined ? { columnNameOfCorruptRecord: corruptName } : {}),
+        }).batches[0]!;
         const values = rowValues(fromRowValues(new Struct(schema.fields), rowsOf(parsed, schema)));
         const out = values.map((row, i) => (texts[i] === null ? null : wrapped ? (row as Record<string, unknown>)['v'] ?? null : row));
         return fromRowValues(type, out);
