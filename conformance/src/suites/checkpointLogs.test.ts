@@ -65,7 +65,7 @@ offsetLog.scenario('deserialization log written by future version', async () => 
     error = e;
   }
   expect(isSluiceError(error, 'CHECKPOINT_CORRUPT'), String(error)).toBe(true);
-  expect(String(error)).toContain('maximum supported log version is v1, but encountered v99999');
+  expect(String(error)).toContain('maximum supported log version is v2, but encountered v99999');
   expect(String(error)).toContain('produced by a newer version of Spark and cannot be read by this version');
 });
 

@@ -7,7 +7,7 @@ import { Checkpoint } from './checkpoint.ts';
 import { FileCheckpointStore, checkpointPath } from './fileCheckpointStore.ts';
 import { MemoryCheckpointStore } from './memoryCheckpointStore.ts';
 import { inspectCheckpoint } from './inspectCheckpoint.ts';
-import { parseOffsetSeq, serializeCommit, serializeOffsetSeq } from './logEntries.ts';
+import { parseCommit, parseOffsetSeq, serializeCommit, serializeOffsetSeq } from './logEntries.ts';
 
 const metadata = { batchWatermarkMs: 0, batchTimestampMs: 1744887126959, conf: {} };
 
@@ -39,6 +39,63 @@ describe('offset and commit log entries', () => {
     expect(isSluiceError(error, 'CHECKPOINT_CORRUPT')).toBe(true);
     expect(error!.message).toContain('file:///ck/offsets/3');
     expect(error!.message).toContain('upgrade Sluice');
+  });
+});
+
+describe("Spark 4's v2 log entries", () => {
+  const line = JSON.stringify(metadata);
+
+  it('reads a v2 commit (checkpoint format v2) for its watermark; the state file ids are not needed', () => {
+    const text = 'v2\n{"nextBatchWatermarkMs":5000,"stateUniqueIds":{"0":[["2d9d4dbd-7fc6-41a2-b185-823a12365b21"],["c90621d8-b282-46f6-bdb6-6856dcb530b9"]]}}';
+    expect(parseCommit(text, 'commits/1')).toEqual({ nextBatchWatermarkMs: 5000 });
+    expect(parseCommit('v2\n{}', 'commits/1')).toEqual({ nextBatchWatermarkMs: 0 });
+  });
+
+  it('reads a v2 offsets file (OffsetMap: sourceId:offset lines) into positions; a source absent from the map has none yet', () => {
+    const text = `v2\n${line}\n1:{"logOffset":7}\n0:3`;
+    expect(parseOffsetSeq(text, 'offsets/4')).toEqual({ metadata, offsets: [3, { logOffset: 7 }] });
+    expect(parseOffsetSeq(`v2\n${line}\n2:5\n0:-`, 'offsets/4').offsets).toEqual([null, null, 5]);
+  });
+
+  it('refuses a v2 offsets file naming its sources by name: Sluice cannot tell which source is which', () => {
+    const error = (() => {
+      try {
+        parseOffsetSeq(`v2\n${line}\norders:3`, 'file:///ck/offsets/4');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(isSluiceError(error, 'CHECKPOINT_MISMATCH'), String(error)).toBe(true);
+    expect(error!.message).toContain("source named 'orders'");
+    expect(error!.message).toContain('file:///ck/offsets/4');
+  });
+
+  it('refuses a v2 offsets line without a source id as corrupt', () => {
+    expect(() => parseOffsetSeq(`v2\n${line}\n3`, 'offsets/4')).toThrow(/CHECKPOINT_CORRUPT|not "<sourceId>:<offset>"/);
+  });
+
+  it('reads a file ending in a line break as Spark (Scala getLines) does: no extra empty offset', () => {
+    expect(parseOffsetSeq(`v1\n${line}\n1\n`, 'offsets/1').offsets).toEqual([1]);
+    expect(parseCommit('v1\n{"nextBatchWatermarkMs":3}\n', 'commits/1')).toEqual({ nextBatchWatermarkMs: 3 });
+    // Only the one final break: an empty line before it is still an (invalid) offset.
+    expect(() => parseOffsetSeq(`v1\n${line}\n1\n\n`, 'offsets/1')).toThrow(/not valid JSON/);
+  });
+
+  it('a checkpoint whose logs Spark 4 wrote as v2 is resumed, and the next entries are written as v1 (Spark reads either)', async () => {
+    const store = new MemoryCheckpointStore('spark4');
+    await store.write('offsets/0', `v1\n${line}\n0`, { ifAbsent: true });
+    await store.write('commits/0', 'v2\n{"nextBatchWatermarkMs":1000,"stateUniqueIds":{}}', { ifAbsent: true });
+    await store.write('offsets/1', `v2\n${line}\n0:1`, { ifAbsent: true });
+    await store.write('commits/1', 'v2\n{"nextBatchWatermarkMs":2000}', { ifAbsent: true });
+    const checkpoint = new Checkpoint(store);
+    const recovered = await checkpoint.recover(1);
+    expect(recovered.nextBatchId).toBe(2);
+    expect(recovered.committed).toEqual([1]);
+    expect(recovered.watermarkMs).toBe(2000);
+    await checkpoint.writeOffsets(2, { metadata, offsets: [2] });
+    await checkpoint.writeCommit(2, { nextBatchWatermarkMs: 2000 });
+    expect(await store.read('offsets/2')).toBe(`v1\n${line}\n2`);
+    expect(await store.read('commits/2')).toBe('v1\n{"nextBatchWatermarkMs":2000}');
   });
 });
 

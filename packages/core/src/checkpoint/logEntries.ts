@@ -20,7 +20,14 @@ export interface CommitMetadata {
   readonly nextBatchWatermarkMs: number;
 }
 
+/** The log version Sluice writes (Spark's default, read by every Spark since 2.1). */
 const VERSION = 1;
+/**
+ * The newest version Sluice reads. Spark 4's `offsets/N` v2 names each source (`0:{…}` lines,
+ * OffsetMap) and its `commits/N` v2 adds `stateUniqueIds` (checkpoint format v2); both carry
+ * what a resume needs, so both are read (see `parseOffsetSeq`, `parseCommit`).
+ */
+const MAX_VERSION = 2;
 
 /** `v1\n{metadata}\n<offset per source or ->`, no trailing newline: Spark's OffsetSeqLog v1. */
 export function serializeOffsetSeq(seq: OffsetSeq): string {
@@ -34,8 +41,8 @@ export function serializeOffsetSeq(seq: OffsetSeq): string {
  * no conf), unknown fields are ignored, and conf values are kept as strings.
  */
 export function parseOffsetSeq(text: string, file: string): OffsetSeq {
-  const lines = text.split('\n');
-  checkVersion(lines[0], file);
+  const lines = textLines(text);
+  const version = checkVersion(lines[0], file);
   if (lines.length < 2) throw corrupt(file, 'it has no metadata line (truncated?)');
   const metadata = lines[1]!.trim() === '' ? {} : parseJson(lines[1]!, file, 'metadata line');
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw corrupt(file, 'its metadata line is not a JSON object');
@@ -43,8 +50,44 @@ export function parseOffsetSeq(text: string, file: string): OffsetSeq {
   if (typeof batchWatermarkMs !== 'number' || typeof batchTimestampMs !== 'number') throw corrupt(file, 'its batchWatermarkMs/batchTimestampMs are not numbers');
   if (conf === null || typeof conf !== 'object' || Array.isArray(conf)) throw corrupt(file, 'its conf is not a JSON object');
   const confStrings = Object.fromEntries(Object.entries(conf as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-  const offsets = lines.slice(2).map((line, i) => (line === '-' ? null : (parseJson(line, file, `offset of source ${i}`) as Offset)));
+  const offsets = version === 1 ? lines.slice(2).map((line, i) => parseOffset(line, file, `offset of source ${i}`)) : offsetMap(lines.slice(2), file);
   return { metadata: { batchWatermarkMs, batchTimestampMs, conf: confStrings }, offsets };
+}
+
+const parseOffset = (text: string, file: string, what: string): Offset | null => (text === '-' ? null : (parseJson(text, file, what) as Offset));
+
+/**
+ * Spark 4's v2 offset lines, `<sourceId>:<offset>` (OffsetMap). Sluice's sources are positional,
+ * so the ids must be the ordinals Spark gives unnamed sources (`0`, `1`, …); a source missing
+ * from the map has no offset yet. A source named by the user (`.name("orders")`) cannot be
+ * matched to a position and is refused.
+ */
+function offsetMap(lines: readonly string[], file: string): (Offset | null)[] {
+  const offsets: (Offset | null)[] = [];
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon === -1) throw corrupt(file, `its line ${JSON.stringify(line.slice(0, 40))} is not "<sourceId>:<offset>" as a v2 offset log holds`);
+    const id = line.slice(0, colon);
+    if (!/^\d+$/.test(id)) {
+      throw new SluiceError(
+        'CHECKPOINT_MISMATCH',
+        `Checkpoint file ${file} records the offset of a source named '${id}' (Spark's named sources); Sluice's sources are matched by position and cannot tell which of the query's sources that is. Nothing was changed. Resume this checkpoint with Spark, or start the query with a new checkpointLocation.`,
+        { details: { file, sourceId: id } },
+      );
+    }
+    offsets[Number(id)] = parseOffset(line.slice(colon + 1), file, `offset of source ${id}`);
+  }
+  return Array.from(offsets, (o) => o ?? null);
+}
+
+/**
+ * The lines of a log file as Scala's `getLines` gives them to Spark: a final line break ends the
+ * last line rather than starting an empty one (Spark 4 writes some offsets files with one).
+ */
+function textLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
 export function serializeCommit(commit: CommitMetadata): string {
@@ -53,10 +96,12 @@ export function serializeCommit(commit: CommitMetadata): string {
 
 /**
  * Read a commit log entry. Spark 2.2 and 2.3 wrote `v1\n{}` (no watermark: it was only recorded
- * from 2.4 on), which means 0, as Spark reads it.
+ * from 2.4 on), which means 0, as Spark reads it. Spark 4's v2 entry (checkpoint format v2) adds
+ * `stateUniqueIds`, naming the state files of that batch: only a reader of Spark's state needs
+ * them, and Spark's state is refused on its own (`inspectStateDirectory`), so they are ignored.
  */
 export function parseCommit(text: string, file: string): CommitMetadata {
-  const lines = text.split('\n');
+  const lines = textLines(text);
   checkVersion(lines[0], file);
   if (lines.length < 2) throw corrupt(file, 'it has no metadata line (truncated?)');
   const value = parseJson(lines[1]!, file, 'metadata line') as { nextBatchWatermarkMs?: unknown } | null;
@@ -79,15 +124,17 @@ export function isTornCommit(text: string): boolean {
   return text.startsWith(COMMIT_PREFIX) && /^-?\d*$/.test(text.slice(COMMIT_PREFIX.length));
 }
 
-function checkVersion(line: string | undefined, file: string): void {
-  const match = /^v(\d+)$/.exec(line ?? '');
+function checkVersion(line: string | undefined, file: string): number {
+  const match = /^v(\d+)$/.exec(line?.trim() ?? '');
   if (!match) throw corrupt(file, `its first line is ${JSON.stringify((line ?? '').slice(0, 40))}, not a version like "v1"`);
-  if (Number(match[1]) > VERSION) {
+  const version = Number(match[1]);
+  if (version > MAX_VERSION || version < 1) {
     throw corrupt(
       file,
-      `the maximum supported log version is v${VERSION}, but encountered v${match[1]}: the log was produced by a newer version of Spark and cannot be read by this version (or by a newer Sluice); upgrade Sluice`,
+      `the maximum supported log version is v${MAX_VERSION}, but encountered v${match[1]}: the log was produced by a newer version of Spark and cannot be read by this version (or by a newer Sluice); upgrade Sluice`,
     );
   }
+  return version;
 }
 
 function parseJson(line: string, file: string, what: string): unknown {

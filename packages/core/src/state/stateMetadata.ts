@@ -64,16 +64,38 @@ export async function inspectStateDirectory(store: CheckpointStore, operatorId: 
     const files = (await store.list(`${dir}/${partition}`)).filter((f) => !f.startsWith('_'));
     if (files.length === 0) continue;
     const snapshots = files.map((f) => /^(\d+)\.snapshot$/.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]));
-    const first = `${dir}/${partition}/${files.sort()[0]}`;
-    const head = await store.readBytes(`${dir}/${partition}/${snapshots.length > 0 ? `${snapshots[0]}.snapshot` : files[0]}`);
-    if (partition === '0' && snapshots.length === files.length && head && Buffer.from(head.subarray(0, 3)).toString('latin1') === 'v1\n') {
-      return { kind: 'legacy', versions: snapshots.sort((a, b) => a - b) };
+    if (partition === '0' && snapshots.length === files.length) {
+      const head = await store.readBytes(`${dir}/${partition}/${snapshots.sort((a, b) => a - b)[0]}.snapshot`);
+      if (head && Buffer.from(head.subarray(0, 3)).toString('latin1') === 'v1\n') return { kind: 'legacy', versions: snapshots };
     }
-    throw unsupportedStateFile(location(first), (await store.readBytes(first)) ?? new Uint8Array());
+    const first = await firstFile(store, `${dir}/${partition}`, files.sort());
+    throw unsupportedStateFile(location(first?.path ?? `${dir}/${partition}/${files[0]}`), first?.bytes ?? new Uint8Array());
   }
   const other = entries.find((e) => !/^\d+$/.test(e));
   if (other !== undefined) throw unsupportedStateFile(location(`${dir}/${other}`), new Uint8Array());
   return { kind: 'empty' };
+}
+
+/**
+ * The first file under `dir` (depth first, names sorted), with its bytes: Spark keeps a join's
+ * four stores (`left-keyToNumValues/`, …) and checkpoint v2's store names as folders inside
+ * each partition, and the refusal must name a file, not fail reading a folder.
+ */
+async function firstFile(store: CheckpointStore, dir: string, names: readonly string[]): Promise<{ path: string; bytes: Uint8Array } | undefined> {
+  for (const name of names) {
+    const path = `${dir}/${name}`;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await store.readBytes(path);
+    } catch {
+      bytes = undefined; // a folder (EISDIR): look inside
+    }
+    if (bytes !== undefined) return { path, bytes };
+    const inner = await store.list(path).catch(() => []);
+    const found = await firstFile(store, path, inner.filter((f) => !f.startsWith('_')).sort());
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export async function readMetadata(store: CheckpointStore, operatorId: number): Promise<OperatorStateMetadata> {

@@ -77,6 +77,32 @@ describe('readFiles', () => {
     expect(await (await SinkManifest.find(dir))!.latestBatchId()).toBe(2);
   });
 
+  it("reads Spark 2.1.0's sink log (FileStreamSinkLogSuite :: read Spark 2.1.0 log format): 7.compact, then 8 deleting /a/b/0, then 9", async () => {
+    // Spark's structured-streaming/file-sink-log-version-2.1.0, restated line by line.
+    const dir = await tempDir();
+    await mkdir(join(dir, '_spark_metadata'));
+    const status = (path: string, size: number, modificationTime: number, action = 'add', blockReplication = 1, blockSize = 100) =>
+      JSON.stringify({ path, size, isDir: false, modificationTime, blockReplication, blockSize, action });
+    const compacted = [status('/a/b/0', 1, 1), ...[1, 2, 3, 4, 5, 6, 7].map((i) => status(`/a/b/${i}`, i * 100, i * 100))];
+    await writeFile(join(dir, '_spark_metadata', '7.compact'), ['v1', ...compacted, ''].join('\n'));
+    await writeFile(join(dir, '_spark_metadata', '8'), ['v1', status('/a/b/8', 800, 800), status('/a/b/0', 100, 100, 'delete'), ''].join('\n'));
+    await writeFile(join(dir, '_spark_metadata', '9'), ['v1', status('/a/b/9', 900, 900, 'add', 3, 200), ''].join('\n'));
+    const manifest = (await SinkManifest.find(dir))!;
+    const files = await manifest.files();
+    expect(files.map((f) => f.file).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => `/a/b/${i}`));
+    expect(files.find((f) => f.file === '/a/b/9')!.entry).toEqual({ path: '/a/b/9', size: 900, isDir: false, modificationTime: 900, blockReplication: 3, blockSize: 200, action: 'add' });
+    expect(await manifest.latestBatchId()).toBe(9);
+  });
+
+  it("drops a path deleted anywhere in the live batches, even when an add of it comes later (Spark's compactLogs)", async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, '_spark_metadata'));
+    const status = (path: string, action: string) => JSON.stringify({ path, size: 1, isDir: false, modificationTime: 1, blockReplication: 1, blockSize: 1, action });
+    await writeFile(join(dir, '_spark_metadata', '0'), ['v1', status('/a/x', 'add'), status('/a/y', 'delete')].join('\n'));
+    await writeFile(join(dir, '_spark_metadata', '1'), ['v1', status('/a/y', 'add')].join('\n'));
+    expect((await (await SinkManifest.find(dir))!.files()).map((f) => f.file)).toEqual(['/a/x']);
+  });
+
   it("reads a log an earlier Sluice wrote under _sluice_metadata; a damaged one is FILE_CORRUPT naming the file", async () => {
     const dir = await tempDir();
     await mkdir(join(dir, '_sluice_metadata'));

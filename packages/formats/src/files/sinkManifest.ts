@@ -124,19 +124,25 @@ export class SinkManifest {
     return (await this.listIds()).some((e) => e.id === batchId);
   }
 
-  /** Live entries by path of batches up to `beforeBatchId` (exclusive), from the latest compaction on. */
+  /**
+   * Live entries by path of batches up to `beforeBatchId` (exclusive), from the latest compaction
+   * on. As Spark's FileStreamSinkLog.compactLogs: a path with a `delete` entry in any of those
+   * batches is out, whatever the order of its entries.
+   */
   private async liveEntries(beforeBatchId = Infinity): Promise<Map<string, ManifestEntry>> {
     const ids = (await this.listIds()).filter((e) => e.id < beforeBatchId);
     const lastCompact = ids.filter((e) => e.compact).at(-1);
     const live = new Map<string, ManifestEntry>();
+    const deleted = new Set<string>();
     for (const e of ids) {
       if (lastCompact !== undefined && e.id < lastCompact.id) continue;
       if (lastCompact !== undefined && e.id === lastCompact.id && !e.compact) continue;
       for (const entry of await this.readBatch(e.name)) {
-        if (entry.action === 'delete') live.delete(entry.path);
+        if (entry.action === 'delete') deleted.add(entry.path);
         else live.set(entry.path, entry);
       }
     }
+    for (const path of deleted) live.delete(path);
     return live;
   }
 
