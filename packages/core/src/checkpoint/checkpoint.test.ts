@@ -6,6 +6,7 @@ import { isSluiceError } from '../errors.ts';
 import { Checkpoint } from './checkpoint.ts';
 import { FileCheckpointStore, checkpointPath } from './fileCheckpointStore.ts';
 import { MemoryCheckpointStore } from './memoryCheckpointStore.ts';
+import { nodeFileSystem } from './fileSystem.ts';
 import { inspectCheckpoint } from './inspectCheckpoint.ts';
 import { parseCommit, parseOffsetSeq, serializeCommit, serializeOffsetSeq } from './logEntries.ts';
 
@@ -120,6 +121,20 @@ describe('FileCheckpointStore', () => {
     expect(await readdir(join(dir, 'offsets'))).toEqual(['0']);
   });
 
+  it('writes an entry in place with one fsync wait (atomic: false) still put-if-absent; a failed fsync leaves nothing', async () => {
+    const store = new FileCheckpointStore(dir);
+    expect(await store.write('offsets/0', 'first', { ifAbsent: true, atomic: false })).toBe(true);
+    expect(await store.write('offsets/0', 'second', { ifAbsent: true, atomic: false })).toBe(false);
+    expect(await readFile(join(dir, 'offsets/0'), 'utf8')).toBe('first');
+    expect(await store.write('offsets/0', 'rewritten', { ifAbsent: false, atomic: false })).toBe(true);
+    expect(await readFile(join(dir, 'offsets/0'), 'utf8')).toBe('rewritten');
+    const sync = nodeFileSystem.sync!;
+    const failing = new FileCheckpointStore(dir, { ...nodeFileSystem, sync: { ...sync, fsync: () => Promise.reject(Object.assign(new Error('EIO: simulated'), { code: 'EIO' })) } });
+    const error = await rejection(failing.write('offsets/1', 'lost', { ifAbsent: true, atomic: false }));
+    expect(isSluiceError(error, 'CHECKPOINT_IO')).toBe(true);
+    expect((await readdir(join(dir, 'offsets'))).sort()).toEqual(['0']);
+  });
+
   it('lets one run hold the lock; a second gets CHECKPOINT_LOCKED naming the holder', async () => {
     const store = new FileCheckpointStore(dir);
     const lock = await store.lock({ queryId: null, runId: 'run-1', name: 'first' });
@@ -193,6 +208,36 @@ describe('Checkpoint recovery', () => {
     // Below a good newest commit, a torn one is not a power cut's doing: that stays an error.
     store.overwriteRaw('commits/0', 'v1\n{');
     await expect(inspectCheckpoint(store).then((r) => r.problems.join())).resolves.toContain('commits/0 is corrupt');
+  });
+
+  it('treats a newest offsets entry torn by a power cut during its write (empty, NULs) as absent: the batch is planned again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-ck-'));
+    const store = new FileCheckpointStore(dir);
+    const checkpoint = new Checkpoint(store);
+    await checkpoint.recover(1);
+    await checkpoint.writeOffsets(0, seq(0));
+    await checkpoint.writeCommit(0, { nextBatchWatermarkMs: 0 });
+    await checkpoint.writeOffsets(1, seq(1));
+    for (const torn of ['', '\0\0\0\0']) {
+      await writeFile(join(dir, 'offsets/1'), torn);
+      const recovery = await new Checkpoint(store).recover(1);
+      expect(recovery).toMatchObject({ nextBatchId: 1, committed: [0], pending: null });
+      // Start-up changes nothing: the torn file is rewritten only when batch 1 is planned again.
+      expect(await readFile(join(dir, 'offsets/1'), 'utf8')).toBe(torn);
+    }
+    const again = new Checkpoint(store);
+    await again.recover(1);
+    await again.writeOffsets(1, seq(11));
+    expect(parseOffsetSeq(await readFile(join(dir, 'offsets/1'), 'utf8'), 'offsets/1').offsets).toEqual([11]);
+    expect(await new Checkpoint(store).recover(1)).toMatchObject({ nextBatchId: 1, pending: { batchId: 1, seq: { offsets: [11] } } });
+    // A torn entry that is not provably a power cut's doing stays an error, and stays untouched:
+    // one with a commit, or one whose text is not empty.
+    await writeFile(join(dir, 'offsets/1'), 'v1\n{"batchWat');
+    expect(isSluiceError(await rejection(new Checkpoint(store).recover(1)), 'CHECKPOINT_CORRUPT')).toBe(true);
+    await writeFile(join(dir, 'offsets/1'), '');
+    await writeFile(join(dir, 'commits/1'), serializeCommit({ nextBatchWatermarkMs: 0 }));
+    expect(isSluiceError(await rejection(new Checkpoint(store).recover(1)), 'CHECKPOINT_CORRUPT')).toBe(true);
+    expect(await readFile(join(dir, 'offsets/1'), 'utf8')).toBe('');
   });
 
   it("reads Spark 2.2/2.3 commits (v1 + {}) as watermark 0, and refuses a foreign newest commit without touching it", async () => {

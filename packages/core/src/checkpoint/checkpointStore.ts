@@ -42,11 +42,14 @@ export interface WriteOptions {
    */
   readonly durable?: boolean;
   /**
-   * Default true: a reader never sees the file torn. False (with `durable`) is for a file whose
-   * reader detects a torn one by its checksum and only ever reads it once a later durable write
-   * vouched for it (a state store's per-version delta, read only once `commits/N` exists): it is
-   * written in place and its data and directory entry are made durable together — one fsync's
-   * wait, not two in a row — before `write` resolves; a crash during the write may leave it torn.
+   * Default true: a reader never sees the file torn. False (with `durable`) is for a file that
+   * nothing acts on before `write` resolves and whose reader can tell a torn one — a state
+   * store's per-version delta (checksummed, read only once `commits/N` exists), the newest
+   * `offsets/N` (empty or NUL-filled after a power cut during its write; see
+   * `Checkpoint.writeOffsets`): it is written in place and its data and directory entry are made
+   * durable together — one fsync's wait, not two in a row — before `write` resolves; a crash
+   * during the write may leave it torn. With `ifAbsent` it is still put-if-absent (created
+   * exclusively), and a write that fails removes it.
    */
   readonly atomic?: boolean;
 }

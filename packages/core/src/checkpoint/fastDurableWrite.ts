@@ -42,16 +42,29 @@ export async function writeDurablyFast(fs: SyncFileOps, path: string, content: s
 
 /**
  * A file written in place, then its data and its directory entry fsync'd at once (see
- * `WriteOptions.atomic`): durable when this resolves, torn if the process dies before.
+ * `WriteOptions.atomic`): durable when this resolves, torn if the process dies before. With
+ * `ifAbsent` it is created with O_EXCL (false when it exists, which is left untouched), and a
+ * failed write or fsync removes it again, so an error leaves nothing behind.
  */
-export async function writeInPlaceDurablyFast(fs: SyncFileOps, path: string, content: string | Uint8Array, dirFd: number): Promise<void> {
-  const fd = fs.openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+export async function writeInPlaceDurablyFast(fs: SyncFileOps, path: string, content: string | Uint8Array, dirFd: number, ifAbsent = false): Promise<boolean> {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, constants.O_WRONLY | constants.O_CREAT | (ifAbsent ? constants.O_EXCL : constants.O_TRUNC), 0o644);
+  } catch (error) {
+    if (ifAbsent && (error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
   try {
     writeAll(fs, fd, content);
     await Promise.all([fs.fsync(fd), fsyncDirectory(fs, dirFd)]);
-  } finally {
+  } catch (error) {
     fs.closeSync(fd);
+    // Only a file this call created is ours to remove (a rewrite in place keeps its name).
+    if (ifAbsent) unlinkQuietly(fs, path);
+    throw error;
   }
+  fs.closeSync(fd);
+  return true;
 }
 
 /** A small entry in place, put-if-absent with O_EXCL, no fsync (see `writeInPlace`). */

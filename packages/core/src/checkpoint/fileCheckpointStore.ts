@@ -78,9 +78,8 @@ export class FileCheckpointStore implements CheckpointStore {
       // Large files (state snapshots) go through the async path: a synchronous write of many
       // megabytes would hold the event loop for as long as the copy takes.
       if (sync && content.length < LARGE_WRITE) {
-        if (options.atomic === false && options.durable !== false && !options.ifAbsent) {
-          await writeInPlaceDurablyFast(sync, full, content, this.dirFd(sync, dirname(full)));
-          return true;
+        if (options.atomic === false && options.durable !== false) {
+          return await writeInPlaceDurablyFast(sync, full, content, this.dirFd(sync, dirname(full)), options.ifAbsent);
         }
         return options.durable === false ? writeInPlaceFast(sync, full, content, options.ifAbsent) : await writeDurablyFast(sync, full, content, options.ifAbsent, this.dirFd(sync, dirname(full)));
       }

@@ -12,7 +12,7 @@ import { faultySource } from './faultySource.ts';
 const manager = new QueryManager({ logger: silentLogger });
 
 describe('fault injection', () => {
-  for (const [operation, code] of [['fsync', 'EIO'], ['write', 'ENOSPC'], ['link', 'EIO'], ['fsync', 'ENOSPC']] as const) {
+  for (const [operation, code] of [['fsync', 'EIO'], ['write', 'ENOSPC'], ['open', 'EIO'], ['fsync', 'ENOSPC']] as const) {
     it(`a checkpoint ${operation} failing with ${code} fails the query cleanly; healed, a restart delivers every row once`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'sluice-faulty-'));
       const fs = faultyFileSystem([{ operation, path: 'offsets/1', code }]);
@@ -28,8 +28,8 @@ describe('fault injection', () => {
       expect((error as Error).message).toContain(`offsets/1 in checkpoint`);
       expect((error as Error).message).toContain(code);
       expect(fs.failures).toHaveLength(1);
-      // Whole or nothing: no torn offsets/1 (a link failure may leave none at all), no temp files.
-      expect((await readdir(join(dir, 'offsets'))).filter((f) => f.startsWith('.'))).toEqual([]);
+      // Whole or nothing: a failed write of offsets/1 (created in place) leaves no offsets/1 at all, and no temp files.
+      expect(await readdir(join(dir, 'offsets'))).toEqual(['0']);
       fs.heal();
       const again = await start();
       input.addData([{ n: 3 }]);
