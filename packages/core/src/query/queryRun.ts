@@ -222,8 +222,17 @@ export class QueryRun {
     return { nextBatchId: recovery.nextBatchId, hasPendingBatch: recovery.pending !== null, trigger: this.trigger };
   }
 
-  /** availableNow needs every source to pin its target; otherwise Spark's rule: one batch of everything. */
+  /**
+   * availableNow needs every source to pin its target; otherwise Spark's rule: one batch of
+   * everything. `once` lets the sources that can settle what is there now do so (a file source
+   * admits a file only after a second listing: without this, its one batch read none of the files
+   * already there, where Spark reads them all — SPARK-30669).
+   */
   private async prepareTrigger(): Promise<void> {
+    if (this.trigger.kind === 'once') {
+      await Promise.all(this.sources.map((s) => s.prepareForAvailableNow?.()));
+      return;
+    }
     if (this.trigger.kind !== 'availableNow') return;
     if (this.sources.every((s) => s.prepareForAvailableNow)) {
       await Promise.all(this.sources.map((s) => s.prepareForAvailableNow!()));

@@ -1,7 +1,7 @@
 import { Field, Schema, type Table } from 'apache-arrow';
 import { SluiceError } from '@sluice/core';
 import { fileFormat, type FileFormatName } from '../fileFormats.ts';
-import { TEXT_SCHEMA } from '../text/text.ts';
+import { TEXT_SCHEMA, textSchemaOf } from '../text/text.ts';
 import { inferCsvSchema } from '../schema/inferCsvSchema.ts';
 import { inferJsonSchema } from '../schema/inferJsonSchema.ts';
 import { readParquet } from '../parquet/parquet.ts';
@@ -50,7 +50,7 @@ export function planFileRead(
 
 /** What the codec returns for files of `dataSchema`: json and csv add `_corrupt_record` in PERMISSIVE mode. */
 function contentSchema(codec: Codec, dataSchema: Schema, options: Readonly<Record<string, unknown>>): Schema {
-  if (codec.name === 'text') return TEXT_SCHEMA;
+  if (codec.name === 'text') return textSchemaOf(dataSchema);
   if (codec.name === 'parquet') return dataSchema;
   return codec.read(new Uint8Array(0), { schema: dataSchema, options: options as never }).schema;
 }

@@ -12,14 +12,34 @@ import {
 export const TEXT_SCHEMA = new Schema([new Field('value', new Utf8(), true)]);
 
 /**
- * One row per line (or, with `wholetext`, one row per file) in a `value: Utf8` column.
+ * The schema text files are read in: Spark's `value: string`, or the one string column of a
+ * user's schema under its own name (`.schema('line STRING')` reads a `line` column). Spark
+ * refuses any other schema, and so does Sluice (`INVALID_SCHEMA`).
+ *
+ * @example textSchemaOf(toSchema('line STRING')).fields[0].name // 'line'
+ */
+export function textSchemaOf(schema: Schema | undefined): Schema {
+  if (schema === undefined || schema.fields.length === 0) return TEXT_SCHEMA;
+  if (schema.fields.length !== 1) {
+    throw new SluiceError('INVALID_SCHEMA', `Text data source supports only a single column, and you have ${schema.fields.length} columns (${schema.fields.map((f) => f.name).join(', ')}); give one string column, e.g. .schema('line STRING').`);
+  }
+  const field = schema.fields[0]!;
+  if (!(field.type instanceof Utf8)) {
+    throw new SluiceError('INVALID_SCHEMA', `Text data source does not support ${sparkTypeName(field.type)} data type (column '${field.name}'); its one column is a string: .schema('${field.name} STRING'), then cast.`);
+  }
+  return field.name === 'value' && field.nullable ? TEXT_SCHEMA : new Schema([field.clone({ nullable: true })]);
+}
+
+/**
+ * One row per line (or, with `wholetext`, one row per file) in a `value: Utf8` column, or in the
+ * one string column of `request.schema` (Spark takes the user schema's column name).
  * @example readText(bytes).getChild('value')
  */
 export function readText(bytes: Uint8Array, request: ReadRequest<TextReadOptions> = {}): Table {
   const o = withDefaults<typeof textReadOptionSpec, TextReadOptions>(textReadOptions, request.options);
   const text = decodeText(bytes);
   const values = o.wholetext ? [text] : splitLines(text, o.lineSep);
-  return tableFromVectors(TEXT_SCHEMA, [utf8Vector(values)]);
+  return tableFromVectors(textSchemaOf(request.schema), [utf8Vector(values)]);
 }
 
 /**
