@@ -50,7 +50,8 @@ function mulberry32(seed: number): () => number {
 
 export function tableOf(w: StateWorkload, b: number): Table {
   const keys = batchKeys(w, b);
-  const key = BigInt64Array.from(keys, (n) => BigInt(n));
+  const key = new BigInt64Array(keys.length);
+  for (let i = 0; i < keys.length; i++) key[i] = BigInt(keys[i]!);
   const x = new BigInt64Array(keys.length).fill(BigInt(b));
   return tableFromColumns(STATE_SCHEMA, { key, x });
 }

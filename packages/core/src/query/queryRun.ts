@@ -72,6 +72,11 @@ export class QueryRun {
   private inFlight: Promise<unknown> | null = null;
   /** Batch N's rows, read while offsets/N is written (see walCommit), and where batch N-1 ended. */
   private prefetched: { readonly batchId: number; readonly inputs: Promise<Table[]>; readonly previousEnd: readonly (Offset | null)[] | null } | null = null;
+  /**
+   * offsets/N being made durable: walCommit issues the write and returns, processBatch runs the
+   * plan and the state commit meanwhile and waits for it before the sink write (see processBatch).
+   */
+  private wal: { readonly batchId: number; readonly durable: Promise<void>; readonly started: number } | null = null;
   private rowsPerSource: number[] = [];
   private outputRows = 0;
   private readonly statefulOps: StatefulOperators;
@@ -159,6 +164,7 @@ export class QueryRun {
     this.abort.abort();
     this.wakeSubscription?.unsubscribe();
     await this.inFlight?.catch(() => undefined);
+    await this.wal?.durable.catch(() => undefined); // an offsets write still in flight when the run ended
     await this.prefetched?.inputs.catch(() => undefined); // a batch read ahead, then stopped before it ran
     await this.checkpoint.settled();
     await this.statefulOps.close().catch((e: unknown) => this.env.log.warn(`While closing the state stores: ${describeError(e)}`));
@@ -281,30 +287,44 @@ export class QueryRun {
     return { hasNewData };
   }
 
+  /**
+   * Log batch N's offsets. The step issues the write and returns: the batch is read, planned and
+   * its state committed while offsets/N's fsync runs (a small batch's longest wait), and
+   * processBatch waits for the entry to be durable before anything leaves the process — the
+   * sink write, the commit log, the sources' commit. Crash safety: until offsets/N is durable
+   * nothing of batch N is visible; state version N+1 written meanwhile is only ever loaded after
+   * commits/N (written after both), and a restart that finds offsets/N missing or uncommitted
+   * re-runs batch N from state version N, which rewrites N+1 (`StateStoreProvider.load`).
+   */
   private async walCommit(batchId: number): Promise<void> {
     await this.fault('walCommit', 'before', batchId);
     const planned = this.planned!;
-    const { scheduler } = this.env;
-    const started = scheduler.now();
-    const writing = this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
-    // Batch N is read while offsets/N's fsync runs (the file store has issued it by now): a read
-    // leaves nothing a crash could find, and the fsync is a small batch's longest wait, a large
-    // one's read its longest work. processBatch takes the rows.
+    const started = this.env.scheduler.now();
+    const durable = this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
+    durable.catch(noop); // processBatch (or release) awaits it and reports its failure
+    this.wal = { batchId, durable, started };
+    this.reporter.add('walCommit', this.env.scheduler.now() - started); // issuing it (the file store's synchronous part)
+    // Batch N is read while offsets/N's fsync runs: a read leaves nothing a crash could find.
     const inputs = this.readBatch(batchId, planned.start, planned.end);
     inputs.catch(noop); // a read failing before the write ends is processBatch's error to report
     this.prefetched = { batchId, inputs, previousEnd: this.committed };
-    // The read's synchronous part ran while the write waited; walCommit reports only the rest.
-    const readAhead = scheduler.now() - started;
-    try {
-      await writing;
-    } catch (error) {
-      // The step fails, and nothing of it may outlive it (release then closes the sources).
-      await inputs.then(noop, noop);
-      throw error;
-    }
-    this.reporter.add('walCommit', Math.max(0, scheduler.now() - started - readAhead));
+  }
+
+  /**
+   * Wait until offsets/N is durable (walCommit issued it). `walCommit` in the progress is the
+   * part of the write the batch's work did not hide: the time spent waiting here.
+   */
+  private async walDurable(batchId: number): Promise<number> {
+    const wal = this.wal?.batchId === batchId ? this.wal : null;
+    if (!wal) return 0;
+    const waitStarted = this.env.scheduler.now();
+    await wal.durable;
+    this.wal = null;
+    const waited = this.env.scheduler.now() - waitStarted;
+    this.reporter.add('walCommit', waited);
     this.checkpoint.purge(batchId - this.definition.minBatchesToRetain, (e) => this.log.warn(`Could not delete old checkpoint entries: ${describeError(e)}`));
     await this.fault('walCommit', 'after', batchId);
+    return waited;
   }
 
   /** The batch's rows from every source, timed as `getBatch`; SOURCE_FAILED names what failed. */
@@ -323,10 +343,6 @@ export class QueryRun {
     let inputs: Table[];
     if (ahead) {
       inputs = await ahead.inputs;
-      // Only now may sources discard what the previous batch read: offsets/N is durable, so
-      // recovery never re-runs batch N-1 (Spark commits sources after the WAL too); and the
-      // read of batch N is over, so a source is never committed and read at once.
-      if (ahead.previousEnd) await this.commitSources(ahead.previousEnd, batchId - 1);
     } else {
       // A recovered batch comes straight from initializing: nothing was read ahead.
       const start = planned.start.length > 0 ? planned.start : await this.startOffsets();
@@ -340,9 +356,18 @@ export class QueryRun {
       { batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, lateEventsWatermarkMs: Math.min(planned.lateEventsWatermarkMs, watermarkMs), outputMode: this.definition.outputMode },
       this.queryId!,
     );
+    let waited = 0;
     await this.reporter.time('addBatch', async () => {
       const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
       const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
+      // The state's delta fsyncs run beside offsets/N's (see walCommit); both end before commits/N.
+      const stateCommit = this.statefulOps.commit(watermarkMs);
+      stateCommit.catch(noop); // awaited below, or abandoned with the batch when the offsets write fails
+      waited = await this.walDurable(batchId);
+      // Only now may sources discard what the previous batch read: offsets/N is durable, so
+      // recovery never re-runs batch N-1 (Spark commits sources after the WAL too); and the
+      // read of batch N is over, so a source is never committed and read at once.
+      if (ahead?.previousEnd) await this.commitSources(ahead.previousEnd, batchId - 1);
       await this.fault('addBatch', 'before', batchId);
       // A stopped (abandoned) run never starts its sink write: the batch re-runs on restart.
       this.abort.signal.throwIfAborted();
@@ -359,8 +384,9 @@ export class QueryRun {
       };
       await this.guard('SINK_FAILED', `writing to the sink ${this.sink!.description}`, batchId, () => this.sink!.addBatch(batchId, output, batchContext));
       this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
-      this.stateReport = await this.statefulOps.commit(watermarkMs);
+      this.stateReport = await stateCommit;
     });
+    this.reporter.add('addBatch', -waited); // reported as walCommit
     this.lastBatchWatermarkMs = watermarkMs;
     this.lastExecuted = batchId;
     this.watermarkMs = this.watermarks.advance(this.statefulOps.eventTimeInputs());

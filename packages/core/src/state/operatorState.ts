@@ -1,5 +1,5 @@
 import { RowCodec } from './codec/rowCodec.ts';
-import { partitionOf } from './keyHash.ts';
+import { partitionOf, partitionOfLatin1 } from './keyHash.ts';
 import type { KeySpaceSpec, StateSchema, StateStore } from './stateStore.ts';
 
 /** The key and value codecs of one key space. */
@@ -14,12 +14,12 @@ export interface KeySpaceCodecs {
  * returns; see `StateSchema` for the contract and an example.
  */
 export class OperatorState {
-  private readonly codecsBySpace = new Map<string, KeySpaceCodecs>();
-
   constructor(
     readonly operatorId: number,
     readonly schema: StateSchema,
     private readonly stores: readonly StateStore[],
+    /** Codecs by key space: the engine passes one map per operator for the whole run (building them costs more than a small batch's keys). */
+    private readonly codecsBySpace = new Map<string, KeySpaceCodecs>(),
   ) {}
 
   get numPartitions(): number {
@@ -29,6 +29,11 @@ export class OperatorState {
   /** The partition a key (or a grouping key's bytes, for entries kept beside it) belongs to. */
   partitionOf(key: Uint8Array): number {
     return partitionOf(key, this.stores.length);
+  }
+
+  /** `partitionOf` of a key held as a latin1 string (`RowCodec.encodeLatin1`). */
+  partitionOfLatin1(key: string): number {
+    return partitionOfLatin1(key, this.stores.length);
   }
 
   store(partition: number): StateStore {

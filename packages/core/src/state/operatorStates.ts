@@ -1,7 +1,7 @@
 import type { CheckpointStore } from '../checkpoint/checkpointStore.ts';
 import { SluiceError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { OperatorState } from './operatorState.ts';
+import { OperatorState, type KeySpaceCodecs } from './operatorState.ts';
 import { stateStoreProvider } from './providerRegistry.ts';
 import { checkStateSchema, inspectStateDirectory, keySpacesToJson, metadataPath, writeMetadata, type OperatorStateMetadata } from './stateMetadata.ts';
 import type { StateSchema, StateStoreMetrics, StateStoreProvider, StateStoreSettings, WritableStateStore } from './stateStore.ts';
@@ -23,6 +23,7 @@ interface Opened {
   readonly spec: StatefulOperatorSpec;
   readonly metadata: OperatorStateMetadata;
   readonly providers: StateStoreProvider[];
+  readonly codecs: Map<string, KeySpaceCodecs>;
 }
 
 /**
@@ -34,6 +35,7 @@ interface Opened {
 export class OperatorStates {
   private opened: Opened[] | null = null;
   private stores: WritableStateStore[][] | null = null;
+  private committing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly checkpoint: CheckpointStore,
@@ -57,11 +59,17 @@ export class OperatorStates {
     if (this.stores) this.abort();
     const open = await Promise.all(this.opened.map((o) => Promise.all(o.providers.map((p) => p.load(batchId)))));
     this.stores = open;
-    return this.opened.map((o, i) => new OperatorState(o.spec.operatorId, o.spec.schema, open[i]!));
+    return this.opened.map((o, i) => new OperatorState(o.spec.operatorId, o.spec.schema, open[i]!, o.codecs));
   }
 
   /** Commit every partition of every operator as version `batchId + 1`; their upkeep then runs in the background. */
-  async commit(): Promise<OperatorStateMetrics[]> {
+  commit(): Promise<OperatorStateMetrics[]> {
+    const committing = this.commitAll();
+    this.committing = committing.then(noop, noop);
+    return committing;
+  }
+
+  private async commitAll(): Promise<OperatorStateMetrics[]> {
     const open = this.stores;
     if (!open || !this.opened) return [];
     this.stores = null;
@@ -84,6 +92,8 @@ export class OperatorStates {
 
   async close(): Promise<void> {
     this.abort();
+    // A commit still writing (the batch failed elsewhere meanwhile) ends before the providers close.
+    await this.committing;
     const opened = this.opened ?? [];
     this.opened = null;
     await Promise.all(opened.flatMap((o) => o.providers.map((p) => p.close())));
@@ -96,7 +106,7 @@ export class OperatorStates {
         const metadata = await this.prepare(spec, batchId);
         const factory = stateStoreProvider(metadata.provider);
         const providers: StateStoreProvider[] = [];
-        out.push({ spec, metadata, providers });
+        out.push({ spec, metadata, providers, codecs: new Map() });
         for (let partition = 0; partition < metadata.numPartitions; partition++) {
           providers.push(
             await factory.open({
@@ -172,3 +182,5 @@ function sumMetrics(all: readonly StateStoreMetrics[], commitTimeMs: number): Op
     commitTimeMs,
   };
 }
+
+function noop(): void {}

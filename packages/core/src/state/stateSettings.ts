@@ -6,6 +6,10 @@ import type { StateStoreSettings } from './stateStore.ts';
  * 2 cores): every partition writes its own fsync'd delta per batch, and on this machine one
  * partition was fastest at every state size — the partition split is for parallel work
  * (worker threads, more processes), which only pays with cores and batches to spare.
+ * Re-measured 2026-12-05 (10 k keys, in-memory checkpoint so only the CPU counts, loaded
+ * machine): CPU per batch 1 partition 8.0–9.0 ms, 4 partitions 7.8–9.7 ms, 8 partitions
+ * 8.6–9.5 ms — no gain without threads, while a file checkpoint pays one more delta fsync and
+ * file per partition and batch.
  */
 export const DEFAULT_STATE_PARTITIONS = 1;
 

@@ -114,6 +114,14 @@ export interface KeySpace {
    * returned is always safe.
    */
   scan(range?: KeyRange, options?: ScanOptions): AsyncIterable<readonly StateEntry[]>;
+  /**
+   * Optional fast path of a provider that holds keys and values as latin1 strings (one char per
+   * byte, see `state/latin1.ts`): `getMany` of keys given that way, values returned that way — no
+   * array per key or value. `RowCodec.encodeLatin1`/`decodeLatin1` make and read such strings.
+   */
+  getManyLatin1?(keys: readonly string[]): (string | undefined)[];
+  /** `put` of a key and value held as latin1 strings (see `getManyLatin1`). */
+  putLatin1?(key: string, value: string): void;
 }
 
 /** One partition's state, at the version the current batch started from. */

@@ -2,7 +2,7 @@ import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import { tableFromRows } from '../../arrow/tables.ts';
 import type { OperatorContext, PlanStep } from '../../builders/plan.ts';
 import type { RowCodec } from '../../state/codec/rowCodec.ts';
-import { toLatin1 } from '../../state/latin1.ts';
+import { fromLatin1 } from '../../state/latin1.ts';
 import type { OperatorState } from '../../state/operatorState.ts';
 import type { Accumulator, AggregateKind } from '../aggregates.ts';
 import { cellsOf, type Cells } from '../cells.ts';
@@ -27,7 +27,6 @@ export interface AggregationPlan {
 }
 
 interface Group {
-  readonly key: Uint8Array;
   readonly values: unknown[];
   readonly rows: number[];
 }
@@ -63,7 +62,12 @@ export async function aggregateBatch(plan: AggregationPlan, table: Table, contex
   return tableFromRows(plan.outSchema, out);
 }
 
-/** Fold one record batch into the state; returns how many rows were too late. */
+/**
+ * Fold one record batch into the state; returns how many rows were too late. Groups are keyed
+ * by their state key as a latin1 string (`RowCodec.encodeLatin1`): the in-memory store takes
+ * and gives those as they are (`getManyLatin1`/`putLatin1`), so a group costs no array of its
+ * own; other stores get the bytes.
+ */
 async function foldBatch(
   plan: AggregationPlan, batch: RecordBatch, context: OperatorContext, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec,
   dropsLate: boolean, updated: Map<string, Record<string, unknown>>,
@@ -74,8 +78,7 @@ async function foldBatch(
   const late = new Set<string>();
   forEachGroupingKey(plan.keys, batch, context, (row, values) => {
     const end = eventKey >= 0 ? eventEndOf(values[eventKey]) : null;
-    const key = keyCodec.encode(eventKey >= 0 ? [end, ...values] : values);
-    const id = toLatin1(key);
+    const id = keyCodec.encodeLatin1(eventKey >= 0 ? [end, ...values] : values);
     // Spark: in append and update modes, a row for a window the watermark already closed (as of
     // the previous batch) is late and dropped. Spark counts late rows after its partial
     // aggregation, so once per group.
@@ -84,35 +87,60 @@ async function foldBatch(
       return;
     }
     let group = groups.get(id);
-    if (!group) groups.set(id, (group = { key, values: values.slice(), rows: [] }));
+    if (!group) groups.set(id, (group = { values: values.slice(), rows: [] }));
     group.rows.push(row);
   });
   const dropped = late.size;
   if (groups.size === 0) return dropped;
 
   const inputs: (Cells | null)[] = aggregates.map((a) => (a.bound ? cellsOf(a.bound.evaluate(batch, context)) : null));
-  const list = [...groups.entries()];
-  const keys = list.map(([, g]) => g.key);
-  for (const [partition, indexes] of state.split(keys)) {
-    const space = state.store(partition).space('default');
-    const old = await space.getMany(indexes.map((i) => keys[i]!));
-    indexes.forEach((i, j) => {
-      const [id, group] = list[i]!;
-      const previous = old[j];
-      const accs = previous ? fromState(aggregates, valueCodec.decode(previous)) : aggregates.map((a) => a.kind.init());
-      for (const row of group.rows) {
-        for (let a = 0; a < aggregates.length; a++) {
-          const cells = inputs[a]!;
-          const value = cells === null ? 1 : cells.valid && !cells.valid[row] ? null : cells.values[row];
-          accs[a] = aggregates[a]!.kind.add(accs[a]!, value);
-        }
+  const ids = [...groups.keys()];
+  const fold = (id: string, previous: unknown[] | null): unknown[] => {
+    const group = groups.get(id)!;
+    const accs = previous ? fromState(aggregates, previous) : aggregates.map((a) => a.kind.init());
+    for (const row of group.rows) {
+      for (let a = 0; a < aggregates.length; a++) {
+        const cells = inputs[a]!;
+        const value = cells === null ? 1 : cells.valid && !cells.valid[row] ? null : cells.values[row];
+        accs[a] = aggregates[a]!.kind.add(accs[a]!, value);
       }
-      space.put(group.key, valueCodec.encode(toState(aggregates, accs)));
-      updated.delete(id);
-      updated.set(id, resultOf(plan, group.values, accs));
-    });
+    }
+    updated.delete(id);
+    updated.set(id, resultOf(plan, group.values, accs));
+    return toState(aggregates, accs);
+  };
+  for (const part of splitLatin1(state, ids)) {
+    const space = state.store(part.partition).space('default');
+    if (space.getManyLatin1 && space.putLatin1) {
+      const old = space.getManyLatin1(part.ids);
+      for (let j = 0; j < part.ids.length; j++) {
+        const id = part.ids[j]!;
+        const previous = old[j];
+        space.putLatin1(id, valueCodec.encodeLatin1(fold(id, previous === undefined ? null : valueCodec.decodeLatin1(previous))));
+      }
+    } else {
+      const keys = part.ids.map(fromLatin1);
+      const old = await space.getMany(keys);
+      for (let j = 0; j < keys.length; j++) {
+        const previous = old[j];
+        space.put(keys[j]!, valueCodec.encode(fold(part.ids[j]!, previous === undefined ? null : valueCodec.decode(previous))));
+      }
+    }
   }
   return dropped;
+}
+
+/** Keys (latin1) grouped by partition, in their order. */
+function splitLatin1(state: OperatorState, ids: readonly string[]): { partition: number; ids: string[] }[] {
+  if (state.numPartitions === 1) return [{ partition: 0, ids: ids as string[] }];
+  const parts = new Map<number, string[]>();
+  for (const id of ids) {
+    const p = state.partitionOfLatin1(id);
+    let list = parts.get(p);
+    if (!list) parts.set(p, (list = []));
+    list.push(id);
+  }
+  return [...parts].map(([partition, list]) => ({ partition, ids: list }));
 }
 
 /** Remove every group whose event time the watermark passed; in append mode they are the output. */

@@ -69,27 +69,58 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.bytes.slice(0, this.length);
   }
+
+  /** What was written since the last reset as a latin1 string (one char per byte; see `state/latin1.ts`). */
+  latin1(): string {
+    return latin1Slice(this.bytes, 0, this.length);
+  }
 }
 
-/** Reads what a `ByteWriter` wrote; `position` moves forward. */
+/**
+ * Reads what a `ByteWriter` wrote; `position` moves forward. One reader can be pointed at many
+ * rows in turn (`reset`), so decoding a row allocates only its values.
+ */
 export class ByteReader {
   position = 0;
-  readonly view: DataView;
+  /** Where the row ends (exclusive). */
+  end: number;
+  bytes: Uint8Array;
+  view: DataView;
 
-  constructor(readonly bytes: Uint8Array) {
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.end = bytes.length;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
+  /** Read `bytes[start, end)` next (the view is kept when the array is the same). */
+  reset(bytes: Uint8Array, start: number, end: number): void {
+    if (bytes !== this.bytes) {
+      this.bytes = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    this.position = start;
+    this.end = end;
+  }
+
   byte(): number {
-    if (this.position >= this.bytes.length) throw new RangeError('state row ends early');
+    if (this.position >= this.end) throw new RangeError('state row ends early');
     return this.bytes[this.position++]!;
   }
 
   take(n: number): Uint8Array {
-    if (this.position + n > this.bytes.length) throw new RangeError('state row ends early');
+    if (this.position + n > this.end) throw new RangeError('state row ends early');
     const out = this.bytes.subarray(this.position, this.position + n);
     this.position += n;
     return out;
+  }
+
+  /** Step over `n` bytes; returns where they start (read them through `view`). */
+  skip(n: number): number {
+    const at = this.position;
+    if (at + n > this.end) throw new RangeError('state row ends early');
+    this.position = at + n;
+    return at;
   }
 
   varint(): number {
@@ -104,9 +135,15 @@ export class ByteReader {
   }
 
   get done(): boolean {
-    return this.position >= this.bytes.length;
+    return this.position >= this.end;
   }
 }
 
 const encoder = new TextEncoder();
+const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+
+/** `bytes[start, end)` as a latin1 string (Buffer's native slice; measured no slower than building short strings in JS). */
+export function latin1Slice(bytes: Uint8Array, start: number, end: number): string {
+  return nativeLatin1Slice.call(bytes, start, end);
+}
 export const utf8Decoder = new TextDecoder('utf-8', { fatal: false });

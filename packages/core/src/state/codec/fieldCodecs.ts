@@ -83,16 +83,17 @@ function smallInt(width: number, signed: boolean, ordered: boolean): FieldCodec 
       }
     },
     read: (r) => {
-      const bytes = r.take(width);
+      const at = r.skip(width);
       if (ordered) {
+        const bytes = r.bytes;
         let n = 0;
-        for (let i = 0; i < width; i++) n = n * 256 + bytes[i]!;
+        for (let i = 0; i < width; i++) n = n * 256 + bytes[at + i]!;
         return signed ? n - flip : n;
       }
-      const view = new DataView(bytes.buffer, bytes.byteOffset, width);
-      if (width === 1) return signed ? view.getInt8(0) : view.getUint8(0);
-      if (width === 2) return signed ? view.getInt16(0, true) : view.getUint16(0, true);
-      return signed ? view.getInt32(0, true) : view.getUint32(0, true);
+      const view = r.view;
+      if (width === 1) return signed ? view.getInt8(at) : view.getUint8(at);
+      if (width === 2) return signed ? view.getInt16(at, true) : view.getUint16(at, true);
+      return signed ? view.getInt32(at, true) : view.getUint32(at, true);
     },
   };
 }
@@ -115,9 +116,8 @@ function int64Compact(signed: boolean): FieldCodec {
       w.length += 8;
     },
     read: (r) => {
-      const bytes = r.take(8);
-      const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
-      return signed ? view.getBigInt64(0, true) : view.getBigUint64(0, true);
+      const at = r.skip(8);
+      return signed ? r.view.getBigInt64(at, true) : r.view.getBigUint64(at, true);
     },
   };
 }
@@ -188,8 +188,7 @@ const float64Compact: FieldCodec = {
     w.length += 8;
   },
   read: (r) => {
-    const bytes = r.take(8);
-    return new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);
+    return r.view.getFloat64(r.skip(8), true);
   },
 };
 
@@ -200,8 +199,7 @@ const float32Compact: FieldCodec = {
     w.length += 4;
   },
   read: (r) => {
-    const bytes = r.take(4);
-    return new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0, true);
+    return r.view.getFloat32(r.skip(4), true);
   },
 };
 

@@ -24,6 +24,9 @@ export class RowCodec {
   private readonly format: RowFormat;
   private readonly prefixFormats = new Map<number, RowFormat>();
   private readonly writer = new ByteWriter();
+  /** Scratch for `decodeLatin1`: the string's bytes, read in place. */
+  private scratch = new Uint8Array(256);
+  private readonly reader = new ByteReader(this.scratch);
 
   constructor(readonly schema: Schema, readonly encoding: Encoding, where = 'state') {
     this.fields = schema.fields;
@@ -50,6 +53,30 @@ export class RowCodec {
     w.reset();
     format.write(w, values);
     return w.finish();
+  }
+
+  /**
+   * The row's bytes as a latin1 string (one char per byte), without an intermediate array: the
+   * in-memory state store's own representation (see `KeySpace.getManyLatin1`).
+   */
+  encodeLatin1(values: readonly unknown[]): string {
+    const w = this.writer;
+    w.reset();
+    this.format.write(w, values);
+    return w.latin1();
+  }
+
+  /** `decode` of a row held as a latin1 string. */
+  decodeLatin1(text: string): unknown[] {
+    const n = text.length;
+    if (n > this.scratch.length) this.scratch = new Uint8Array(Math.max(n, this.scratch.length * 2));
+    const bytes = this.scratch;
+    for (let i = 0; i < n; i++) bytes[i] = text.charCodeAt(i);
+    const r = this.reader;
+    r.reset(bytes, 0, n);
+    const row = this.format.read(r);
+    if (!r.done) throw new RangeError(`state row has ${n - r.position} bytes left over`);
+    return row;
   }
 
   decode(bytes: Uint8Array): unknown[] {

@@ -120,9 +120,18 @@ class MemoryKeySpace implements KeySpace {
     return out;
   }
 
+  getManyLatin1(keys: readonly string[]): (string | undefined)[] {
+    const map = this.live.map;
+    const out = new Array<string | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = map.get(keys[i]!);
+    return out;
+  }
+
   put(key: Uint8Array, value: Uint8Array): void {
-    const k = toLatin1(key);
-    const v = toLatin1(value);
+    this.putLatin1(toLatin1(key), toLatin1(value));
+  }
+
+  putLatin1(k: string, v: string): void {
     this.store.touch(this.index, k, this.live.map.get(k));
     this.live.set(k, v);
     this.store.changes[this.index]!.set(k, v);
