@@ -3,7 +3,8 @@
  * (offsets → WAL → process → commit) costs with a durable checkpoint and with an in-memory one.
  *
  * The machine these run on is shared, so every figure is taken in rounds that alternate Sluice
- * and its baseline (each round's ratio sees the same load) and the medians are reported. Besides
+ * and its baseline (each round's ratio sees the same load) and the round with the median ratio
+ * is reported; the small cycle's floor brackets it (half its writes before, half after). Besides
  * wall time, the large-batch line is also given in CPU time (process.cpuUsage, all threads), which
  * other processes disturb less.
  */
@@ -27,6 +28,8 @@ const BATCHES = 10;
 const LARGE_ROUNDS = 5;
 const SMALL_CYCLES = 120;
 const SMALL_ROUNDS = 7;
+/** Durable writes per round: half just before the round's fsync'd cycles, half just after. */
+const FLOOR_SAMPLES = 100;
 
 /** Rows per second of wall time and of CPU time. */
 interface Rate {
@@ -60,9 +63,13 @@ export const bench: Bench = {
     const inMemory: number[] = [];
     const floor: number[] = [];
     for (let round = 0; round < SMALL_ROUNDS; round++) {
+      // The floor is measured right before and right after the fsync'd cycles and averaged, so
+      // that both see the same load (on a shared machine fsync latency drifts within seconds).
+      const before = await durableWrite(FLOOR_SAMPLES / 2);
       durable.push(await smallCycle(manager, SMALL_CYCLES, 'file'));
+      const after = await durableWrite(FLOOR_SAMPLES / 2);
+      floor.push((before + after) / 2);
       inMemory.push(await smallCycle(manager, SMALL_CYCLES, 'memory'));
-      floor.push(await durableWrite(100));
       progress(`round ${round + 1}/${SMALL_ROUNDS}: ${SMALL_CYCLES} one-row batches: fsync'd ${durable.at(-1)!.toFixed(3)} ms, memory ${inMemory.at(-1)!.toFixed(3)} ms, durable write ${floor.at(-1)!.toFixed(3)} ms`);
     }
     const floorName = 'one durable write + rename (fs.promises)';
