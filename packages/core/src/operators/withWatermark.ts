@@ -26,7 +26,8 @@ export interface WithWatermarkOptions {
  * frame.pipe(withWatermark('timestamp', '10 minutes'), groupBy(window('timestamp', '5 minutes')).agg(count()))
  */
 export function withWatermark(column: string, delay: string | number, options: WithWatermarkOptions = {}): Operator {
-  const delayMs = typeof delay === 'number' ? delay : toMs(checkedDelay(delay));
+  // Spark's getDelayMs: microseconds cut to whole milliseconds toward zero.
+  const delayMs = typeof delay === 'number' ? delay : Math.trunc(toMs(checkedDelay(delay)));
   if (!Number.isFinite(delayMs) || delayMs < 0) throw negative(delay);
   return (frame) => {
     const path = resolveColumn(column, frame.schema);

@@ -14,7 +14,10 @@ import { IntervalError, intervalOf, intervalUnit, MICROS_PER_DAY, parseDayTime, 
  */
 export function fromIntervalString(text: string): Interval {
   try {
-    return readIntervalString(text);
+    const interval = readIntervalString(text);
+    // CalendarInterval holds months and days as 32-bit ints: Spark refuses more ("integer overflow").
+    if (Math.abs(interval.months) > 2_147_483_647 || Math.abs(interval.days) > 2_147_483_647) throw new IntervalError('integer overflow');
+    return interval;
   } catch (error) {
     if (!(error instanceof IntervalError)) throw error;
     throw new SluiceError(
@@ -32,7 +35,7 @@ function readIntervalString(text: string): Interval {
     return parseInterval(units.map((m) => `${m[2]!.trim()} ${m[3]}`).join(' '));
   }
   const quoted = /^(['"])(.*)\1\s*(.*)$/s.exec(body);
-  if (!quoted) return parseInterval(body);
+  if (!quoted) return parseInterval(withWholeUnits(body));
   const inner = quoted[2]!;
   const qualifier = quoted[3]!.trim().toLowerCase().replace(/\s+/g, ' ');
   if (qualifier === '') return parseInterval(inner);
@@ -47,6 +50,17 @@ function readIntervalString(text: string): Interval {
     return sign < 0 ? { months: -value.months, days: -value.days, micros: -value.micros } : value;
   }
   return parseDayTime(inner, from, to);
+}
+
+/**
+ * Spark's `stringToInterval` takes a fraction only in seconds (`1.5 seconds`): `1.5 days` or
+ * `1. hour` is refused ("'days' cannot have fractional part"), where a SQL literal may round it.
+ */
+function withWholeUnits(body: string): string {
+  for (const m of body.matchAll(/([+-]?\s*\d*\.\d*)\s+([a-z]+)/gi)) {
+    if (!/^seconds?$/i.test(m[2]!)) throw new IntervalError(`'${m[2]!.toLowerCase()}' cannot have fractional part`);
+  }
+  return body;
 }
 
 /**
