@@ -72,6 +72,7 @@ export { memoryStateProviderFactory } from './state/memory/memoryStateProvider.t
 export { nodeFileSystem } from './checkpoint/fileSystem.ts';
 export type { FileSystem, SyncFileOps } from './checkpoint/fileSystem.ts';
 export { syncDirectory, writeDurably } from './checkpoint/durableWrite.ts';
+export { refuseLegacyEscapedPath, sparkLegacyEscapedPath } from './checkpoint/legacyEscapedPath.ts';
 
 /* Crash points (sinks declare their own with BatchContext.fault; a simulated crash must propagate) */
 export { FAULT_POINTS, SimulatedCrash, isSimulatedCrash } from './lifecycle/faults.ts';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { CheckpointStore } from '../checkpoint/checkpointStore.ts';
-import { FileCheckpointStore } from '../checkpoint/fileCheckpointStore.ts';
+import { checkpointPath, FileCheckpointStore } from '../checkpoint/fileCheckpointStore.ts';
+import { refuseLegacyEscapedPath } from '../checkpoint/legacyEscapedPath.ts';
 import { SluiceError } from '../errors.ts';
 import type { FaultInjector } from '../lifecycle/faults.ts';
 import { defaultQueryManager, type QueryManager } from '../query/queryManager.ts';
@@ -231,7 +232,11 @@ export class DataStreamWriter {
 
 async function resolveCheckpoint(location: unknown, sink: SinkProvider): Promise<{ store: CheckpointStore; temporary: boolean }> {
   if (isCheckpointStore(location)) return { store: location, temporary: false };
-  if (typeof location === 'string' && location.trim() !== '') return { store: new FileCheckpointStore(location), temporary: false };
+  if (typeof location === 'string' && location.trim() !== '') {
+    // Spark 2.4 wrote a checkpoint whose path has spaces, % or # at a thrice-escaped twin (SPARK-26824).
+    await refuseLegacyEscapedPath(checkpointPath(location), 3, 'checkpoint');
+    return { store: new FileCheckpointStore(location), temporary: false };
+  }
   if (location !== undefined) throw new SluiceError('INVALID_OPTION', `Option 'checkpointLocation' must be a path, a file: URI or a checkpoint store, got ${JSON.stringify(location)}.`);
   if (!sink.allowsTemporaryCheckpoint) {
     throw new SluiceError(

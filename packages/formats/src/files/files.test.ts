@@ -101,6 +101,9 @@ describe('readFiles', () => {
     await writeFile(join(dir, '_spark_metadata', '0'), ['v1', status('/a/x', 'add'), status('/a/y', 'delete')].join('\n'));
     await writeFile(join(dir, '_spark_metadata', '1'), ['v1', status('/a/y', 'add')].join('\n'));
     expect((await (await SinkManifest.find(dir))!.files()).map((f) => f.file)).toEqual(['/a/x']);
+    // A log version Spark's FileStreamSinkLog does not know (it has only v1) is refused, not guessed at.
+    await writeFile(join(dir, '_spark_metadata', '2'), ['v2', status('/a/z', 'add')].join('\n'));
+    await expect((await SinkManifest.find(dir))!.files()).rejects.toThrow(/FILE_CORRUPT.*_spark_metadata\/2.*maximum supported log version is v1/);
   });
 
   it("reads a log an earlier Sluice wrote under _sluice_metadata; a damaged one is FILE_CORRUPT naming the file", async () => {

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SluiceError } from '@sluice/core';
-import { nodeFileSystem, writeDurably } from '@sluice/core/connector';
+import { nodeFileSystem, refuseLegacyEscapedPath, writeDurably } from '@sluice/core/connector';
 
 /**
  * Where a file sink logs its committed files, beside the data: Spark's `_spark_metadata`, so a
@@ -55,6 +55,9 @@ export class SinkManifest {
 
   /** The manifest of a sink directory (Spark's name, else the one an earlier Sluice wrote), or undefined when there is none. */
   static async find(root: string): Promise<SinkManifest | undefined> {
+    // Spark 2.4 wrote `_spark_metadata` of a path with spaces, % or # at an escaped twin (SPARK-26824):
+    // reading or appending beside it would ignore the batches it lists.
+    await refuseLegacyEscapedPath(join(root, SPARK_METADATA_DIR), 1, '"_spark_metadata" directory');
     for (const name of [SPARK_METADATA_DIR, SLUICE_METADATA_DIR]) {
       const info = await stat(join(root, name)).catch(() => undefined);
       if (info?.isDirectory()) return new SinkManifest(root, name);
@@ -150,7 +153,12 @@ export class SinkManifest {
     const file = join(this.logDir, name);
     const text = await readFile(file, 'utf8');
     const lines = text.split('\n');
-    if (!/^v\d+$/.test(lines[0] ?? '')) throw this.corrupt(file, 'its first line is not a version like "v1"');
+    const version = /^v(\d+)$/.exec(lines[0]?.trim() ?? '')?.[1];
+    if (version === undefined) throw this.corrupt(file, 'its first line is not a version like "v1"');
+    if (Number(version) > 1) {
+      // As Spark's FileStreamSinkLog: only v1 exists; a newer one is refused, never guessed at.
+      throw new SluiceError('FILE_CORRUPT', `The file sink manifest ${file} is in log version v${version}; the maximum supported log version is v1. It was written by a newer Spark or Sluice: read it with that version.`, { details: { file } });
+    }
     const out: ManifestEntry[] = [];
     for (const [i, line] of lines.slice(1).entries()) {
       if (line.trim() === '') continue;

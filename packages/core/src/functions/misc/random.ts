@@ -185,12 +185,27 @@ export const monotonicallyIncreasingIdFunction: ScalarFunctionDefinition = {
   }),
 };
 
+/**
+ * Spark's `spark_partition_id()` is the index of the task that evaluates the row, so its value is
+ * a fact about Spark's physical plan, not about the data (Spark marks it nondeterministic): before
+ * a shuffle it is the source's split (a Kafka topic-partition's place among the batch's offset
+ * ranges, a file split, one MemoryStream `addData` block), after one it is
+ * `pmod(murmur3(keys), spark.sql.shuffle.partitions)`. Sluice evaluates a micro-batch as one
+ * partition, so it answers what Spark answers when a batch is one partition: 0. Where a partition
+ * is what the user wants: a Kafka row's `partition` column, or `readState`'s `partition_id` (the
+ * state store partition of a key, by Spark's hash).
+ */
 export const sparkPartitionIdFunction: ScalarFunctionDefinition = {
   name: 'spark_partition_id',
   family: 'misc',
   arity: [0, 0],
-  doc: { usage: 'spark_partition_id()', description: 'The partition of the row: always 0 (a batch is one partition).', examples: [{ sql: 'spark_partition_id()', result: 0 }] },
-  bind: (call) => ({ name: call.outputName, type: new Int32(), foldable: false, evaluate: (batch) => numericVector(new Int32(), new Int32Array(batch.numRows), null) }),
+  doc: {
+    usage: 'spark_partition_id()',
+    description:
+      "The index of the partition evaluating the row. Sluice evaluates each micro-batch as one partition, so it is always 0, as in Spark when a batch is one partition; Spark's value depends on its physical plan (source splits, shuffle partitions). For a Kafka row's partition use the `partition` column; for the state store partition of a key, readState's `partition_id`.",
+    examples: [{ sql: 'spark_partition_id()', result: 0 }],
+  },
+  bind: (call) => ({ name: call.outputName, type: new Int32(), deterministic: false, foldable: false, evaluate: (batch) => numericVector(new Int32(), new Int32Array(batch.numRows), null) }),
 };
 
 export const assertTrueFunction: ScalarFunctionDefinition = {
