@@ -1,8 +1,8 @@
-import { col, count, dropDuplicates, expr, groupBy, groupByKey, select, sessionWindow, sum, window, withColumn, withWatermark } from '@sluice/core';
+import { col, count, dropDuplicates, expr, groupBy, groupByKey, join, select, sessionWindow, sum, window, withColumn, withWatermark } from '@sluice/core';
 import { intStream, memoryInput } from '../harness/memoryInput.ts';
 import { suite } from '../harness/scenario.ts';
 import { stateRowsChecker } from '../harness/stateRows.ts';
-import { addData, checkNewAnswer, testStream } from '../harness/streamTest.ts';
+import { addData, checkNewAnswer, multiAddData, testStream } from '../harness/streamTest.ts';
 
 // Restated from apache/spark sql/core/src/test/scala/org/apache/spark/sql/streaming/MultiStatefulOperatorsSuite.scala:
 // chained stateful operators in append mode (Spark 3.4+). Each operator drops input rows as late
@@ -104,4 +104,101 @@ spark.scenario('flatMapGroupsWithState (append) -> aggregation, append mode (not
   await testStream(stream, { outputMode: 'append' },
     addData(input, ...range(0, 12)), checkNewAnswer([0, 10]),
     addData(input, 25), checkNewAnswer([10, 3]));
+});
+
+// A stream–stream join passes its state watermark on as the watermark of the operators after it
+// (Spark's produceOutputWatermark): with a time-range condition it trails the input watermark, so
+// the rows the join emits late (outer rows at eviction) are neither dropped as late downstream nor
+// counted after their window closed.
+const at = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
+
+spark.scenario('stream stream join -> window agg, append mode', async () => {
+  const input1 = intStream('input1');
+  const input2 = intStream('input2');
+  const side = (input: typeof input1, n: 1 | 2) =>
+    input.frame.pipe(select(col('value').alias(`value${n}`)), withColumn(`eventTime${n}`, col(`value${n}`).cast('timestamp')), withWatermark(`eventTime${n}`, '0 seconds'));
+  const stream = side(input1, 1).pipe(
+    join(side(input2, 2), expr('eventTime1 = eventTime2'), 'inner'),
+    groupBy(window('eventTime1', '5 seconds')).agg(count().alias('count')),
+    select(col('window.start').cast('long'), col('count')),
+  );
+  const assertNumStateRows = stateRowsChecker();
+  await testStream(stream, { outputMode: 'append' },
+    // the join's state watermark is its input's (a key predicate): [0, 5) stays open at watermark 4
+    multiAddData([input1, [1, 2, 3, 4]], [input2, [1, 2, 3, 4]]), checkNewAnswer(), assertNumStateRows({ total: [1, 0], droppedByWatermark: [0, 0] }),
+    multiAddData([input1, [5]], [input2, [5]]), checkNewAnswer([0, 4]), assertNumStateRows({ total: [1, 0], droppedByWatermark: [0, 0] }));
+});
+
+spark.scenario('join with range join on non-time intervals -> window agg, append mode, shouldn\'t fail', async () => {
+  const input1 = intStream('input1');
+  const input2 = memoryInput('start INT, end INT', 'input2');
+  const left = input1.frame.pipe(
+    select(col('value').alias('value1')), withColumn('eventTime1', col('value1').cast('timestamp')), withColumn('v1', col('value1').cast('timestamp')), withWatermark('eventTime1', '0 seconds'));
+  const right = input2.frame.pipe(
+    withColumn('eventTime2Start', col('start').cast('timestamp')), withColumn('start2', col('start').cast('timestamp')), withColumn('end2', col('end').cast('timestamp')), withWatermark('eventTime2Start', '0 seconds'));
+  const stream = left.pipe(
+    join(right, expr('v1 >= start2 AND v1 < end2 AND eventTime1 = start2'), 'inner'),
+    groupBy(window('eventTime1', '5 seconds')).agg(count().alias('count')),
+    select(col('window.start').cast('long'), col('count')),
+  );
+  const assertNumStateRows = stateRowsChecker();
+  await testStream(stream, { outputMode: 'append' },
+    addData(input1, 1, 2, 3, 4), addData(input2, [1, 2], [2, 3], [3, 4], [4, 5]), checkNewAnswer(), assertNumStateRows({ total: [1, 0], droppedByWatermark: [0, 0] }));
+});
+
+spark.scenario('stream-stream time interval left outer join -> aggregation, append mode', async () => {
+  const input1 = memoryInput('leftTime TIMESTAMP, id STRING, comment STRING', 'input1');
+  const input2 = memoryInput('rightTime TIMESTAMP, rid STRING, name STRING', 'input2');
+  const joined = input1.frame.pipe(withWatermark('leftTime', '2 minutes')).pipe(
+    join(input2.frame.pipe(withWatermark('rightTime', '4 minutes')), expr('id = rid AND leftTime BETWEEN rightTime - INTERVAL 40 seconds AND rightTime + INTERVAL 30 seconds'), 'left_outer'),
+  );
+  const stream = joined.pipe(groupBy(window('leftTime', '30 seconds')).agg(count().alias('cnt')), select(col('window.start').alias('window_start'), col('window.end').alias('window_end'), col('cnt')));
+  await testStream(stream, { outputMode: 'append' },
+    multiAddData(
+      [input1, [[at('2020-01-01 00:00:00'), 'abc', 'has no join partner'], [at('2020-01-02 00:00:00'), 'abc', 'joined with A'], [at('2020-01-02 01:00:00'), 'abc', 'joined with B']]],
+      [input2, [[at('2020-01-02 00:00:10'), 'abc', 'A'], [at('2020-01-02 00:59:59'), 'abc', 'B'], [at('2020-01-02 02:00:00'), 'abc', 'C']]],
+    ),
+    // The watermark becomes 2020-01-02 00:58 (the left's); the join's state watermark, 40 s below it,
+    // evicts the unmatched left row of 2020-01-01 (emitted with nulls), and the aggregation after the
+    // join closes the windows below 00:57:20, not 00:58: both windows come out once, nothing is late.
+    checkNewAnswer([at('2020-01-01 00:00:00'), at('2020-01-01 00:00:30'), 1], [at('2020-01-02 00:00:00'), at('2020-01-02 00:00:30'), 1]),
+    multiAddData([input1, [[at('2020-01-05 00:00:00'), 'abc', 'joined with D']]], [input2, [[at('2020-01-05 00:00:10'), 'abc', 'D']]]),
+    checkNewAnswer([at('2020-01-02 01:00:00'), at('2020-01-02 01:00:30'), 1]));
+});
+
+spark.scenario('stream-stream time interval left outer join (left side condition) -> time window aggregation', async () => {
+  const impressions = memoryInput('id INT, ts TIMESTAMP', 'impressions');
+  const clicks = memoryInput('id INT, ts TIMESTAMP', 'clicks');
+  const stream = impressions.frame.pipe(select(col('id').alias('id1'), col('ts').alias('ts1')), withWatermark('ts1', '1 hour')).pipe(
+    join(clicks.frame.pipe(select(col('id').alias('id2'), col('ts').alias('ts2')), withWatermark('ts2', '1 hour')), expr('id1 = id2 AND ts1 + interval 5 minutes > ts2'), 'left_outer'),
+    groupBy(window('ts1', '5 minutes')).agg(count().alias('count')),
+    select(col('window.start'), col('window.end'), col('count')),
+  );
+  await testStream(stream, { outputMode: 'append' },
+    multiAddData(
+      [impressions, [[1, at('2022-01-01 01:30:55.888')], [2, at('2022-01-01 03:30:55.888')], [4, at('2022-01-01 05:30:55.888')]]],
+      [clicks, [[1, at('2022-01-01 01:31:55.888')], [3, at('2022-01-01 02:40:55.888')], [6, at('2022-01-01 05:30:55.888')]]],
+    ),
+    checkNewAnswer([at('2022-01-01 01:30:00'), at('2022-01-01 01:35:00'), 1], [at('2022-01-01 03:30:00'), at('2022-01-01 03:35:00'), 1]));
+});
+
+spark.scenario('time interval inner join -> window agg: a row matched after the watermark passed its time still counts (not in Spark\'s suite)', async () => {
+  // The left row at 100 s waits for a right row up to 40 s later. The right row at 130 s comes
+  // once the watermark is at 100 s: the joined row (leftTime 100 s) is at the query's watermark,
+  // but above the join's output watermark (100 − 40 s), so the aggregation after the join counts it,
+  // and closes its window only when the join's output watermark passes the window's end.
+  const left = memoryInput('leftTime TIMESTAMP, id STRING', 'left');
+  const right = memoryInput('rightTime TIMESTAMP, rid STRING', 'right');
+  const stream = left.frame.pipe(withWatermark('leftTime', '0 seconds')).pipe(
+    join(right.frame.pipe(withWatermark('rightTime', '0 seconds')), expr('id = rid AND leftTime BETWEEN rightTime - INTERVAL 40 seconds AND rightTime'), 'inner'),
+    groupBy(window('leftTime', '5 seconds')).agg(count().alias('count')),
+    select(col('window.start').cast('long'), col('count')),
+  );
+  await testStream(stream, { outputMode: 'append' },
+    multiAddData([left, [[100_000, 'a']]], [right, [[100_000, 'x']]]), checkNewAnswer(),
+    addData(right, [130_000, 'a']), checkNewAnswer(),
+    // watermark 140 s: the join's output watermark is 100 s, so [100, 105) is still open
+    multiAddData([left, [[140_000, 'y']]], [right, [[140_000, 'z']]]), checkNewAnswer(),
+    // watermark 200 s, the join's 160 s: [100, 105) closes with the joined row in it
+    multiAddData([left, [[200_000, 'y']]], [right, [[200_000, 'z']]]), checkNewAnswer([100, 1]));
 });

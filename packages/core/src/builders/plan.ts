@@ -101,6 +101,13 @@ export interface PlanStep {
   /** Set on `withWatermark` steps: the column and delay that define the watermark. */
   readonly watermark?: { readonly column: string; readonly delayMs: number };
   /**
+   * Set on steps that may emit rows older than the watermark they run with (a stream–stream
+   * join with a time-range condition: its state watermark trails its input's): the watermark the
+   * operators after it run with, given the one it runs with (Spark's `produceOutputWatermark`).
+   * Without it a step passes its input's watermark on.
+   */
+  readonly outputWatermark?: (inputWatermarkMs: number) => number;
+  /**
    * Set on the step of a `join` node (two streaming inputs): it runs instead of `apply`, on the
    * batch's rows of the left and the right input.
    */
@@ -142,20 +149,53 @@ export function planSteps(node: PlanNode): PlanStep[] {
   return node.inputs.flatMap(planSteps);
 }
 
-/** Run the plan over one batch: `inputs` holds each source's table for the batch. */
+/**
+ * Run the plan over one batch: `inputs` holds each source's table for the batch. Each step runs
+ * with the watermark its input carries: the query's, or what a step below it that emits rows
+ * older than that (`outputWatermark`) passes on — Spark's per-operator watermark propagation, so
+ * that an aggregation after a time-range join neither drops the join's late-emitted rows as late
+ * nor closes their windows before they arrive.
+ */
 export async function executePlan(node: PlanNode, inputs: ReadonlyMap<SourceProvider, Table>, context: OperatorContext): Promise<Table> {
   switch (node.kind) {
     case 'source':
       return inputs.get(node.provider)!;
     case 'step':
-      return node.step.apply(await executePlan(node.input, inputs, context), context);
+      return node.step.apply(await executePlan(node.input, inputs, context), withInputWatermark(context, [node.input]));
     case 'union': {
       const tables = await Promise.all(node.inputs.map((input) => executePlan(input, inputs, context)));
       return concatTables(node.schema, tables);
     }
     case 'join': {
       const [left, right] = await Promise.all(node.inputs.map((input) => executePlan(input, inputs, context)));
-      return node.step.applyJoin!(left!, right!, context);
+      return node.step.applyJoin!(left!, right!, withInputWatermark(context, node.inputs));
+    }
+  }
+}
+
+/** The context a step over `inputs` runs with: both watermarks as its inputs pass them on (the query's, unless a step below trails them). */
+function withInputWatermark(context: OperatorContext, inputs: readonly PlanNode[]): OperatorContext {
+  const of = (watermarkMs: number) => Math.min(...inputs.map((input) => outputWatermarkOf(input, watermarkMs)));
+  const watermarkMs = of(context.watermarkMs);
+  const lateEventsWatermarkMs = of(context.lateEventsWatermarkMs);
+  if (watermarkMs === context.watermarkMs && lateEventsWatermarkMs === context.lateEventsWatermarkMs) return context;
+  return { ...context, watermarkMs, lateEventsWatermarkMs };
+}
+
+/** The watermark `node`'s output carries when the query's is `watermarkMs` (none yet, ≤ 0, stays none). */
+export function outputWatermarkOf(node: PlanNode, watermarkMs: number): number {
+  if (watermarkMs <= 0) return watermarkMs;
+  switch (node.kind) {
+    case 'source':
+      return watermarkMs;
+    case 'step': {
+      const input = outputWatermarkOf(node.input, watermarkMs);
+      return node.step.outputWatermark && input > 0 ? node.step.outputWatermark(input) : input;
+    }
+    case 'union':
+    case 'join': {
+      const input = Math.min(...node.inputs.map((i) => outputWatermarkOf(i, watermarkMs)));
+      return node.kind === 'join' && node.step.outputWatermark && input > 0 ? node.step.outputWatermark(input) : input;
     }
   }
 }

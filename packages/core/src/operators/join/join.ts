@@ -129,6 +129,16 @@ function streamJoin(left: StreamFrame, right: StreamFrame, on: readonly string[]
       aggregates: false,
       eventTimeKey: eviction.left !== null || eviction.right !== null,
     },
+    // Spark's produceOutputWatermark: the lowest state watermark of the sides (a side bounded by a
+    // time-range condition keeps rows, and may emit them, down to it), else the input's.
+    ...(eviction.left?.kind === 'value' || eviction.right?.kind === 'value'
+      ? {
+          outputWatermark: (w: number) => {
+            const sides = [eviction.left, eviction.right].map((e) => (e === null ? undefined : e.kind === 'key' ? w : e.watermark(w))).filter((v): v is number => v !== undefined);
+            return sides.length === 0 ? w : Math.min(...sides);
+          },
+        }
+      : {}),
     apply: () => {
       throw new Error('a stream–stream join step runs through applyJoin');
     },
