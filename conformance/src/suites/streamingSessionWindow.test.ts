@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { col, count, groupBy, isSluiceError, selectExpr, sessionWindow, sum, withColumn, withWatermark, type Column, type StreamFrame } from '@sluice/core';
+import { col, count, expr, groupBy, isSluiceError, selectExpr, sessionWindow, sum, withColumn, withWatermark, type Column, type SessionWindowSpec, type StreamFrame } from '@sluice/core';
 import { memoryInput, intStream, type MemoryInput } from '../harness/memoryInput.ts';
 import { suite } from '../harness/scenario.ts';
 import { onStore, STATE_STORES } from '../harness/stateStores.ts';
@@ -9,13 +9,13 @@ import { addData, checkAnswer, checkNewAnswer, execute, startStream, stopStream,
 // Restated from apache/spark sql/core/src/test/scala/org/apache/spark/sql/streaming/StreamingSessionWindowSuite.scala.
 
 /** Spark's `sessionWindowQuery`: lines of words at a time (seconds), each word a session id; 30 s watermark; count per session. */
-function sessionWindowQuery(input: MemoryInput, gap: string | Column = '10 seconds'): StreamFrame {
+function sessionWindowQuery(input: MemoryInput, gap: string | Column = '10 seconds', key: SessionWindowSpec | Column = sessionWindow('eventTime', gap).as('session')): StreamFrame {
   return input.frame.pipe(
     selectExpr('_1 AS value', '_2 AS timestamp'),
     withColumn('eventTime', col('timestamp').cast('timestamp')),
     withWatermark('eventTime', '30 seconds'),
     selectExpr("explode(split(value, ' ')) AS sessionId", 'eventTime'),
-    groupBy(sessionWindow('eventTime', gap).as('session'), 'sessionId').agg(count().alias('numEvents')),
+    groupBy(key, 'sessionId').agg(count().alias('numEvents')),
     selectExpr('sessionId', 'CAST(session.start AS LONG)', 'CAST(session.end AS LONG)', 'CAST(session.end AS LONG) - CAST(session.start AS LONG) AS durationMs', 'numEvents'),
   );
 }
@@ -115,6 +115,19 @@ for (const store of STATE_STORES) {
       addData(input, ['hello apache spark', 60]), // watermark 30
       checkNewAnswer(),
       addData(input, ['structured streaming', 90]), // watermark 60
+      checkNewAnswer(['spark', 25, 50, 25, 3], ['streaming', 25, 51, 26, 4], ['hello', 40, 51, 11, 2], ['world', 40, 51, 11, 2], ['structured', 41, 51, 10, 1]));
+  });
+
+  spark.scenario('append mode - session window as the SQL function session_window(...) in groupBy (not in Spark\'s suite)', async () => {
+    // Spark's functions.session_window and the SQL function are one expression; the answer is the scenario above's.
+    const input = lines();
+    await testStream(sessionWindowQuery(input, '10 seconds', expr("session_window(eventTime, '10 seconds')").as('session')), { outputMode: 'append', configure: store.configure },
+      addData(input, ['hello world spark streaming', 40], ['world hello structured streaming', 41]), checkNewAnswer(),
+      addData(input, ['spark streaming', 25]), checkNewAnswer(),
+      addData(input, ['spark streaming', 0]), checkNewAnswer(), assertNumRowsDroppedByWatermark(2),
+      addData(input, ['spark streaming', 30]), checkNewAnswer(),
+      addData(input, ['hello apache spark', 60]), checkNewAnswer(),
+      addData(input, ['structured streaming', 90]),
       checkNewAnswer(['spark', 25, 50, 25, 3], ['streaming', 25, 51, 26, 4], ['hello', 40, 51, 11, 2], ['world', 40, 51, 11, 2], ['structured', 41, 51, 10, 1]));
   });
 

@@ -5,7 +5,7 @@ import { eventTimeColumns } from '../builders/eventTime.ts';
 import { Aggregate, aggregateKind } from './aggregates.ts';
 import { aggregateBatch, type BoundAggregate } from './aggregation/aggregateBatch.ts';
 import { isEventTimeKey, type BoundKey } from './aggregation/groupingKeys.ts';
-import { aggregateExpressions, type AggregateItem } from '../sql/aggregation.ts';
+import { aggregateExpressions, windowCallKey, type AggregateItem } from '../sql/aggregation.ts';
 import { col, describeExpression, type ColumnLike } from './column.ts';
 import { bindExpression } from './expression.ts';
 import { WindowSpec } from './window.ts';
@@ -29,7 +29,9 @@ type Key = ColumnLike | WindowSpec | SessionWindowSpec;
  *   groupBy(window('timestamp', '10 seconds'), 'user').agg(count().alias('events'), sum('amount')),
  * )
  */
-export function groupBy(...keys: readonly Key[]): { agg(...aggregates: readonly AggregateItem[]): Operator } {
+export function groupBy(...given: readonly Key[]): { agg(...aggregates: readonly AggregateItem[]): Operator } {
+  // `expr("session_window(ts, '10 seconds')")` and `expr("window(ts, '1 minute')")` as Spark takes them.
+  const keys = given.map(windowCallKey);
   return {
     // Expressions over aggregates (`sum(a) / count()`, SQL strings) are planned around this operator.
     agg: (...aggregates) =>

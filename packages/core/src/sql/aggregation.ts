@@ -11,7 +11,7 @@ import { filter } from '../operators/filter.ts';
 import { groupBy } from '../operators/groupBy.ts';
 import { projectNodes } from '../operators/select.ts';
 import { window, WindowSpec } from '../operators/window.ts';
-import { SessionWindowSpec } from '../operators/sessionWindow.ts';
+import { sessionWindow, SessionWindowSpec } from '../operators/sessionWindow.ts';
 import { formatInterval, intervalToMs, type Interval } from '../time/interval.ts';
 import { parseNamedExpression } from './parser.ts';
 
@@ -194,6 +194,50 @@ export function windowKeyOf(node: Extract<ExprNode, { op: 'call' }>): WindowSpec
   } catch (error) {
     throw expressionError('INVALID_QUERY', (error as Error).message.replace(/^\[[A-Z_]+\] /, ''), node.span);
   }
+}
+
+export function isSessionWindowCall(node: ExprNode): node is Extract<ExprNode, { op: 'call' }> {
+  return node.op === 'call' && node.name.toLowerCase() === 'session_window';
+}
+
+/** `session_window(ts, '10 minutes')`, or a gap per row (`session_window(ts, CASE … END)`), as the key `groupBy` takes. */
+export function sessionKeyOf(node: Extract<ExprNode, { op: 'call' }>): GroupKey {
+  const [column, gap] = node.args;
+  if (!column || column.op !== 'col' || !gap || node.args.length !== 2) {
+    throw expressionError('INVALID_QUERY', "session_window() in GROUP BY takes a timestamp column and a gap: session_window(ts, '10 minutes').", node.span);
+  }
+  try {
+    if (gap.op === 'lit' && typeof gap.value === 'string') return sessionWindow(column.name, gap.value);
+    if (gap.op === 'lit' && gap.value && typeof gap.value === 'object' && 'months' in (gap.value as object)) {
+      const ms = intervalToMs(gap.value as Interval);
+      if (ms === undefined) throw expressionError('INVALID_QUERY', `A session gap cannot be measured in months: ${formatInterval(gap.value as Interval)}.`, gap.span);
+      return sessionWindow(column.name, ms);
+    }
+    return sessionWindow(column.name, new Column(gap));
+  } catch (error) {
+    if ((error as { span?: unknown }).span !== undefined || /== SQL/.test((error as Error).message)) throw error;
+    throw expressionError('INVALID_QUERY', (error as Error).message.replace(/^\[[A-Z_]+\] /, ''), node.span);
+  }
+}
+
+/**
+ * A `groupBy` key given as an expression that calls `window(...)` or `session_window(...)`
+ * (`expr("session_window(ts, '10 seconds')")`, as Spark's DataFrame API takes them, aliased or
+ * not) as the WindowSpec or SessionWindowSpec it means; any other key as it is.
+ */
+export function windowCallKey(key: GroupKey): GroupKey {
+  if (!(key instanceof Column)) return key;
+  const node = key.node;
+  const call = node.op === 'alias' ? node.expr : node;
+  if (call.op !== 'call') return key;
+  const name = call.name.toLowerCase();
+  if (name !== 'window' && name !== 'session_window') return key;
+  if (name === 'window') {
+    if (node.op === 'alias') throw expressionError('INVALID_QUERY', `A window(...) key is the column 'window'; rename it after the aggregation instead of aliasing it as '${node.name}'.`, call.span);
+    return windowKeyOf(call);
+  }
+  const spec = sessionKeyOf(call) as SessionWindowSpec;
+  return node.op === 'alias' ? spec.as(node.name) : spec;
 }
 
 function isWindowCall(node: ExprNode, spec: WindowSpec): boolean {

@@ -11,10 +11,8 @@ import { groupBy } from '../operators/groupBy.ts';
 import { projectNodes } from '../operators/select.ts';
 import { join } from '../operators/join/join.ts';
 import type { StaticSide } from '../operators/join/staticSide.ts';
-import { sessionWindow } from '../operators/sessionWindow.ts';
 import { limit, sortFrame } from '../operators/sort.ts';
-import { formatInterval, intervalToMs, type Interval } from '../time/interval.ts';
-import { aggregateExpressions, containsAggregate, mapChildren, windowKeyOf, type GroupKey } from './aggregation.ts';
+import { aggregateExpressions, containsAggregate, isSessionWindowCall, mapChildren, sessionKeyOf, windowKeyOf, type GroupKey } from './aggregation.ts';
 import { BatchFrame, isStreamingPlan, tableViewSource } from './batchFrame.ts';
 import { lookupView } from './catalog.ts';
 import { parseQuery, type FromClause, type Query, type QueryBody, type SelectBlock } from './queryParser.ts';
@@ -193,30 +191,6 @@ function groupKey(target: ExprNode): GroupKey {
   if (target.op === 'call' && target.name.toLowerCase() === 'window') return windowKeyOf(target);
   if (isSessionWindowCall(target)) return sessionKeyOf(target);
   return new Column(target);
-}
-
-function isSessionWindowCall(node: ExprNode): node is Extract<ExprNode, { op: 'call' }> {
-  return node.op === 'call' && node.name.toLowerCase() === 'session_window';
-}
-
-/** `session_window(ts, '10 minutes')`, or a gap per row (`session_window(ts, CASE … END)`), as the key `groupBy` takes. */
-function sessionKeyOf(node: Extract<ExprNode, { op: 'call' }>): GroupKey {
-  const [column, gap] = node.args;
-  if (!column || column.op !== 'col' || !gap || node.args.length !== 2) {
-    throw expressionError('INVALID_QUERY', "session_window() in GROUP BY takes a timestamp column and a gap: session_window(ts, '10 minutes').", node.span);
-  }
-  try {
-    if (gap.op === 'lit' && typeof gap.value === 'string') return sessionWindow(column.name, gap.value);
-    if (gap.op === 'lit' && gap.value && typeof gap.value === 'object' && 'months' in (gap.value as object)) {
-      const ms = intervalToMs(gap.value as Interval);
-      if (ms === undefined) throw expressionError('INVALID_QUERY', `A session gap cannot be measured in months: ${formatInterval(gap.value as Interval)}.`, gap.span);
-      return sessionWindow(column.name, ms);
-    }
-    return sessionWindow(column.name, new Column(gap));
-  } catch (error) {
-    if ((error as { span?: unknown }).span !== undefined || /== SQL/.test((error as Error).message)) throw error;
-    throw expressionError('INVALID_QUERY', (error as Error).message.replace(/^\[[A-Z_]+\] /, ''), node.span);
-  }
 }
 
 /** An ORDER BY key over the query's output: an ordinal, an output column, or a select item's expression (`ORDER BY count(*)`). */
