@@ -5,7 +5,7 @@ import {
 import { memoryInput } from '../harness/memoryInput.ts';
 import { suite } from '../harness/scenario.ts';
 import { onStore, STATE_STORES } from '../harness/stateStores.ts';
-import { addData, advanceManualClock, checkNewAnswer, startStream, stopStream, testStream } from '../harness/streamTest.ts';
+import { addData, advanceManualClock, assertOnQuery, checkNewAnswer, expectFailure, startStream, stopStream, testStream } from '../harness/streamTest.ts';
 
 // Restated from apache/spark sql/core/src/test/scala/org/apache/spark/sql/streaming/TransformWithStateSuite.scala
 // (its processors rewritten against Spark 4's API: expired timers go to handleExpiredTimer).
@@ -230,5 +230,133 @@ for (const store of STATE_STORES) {
       addData(input, ['k', 'x']), advanceManualClock(1000), checkNewAnswer(['k', 'x,y,x', 'x=2,y=1', 'y']),
       // 'last' was written at 2 s with a 5 s TTL: gone by 8 s
       addData(input, ['k', 'z']), advanceManualClock(6000), checkNewAnswer(['k', 'x,y,x,z', 'x=2,y=1,z=1', '']));
+  });
+}
+
+// Restated from apache/spark TransformWithStateInitialStateSuite.scala: Spark 4's initialState,
+// handed to handleInitialState in the query's first batch only.
+
+/** Spark's AccumulateStatefulProcessorWithInitState: a running sum per key, seeded from the initial state. */
+class AccumulateWithInitialState extends StatefulProcessor {
+  private sum!: ValueState<number>;
+  init(): void {
+    this.sum = this.getHandle().getValueState<number>('testValueInit');
+  }
+  override handleInitialState(_key: Row, initial: Row): void {
+    this.sum.update(Number(initial['value']));
+  }
+  handleInputRows(key: Row, rows: readonly Row[]): Row[] {
+    const out: Row[] = [];
+    for (const row of rows) {
+      if (row['action'] === 'getOption') out.push({ key: key['key'], action: row['action'], value: this.sum.get() ?? 0 });
+      else if (row['action'] === 'add') this.sum.update((this.sum.get() ?? 0) + Number(row['value']));
+      else if (row['action'] === 'remove') this.sum.clear();
+    }
+    return out;
+  }
+}
+
+/** Spark's StatefulProcessorWithInitialStateProcTimerClass: a count per key; key "a" keeps a processing-time timer (seeded by the initial state too). */
+class CountWithInitialTimer extends StatefulProcessor {
+  private count!: ValueState<number>;
+  private timer!: ValueState<number>;
+  init(): void {
+    this.count = this.getHandle().getValueState<number>('countState');
+    this.timer = this.getHandle().getValueState<number>('timerState');
+  }
+  private unexpired(key: Row, current: number, count: number, timers: TimerValues): void {
+    this.count.update(count);
+    if (key['value'] !== 'a') return;
+    if (current === 0) {
+      const next = timers.getCurrentProcessingTimeInMs() + 5000;
+      this.getHandle().registerTimer(next);
+      this.timer.update(next);
+    } else if (current === 1) {
+      this.getHandle().deleteTimer(this.timer.get()!);
+      const next = timers.getCurrentProcessingTimeInMs() + 7500;
+      this.getHandle().registerTimer(next);
+      this.timer.update(next);
+    }
+  }
+  override handleInitialState(key: Row, _initial: Row, timers: TimerValues): void {
+    this.unexpired(key, 0, 1, timers);
+  }
+  handleInputRows(key: Row, rows: readonly Row[], timers: TimerValues): Row[] {
+    const current = this.count.get() ?? 0;
+    const count = current + rows.length;
+    this.unexpired(key, current, count, timers);
+    return [{ _1: key['value'], _2: String(count) }];
+  }
+  override handleExpiredTimer(key: Row): Row[] {
+    this.timer.clear();
+    return [{ _1: key['value'], _2: '-1' }];
+  }
+}
+
+{
+  const spark = suite('TransformWithStateInitialStateSuite');
+  const actions = () => memoryInput('key STRING, action STRING, value DOUBLE');
+  const ACTION_OUT = 'key STRING, action STRING, value DOUBLE';
+  // Spark's scenarios give the operator OutputMode.Append() and run the query in update mode; Sluice
+  // checks the operator's mode against the query's (as Spark's checker does for flatMapGroupsWithState), so both are update here.
+
+  spark.scenario('transformWithStateWithInitialState - correctness test, processInitialState should only run once', async () => {
+    const input = actions();
+    const initialState = [{ key: 'init_1', value: 40 }, { key: 'init_2', value: 100 }];
+    const result = input.frame.pipe(groupByKey('key').transformWithState(new AccumulateWithInitialState(), { timeMode: 'none', outputMode: 'update', outputSchema: ACTION_OUT, initialState }));
+    await testStream(result, { outputMode: 'update' },
+      addData(input, ['init_1', 'add', 50]),
+      addData(input, ['init_2', 'add', 60]),
+      addData(input, ['init_1', 'add', 50]),
+      // were the initial state applied more than once, the sums would be reset
+      addData(input, ['init_1', 'getOption', -1], ['init_2', 'getOption', -1]),
+      checkNewAnswer(['init_2', 'getOption', 160], ['init_1', 'getOption', 140]));
+  });
+
+  spark.scenario('transformWithStateWithInitialState - cannot re-initialize state during initial state handling', async () => {
+    const input = actions();
+    const initialState = [{ key: 'init_1', value: 40 }, { key: 'init_2', value: 100 }, { key: 'init_1', value: 50 }];
+    const result = input.frame.pipe(groupByKey('key').transformWithState(new AccumulateWithInitialState(), { timeMode: 'none', outputMode: 'update', outputSchema: ACTION_OUT, initialState }));
+    await testStream(result, { outputMode: 'update' },
+      addData(input, ['k1', 'add', 50]),
+      expectFailure((error) => {
+        expect(error.message).toContain('STATEFUL_PROCESSOR_CANNOT_REINITIALIZE_STATE_ON_KEY');
+        expect(error.message).toContain('init_1');
+      }));
+  });
+
+  spark.scenario('transformWithStateWithInitialState - streaming with processing time timer, can emit expired initial state rows when grouping key is not received for new input rows', async () => {
+    const input = memoryInput('value STRING');
+    const result = input.frame.pipe(groupByKey('value').transformWithState(new CountWithInitialTimer(), { timeMode: 'processingTime', outputMode: 'update', outputSchema: OUT, initialState: [{ value: 'a' }, { value: 'b' }] }));
+    const trigger = processingTime('1 second');
+    await testStream(result, { outputMode: 'update', startManually: true },
+      startStream({ trigger }),
+      addData(input, 'c'), advanceManualClock(1000), checkNewAnswer(['c', '1']), // the timers of a (from its initial row) are at 6 000
+      addData(input, 'c'), advanceManualClock(6000), checkNewAnswer(['a', '-1'], ['c', '2']), // a expires though it never came
+      addData(input, 'a', 'a'), advanceManualClock(1000), checkNewAnswer(['a', '3']), // a's timer now at 15 500
+      addData(input, 'b'), advanceManualClock(8000), checkNewAnswer(['a', '-1'], ['b', '2']), // b's initial row counted too
+      stopStream);
+  });
+
+  spark.scenario('getQueryInfo: the query id (stable across restarts) and the batch id (not in Spark\'s suite)', async () => {
+    const seen: { queryId: string; batchId: number }[] = [];
+    class Info extends StatefulProcessor {
+      init(): void {}
+      handleInputRows(key: Row): Row[] {
+        const info = this.getHandle().getQueryInfo();
+        seen.push({ queryId: info.getQueryId(), batchId: info.getBatchId() });
+        return [{ _1: key['value'], _2: String(info.batchId) }];
+      }
+    }
+    const input = memoryInput('value STRING');
+    const result = input.frame.pipe(groupByKey('value').transformWithState(new Info(), { timeMode: 'none', outputMode: 'update', outputSchema: OUT }));
+    let queryId = '';
+    await testStream(result, { outputMode: 'update' },
+      addData(input, 'a'), checkNewAnswer(['a', '0']),
+      assertOnQuery(({ query }) => void (queryId = query.id)),
+      stopStream, startStream(),
+      addData(input, 'b'), checkNewAnswer(['b', '1']));
+    expect(queryId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen).toEqual([{ queryId, batchId: 0 }, { queryId, batchId: 1 }]);
   });
 }

@@ -106,7 +106,7 @@ export type { FlatMapGroupsWithStateOptions, GroupsWithStateFunction } from './o
 export type { GroupState, GroupStateTimeout } from './operators/stateful/groupState.ts';
 export { StatefulProcessor } from './operators/stateful/transformWithState/statefulProcessor.ts';
 export type {
-  ExpiredTimerInfo, ListState, MapState, MapStateOptions, StatefulProcessorHandle, StateVariableOptions, TimeMode, TimerValues, TTLConfig, ValueState,
+  ExpiredTimerInfo, ListState, MapState, MapStateOptions, QueryInfo, StatefulProcessorHandle, StateVariableOptions, TimeMode, TimerValues, TTLConfig, ValueState,
 } from './operators/stateful/transformWithState/statefulProcessor.ts';
 export type { TransformWithStateOptions } from './operators/stateful/transformWithState/transformWithState.ts';
 export { Aggregate, approxCountDistinct, avg, collectList, collectSet, count, countDistinct, first, last, max, min, percentileApprox, sum } from './operators/aggregates.ts';

@@ -55,6 +55,8 @@ export interface OperatorContext {
    */
   readonly lateEventsWatermarkMs: number;
   readonly outputMode: OutputMode;
+  /** The query's id (its checkpoint's, stable across restarts), when a query runs the plan. */
+  readonly queryId?: string;
   /** The query's clock (its scheduler's time, virtual in tests), for durations in progress. */
   now(): number;
   /**

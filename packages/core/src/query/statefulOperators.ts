@@ -69,6 +69,7 @@ export class StatefulOperators {
     this.opened = new Map(this.stateful.map((step, i) => [step, states[i]!]));
     return {
       ...base,
+      queryId,
       now: this.now,
       state: (step) => {
         const state = this.opened.get(step);

@@ -5,7 +5,7 @@ import { toLatin1 } from '../../../state/latin1.ts';
 import type { StateStore } from '../../../state/stateStore.ts';
 import type { GroupingKey, KeyGroup } from '../groupedRows.ts';
 import { isExpired, type StateVariable } from './stateVariables.ts';
-import type { ListState, MapState, MapStateOptions, StatefulProcessorHandle, StateVariableOptions, TimeMode, ValueState } from './statefulProcessor.ts';
+import type { ListState, MapState, MapStateOptions, QueryInfo, StatefulProcessorHandle, StateVariableOptions, TimeMode, ValueState } from './statefulProcessor.ts';
 
 interface Held {
   value: unknown;
@@ -226,8 +226,10 @@ export class ProcessorHandle implements StatefulProcessorHandle {
     else this.getMapState(name).clear();
   }
 
-  getQueryInfo(): { queryId: string; batchId: number } {
-    return { queryId: this.queryId, batchId: this.context.batchId };
+  getQueryInfo(): QueryInfo {
+    const { queryId } = this;
+    const { batchId } = this.context;
+    return { queryId, batchId, getQueryId: () => queryId, getBatchId: () => batchId };
   }
 
   /**

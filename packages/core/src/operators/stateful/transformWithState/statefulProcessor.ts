@@ -79,7 +79,16 @@ export interface StatefulProcessorHandle {
   listTimers(): number[];
   /** Drop a state variable's values for the current key. */
   deleteIfExists(name: string): void;
-  getQueryInfo(): { readonly queryId: string; readonly batchId: number };
+  /** The running query and batch (Spark's `QueryInfo`): the query's id (stable across restarts) and the batch id. */
+  getQueryInfo(): QueryInfo;
+}
+
+/** Spark's `QueryInfo`, as `getHandle().getQueryInfo()` returns it. */
+export interface QueryInfo {
+  readonly queryId: string;
+  readonly batchId: number;
+  getQueryId(): string;
+  getBatchId(): number;
 }
 
 /**
@@ -113,6 +122,13 @@ export abstract class StatefulProcessor {
     rows: readonly Record<string, unknown>[],
     timerValues: TimerValues,
   ): Iterable<Record<string, unknown>> | Promise<Iterable<Record<string, unknown>>>;
+
+  /**
+   * Spark 4's `StatefulProcessorWithInitialState.handleInitialState`: called in the query's first
+   * batch, before any input row, once per row of the `initialState` given to `transformWithState`
+   * (the row's grouping key is current), to seed the key's state variables and timers.
+   */
+  handleInitialState?(key: Record<string, unknown>, initialState: Record<string, unknown>, timerValues: TimerValues): void | Promise<void>;
 
   /** A timer of `key` fired (it is deleted once this returns). */
   handleExpiredTimer(key: Record<string, unknown>, timerValues: TimerValues, expiredTimerInfo: ExpiredTimerInfo): Iterable<Record<string, unknown>> | Promise<Iterable<Record<string, unknown>>> {

@@ -1,6 +1,6 @@
 import type { Schema, Table } from 'apache-arrow';
 import { toSchema, type SchemaLike } from '../../../arrow/schema.ts';
-import { tableFromRows } from '../../../arrow/tables.ts';
+import { tableFromRows, tableToRows } from '../../../arrow/tables.ts';
 import type { OperatorContext, PlanStep } from '../../../builders/plan.ts';
 import type { StreamFrame } from '../../../builders/streamFrame.ts';
 import { SluiceError } from '../../../errors.ts';
@@ -18,6 +18,13 @@ export interface TransformWithStateOptions {
   readonly outputMode?: 'append' | 'update';
   /** The schema of the rows the processor returns. */
   readonly outputSchema: SchemaLike;
+  /**
+   * Spark 4's `initialState`: rows holding the grouping columns (and whatever else the processor
+   * reads), each handed to the processor's `handleInitialState` in the query's first batch, before
+   * its input rows. A restarted query has its state in the checkpoint and does not read them again.
+   * At most one row per grouping key (Spark's STATEFUL_PROCESSOR_CANNOT_REINITIALIZE_STATE_ON_KEY).
+   */
+  readonly initialState?: Table | readonly Record<string, unknown>[];
 }
 
 /** `transformWithState` bound to a frame: `init` runs once here to learn the state variables, so their schemas are recorded and checked at restart. */
@@ -29,6 +36,10 @@ export function transformWithStateStep(frame: StreamFrame, columns: readonly str
     throw new SluiceError('INVALID_QUERY', "transformWithState with timeMode 'eventTime' needs a watermark: add withWatermark(...) on the input before it.");
   }
   const outputMode = options.outputMode ?? 'append';
+  const initialState = options.initialState === undefined ? null : initialGroups(key, options.initialState);
+  if (initialState && typeof processor.handleInitialState !== 'function') {
+    throw new SluiceError('INVALID_QUERY', 'transformWithState was given an initialState, but the processor has no handleInitialState(key, initialState, timerValues): implement it to seed the state from each initial row.');
+  }
   const variables = declare(key, processor, outputMode, timeMode);
   const outputSchema = toSchema(options.outputSchema);
   const step: PlanStep = {
@@ -44,7 +55,7 @@ export function transformWithStateStep(frame: StreamFrame, columns: readonly str
     },
     // Processing-time output carries no event time (Spark propagates the watermark only in event-time mode).
     ...(timeMode === 'eventTime' ? {} : { eventTimeColumns: new Map<string, number>() }),
-    apply: (table, context) => transformBatch({ step, key, processor, variables, timeMode, outputMode, outputSchema }, table, context),
+    apply: (table, context) => transformBatch({ step, key, processor, variables, timeMode, outputMode, outputSchema, initialState }, table, context),
   };
   return frame.withStep(step);
 }
@@ -57,6 +68,27 @@ interface Plan {
   readonly timeMode: TimeMode;
   readonly outputMode: 'append' | 'update';
   readonly outputSchema: Schema;
+  /** The initial state's rows by grouping key (applied in batch 0), or null. */
+  readonly initialState: readonly { readonly group: KeyGroup; readonly rows: readonly Record<string, unknown>[] }[] | null;
+}
+
+/** The initial state's rows grouped by key (in order of first appearance), the keys typed as the grouping columns. */
+function initialGroups(key: GroupingKey, initial: Table | readonly Record<string, unknown>[]): Plan['initialState'] {
+  const rows = Array.isArray(initial) ? (initial as readonly Record<string, unknown>[]) : tableToRows(initial as Table);
+  for (const column of key.columns) {
+    if (rows.some((r) => !(column in r))) throw new SluiceError('INVALID_QUERY', `transformWithState's initialState rows need the grouping column '${column}' (the grouping columns are ${key.columns.join(', ')}).`);
+  }
+  const keys = tableToRows(tableFromRows(key.schema, rows));
+  const groups = new Map<string, { group: KeyGroup; rows: Record<string, unknown>[] }>();
+  rows.forEach((row, i) => {
+    const values = key.columns.map((c) => keys[i]![c] ?? null);
+    const bytes = key.codec.encode(values);
+    const id = toLatin1(bytes);
+    let entry = groups.get(id);
+    if (!entry) groups.set(id, (entry = { group: { key: Object.fromEntries(key.columns.map((c, k) => [c, values[k]])), values, bytes, rows: [] }, rows: [] }));
+    entry.rows.push(row);
+  });
+  return [...groups.values()];
 }
 
 /** Run `init` against a handle that records the variables it declares. */
@@ -78,7 +110,7 @@ function declare(key: GroupingKey, processor: StatefulProcessor, outputMode: 'ap
     deleteTimer: outsideKey,
     listTimers: outsideKey,
     deleteIfExists: outsideKey,
-    getQueryInfo: () => ({ queryId: '', batchId: -1 }),
+    getQueryInfo: () => ({ queryId: '', batchId: -1, getQueryId: () => '', getBatchId: () => -1 }),
   };
   processor.setHandle(recorder);
   try {
@@ -98,7 +130,7 @@ function declare(key: GroupingKey, processor: StatefulProcessor, outputMode: 'ap
  */
 async function transformBatch(plan: Plan, table: Table, context: OperatorContext): Promise<Table> {
   const state = context.state(plan.step);
-  const handle = new ProcessorHandle(plan.key, plan.variables, state, context, plan.timeMode, '');
+  const handle = new ProcessorHandle(plan.key, plan.variables, state, context, plan.timeMode, context.queryId ?? '');
   const started = context.now();
   const { groups, late } = groupRows(plan.key, table, plan.timeMode === 'eventTime' ? context.lateEventsWatermarkMs : 0);
   const timerValues: TimerValues = {
@@ -110,6 +142,19 @@ async function transformBatch(plan: Plan, table: Table, context: OperatorContext
   processor.setHandle(handle);
   try {
     processor.init(plan.outputMode, plan.timeMode);
+    // The query's first batch seeds the state from the initial rows, before any input row.
+    if (plan.initialState && context.batchId === 0) {
+      await handle.load(plan.initialState.map((g) => g.group));
+      for (const { group, rows } of plan.initialState) {
+        if (rows.length > 1) {
+          throw new SluiceError('INVALID_QUERY', `[STATEFUL_PROCESSOR_CANNOT_REINITIALIZE_STATE_ON_KEY] Cannot re-initialize state on the same grouping key during initial state handling: grouping key ${JSON.stringify(group.key, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))} has ${rows.length} initial rows. Keep one row per key in initialState.`, {
+            details: { groupingKey: group.values.map(String).join(', ') },
+          });
+        }
+        handle.enter(group);
+        await processor.handleInitialState!(group.key, rows[0]!, timerValues);
+      }
+    }
     await handle.load(groups);
     for (const group of groups) {
       handle.enter(group);
