@@ -4,12 +4,12 @@
  * right partner exactly once, none is lost, none comes twice, and no left row that had a partner
  * is ever emitted unmatched — the buffered rows and their matched flags live in the checkpoint.
  */
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratch } from '../state/support.ts';
+import { runKillableChild, type KillAfter } from '../support.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let dirs: Awaited<ReturnType<typeof scratch>>;
@@ -18,31 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => dirs.remove());
 
-function runChild(args: { checkpoint: string; out: string; stateStore: string; localDir: string }, killAfter?: { batches: number; delayMs: number }): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    // node itself with tsx as a loader: the tsx CLI would run the script in a grandchild SIGKILL never reaches.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures/joinAcrossKills.ts'), args.checkpoint, args.out, args.stateStore, args.localDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: join(here, '../..'),
-    });
-    let batches = 0;
-    let stderr = '';
-    let armed = false;
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      batches += (d.toString().match(/^batch /gm) ?? []).length;
-      if (killAfter && !armed && batches >= killAfter.batches) {
-        armed = true;
-        setTimeout(() => child.kill('SIGKILL'), killAfter.delayMs);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(true);
-      else if (code === 0) resolve(false);
-      else reject(new Error(`child exited with ${code}: ${stderr}`));
-    });
-  });
-}
+const runChild = (args: { checkpoint: string; out: string; stateStore: string; localDir: string }, killAfter?: KillAfter) =>
+  runKillableChild(join(here, 'fixtures/joinAcrossKills.ts'), [args.checkpoint, args.out, args.stateStore, args.localDir], { cwd: join(here, '../..'), ...(killAfter ? { killAfter } : {}) });
 
 describe('a stream–stream join killed with SIGKILL mid-run', () => {
   for (const stateStore of ['memory', 'rocksdb']) {
