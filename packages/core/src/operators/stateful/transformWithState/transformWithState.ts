@@ -23,6 +23,10 @@ export interface TransformWithStateOptions {
    * reads), each handed to the processor's `handleInitialState` in the query's first batch, before
    * its input rows. A restarted query has its state in the checkpoint and does not read them again.
    * At most one row per grouping key (Spark's STATEFUL_PROCESSOR_CANNOT_REINITIALIZE_STATE_ON_KEY).
+   *
+   * @example
+   * // the processor: override handleInitialState(key, row) { this.total.update(Number(row['total'])); }
+   * events.pipe(groupByKey('user').transformWithState(new RunningTotal(), { timeMode: 'none', outputSchema: 'user STRING, total DOUBLE', initialState: [{ user: 'ada', total: 40 }] }))
    */
   readonly initialState?: Table | readonly Record<string, unknown>[];
 }
