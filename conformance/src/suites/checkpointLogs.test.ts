@@ -111,3 +111,14 @@ commitLog.scenario('v1 Serde backward compatibility', async () => {
   const recovered = await recoverWith({ 'offsets/0': 'v1\n{}\n0', 'commits/0': 'v1\n{"nextBatchWatermarkMs":1,"stateUniqueIds":{}}' });
   expect(recovered.watermarkMs).toBe(1);
 });
+
+commitLog.scenario('Cross-version V2 SerDe', async () => {
+  // sql/core/src/test/resources/structured-streaming/testCommitLogV2/testCommitLog, transcribed.
+  // Spark's test also compares stateUniqueIds; Sluice reads no Spark state, so only the watermark is kept.
+  const recovered = await recoverWith({
+    'offsets/0': 'v1\n{}\n0',
+    'commits/0': 'v2\n{"nextBatchWatermarkMs":0,"stateUniqueIds":{"0":[["unique_id1","unique_id2"],["unique_id3","unique_id4"]],"1":[["unique_id5","unique_id6"],["unique_id7","unique_id8"]]}}',
+  });
+  expect(recovered.watermarkMs).toBe(0);
+  expect(recovered.nextBatchId).toBe(1);
+});
