@@ -164,3 +164,9 @@ spark.scenario('from_json with NULL in options map values', () =>
 
 spark.scenario('SPARK-33907: json pruning optimization with corrupt record field', () =>
   answer(['{"a" 1, "b": 11}', '{"a": 2, "b": 12}'], selectExpr("from_json(value, 'a INT, b INT, _corrupt_record STRING').`_corrupt_record`"), ['{"a" 1, "b": 11}'], [null]));
+
+spark.scenario('to_json with option (timestampFormat)', () =>
+  answer(['2015-08-26 18:00:00'], selectExpr("to_json(named_struct('_1', CAST(value AS TIMESTAMP)), map('timestampFormat', 'dd/MM/yyyy HH:mm'))"), ['{"_1":"26/08/2015 18:00"}']));
+
+spark.scenario('to_json with option (dateFormat)', () =>
+  answer(['2015-08-26'], selectExpr("to_json(named_struct('_1', CAST(value AS DATE)), map('dateFormat', 'dd/MM/yyyy'))"), ['{"_1":"26/08/2015"}']));

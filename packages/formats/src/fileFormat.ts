@@ -40,7 +40,8 @@ export function withDefaults<S extends Record<string, AnyOption>, O>(schema: Opt
   const defaults = schema.parse({}).options as unknown as O;
   if (given === undefined) return defaults;
   const out = { ...defaults } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(given)) if (v !== undefined) out[k] = v;
+  // null is an option not given (Spark: a null mode is PERMISSIVE), as in OptionSchema.parse.
+  for (const [k, v] of Object.entries(given)) if (v !== undefined && v !== null) out[k] = v;
   return out as O;
 }
 

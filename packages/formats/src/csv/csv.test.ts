@@ -49,12 +49,12 @@ describe('readCsv', () => {
     ]);
   });
 
-  it('treats a wrong column count as a corrupt record (PERMISSIVE)', () => {
+  it('treats a wrong column count as a corrupt record, keeping its values as Spark does (PERMISSIVE: missing ones null, extra ones dropped)', () => {
     const t = readCsv(enc('1,a,0.5\n2,b\n3,c,1,extra\n'), { schema });
     expect(rows(t)).toEqual([
       { id: 1, name: 'a', score: 0.5, _corrupt_record: null },
-      { id: null, name: null, score: null, _corrupt_record: '2,b' },
-      { id: null, name: null, score: null, _corrupt_record: '3,c,1,extra' },
+      { id: 2, name: 'b', score: null, _corrupt_record: '2,b' },
+      { id: 3, name: 'c', score: 1, _corrupt_record: '3,c,1,extra' },
     ]);
   });
 

@@ -17,8 +17,10 @@ const EXCERPT_LENGTH = 80;
 /**
  * A table of `schema` from CSV text, columns by position (Spark's enforceSchema). A record whose
  * field count differs from the schema, whose quoting is broken, or whose value does not parse as
- * its column's type is malformed and follows `mode`: PERMISSIVE keeps it as nulls with its text in
- * `_corrupt_record`, DROPMALFORMED skips it, FAILFAST throws `MALFORMED_RECORD` naming file and line.
+ * its column's type is malformed and follows `mode`: PERMISSIVE keeps what fits (missing values
+ * null, extra ones dropped, a value that does not convert null, as Spark's partial results; a
+ * record with broken quoting all null) with its text in `_corrupt_record`, DROPMALFORMED skips
+ * it, FAILFAST throws `MALFORMED_RECORD` naming file and line. A null `mode` is PERMISSIVE.
  * An unquoted `nullValue` is null; a quoted value never is, and `""` is the empty string.
  *
  * @example readCsv(bytes, { schema: toSchema('id INT, name STRING'), options: { header: true } })
@@ -45,9 +47,16 @@ export function readCsv(bytes: Uint8Array, request: ReadRequest<CsvReadOptions> 
       headerSkipped = true;
       return;
     }
+    // A record that does not fit is malformed; its values that do fit are kept (Spark's partial
+    // results: missing values are null, extra ones dropped, a value that does not convert is null).
     const problem = record.error ?? append(record);
     if (problem === undefined) {
       if (addCorrupt) corrupt.push(null);
+      rows++;
+      return;
+    }
+    if (o.mode === 'PERMISSIVE' && record.error === undefined) {
+      corrupt.push(record.raw);
       rows++;
       return;
     }
@@ -59,10 +68,15 @@ export function readCsv(bytes: Uint8Array, request: ReadRequest<CsvReadOptions> 
     rows++;
   });
 
-  /** Appends the record's values to the builders, or says why it cannot (the caller rolls back). */
+  /** Appends the record's values to the builders (null where one is missing or does not convert); says what was wrong, if anything. */
   function append(record: CsvRecord): string | undefined {
-    if (record.fields.length !== fields.length) return `it has ${record.fields.length} values but the schema has ${fields.length} columns`;
+    let problem: string | undefined;
+    if (record.fields.length !== fields.length) problem = `it has ${record.fields.length} values but the schema has ${fields.length} columns`;
     for (let j = 0; j < fields.length; j++) {
+      if (j >= record.fields.length) {
+        builders[j]!.appendNull();
+        continue;
+      }
       let text = record.fields[j]!;
       if (!record.quoted[j]) {
         if (o.ignoreLeadingWhiteSpace) text = text.trimStart();
@@ -74,9 +88,12 @@ export function readCsv(bytes: Uint8Array, request: ReadRequest<CsvReadOptions> 
         if (o.emptyValue !== undefined && o.emptyValue !== '' && text === o.emptyValue) text = '';
       }
       const value = parsers[j]!(text);
-      if (value === INVALID || !builders[j]!.append(value)) return `value ${j + 1} (${JSON.stringify(short(text))}) is not a valid ${sparkTypeName(fields[j]!.type)} for column '${fields[j]!.name}'`;
+      if (value === INVALID || !builders[j]!.append(value)) {
+        builders[j]!.appendNull();
+        problem ??= `value ${j + 1} (${JSON.stringify(short(text))}) is not a valid ${sparkTypeName(fields[j]!.type)} for column '${fields[j]!.name}'`;
+      }
     }
-    return undefined;
+    return problem;
   }
 
   const outFields = fields.map((f) => f.clone({ nullable: true }));

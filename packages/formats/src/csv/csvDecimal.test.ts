@@ -14,10 +14,10 @@ describe('CSV and DECIMAL', () => {
     expect(tableToRows(t).map((r) => r['amount'])).toEqual(['12.35', '1234.50', '-0.01', null, '1000.00']);
   });
 
-  it('a cell that is not a number, has spaces, or is too wide is a malformed record', () => {
+  it('a cell that is not a number, has spaces, or is too wide makes the record malformed, that value null (Spark partial results)', () => {
     const t = readCsv(enc('1,abc\n2, 1.5\n3,1234567.1\n4,2.5\n'), { schema });
     expect(tableToRows(t).map((r) => [r['id'], r['amount'], r['_corrupt_record']])).toEqual([
-      [null, null, '1,abc'], [null, null, '2, 1.5'], [null, null, '3,1234567.1'], [4, '2.50', null],
+      [1, null, '1,abc'], [2, null, '2, 1.5'], [3, null, '3,1234567.1'], [4, '2.50', null],
     ]);
     expect(() => readCsv(enc('1,abc\n'), { schema, options: { mode: 'FAILFAST' } })).toThrow(/MALFORMED_RECORD.*not a valid decimal\(8,2\) for column 'amount'/);
   });

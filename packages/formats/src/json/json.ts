@@ -1,6 +1,6 @@
 import type { Schema, Table } from 'apache-arrow';
 import { SluiceError } from '@sluice/core';
-import { jsonSyntaxOf, jsonValueOptionsOf, parseJsonRecords, tableToJsonLines } from '@sluice/core/internal';
+import { jsonSyntaxOf, jsonValueOptionsOf, parseJsonRecords, tableToJsonLines, temporalWriters } from '@sluice/core/internal';
 import { describeFile, withDefaults, type FileFormat, type ReadRequest } from '../fileFormat.ts';
 import { decodeText, encodeText, splitLines } from '../lines.ts';
 import { splitJsonDocument } from './splitJsonDocument.ts';
@@ -57,7 +57,8 @@ export function readJson(bytes: Uint8Array, request: ReadRequest<JsonReadOptions
  */
 export function writeJson(table: Table, options?: Partial<JsonWriteOptions>): Uint8Array {
   const o = withDefaults<typeof jsonWriteOptionSpec, JsonWriteOptions>(jsonWriteOptions, options);
-  const lines = tableToJsonLines(table);
+  const custom = o.timestampFormat !== undefined || o.dateFormat !== undefined || o.timeZone !== undefined || o.locale !== undefined;
+  const lines = tableToJsonLines(table, undefined, custom ? temporalWriters(o) : undefined);
   return encodeText(lines.length === 0 ? '' : lines.join(o.lineSep) + o.lineSep);
 }
 

@@ -27,6 +27,10 @@ export const jsonReadOptionSpec = {
 /** JSON write options, as Spark names them. */
 export const jsonWriteOptionSpec = {
   lineSep: opt.string().default('\n').describe('line separator between records'),
+  timestampFormat: opt.nonEmptyString().describe("pattern of timestamps (default yyyy-MM-dd'T'HH:mm:ss.SSSXXX)"),
+  dateFormat: opt.nonEmptyString().describe('pattern of dates (default yyyy-MM-dd)'),
+  timeZone: opt.nonEmptyString().describe('zone timestamps are written in (default: the session time zone)'),
+  locale: opt.nonEmptyString().describe('language tag for month and day names in the patterns (default en-US)'),
 };
 
 /** The json read options, parsed once at the edge (case-insensitive keys, defaults, unknown key → UNKNOWN_OPTION). */

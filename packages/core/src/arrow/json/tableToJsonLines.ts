@@ -13,7 +13,26 @@ import { unscaledAt } from '../../decimal/decimalVectors.ts';
  *
  * @example tableToJsonLines(table) // ['{"id":1,"ts":"2024-05-01T10:00:00.000Z"}', …]
  */
-export function tableToJsonLines(table: Table, columns?: readonly string[]): string[] {
+export function tableToJsonLines(table: Table, columns?: readonly string[], temporal?: JsonTemporalWriters): string[] {
+  const previous = currentTemporal;
+  currentTemporal = temporal;
+  try {
+    return linesOf(table, columns);
+  } finally {
+    currentTemporal = previous;
+  }
+}
+
+/** How timestamps (epoch ms) and dates (epoch days) are written (Spark's `timestampFormat`, `dateFormat`, `timeZone`); ISO-8601 in UTC by default. */
+export interface JsonTemporalWriters {
+  readonly timestamp?: (ms: number) => string;
+  readonly date?: (days: number) => string;
+}
+
+/** The writers of the `tableToJsonLines` call in progress: read when its column writers are built. */
+let currentTemporal: JsonTemporalWriters | undefined;
+
+function linesOf(table: Table, columns?: readonly string[]): string[] {
   const names = columns ?? table.schema.fields.map((f) => f.name);
   const indexes = names.map((name) => {
     const i = table.schema.fields.findIndex((f) => f.name === name);
@@ -97,15 +116,19 @@ export function jsonWriter(data: Data): JsonWriter {
     case Type.Timestamp: {
       const words = int32Words(data);
       const toMs = msFromUnit((type as Timestamp).unit);
+      const format = currentTemporal?.timestamp;
+      if (format) return guard((i) => JSON.stringify(format(toMs(int64Number(words, i)))));
       return guard((i) => `"${formatIsoTimestampMs(toMs(int64Number(words, i)))}"`);
     }
     case Type.Date: {
+      const format = currentTemporal?.date;
+      const text = format ? (d: number) => JSON.stringify(format(d)) : (d: number) => `"${formatIsoDateDays(d)}"`;
       if ((type as unknown as { unit: number }).unit === 0) {
         const days = data.values as Int32Array;
-        return guard((i) => `"${formatIsoDateDays(days[i]!)}"`);
+        return guard((i) => text(days[i]!));
       }
       const words = int32Words(data);
-      return guard((i) => `"${formatIsoDateDays(Math.floor(int64Number(words, i) / 86_400_000))}"`);
+      return guard((i) => text(Math.floor(int64Number(words, i) / 86_400_000)));
     }
     case Type.List: {
       const offsets = data.valueOffsets as Int32Array;

@@ -1,7 +1,7 @@
 import { Field, Schema, Struct, Table, Utf8, type DataType } from 'apache-arrow';
 import type { JsonValueOptions } from '../../arrow/json/columnBuilders.ts';
 import type { JsonSyntax } from '../../arrow/json/exactJson.ts';
-import { checkJsonMapKeys, JSON_PARSE_OPTION_NAMES, jsonSyntaxOf, jsonValueOptionsOf, type JsonParseOptions } from '../../arrow/json/jsonOptions.ts';
+import { checkJsonMapKeys, JSON_PARSE_OPTION_NAMES, jsonSyntaxOf, jsonValueOptionsOf, temporalWriters, type JsonParseOptions } from '../../arrow/json/jsonOptions.ts';
 import { parseJsonRecords, type ParseMode } from '../../arrow/json/parseJsonRecords.ts';
 import { tableToJsonLines } from '../../arrow/json/tableToJsonLines.ts';
 import { sparkTypeName, toDataType } from '../../arrow/schema.ts';
@@ -129,6 +129,14 @@ export const toJsonFunction: ScalarFunctionDefinition = {
     if (!isStructType(arg.type) && !isArrayType(arg.type) && !isMapType(arg.type)) call.fail(`to_json needs a struct, array or map, but ${arg.name} is ${sparkTypeName(arg.type)}`, 0);
     const struct = isStructType(arg.type);
     const schema = new Schema(struct ? (arg.type as Struct).children : [new Field('v', arg.type, true)]);
+    const options = optionsArg(call, 1);
+    const temporalOptions = { timestampFormat: optionValue(options, 'timestampFormat'), dateFormat: optionValue(options, 'dateFormat'), timeZone: optionValue(options, 'timeZone'), locale: optionValue(options, 'locale') };
+    let temporal: ReturnType<typeof temporalWriters> | undefined;
+    try {
+      temporal = Object.values(temporalOptions).some((v) => v !== undefined) ? temporalWriters(temporalOptions) : undefined;
+    } catch (error) {
+      return call.fail((error as Error).message.replace(/^\[[A-Z_]+\] /, ''), 1, 'INVALID_OPTION');
+    }
     return {
       name: call.outputName,
       type: new Utf8(),
@@ -136,7 +144,7 @@ export const toJsonFunction: ScalarFunctionDefinition = {
         const vector = arg.constant ? materialize(arg.type, arg.constant.value, batch.numRows) : arg.evaluate(batch, context);
         const data = vector.data[0]!;
         const columns = struct ? data.children.map((c) => ({ data: [c] }) as never) : [vector];
-        const lines = tableToJsonLines(new Table([recordBatchOf(schema, columns, batch.numRows)]));
+        const lines = tableToJsonLines(new Table([recordBatchOf(schema, columns, batch.numRows)]), undefined, temporal);
         const out = lines.map((line, i) => (vector.isValid(i) ? (struct ? line : line.slice(5, -1)) : null));
         return utf8Vector(out);
       },
