@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSluiceError } from '@sluice/core';
-import { parseInitialOffset, serializeInitialOffset } from './kafkaOffset.ts';
+import { parseInitialOffset, partitionKey, serializeInitialOffset, toPartitionOffsets } from './kafkaOffset.ts';
 
 describe("sources/<i>/0, the Kafka source's initial offsets", () => {
   const offsets = { t: { '0': 0, '1': 1, '2': 2 } };
@@ -27,5 +27,13 @@ describe("sources/<i>/0, the Kafka source's initial offsets", () => {
       expect(isSluiceError(error, 'CHECKPOINT_CORRUPT') || isSluiceError(error, 'CHECKPOINT_MISMATCH'), String(error)).toBe(true);
       expect(String(error)).toContain('/ck/sources/0/0');
     }
+  });
+});
+
+describe('a Kafka source offset in offsets/N', () => {
+  it("reads Spark 2.1.0's offset (KafkaSourceOffsetSuite :: read Spark 2.1.0 offset format)", () => {
+    // connector/kafka-0-10-sql/src/test/resources/kafka-source-offset-version-2.1.0.txt, transcribed.
+    const text = '{"topic1":{"0":456,"1":789},"topic2":{"0":0}}\n';
+    expect(toPartitionOffsets(JSON.parse(text))).toEqual(new Map([[partitionKey('topic1', 0), 456], [partitionKey('topic1', 1), 789], [partitionKey('topic2', 0), 0]]));
   });
 });
