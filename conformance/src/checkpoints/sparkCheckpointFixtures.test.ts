@@ -153,6 +153,7 @@ const REFUSED: Readonly<Record<string, RefusalCase>> = {
   // Checkpoint format v2: commits are `v2` with stateUniqueIds; the logs are read, the state is not.
   'checkpoint-version-4.0.0-checkpoint-v2/rocksdb/dedup': STATE_REFUSED(dedup, 'append'),
   'checkpoint-version-4.0.0-checkpoint-v2/rocksdb/join1': STATE_REFUSED(innerJoin, 'append'),
+  'checkpoint-version-4.0.0-checkpoint-v2/rocksdb/join2': STATE_REFUSED(innerJoin, 'append'),
 };
 
 /** Fixtures whose test lives with the suite that reads them. */
