@@ -86,3 +86,22 @@ spark.scenario('from day-time string: interval literals as watermark delays', ()
   expect(watermarkDelay('1 day 2 hours')).toBe(delayMs(0, 1, 2 * HOUR));
   expect(watermarkDelay('2 years 5 months')).toBe(delayMs(29, 0, 0));
 });
+
+const watermarkSuite = suite('EventTimeWatermarkSuite');
+
+watermarkSuite.scenario('SPARK-35815: Support ANSI intervals for delay threshold', () => {
+  const DAY = MS_PER_DAY;
+  const spellings: [string[], number][] = [
+    [['3 days', 'Interval 3 day', "inTerval '3' day"], 3 * DAY],
+    [[' 5 hours', 'INTERVAL 5 hour', "interval '5' hour"], 5 * 3_600_000],
+    [['\t8 minutes', 'interval 8 minute', "interval '8' minute"], 8 * 60_000],
+    [['10 seconds', 'interval 10 second', "interval '10' second"], 10_000],
+    [['1 years', 'interval 1 year', "interval '1' year"], 12 * 31 * DAY],
+    [['1 months', 'interval 1 month', "interval '1' month"], 31 * DAY],
+    [['1 day 2 hours 3 minutes 4 seconds', ' interval 1 day 2 hours 3 minutes 4 seconds', "\tinterval '1' day '2' hours '3' minutes '4' seconds", "interval '1 2:3:4' day to second"],
+      DAY + 2 * 3_600_000 + 3 * 60_000 + 4_000],
+    [[' 1 year 2 months', 'interval 1 year 2 month', "interval '1' year '2' month", "\tinterval '1-2' year to month"], (12 * 31 + 2 * 31) * DAY],
+  ];
+  expect(spellings.flatMap(([variants]) => variants)).toHaveLength(26);
+  for (const [variants, expected] of spellings) for (const delay of variants) expect(watermarkDelay(delay), JSON.stringify(delay)).toBe(expected);
+});
