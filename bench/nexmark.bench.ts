@@ -95,10 +95,11 @@ async function measureAsync(work: () => Promise<number>): Promise<Run> {
 
 /** The Sluice query to a noop sink with a file checkpoint; resolves with the rows it wrote. */
 async function runSluice(manager: QueryManager, name: string, events: number, batch: number): Promise<number> {
-  const { plan, outputMode } = SLUICE_QUERIES[name]!;
+  const { plan, outputMode, options = {} } = SLUICE_QUERIES[name]!;
   const dir = await mkdtemp(join(tmpdir(), 'sluice-nexmark-'));
   try {
-    const query = await plan(nexmarkSource({ maxEvents: events, eventsPerBatch: batch })).writeTo(noopSink(), { checkpointLocation: dir, trigger: availableNow(), outputMode, manager });
+    const query = await plan(nexmarkSource({ maxEvents: events, eventsPerBatch: batch })).writeStream().sink(noopSink()).options(options)
+      .option('checkpointLocation', dir).trigger(availableNow()).outputMode(outputMode).manager(manager).start();
     let rows = 0;
     query.progress$.subscribe((p) => (rows += p.sink.numOutputRows));
     await query.awaitTermination();

@@ -23,12 +23,13 @@ export function runHand(query: HandQuery, events: number, batch: number, config:
 /** Run both on `events` and compare their rows; returns how many there were. */
 /** `config` sets the generator (the test slows the event rate so that few events span many windows). */
 export async function check(manager: QueryManager, name: string, events: number, batch: number, config: NexmarkConfig = DEFAULT_CONFIG): Promise<number> {
-  const { plan, outputMode } = SLUICE_QUERIES[name]!;
+  const { plan, outputMode, options = {} } = SLUICE_QUERIES[name]!;
   const table = `nexmark_check_${name}`;
   const dir = await mkdtemp(join(tmpdir(), 'sluice-nexmark-'));
   let sluice: string[];
   try {
-    const query = await plan(nexmarkSource({ maxEvents: events, eventsPerBatch: batch, config })).writeTo(memorySink(), { queryName: table, checkpointLocation: dir, trigger: availableNow(), outputMode, manager });
+    const query = await plan(nexmarkSource({ maxEvents: events, eventsPerBatch: batch, config })).writeStream().sink(memorySink()).options(options)
+      .queryName(table).option('checkpointLocation', dir).trigger(availableNow()).outputMode(outputMode).manager(manager).start();
     await query.awaitTermination();
     sluice = memoryTableRows(table).map(canonical).sort();
   } finally {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { col, count, dropDuplicates, groupBy, isSluiceError, orderBy, select, window, withColumn, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
+import { col, count, dropDuplicates, expr, groupBy, groupByKey, isSluiceError, join, orderBy, select, window, withColumn, withWatermark, type OutputMode, type StreamFrame } from '@sluice/core';
 import { noopSink } from '@sluice/sinks';
 import { intStream } from '../harness/memoryInput.ts';
 import { suite } from '../harness/scenario.ts';
@@ -87,4 +87,45 @@ spark.scenario('streaming plan - sort - sort before aggregation in Complete outp
 
 spark.scenario('streaming plan - sort - sort over aggregated data in Update output mode: not supported', () => {
   expectRefused(globalCount(stream()).pipe(orderBy('c')), 'update', 'sort', 'aggregat', 'complete');
+});
+
+// Spark's checkStreamingQueryGlobalWatermarkLimit (spark.sql.streaming.statefulOperator.checkCorrectness.enabled,
+// on by default): a stateful operator after [flat]MapGroupsWithState with an event-time timeout,
+// which may emit rows older than the watermark, is refused unless the check is turned off.
+const CORRECTNESS = "Detected pattern of possible 'correctness' issue";
+const withTimeouts = (frame: StreamFrame, timeout: 'eventTime' | 'none') =>
+  frame.pipe(groupByKey('value').flatMapGroupsWithState({ outputMode: 'append', timeout, outputSchema: 'value INT, eventTime TIMESTAMP' }, (_key, rows) => rows.map((r) => ({ value: r['value'], eventTime: r['eventTime'] }))));
+
+function expectCorrectnessRefusal(frame: StreamFrame): void {
+  const error = validate(frame, 'append');
+  expect(isSluiceError(error), String(error)).toBe(true);
+  expect(error!.message).toContain(CORRECTNESS);
+  // Spark's conf turns the check off.
+  expect(() => frame.writeStream().sink(noopSink()).outputMode('append').option('spark.sql.streaming.statefulOperator.checkCorrectness.enabled', 'false').validate()).not.toThrow();
+}
+
+spark.scenario('Global watermark limit - single FlatMapGroupsWithState in Append mode', () => {
+  expectSupported(withTimeouts(watermarked(), 'eventTime'), 'append');
+});
+
+spark.scenario('Global watermark limit - streaming aggregation after FlatMapGroupsWithState in Append mode', () => {
+  expectCorrectnessRefusal(windowed(withTimeouts(watermarked(), 'eventTime')));
+});
+
+spark.scenario('Global watermark limit - FlatMapGroupsWithState after FlatMapGroupsWithState in Append mode', () => {
+  expectCorrectnessRefusal(withTimeouts(withTimeouts(watermarked(), 'eventTime'), 'none'));
+});
+
+spark.scenario('Global watermark limit - stream-stream Inner after FlatMapGroupsWithState in Append mode', () => {
+  const right = watermarked().pipe(select(col('value').alias('v2'), col('eventTime').alias('t2')));
+  expectCorrectnessRefusal(withTimeouts(watermarked(), 'eventTime').pipe(join(right, expr('eventTime = t2'))));
+});
+
+spark.scenario('Global watermark limit - deduplicate after FlatMapGroupsWithState in Append mode', () => {
+  // no event-time timeout upstream, and a dedup without event time is not counted
+  expectSupported(withTimeouts(watermarked(), 'none').pipe(dropDuplicates('value')), 'append');
+});
+
+spark.scenario('Global watermark limit - chained streaming aggregations in Append mode', () => {
+  expectSupported(windowed(watermarked()).pipe(groupBy(window('window', '10 seconds')).agg(count().alias('d'))), 'append');
 });

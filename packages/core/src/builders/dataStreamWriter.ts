@@ -209,7 +209,7 @@ export class DataStreamWriter {
         `The ${sink.format} sink does not support output mode '${outputMode}'; it supports: ${[...sink.outputModes].join(', ')}.`,
       );
     }
-    checkStreamingPlan(this.frame.node, outputMode);
+    checkStreamingPlan(this.frame.node, outputMode, { checkCorrectness: engine.statefulOperatorCheckCorrectness });
     const sources = this.frame.sources;
     if (sources.length === 0) throw new SluiceError('INVALID_QUERY', 'The stream has no source.');
     return { sink, outputMode, sources, engine, stateStore, checkpointLocation };

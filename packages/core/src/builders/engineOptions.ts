@@ -17,6 +17,8 @@ export interface EngineOptions {
   readonly multipleWatermarkPolicy: WatermarkPolicy;
   /** Run a batch without new data when the watermark moved, to emit and evict (Spark's noDataMicroBatches.enabled). */
   readonly noDataMicroBatches: boolean;
+  /** Refuse a stateful operator after one that may emit late rows (Spark's statefulOperator.checkCorrectness.enabled, true). */
+  readonly statefulOperatorCheckCorrectness: boolean;
 }
 
 const NUMERIC: Record<string, { option: Option<number, number, unknown>; spark: string }> = {
@@ -26,10 +28,11 @@ const NUMERIC: Record<string, { option: Option<number, number, unknown>; spark: 
 };
 const NO_DATA_BATCHES = ['noDataMicroBatches', 'spark.sql.streaming.noDataMicroBatches.enabled'];
 const POLICY = ['multipleWatermarkPolicy', 'spark.sql.streaming.multipleWatermarkPolicy'];
+const CHECK_CORRECTNESS = ['statefulOperatorCheckCorrectness', 'spark.sql.streaming.statefulOperator.checkCorrectness.enabled'];
 
 /** Lower-cased names of every engine option, Spark's spellings included. */
 export const ENGINE_OPTION_NAMES: ReadonlySet<string> = new Set(
-  [...Object.keys(NUMERIC), ...Object.values(NUMERIC).map((n) => n.spark), ...NO_DATA_BATCHES, ...POLICY].map((k) => k.toLowerCase()),
+  [...Object.keys(NUMERIC), ...Object.values(NUMERIC).map((n) => n.spark), ...NO_DATA_BATCHES, ...POLICY, ...CHECK_CORRECTNESS].map((k) => k.toLowerCase()),
 );
 
 export function parseEngineOptions(raw: Readonly<Record<string, unknown>>): EngineOptions {
@@ -45,11 +48,15 @@ export function parseEngineOptions(raw: Readonly<Record<string, unknown>>): Engi
   const noDataValue = noData === undefined ? true : opt.boolean().accept(noData[1]);
   if (noDataValue === undefined) throw new SluiceError('INVALID_OPTION', `Option 'noDataMicroBatches' must be true or false, got ${JSON.stringify(noData![1])}.`, { details: { option: 'noDataMicroBatches' } });
   const policy = find(POLICY);
+  const check = find(CHECK_CORRECTNESS);
+  const checkValue = check === undefined ? true : opt.boolean().accept(check[1]);
+  if (checkValue === undefined) throw new SluiceError('INVALID_OPTION', `Option 'statefulOperatorCheckCorrectness' must be true or false, got ${JSON.stringify(check![1])}.`, { details: { option: 'statefulOperatorCheckCorrectness' } });
   return {
     minBatchesToRetain: numbers['minBatchesToRetain']!,
     pollingDelay: numbers['pollingDelay']!,
     noDataProgressEventInterval: numbers['noDataProgressEventInterval']!,
     noDataMicroBatches: noDataValue,
     multipleWatermarkPolicy: policy === undefined ? 'min' : parseWatermarkPolicy(policy[1]),
+    statefulOperatorCheckCorrectness: checkValue,
   };
 }

@@ -12,7 +12,7 @@ import type { PlanNode, PlanStep } from './plan.ts';
  * @example
  * checkStreamingPlan(frame.node, 'update') // throws UNSUPPORTED_OUTPUT_MODE for a session window
  */
-export function checkStreamingPlan(node: PlanNode, mode: OutputMode): void {
+export function checkStreamingPlan(node: PlanNode, mode: OutputMode, options: { readonly checkCorrectness?: boolean } = {}): void {
   const stateful = statefulPaths(node);
   const aggregations = stateful.filter(({ step }) => isAggregation(step));
   if (mode === 'complete' && aggregations.length === 0) {
@@ -48,6 +48,34 @@ export function checkStreamingPlan(node: PlanNode, mode: OutputMode): void {
     if ((kind === 'dedupe' || kind === 'dedupeWithinWatermark') && mode !== 'append' && upstream.some(isAggregation)) {
       throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', `dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset in ${mode} output mode: the aggregation's rows change. Deduplicate before aggregating, or use append mode.`);
     }
+  }
+  // Last, as Spark's checkForStreaming ends with it: the operators' own refusals come first.
+  if (options.checkCorrectness !== false) checkGlobalWatermarkLimit(stateful, mode);
+}
+
+/**
+ * Spark's `checkStreamingQueryGlobalWatermarkLimit` (on by default,
+ * `spark.sql.streaming.statefulOperator.checkCorrectness.enabled`): a stateful operator after
+ * one that can emit rows older than the watermark — `[flat]MapGroupsWithState` with an
+ * event-time timeout, or an aggregation outside append mode — may drop them as late, so the
+ * query is refused unless the check is turned off.
+ */
+function checkGlobalWatermarkLimit(stateful: readonly { step: PlanStep; upstream: PlanStep[] }[], mode: OutputMode): void {
+  const isStatefulOperation = (step: PlanStep) => {
+    const kind = step.stateful!.kind ?? '';
+    return kind.startsWith('dedupe') && kind !== 'dedupeWithinWatermark' ? step.stateful!.eventTimeKey : true;
+  };
+  const emitsLateRows = (step: PlanStep) => {
+    const kind = step.stateful!.kind ?? '';
+    if (/^(flatMapGroupsWithState|mapGroupsWithState)/.test(kind) && step.stateful!.eventTimeKey) return true;
+    return isAggregation(step) && mode !== 'append';
+  };
+  for (const { step, upstream } of stateful) {
+    if (!isStatefulOperation(step) || !upstream.some(emitsLateRows)) continue;
+    throw new SluiceError(
+      'INVALID_QUERY',
+      "Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are \"late rows\" in downstream stateful operations and these rows can be discarded. If you understand the possible risk of correctness issue and still need to run the query, set the option 'statefulOperatorCheckCorrectness' (Spark's spark.sql.streaming.statefulOperator.checkCorrectness.enabled) to false.",
+    );
   }
 }
 
