@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { LoadOptions, StateProviderContext, StateStoreProvider, StateStoreProviderFactory, WritableStateStore } from '@sluice/core/connector';
-import { corrupt, DELETE, filesToDelete, listVersionFiles, readStateFile, StateFileWriter, type VersionFiles } from '@sluice/core/state-provider';
+import { checkAbandoned, corrupt, DELETE, filesToDelete, listVersionFiles, readStateFile, StateFileWriter, takenOver, type VersionFiles } from '@sluice/core/state-provider';
 import { dbKey, LocalDb } from './localDb.ts';
 import { RocksDbStateStore } from './rocksdbStore.ts';
 import { downloadSnapshot, readManifest, uploadSnapshot } from './snapshots.ts';
@@ -63,6 +63,13 @@ class RocksDbStateProvider implements StateStoreProvider {
   private uploaded = new Map<string, string>();
   private current: RocksDbStateStore | null = null;
   private maintaining: Promise<void> = Promise.resolve();
+  /**
+   * The newest version loaded for writing, so committed (the engine loads v only once
+   * `commits/<v-1>` exists). The database may be a version ahead (a commit whose batch has not yet
+   * proved by putting offsets/N that the checkpoint is still its own): snapshots and retention go
+   * by this version only.
+   */
+  private committed = 0;
   /** Snapshot figures, reported with the next commit's metrics. */
   private snapshotMetrics: Record<string, number> = {};
   private lastCommit: Record<string, number> = {};
@@ -78,6 +85,11 @@ class RocksDbStateProvider implements StateStoreProvider {
 
   async load(version: number, options: LoadOptions = {}): Promise<WritableStateStore> {
     if (this.current) throw new Error(`State of ${this.context.dir} is already open at version ${this.current.version}`);
+    if (!options.readOnly && version > this.committed) {
+      this.committed = version;
+      // A snapshot is of a committed version only: this load proves `version` is one.
+      if (this.db && this.dbVersion === version) this.maintaining = this.maintaining.then(() => this.maintain());
+    }
     await this.maintaining;
     this.files ??= await listVersionFiles(this.context.checkpoint, this.context.dir, 'changelog', 'rocksdb');
     if (!this.db) {
@@ -190,8 +202,12 @@ class RocksDbStateProvider implements StateStoreProvider {
     }
     const changelog = writer.finish();
     const synced = performance.now();
-    // In place (see the in-memory provider's deltas): only a version no commit vouched for can be torn.
-    await this.context.checkpoint.write(this.path(version, 'changelog'), changelog, { ifAbsent: false, atomic: false });
+    // In place (see the in-memory provider's deltas): only a version no commit vouched for can be
+    // torn. Created exclusively: load removed every changelog after the version loaded, so one
+    // found here was written since by a run that took the checkpoint over (this one was paused
+    // past its lease before offsets/N could refuse it).
+    const path = this.path(version, 'changelog');
+    if (!(await this.context.checkpoint.write(path, changelog, { ifAbsent: true, atomic: false }))) throw takenOver(this.context.checkpoint, path, version, version - 1);
     this.files!.deltas.add(version);
     const written = performance.now();
     await db.write(puts, deletes, version, crc32(changelog), counts);
@@ -276,11 +292,18 @@ class RocksDbStateProvider implements StateStoreProvider {
     }
   }
 
-  /** Files after `version` are an attempt that never committed: this run rewrites `version + 1`. */
+  /**
+   * Files after `version` are an attempt that never committed: this run rewrites `version + 1`
+   * (exclusively, see commit). Each is first proved abandoned (and a changelog ours): `checkAbandoned`.
+   */
   private async discardAbandoned(version: number): Promise<void> {
     const files = this.files!;
-    for (const v of [...files.snapshots].filter((s) => s > version)) await this.deleteSnapshot(v);
-    for (const v of [...files.deltas].filter((d) => d > version + 1)) {
+    for (const v of [...files.snapshots].filter((s) => s > version)) {
+      await checkAbandoned(this.context.checkpoint, this.path(v, 'rocksdb'), v, version, false);
+      await this.deleteSnapshot(v);
+    }
+    for (const v of [...files.deltas].filter((d) => d > version)) {
+      await checkAbandoned(this.context.checkpoint, this.path(v, 'changelog'), v, version, true);
       await this.context.checkpoint.delete(this.path(v, 'changelog'));
       files.deltas.delete(v);
     }
@@ -298,8 +321,8 @@ class RocksDbStateProvider implements StateStoreProvider {
       const version = this.dbVersion;
       if (!files || version === undefined || !this.db || this.current) return;
       const lastSnapshot = Math.max(0, ...[...files.snapshots].filter((v) => v <= version));
-      if (version > 0 && version - lastSnapshot >= this.context.settings.minDeltasForSnapshot) await this.snapshot(version);
-      const doomed = filesToDelete(files, version, this.context.settings.minBatchesToRetain);
+      if (version > 0 && version === this.committed && version - lastSnapshot >= this.context.settings.minDeltasForSnapshot) await this.snapshot(version);
+      const doomed = filesToDelete(files, this.committed, this.context.settings.minBatchesToRetain);
       for (const v of doomed.snapshots) await this.deleteSnapshot(v);
       for (const v of doomed.deltas) {
         await this.context.checkpoint.delete(this.path(v, 'changelog'));

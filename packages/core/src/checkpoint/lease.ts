@@ -69,7 +69,9 @@ const heldInProcess = new Set<string>();
  * a pid that does not exist means the holder is gone, so a restart after kill -9 is immediate.
  * The lease keeps two runs from working at once in the normal case; the arbiter that makes a
  * second writer harmless in every case (a holder paused past its lease) is put-if-absent on
- * `offsets/N`: the loser of that race fails with CHECKPOINT_LOCKED before it writes anything.
+ * `offsets/N`: the loser of that race fails with CHECKPOINT_LOCKED before its sink write. State
+ * deltas written meanwhile (they overlap that put) are created exclusively, so they too fail
+ * rather than replace what the run that took over wrote (see `StateStoreProvider.load`).
  */
 export async function acquireLease(storage: LeaseStorage, owner: LockOwner, options: LeaseOptions = {}): Promise<CheckpointLock> {
   const leaseMs = options.leaseMs ?? 5_000;

@@ -7,11 +7,11 @@
  * import { StateFileWriter, readStateFile } from '@sluice/core/state-provider';
  * const changelog = new StateFileWriter('changelog', version + 1);
  * changelog.put(0, key, value);
- * await checkpoint.write(`${dir}/${version + 1}.changelog`, changelog.finish(), { ifAbsent: false });
+ * await checkpoint.write(`${dir}/${version + 1}.changelog`, changelog.finish(), { ifAbsent: true, atomic: false });
  */
-export { DELETE, PUT, readStateFile, StateFileWriter, STATE_FILE_FORMAT, unsupportedStateFile } from './files/stateFile.ts';
+export { DELETE, PUT, isOwnStateFile, readStateFile, StateFileWriter, STATE_FILE_FORMAT, unsupportedStateFile } from './files/stateFile.ts';
 export type { StateFileKind, StateRecordVisitor } from './files/stateFile.ts';
-export { filesToDelete, listVersionFiles } from './memory/stateFiles.ts';
+export { checkAbandoned, filesToDelete, listVersionFiles, takenOver } from './memory/stateFiles.ts';
 export type { VersionFiles } from './memory/stateFiles.ts';
 export { afterPrefix, fromLatin1, toLatin1 } from './latin1.ts';
 export { corrupt } from '../checkpoint/logEntries.ts';

@@ -169,7 +169,11 @@ export interface WritableStateStore extends StateStore {
 export interface StateStoreProvider {
   /**
    * Open version `version` (0 = empty) for a batch that will write `version + 1`; files of
-   * later versions are then known to be an abandoned attempt and go. With `readOnly` (reading
+   * later versions are then known to be an abandoned attempt and go — unless an intact
+   * `commits/<v-1>` vouches for one, which means another run took the checkpoint over
+   * (CHECKPOINT_LOCKED, nothing touched). The engine loads `version` only once it is committed.
+   * A commit creates its files exclusively: it may run before offsets/N's put-if-absent proves the
+   * checkpoint is still this run's, so it must never replace a file the run that took over wrote. With `readOnly` (reading
    * old state, `readState`), nothing on disk changes and the store refuses writes and commit.
    */
   load(version: number, options?: LoadOptions): Promise<WritableStateStore>;

@@ -209,6 +209,42 @@ export function stateStoreProviderSuite(factory: StateStoreProviderFactory, suit
       await restarted.close();
     });
 
+    it('a run paused past its lease never replaces or deletes what the run that took over wrote: it stops with CHECKPOINT_LOCKED', async () => {
+      const disk = memoryCheckpoint();
+      const s = settings();
+      const stateFiles = () => new Map([...disk.snapshot()].filter(([k]) => k.startsWith('state/0/0/')).map(([k, v]) => [k, Buffer.from(v).toString('hex')]));
+      const commit = (batchId: number) => disk.write(`commits/${batchId}`, 'v1\n{"nextBatchWatermarkMs":0}', { ifAbsent: true });
+      // Run A commits batch 0 (version 1), opens version 1 for batch 1 and writes to it — then
+      // is paused past its lease. Its state commit comes before offsets/1's put-if-absent would
+      // tell it that the checkpoint is no longer its own (the engine overlaps the two).
+      const a = await open(disk, s, 'a');
+      await run(a, 0, [{ kind: 'put', k: 1, v: 'a' }]);
+      await commit(0);
+      const paused = await a.load(1);
+      await applyStore(paused, [{ kind: 'put', k: 1, v: 'from A' }, { kind: 'put', k: 2, v: 'from A' }]);
+      // Run B (another machine) takes the checkpoint over and commits batch 1 as version 2.
+      const b = await open(disk, settings(), 'b');
+      await run(b, 1, [{ kind: 'put', k: 1, v: 'from B' }]);
+      await commit(1);
+      await b.close();
+      const written = stateFiles();
+      // A wakes up and commits: refused, B's version 2 untouched.
+      const woke = await paused.commit().then(() => undefined, (e: unknown) => e);
+      expect(isSluiceError(woke, 'CHECKPOINT_LOCKED'), String(woke)).toBe(true);
+      expect(stateFiles()).toEqual(written);
+      await a.close();
+      // A provider that loads version 1 for writing now (A again, listing the files) finds
+      // version 2 vouched for by commits/1: refused rather than deleted as an abandoned attempt.
+      const late = await open(disk, settings(), 'late');
+      const refused = await late.load(1).then((store) => store.abort(), (e: unknown) => e);
+      expect(isSluiceError(refused, 'CHECKPOINT_LOCKED'), String(refused)).toBe(true);
+      await late.close();
+      expect(stateFiles()).toEqual(written);
+      const reader = await open(disk, settings(), 'reader');
+      expect((await read(reader, 2)).model.kv).toEqual(new Map([[1, 'from B']]));
+      await reader.close();
+    });
+
     it('loses nothing when killed at any checkpoint change of a commit, a snapshot or a clean-up', async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(fc.array(opArb, { maxLength: 6 }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), async (batches, crashAt, sameMachine) => {

@@ -161,6 +161,18 @@ export function readStateFile(data: Uint8Array, file: string, expected: StateFil
   return { version, records };
 }
 
+/**
+ * Whether `bytes` are a Sluice state file's, or what an in-place write of one leaves when the
+ * process dies during it (nothing, NULs, or the start of the header): the files a provider may
+ * delete as an abandoned attempt. The rest of the file is not checked (its CRC would catch damage).
+ */
+export function isOwnStateFile(bytes: Uint8Array): boolean {
+  if (bytes.every((b) => b === 0)) return true;
+  const n = Math.min(bytes.length, MAGIC.length);
+  for (let i = 0; i < n; i++) if (bytes[i] !== MAGIC[i]) return false;
+  return true;
+}
+
 /** Why a file that is not a Sluice state file cannot be read, in words a user can act on. */
 export function unsupportedStateFile(file: string, bytes: Uint8Array): SluiceError {
   const head = Buffer.from(bytes.subarray(0, 8)).toString('latin1');

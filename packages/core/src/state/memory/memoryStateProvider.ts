@@ -5,26 +5,36 @@ import type { LoadOptions, StateProviderContext, StateStoreProvider, StateStoreP
 import { LiveState } from './liveState.ts';
 import type { SortedKeys } from './sortedKeys.ts';
 import { MemoryStateStore } from './memoryStore.ts';
-import { filesToDelete, listVersionFiles, type VersionFiles } from './stateFiles.ts';
+import { checkAbandoned, filesToDelete, listVersionFiles, takenOver, type VersionFiles } from './stateFiles.ts';
 
 /** Entries a snapshot serialises before it lets the event loop run a batch. */
 const SNAPSHOT_SLICE = 20_000;
 
 /**
  * A snapshot is due once `minDeltasForSnapshot` deltas were written since the last one *and*
- * they hold as many bytes as a snapshot would — or after this many times `minDeltasForSnapshot`
- * deltas whatever their size. A snapshot rewrites the whole state on the one thread batches run
- * on, so with large state and small batches Spark's every-10-versions would cost each batch a
- * tenth of the state (a 1 M-key state: ~2 MB of snapshot per 30 kB delta); this way the
- * snapshots cost at most what the deltas do, and a restart replays at most one snapshot's worth
- * of deltas after the snapshot it loads.
+ * they hold SNAPSHOT_PAYBACK times the bytes a snapshot would — or after this many times
+ * `minDeltasForSnapshot` deltas whatever their size. A snapshot rewrites the whole state on the
+ * one thread batches run on, so with large state and small batches Spark's every-10-versions
+ * would cost each batch a tenth of the state (a 1 M-key state: ~2 MB of snapshot per 30 kB
+ * delta); this way the snapshots cost at most what the deltas do, and a restart replays at most
+ * SNAPSHOT_PAYBACK snapshots' worth of deltas after the snapshot it loads.
  */
 const MAX_DELTAS_FACTOR = 100;
 
 /**
+ * A snapshot saves a restart the replay of the deltas since the last one, and costs writing (and
+ * loading) the state once: it pays for itself once those deltas hold twice a snapshot's bytes.
+ * With 1 (a snapshot as soon as the deltas are as big as the state) the first deltas of a state
+ * built in a few large batches — a backfill, a query's first minutes — are themselves the state,
+ * and a whole snapshot would follow at once for almost no saving (the state bench's 1 M-key run:
+ * a ~30 MB snapshot ten batches after priming, in the way of the batches it measures).
+ */
+const SNAPSHOT_PAYBACK = 2;
+
+/**
  * The default provider: state in memory, Spark's HDFS-backed scheme on disk. Each committed
  * version writes `state/<op>/<p>/<v>.delta` with only the keys it changed (fsync'd, whole or
- * nothing); once `minDeltasForSnapshot` deltas hold as many bytes as the state, a background
+ * nothing); once `minDeltasForSnapshot` deltas hold twice the bytes of the state, a background
  * snapshot writes `<v>.snapshot` with every key (see MAX_DELTAS_FACTOR); a restart loads the newest snapshot and the deltas after it. The live maps
  * are mutated in place (an undo log serves `abort`), so no batch ever copies the state.
  *
@@ -44,6 +54,13 @@ export class MemoryStateProvider implements StateStoreProvider {
   private snapshot: { version: number; preimages: Map<string, string | undefined>[] } | null = null;
   private maintaining: Promise<void> = Promise.resolve();
   private hits = 0;
+  /**
+   * The newest version loaded for writing: the engine loads version v only once `commits/<v-1>`
+   * exists, so this one is committed. The live maps may be ahead of it (a commit whose batch has
+   * not yet proved, by putting offsets/N, that the checkpoint is still its own); snapshots and
+   * retention go by this version only, so nothing of an unproved version lasts beyond its delta.
+   */
+  private committed = 0;
   private misses = 0;
   /** Bytes of each delta file after the newest snapshot (written or read by this provider). */
   private readonly deltaBytes = new Map<number, number>();
@@ -59,7 +76,10 @@ export class MemoryStateProvider implements StateStoreProvider {
       await this.maintaining;
       this.live = await this.rebuild(version);
     }
-    if (!options.readOnly) await this.discardAbandoned(version);
+    if (!options.readOnly) {
+      await this.discardAbandoned(version);
+      this.committed = Math.max(this.committed, version);
+    }
     const live = this.live;
     const store: MemoryStateStore = new MemoryStateStore(this.context.partition, version, live, options.readOnly ?? false, {
       touched: (space, key, before) => {
@@ -73,6 +93,8 @@ export class MemoryStateProvider implements StateStoreProvider {
       custom: () => ({ loadedMapCacheHitCount: this.hits, loadedMapCacheMissCount: this.misses, stateOnCurrentVersionSizeBytes: live.bytes }),
     });
     this.current = store;
+    // A snapshot is taken of a committed version only, so the one this load proves committed.
+    if (!options.readOnly && live.version === version) void this.maintenance();
     return store;
   }
 
@@ -106,8 +128,13 @@ export class MemoryStateProvider implements StateStoreProvider {
     });
     const bytes = writer.finish();
     // In place, data and directory entry fsync'd at once: a torn delta can only be of a version
-    // no commit vouched for, which a replay rewrites (and the file's checksum would catch it).
-    await this.context.checkpoint.write(this.file(version, 'delta'), bytes, { ifAbsent: false, atomic: false });
+    // no commit vouched for, which a replay deletes at load and rewrites (its checksum would catch
+    // it too). Created exclusively: this write runs before offsets/N proves the checkpoint is
+    // still this run's, so a run paused past its lease must never replace what the run that took
+    // over wrote (load deleted every file of a version after the one loaded, so a delta found
+    // here was written since, by someone else).
+    const path = this.file(version, 'delta');
+    if (!(await this.context.checkpoint.write(path, bytes, { ifAbsent: true, atomic: false }))) throw takenOver(this.context.checkpoint, path, version, version - 1);
     this.files!.deltas.add(version);
     this.deltaBytes.set(version, bytes.length);
     return bytes.length;
@@ -148,17 +175,20 @@ export class MemoryStateProvider implements StateStoreProvider {
   /**
    * Files of versions after `version` are left by an attempt that never committed (a crash
    * before `commits/N`, or a batch given up with `checkpoint drop-uncommitted`): this run
-   * rewrites `version + 1`, and a snapshot of the old attempt must never be taken for it.
+   * rewrites `version + 1` (with O_EXCL, see persist), and a snapshot of the old attempt must
+   * never be taken for it. Each is first proved abandoned and ours (`checkAbandoned`).
    */
   private async discardAbandoned(version: number): Promise<void> {
     const files = this.files!;
     const doomed = [
       ...[...files.snapshots].filter((v) => v > version).map((v) => ({ set: files.snapshots, v, path: this.file(v, 'snapshot') })),
-      ...[...files.deltas].filter((v) => v > version + 1).map((v) => ({ set: files.deltas, v, path: this.file(v, 'delta') })),
+      ...[...files.deltas].filter((v) => v > version).map((v) => ({ set: files.deltas, v, path: this.file(v, 'delta') })),
     ];
     for (const { set, v, path } of doomed) {
+      await checkAbandoned(this.context.checkpoint, path, v, version, true);
       await this.context.checkpoint.delete(path);
       set.delete(v);
+      this.deltaBytes.delete(v);
     }
   }
 
@@ -168,8 +198,9 @@ export class MemoryStateProvider implements StateStoreProvider {
       const files = this.files;
       if (!live || !files) return;
       const lastSnapshot = Math.max(0, ...[...files.snapshots].filter((v) => v <= live.version));
-      if (this.snapshotDue(live, lastSnapshot)) await this.takeSnapshot(live);
-      const doomed = filesToDelete(files, live.version, this.context.settings.minBatchesToRetain);
+      // Only a committed version (see `committed`): after a commit, the next load takes it.
+      if (live.version === this.committed && this.snapshotDue(live, lastSnapshot)) await this.takeSnapshot(live);
+      const doomed = filesToDelete(files, this.committed, this.context.settings.minBatchesToRetain);
       for (const v of doomed.snapshots) {
         await this.context.checkpoint.delete(this.file(v, 'snapshot'));
         files.snapshots.delete(v);
@@ -195,7 +226,7 @@ export class MemoryStateProvider implements StateStoreProvider {
       if (v <= lastSnapshot) this.deltaBytes.delete(v);
       else if (v <= live.version) bytes += n;
     }
-    return bytes >= live.snapshotBytes;
+    return bytes >= SNAPSHOT_PAYBACK * live.snapshotBytes;
   }
 
   /**
@@ -214,11 +245,12 @@ export class MemoryStateProvider implements StateStoreProvider {
       let slice = 0;
       for (const [s, space] of live.spaces.entries()) {
         const changed = preimages[s]!;
-        // Ordered spaces are written in key order, so loading them appends to the index.
-        const keys = space.index ? orderedKeys(space.index) : space.map.keys();
-        for (const key of keys) {
+        // Ordered spaces are written in key order, so loading them appends to the index; the
+        // others in one pass over the map's entries (a later batch's insert is seen or not,
+        // and is then in `changed` either way).
+        const entries = space.index ? orderedEntries(space.index, space.map) : space.map.entries();
+        for (const [key, value] of entries) {
           if (changed.has(key)) continue;
-          const value = space.map.get(key);
           if (value !== undefined) writer.putLatin1(s, key, value);
           if (++slice >= SNAPSHOT_SLICE) {
             slice = 0;
@@ -235,6 +267,11 @@ export class MemoryStateProvider implements StateStoreProvider {
     await this.context.checkpoint.write(this.file(version, 'snapshot'), writer.finish(), { ifAbsent: false });
     this.files!.snapshots.add(version);
   }
+}
+
+/** Entries of an ordered space in key order (see orderedKeys); a key deleted meanwhile has no value. */
+function* orderedEntries(index: SortedKeys, map: ReadonlyMap<string, string>): Generator<[string, string | undefined]> {
+  for (const key of orderedKeys(index)) yield [key, map.get(key)];
 }
 
 /** Keys of an ordered index, read a chunk at a time so later inserts and deletes do not disturb the walk. */

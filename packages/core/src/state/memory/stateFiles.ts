@@ -1,4 +1,7 @@
 import type { CheckpointStore } from '../../checkpoint/checkpointStore.ts';
+import { isTornCommit } from '../../checkpoint/logEntries.ts';
+import { SluiceError } from '../../errors.ts';
+import { isOwnStateFile, unsupportedStateFile } from '../files/stateFile.ts';
 
 /** The versions of a partition directory's delta and snapshot files (or changelogs), as listed. */
 export interface VersionFiles {
@@ -35,4 +38,32 @@ export function filesToDelete(files: VersionFiles, latest: number, minBatchesToR
     deltas: [...files.deltas].filter((v) => v <= base),
     snapshots: snapshots.filter((v) => v < base || (v > base && v < newest)),
   };
+}
+
+/**
+ * Before a provider that loads version `loaded` for writing deletes `path` of version `version`
+ * (> `loaded`, so an attempt it takes to be abandoned): prove it is. No intact `commits/<version-1>`
+ * may vouch for it — if one does, another run took this checkpoint over and went past `loaded`
+ * while this one was paused past its lease, and this run stops with CHECKPOINT_LOCKED having
+ * touched nothing. With `sluiceFormat`, the file must also be a Sluice state file or one torn
+ * while being written (empty, NUL-filled, or a prefix of the header); anything else is refused
+ * (a checkpoint is never damaged). The check and the delete are two steps: what closes the
+ * window between them is that writers create state files with O_EXCL (see the providers).
+ */
+export async function checkAbandoned(checkpoint: CheckpointStore, path: string, version: number, loaded: number, sluiceFormat: boolean): Promise<void> {
+  const commit = await checkpoint.read(`commits/${version - 1}`);
+  if (commit !== undefined && !isTornCommit(commit)) throw takenOver(checkpoint, path, version, loaded);
+  if (!sluiceFormat) return;
+  const bytes = await checkpoint.readBytes(path);
+  if (bytes !== undefined && !isOwnStateFile(bytes)) throw unsupportedStateFile(`${checkpoint.location.replace(/\/$/, '')}/${path}`, bytes);
+}
+
+/** A state file of `version` exists though this run is at `loaded`: someone else wrote it. */
+export function takenOver(checkpoint: CheckpointStore, path: string, version: number, loaded: number): SluiceError {
+  const file = `${checkpoint.location.replace(/\/$/, '')}/${path}`;
+  return new SluiceError(
+    'CHECKPOINT_LOCKED',
+    `State file ${file} (version ${version}) was written by another run while this one was at version ${loaded}: another query took over checkpoint ${checkpoint.location} (this process was paused past its lease, or two queries share the checkpoint). This run stops without touching it; run one query per checkpoint.`,
+    { details: { location: checkpoint.location, file } },
+  );
 }
