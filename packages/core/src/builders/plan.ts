@@ -94,6 +94,8 @@ export interface PlanStep {
     readonly eventTimeKey: boolean;
     /** It keeps processing-time timers (timeouts) and reports the next one (`StateMetrics.nextProcessingTimerMs`). */
     readonly processingTimers?: boolean;
+    /** Why the query cannot run, raised when it starts after the output-mode checks (Spark's order of refusals). */
+    readonly refusal?: Error;
   };
   /**
    * The output columns that carry event time, with their watermark delay, when the step decides

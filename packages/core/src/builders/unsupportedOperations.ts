@@ -44,6 +44,7 @@ export function checkStreamingPlan(node: PlanNode, mode: OutputMode, options: { 
     if (kind === 'sessionWindow' && mode === 'update') {
       throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', 'Update output mode not supported for session window on streaming DataFrames/DataSets: a session can still merge with another, so its rows are not updates. Use append (with a watermark) or complete.');
     }
+    if (step.stateful!.refusal) throw step.stateful!.refusal;
     if (kind !== undefined) checkGroupsWithState(kind, mode, aggregations.length > 0, upstream.some(isAggregation));
     if ((kind === 'dedupe' || kind === 'dedupeWithinWatermark') && mode !== 'append' && upstream.some(isAggregation)) {
       throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', `dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset in ${mode} output mode: the aggregation's rows change. Deduplicate before aggregating, or use append mode.`);

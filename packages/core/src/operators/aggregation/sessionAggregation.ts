@@ -26,9 +26,11 @@ export function sessionAggregateOperator(frame: StreamFrame, keys: readonly (Col
   if (keys.filter((k) => k instanceof SessionWindowSpec).length > 1) throw new SluiceError('INVALID_QUERY', 'Multiple session windows in one groupBy are not supported (as in Spark): group by one session_window.');
   const session = keys[sessionAt] as SessionWindowSpec;
   const others = keys.filter((k, i) => i !== sessionAt) as ColumnLike[];
-  if (others.length === 0) {
-    throw new SluiceError('INVALID_QUERY', 'Global aggregation with session window in streaming query is not supported: a session needs a key to belong to. Group by the session window and at least one other column.');
-  }
+  // Refused when the query starts, after the output-mode checks (Spark answers an update-mode
+  // query without a key with the update-mode refusal).
+  const refusal = others.length === 0
+    ? new SluiceError('INVALID_QUERY', 'Global aggregation with session window in streaming query is not supported: a session needs a key to belong to. Group by the session window and at least one other column.')
+    : undefined;
   const time = bindExpression(col(session.column).node, schema);
   const gap: BoundExpression | number = typeof session.gap === 'number' ? session.gap : bindExpression(session.gap.node, schema);
   const keyBounds = others.map((k) => bindExpression((typeof k === 'string' ? col(k) : k).node, schema));
@@ -59,6 +61,7 @@ export function sessionAggregateOperator(frame: StreamFrame, keys: readonly (Col
       },
       aggregates: true,
       eventTimeKey: watermarked,
+      ...(refusal ? { refusal } : {}),
     },
     // Spark keeps the watermark on the session column: a later operator can finalize by it.
     eventTimeColumns: new Map(watermarked ? [[session.name, eventTimes.get(session.column)!]] : []),
