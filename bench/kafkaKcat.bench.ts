@@ -9,7 +9,8 @@
  * the end of its first 60,000-record batch to its last), so start-up, connecting and metadata
  * are left out of both; writes from the first send to the last acknowledgement (kcat: its run
  * minus a run writing one record). The mock broker shares the two cores with both clients:
- * read the ratios, and the load printed with them.
+ * read the ratios, and the load printed with them. `KAFKA_BENCH_PARTS=write` (or `read`)
+ * runs only that part; `KAFKA_BENCH_ROUNDS` sets the rounds (default 5).
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -25,6 +26,7 @@ import { median, type Bench } from './lib/bench.ts';
 const RECORDS = 480_000; // the mock keeps ≤ 100 k messages / ~5 MiB per partition
 const ROUNDS = Number(process.env.KAFKA_BENCH_ROUNDS ?? 5);
 const WRITE_RECORDS = 200_000;
+const PARTS = new Set((process.env.KAFKA_BENCH_PARTS ?? 'read,write').split(','));
 
 const value = (i: number) => `{"id":${i},"kind":"${['click', 'view', 'buy'][i % 3]}","user":"u${(i * 31) % 977}"}`;
 
@@ -36,49 +38,8 @@ export const bench: Bench = {
     const manager = new QueryManager({ logger: silentLogger });
     const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
     try {
-      const topics = new Map<string, string>();
-      const shapes: [number, KcatCompression][] = [[8, 'none'], [8, 'lz4'], [48, 'none'], [48, 'lz4'], [8, 'gzip'], [8, 'snappy'], [8, 'zstd']];
-      for (const [partitions, compression] of shapes) {
-        progress(`writing ${RECORDS.toLocaleString()} records to ${partitions} partitions with kcat -z ${compression}`);
-        topics.set(`${partitions}/${compression}`, await filledTopic(broker, partitions, compression));
-      }
-      const rates = new Map<string, { sluice: number[]; kcat: number[] }>();
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [partitions, compression] of shapes) {
-          const shape = `${partitions}/${compression}`;
-          const topic = topics.get(shape)!;
-          const r = rates.get(shape) ?? { sluice: [], kcat: [] };
-          rates.set(shape, r);
-          const withKcat = compression === 'none' || compression === 'lz4';
-          progress(`round ${round + 1}/${ROUNDS}, ${shape}: ${withKcat ? 'kcat -C, then ' : ''}Sluice (load ${load()})`);
-          if (withKcat) r.kcat.push(await kcatRead(broker, topic));
-          r.sluice.push(await sluiceRead(manager, broker, topic));
-        }
-      }
-      for (const [partitions, compression] of shapes.filter(([, c]) => c === 'none' || c === 'lz4')) {
-        const r = rates.get(`${partitions}/${compression}`)!;
-        report({
-          name: `read ${partitions} partitions, ${compression === 'none' ? 'uncompressed' : compression}`, unit: 'records/s', value: median(r.sluice),
-          baseline: { name: 'kcat -C', value: median(r.kcat) }, better: 'higher', target: '≥ 1.0×',
-        });
-      }
-      const plain = median(rates.get('8/none')!.sluice);
-      for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
-        report({
-          name: `read 8 partitions, ${compression} vs uncompressed`, unit: 'records/s', value: median(rates.get(`8/${compression}`)!.sluice),
-          baseline: { name: 'Sluice uncompressed', value: plain }, better: 'higher', target: '≥ 0.8× (≤ 20 % cost)',
-        });
-      }
-
-      const write = { sluice16k: [] as number[], sluice1m: [] as number[], kcat: [] as number[] };
-      for (let round = 0; round < ROUNDS; round++) {
-        progress(`write round ${round + 1}/${ROUNDS}: kcat -P, Sluice's sink (load ${load()})`);
-        write.kcat.push(WRITE_RECORDS / ((await kcatWrite(broker, WRITE_RECORDS)) - (await kcatWrite(broker, 1))) * 1000);
-        write.sluice16k.push(WRITE_RECORDS / (await sinkWrite(broker, WRITE_RECORDS, 16_384)) * 1000);
-        write.sluice1m.push(WRITE_RECORDS / (await sinkWrite(broker, WRITE_RECORDS, 1_000_000)) * 1000);
-      }
-      report({ name: 'write 8 partitions, batch.size 16 KiB (Java default)', unit: 'records/s', value: median(write.sluice16k), baseline: { name: 'kcat -P (librdkafka defaults)', value: median(write.kcat) }, better: 'higher' });
-      report({ name: 'write 8 partitions, batch.size 1 MB (librdkafka default)', unit: 'records/s', value: median(write.sluice1m), baseline: { name: 'kcat -P (librdkafka defaults)', value: median(write.kcat) }, better: 'higher' });
+      if (PARTS.has('read')) await readPart(broker, manager, report, progress, load);
+      if (PARTS.has('write')) await writePart(broker, report, progress, load);
       progress(`done (load ${load()})`);
     } finally {
       await Promise.all(manager.active.map((q) => q.stop()));
@@ -86,6 +47,58 @@ export const bench: Bench = {
     }
   },
 };
+
+type Report = Parameters<Bench['run']>[0]['report'];
+type Progress = Parameters<Bench['run']>[0]['progress'];
+
+async function readPart(broker: KafkaTestBroker, manager: QueryManager, report: Report, progress: Progress, load: () => string): Promise<void> {
+  const topics = new Map<string, string>();
+  const shapes: [number, KcatCompression][] = [[8, 'none'], [8, 'lz4'], [48, 'none'], [48, 'lz4'], [8, 'gzip'], [8, 'snappy'], [8, 'zstd']];
+  for (const [partitions, compression] of shapes) {
+    progress(`writing ${RECORDS.toLocaleString()} records to ${partitions} partitions with kcat -z ${compression}`);
+    topics.set(`${partitions}/${compression}`, await filledTopic(broker, partitions, compression));
+  }
+  const rates = new Map<string, { sluice: number[]; kcat: number[] }>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [partitions, compression] of shapes) {
+      const shape = `${partitions}/${compression}`;
+      const topic = topics.get(shape)!;
+      const r = rates.get(shape) ?? { sluice: [], kcat: [] };
+      rates.set(shape, r);
+      const withKcat = compression === 'none' || compression === 'lz4';
+      progress(`round ${round + 1}/${ROUNDS}, ${shape}: ${withKcat ? 'kcat -C, then ' : ''}Sluice (load ${load()})`);
+      if (withKcat) r.kcat.push(await kcatRead(broker, topic));
+      r.sluice.push(await sluiceRead(manager, broker, topic));
+    }
+  }
+  for (const [partitions, compression] of shapes.filter(([, c]) => c === 'none' || c === 'lz4')) {
+    const r = rates.get(`${partitions}/${compression}`)!;
+    report({
+      name: `read ${partitions} partitions, ${compression === 'none' ? 'uncompressed' : compression}`, unit: 'records/s', value: median(r.sluice),
+      baseline: { name: 'kcat -C', value: median(r.kcat) }, better: 'higher', target: '≥ 1.0×',
+    });
+  }
+  const plain = median(rates.get('8/none')!.sluice);
+  for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
+    report({
+      name: `read 8 partitions, ${compression} vs uncompressed`, unit: 'records/s', value: median(rates.get(`8/${compression}`)!.sluice),
+      baseline: { name: 'Sluice uncompressed', value: plain }, better: 'higher', target: '≥ 0.8× (≤ 20 % cost)',
+    });
+  }
+
+}
+
+async function writePart(broker: KafkaTestBroker, report: Report, progress: Progress, load: () => string): Promise<void> {
+  const write = { sluice16k: [] as number[], sluice1m: [] as number[], kcat: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    progress(`write round ${round + 1}/${ROUNDS}: kcat -P, Sluice's sink (load ${load()})`);
+    write.kcat.push(WRITE_RECORDS / ((await kcatWrite(broker, WRITE_RECORDS)) - (await kcatWrite(broker, 1))) * 1000);
+    write.sluice16k.push(WRITE_RECORDS / (await sinkWrite(broker, WRITE_RECORDS, 16_384)) * 1000);
+    write.sluice1m.push(WRITE_RECORDS / (await sinkWrite(broker, WRITE_RECORDS, 1_000_000)) * 1000);
+  }
+  report({ name: 'write 8 partitions, batch.size 16 KiB (Java default)', unit: 'records/s', value: median(write.sluice16k), baseline: { name: 'kcat -P (librdkafka defaults)', value: median(write.kcat) }, better: 'higher' });
+  report({ name: 'write 8 partitions, batch.size 1 MB (librdkafka default)', unit: 'records/s', value: median(write.sluice1m), baseline: { name: 'kcat -P (librdkafka defaults)', value: median(write.kcat) }, better: 'higher' });
+}
 
 async function filledTopic(broker: KafkaTestBroker, partitions: number, compression: KcatCompression): Promise<string> {
   const topic = uniqueTopicName(`kcat-${partitions}-${compression}`);

@@ -21,10 +21,14 @@ interface TopicLayout {
 interface PartitionWork {
   readonly topic: string;
   readonly partition: number;
-  readonly batches: Uint8Array[];
-  /** Records per batch (for sequence numbers). */
-  readonly counts: number[];
+  /** How many batches. */
+  readonly size: number;
+  /** Batch `i`, encoded (and compressed) when first asked for, so encoding overlaps sending; the same bytes after that (a retry resends them). */
+  batch(i: number): Promise<Uint8Array>;
 }
+
+/** Produce requests a producer keeps in flight to one broker, each for different partitions (Java's `max.in.flight.requests.per.connection` default). */
+const MAX_IN_FLIGHT = 5;
 
 /** One partition's rows of a columnar send: global row numbers in order, cut into batches before `cuts`. */
 interface ColumnGroup {
@@ -223,7 +227,7 @@ export class RecordProducer implements KafkaProducerClient {
     }
     const seal = await this.sealer(producer);
     const work: PartitionWork[] = [];
-    for (const group of groups.values()) work.push(await seal(group.topic, group.partition, group.batches.map((batch) => [batch.length, () => encodeRecords(batch)])));
+    for (const group of groups.values()) work.push(seal(group.topic, group.partition, group.batches.map((batch) => [batch.length, () => encodeRecords(batch)])));
     return work;
   }
 
@@ -283,7 +287,7 @@ export class RecordProducer implements KafkaProducerClient {
         const to = bounds[b + 1]!;
         batches.push([to - from, () => encodeColumnRecords(chunks, starts, group.rows, from, to)]);
       }
-      work.push(await seal(group.topic, group.partition, batches));
+      work.push(seal(group.topic, group.partition, batches));
     }
     return work;
   }
@@ -294,23 +298,23 @@ export class RecordProducer implements KafkaProducerClient {
     const codecId = COMPRESSION_IDS[compression];
     const codec = compression === 'none' ? null : await kafkaCodec(compression);
     const now = this.scheduler.now();
-    return async (topic: string, partition: number, bodies: readonly (readonly [count: number, encode: () => Uint8Array])[]): Promise<PartitionWork> => {
+    return (topic: string, partition: number, bodies: readonly (readonly [count: number, encode: () => Uint8Array])[]): PartitionWork => {
       const k = key(topic, partition);
-      const batches: Uint8Array[] = [];
-      const counts: number[] = [];
-      for (const [count, encode] of bodies) {
+      // Sequence numbers are taken now, in order; the bytes are made when dispatch first needs them.
+      const identities = bodies.map(([count]) => {
+        if (!producer) return NO_PRODUCER;
+        const sequence = this.sequences.get(k) ?? 0;
+        this.sequences.set(k, (sequence + count) % 2 ** 31);
+        return { ...producer, baseSequence: sequence };
+      });
+      const made: Promise<Uint8Array>[] = [];
+      const make = async (i: number) => {
+        const [count, encode] = bodies[i]!;
         let body = encode();
         if (codec) body = await codec.compress(body);
-        let identity = NO_PRODUCER;
-        if (producer) {
-          const sequence = this.sequences.get(k) ?? 0;
-          this.sequences.set(k, (sequence + count) % 2 ** 31);
-          identity = { ...producer, baseSequence: sequence };
-        }
-        batches.push(encodeRecordBatch(body, count, codecId, now, identity));
-        counts.push(count);
-      }
-      return { topic, partition, batches, counts };
+        return encodeRecordBatch(body, count, codecId, now, identities[i]!);
+      };
+      return { topic, partition, size: bodies.length, batch: (i) => (made[i] ??= make(i)) };
     };
   }
 
@@ -336,8 +340,10 @@ export class RecordProducer implements KafkaProducerClient {
   }
 
   /**
-   * Sends every partition's batches in order, one request per leader at a time holding the next
-   * batch of each of its partitions (up to `max.request.size`). A partition refused with a
+   * Sends every partition's batches in order: to each leader up to `MAX_IN_FLIGHT` requests at
+   * a time, each holding the next batch of partitions that have none in flight (up to
+   * `max.request.size`), so a partition's batches are stored in order while the next batches
+   * are encoded and other partitions' requests are on the wire. A partition refused with a
    * retriable error (leader moved, not enough replicas) waits, its leader looked up again, and
    * is resent — the same bytes, so an idempotent producer's retry is stored once — until
    * `delivery.timeout.ms`.
@@ -350,7 +356,7 @@ export class RecordProducer implements KafkaProducerClient {
       const refused: { work: PartitionWork; error: Error }[] = [];
       const byLeader = new Map<number, PartitionWork[]>();
       for (const w of work) {
-        if (queues.get(w)! >= w.batches.length) continue;
+        if (queues.get(w)! >= w.size) continue;
         const leader = this.layouts.get(w.topic)!.leaders.get(w.partition) ?? -1;
         if (leader < 0) {
           refused.push({ work: w, error: Object.assign(new Error(`partition ${w.topic}-${w.partition} has no leader`), { retriable: true }) });
@@ -362,32 +368,62 @@ export class RecordProducer implements KafkaProducerClient {
         [...byLeader].map(async ([nodeId, led]) => {
           const broker = (await this.cluster.findBroker({ nodeId })) as KafkajsBroker;
           let open = led;
-          while (open.length > 0) {
-            if (this.closed || signal?.aborted) throw new SluiceError('KAFKA_ERROR', 'The Kafka send was aborted: the query is stopping.');
-            const request: PartitionBatch[] = [];
-            let bytes = 0;
-            for (const w of open) {
-              const batch = w.batches[queues.get(w)!]!;
-              if (request.length > 0 && bytes + batch.length > maxRequestSize) break;
-              request.push({ topic: w.topic, partition: w.partition, batch });
-              bytes += batch.length;
-            }
-            const answers = await produceTo(broker, acks, this.settings.requestTimeoutMs, request);
+          const busy = new Set<PartitionWork>();
+          const inFlight = new Set<Promise<void>>();
+          let failure: { error: unknown } | null = null;
+          const answered = (request: readonly { work: PartitionWork; batch: PartitionBatch }[], answers: readonly ProducedPartition[]) => {
             const byKey = new Map<string, ProducedPartition>(answers.map((a) => [key(a.topic, a.partition), a]));
-            for (const sent of request) {
-              const w = open.find((o) => o.topic === sent.topic && o.partition === sent.partition)!;
+            for (const { work: w, batch: sent } of request) {
+              busy.delete(w);
               const code = acks === 0 ? 0 : (byKey.get(key(sent.topic, sent.partition))?.errorCode ?? 0);
               if (code === 0 || code === DUPLICATE_SEQUENCE_NUMBER) {
                 queues.set(w, queues.get(w)! + 1);
                 continue;
               }
               const error = protocolError(code);
-              if (!error.retriable) throw new SluiceError('KAFKA_ERROR', `Kafka refused records for ${sent.topic}-${sent.partition}: ${describeError(error)}.`, { cause: error, details: { topic: sent.topic, partition: sent.partition } });
+              if (!error.retriable) {
+                failure ??= { error: new SluiceError('KAFKA_ERROR', `Kafka refused records for ${sent.topic}-${sent.partition}: ${describeError(error)}.`, { cause: error, details: { topic: sent.topic, partition: sent.partition } }) };
+                continue;
+              }
               refused.push({ work: w, error });
               open = open.filter((o) => o !== w);
             }
-            open = open.filter((o) => queues.get(o)! < o.batches.length);
+            open = open.filter((o) => queues.get(o)! < o.size);
+          };
+          while (failure === null) {
+            if (this.closed || signal?.aborted) {
+              failure = { error: new SluiceError('KAFKA_ERROR', 'The Kafka send was aborted: the query is stopping.') };
+              break;
+            }
+            const request: { work: PartitionWork; batch: PartitionBatch }[] = [];
+            let bytes = 0;
+            if (inFlight.size < MAX_IN_FLIGHT) {
+              for (const w of open) {
+                // (an answer that came in while a batch below was encoded may have finished or refused w)
+                if (busy.has(w) || queues.get(w)! >= w.size || !open.includes(w)) continue;
+                const batch = await w.batch(queues.get(w)!);
+                if (request.length > 0 && bytes + batch.length > maxRequestSize) break;
+                request.push({ work: w, batch: { topic: w.topic, partition: w.partition, batch } });
+                bytes += batch.length;
+              }
+            }
+            if (request.length === 0) {
+              if (inFlight.size === 0) break;
+              await Promise.race(inFlight);
+              continue;
+            }
+            for (const r of request) busy.add(r.work);
+            const sent: Promise<void> = produceTo(broker, acks, this.settings.requestTimeoutMs, request.map((r) => r.batch)).then(
+              (answers) => answered(request, answers),
+              (error: unknown) => {
+                failure ??= { error };
+              },
+            );
+            const tracked: Promise<void> = sent.finally(() => inFlight.delete(tracked));
+            inFlight.add(tracked);
           }
+          await Promise.all(inFlight);
+          if (failure !== null) throw (failure as { error: unknown }).error;
         }),
       );
       if (refused.length === 0) return;
