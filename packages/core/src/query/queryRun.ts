@@ -25,6 +25,13 @@ import { effectivePolicy, WATERMARK_POLICY_CONF, WatermarkTracker, type Watermar
 
 export type LifecycleActor = Actor<typeof queryLifecycleMachine>;
 
+/** A batch read and transformed, its state commit in flight: what processBatch sends to the sink. */
+interface PreparedBatch {
+  readonly output: Table;
+  readonly stateCommit: Promise<BatchStateReport>;
+  readonly watermarkMs: number;
+}
+
 const IN_BATCH: ReadonlySet<string> = new Set(['gettingOffsets', 'walCommit', 'processing', 'committing']);
 
 export interface RunEnvironment {
@@ -70,12 +77,9 @@ export class QueryRun {
   private watermarkPolicy: WatermarkPolicy = 'min';
   private trigger: Trigger;
   private inFlight: Promise<unknown> | null = null;
-  /** Batch N's rows, read while offsets/N is written (see walCommit), and where batch N-1 ended. */
-  private prefetched: { readonly batchId: number; readonly inputs: Promise<Table[]>; readonly previousEnd: readonly (Offset | null)[] | null } | null = null;
-  /**
-   * offsets/N being made durable: walCommit issues the write and returns, processBatch runs the
-   * plan and the state commit meanwhile and waits for it before the sink write (see processBatch).
-   */
+  /** Batch N read, transformed and its state committing while offsets/N is written (see walCommit), and where batch N-1 ended. */
+  private prefetched: { readonly batchId: number; readonly work: Promise<PreparedBatch>; readonly previousEnd: readonly (Offset | null)[] | null } | null = null;
+  /** offsets/N being made durable (walCommit issues the write and waits for it). */
   private wal: { readonly batchId: number; readonly durable: Promise<void>; readonly started: number } | null = null;
   private rowsPerSource: number[] = [];
   private outputRows = 0;
@@ -165,7 +169,7 @@ export class QueryRun {
     this.wakeSubscription?.unsubscribe();
     await this.inFlight?.catch(() => undefined);
     await this.wal?.durable.catch(() => undefined); // an offsets write still in flight when the run ended
-    await this.prefetched?.inputs.catch(() => undefined); // a batch read ahead, then stopped before it ran
+    await this.prefetched?.work.catch(() => undefined); // a batch prepared ahead, then stopped before it ran
     await this.checkpoint.settled();
     await this.statefulOps.close().catch((e: unknown) => this.env.log.warn(`While closing the state stores: ${describeError(e)}`));
     const errors: unknown[] = [];
@@ -288,43 +292,37 @@ export class QueryRun {
   }
 
   /**
-   * Log batch N's offsets. The step issues the write and returns: the batch is read, planned and
-   * its state committed while offsets/N's fsync runs (a small batch's longest wait), and
-   * processBatch waits for the entry to be durable before anything leaves the process — the
-   * sink write, the commit log, the sources' commit. Crash safety: until offsets/N is durable
-   * nothing of batch N is visible; state version N+1 written meanwhile is only ever loaded after
-   * commits/N (written after both), and a restart that finds offsets/N missing or uncommitted
-   * re-runs batch N from state version N, which rewrites N+1 (`StateStoreProvider.load`).
+   * Log batch N's offsets: the step ends when offsets/N is durable, as Spark's walCommit does (the
+   * lifecycle's states keep their meaning). While its fsync runs — a small batch's longest wait —
+   * the batch is read, transformed and its state committed (`prepareBatch`); processBatch writes
+   * the sink only after this step. Crash safety: until offsets/N is durable nothing of batch N is
+   * visible outside the checkpoint's state; state version N+1 written meanwhile is only ever
+   * loaded after commits/N (written after both), and a restart that finds offsets/N missing or
+   * uncommitted re-runs batch N from state version N, which proves N+1 abandoned and rewrites it
+   * (`StateStoreProvider.load`).
    */
   private async walCommit(batchId: number): Promise<void> {
     await this.fault('walCommit', 'before', batchId);
     const planned = this.planned!;
     const started = this.env.scheduler.now();
     const durable = this.checkpoint.writeOffsets(batchId, { metadata: planned.metadata, offsets: planned.end });
-    durable.catch(noop); // processBatch (or release) awaits it and reports its failure
+    durable.catch(noop); // awaited below, or by release
     this.wal = { batchId, durable, started };
-    this.reporter.add('walCommit', this.env.scheduler.now() - started); // issuing it (the file store's synchronous part)
-    // Batch N is read while offsets/N's fsync runs: a read leaves nothing a crash could find.
-    const inputs = this.readBatch(batchId, planned.start, planned.end);
-    inputs.catch(noop); // a read failing before the write ends is processBatch's error to report
-    this.prefetched = { batchId, inputs, previousEnd: this.committed };
+    const work = this.prepareBatch(batchId, planned.start, planned.end);
+    work.catch(noop); // processBatch reports its failure; a failed or stopped step leaves it to release
+    this.prefetched = { batchId, work, previousEnd: this.committed };
+    await this.walDurable(batchId);
   }
 
-  /**
-   * Wait until offsets/N is durable (walCommit issued it). `walCommit` in the progress is the
-   * part of the write the batch's work did not hide: the time spent waiting here.
-   */
-  private async walDurable(batchId: number): Promise<number> {
+  /** Wait until offsets/N is durable: `walCommit` in the progress is the write's whole time. */
+  private async walDurable(batchId: number): Promise<void> {
     const wal = this.wal?.batchId === batchId ? this.wal : null;
-    if (!wal) return 0;
-    const waitStarted = this.env.scheduler.now();
+    if (!wal) return;
     await wal.durable;
     this.wal = null;
-    const waited = this.env.scheduler.now() - waitStarted;
-    this.reporter.add('walCommit', waited);
+    this.reporter.add('walCommit', this.env.scheduler.now() - wal.started);
     this.checkpoint.purge(batchId - this.definition.minBatchesToRetain, (e) => this.log.warn(`Could not delete old checkpoint entries: ${describeError(e)}`));
     await this.fault('walCommit', 'after', batchId);
-    return waited;
   }
 
   /** The batch's rows from every source, timed as `getBatch`; SOURCE_FAILED names what failed. */
@@ -334,40 +332,51 @@ export class QueryRun {
     );
   }
 
-  private async processBatch(batchId: number): Promise<void> {
+  /**
+   * Everything of batch N that leaves nothing visible: read its rows, run the plan, start the
+   * state commit (its delta fsyncs run beside offsets/N's; both end before commits/N). The
+   * transform is timed as `addBatch`, with the sink write that processBatch adds.
+   */
+  private async prepareBatch(batchId: number, start: readonly (Offset | null)[], end: readonly (Offset | null)[]): Promise<PreparedBatch> {
     await this.fault('getBatch', 'before', batchId);
-    if (this.reporter.currentTriggerStartMs === null) this.reporter.beginTrigger(); // a recovered batch opens its own trigger
-    const planned = this.planned!;
-    const ahead = this.prefetched?.batchId === batchId ? this.prefetched : null;
-    this.prefetched = null;
-    let inputs: Table[];
-    if (ahead) {
-      inputs = await ahead.inputs;
-    } else {
-      // A recovered batch comes straight from initializing: nothing was read ahead.
-      const start = planned.start.length > 0 ? planned.start : await this.startOffsets();
-      if (planned.start.length === 0) this.planned = { ...planned, start };
-      inputs = await this.readBatch(batchId, start, planned.end);
-    }
+    const inputs = await this.readBatch(batchId, start, end);
     this.rowsPerSource = inputs.map((t) => t.numRows);
     await this.fault('getBatch', 'after', batchId);
+    const planned = this.planned!;
     const watermarkMs = planned.metadata.batchWatermarkMs;
     const context = await this.statefulOps.begin(
       { batchId, batchTimestampMs: planned.metadata.batchTimestampMs, watermarkMs, lateEventsWatermarkMs: Math.min(planned.lateEventsWatermarkMs, watermarkMs), outputMode: this.definition.outputMode },
       this.queryId!,
     );
-    let waited = 0;
-    await this.reporter.time('addBatch', async () => {
+    return this.reporter.time('addBatch', async () => {
       const tables = new Map(this.definition.sources.map((provider, i) => [provider, inputs[i]!] as const));
       const output = await this.guard('TRANSFORM_FAILED', 'transforming the batch', batchId, () => executePlan(this.definition.plan, tables, context));
-      // The state's delta fsyncs run beside offsets/N's (see walCommit); both end before commits/N.
       const stateCommit = this.statefulOps.commit(watermarkMs);
-      stateCommit.catch(noop); // awaited below, or abandoned with the batch when the offsets write fails
-      waited = await this.walDurable(batchId);
+      stateCommit.catch(noop); // awaited by processBatch, or abandoned with the batch when the offsets write fails
+      return { output, stateCommit, watermarkMs };
+    });
+  }
+
+  private async processBatch(batchId: number): Promise<void> {
+    if (this.reporter.currentTriggerStartMs === null) this.reporter.beginTrigger(); // a recovered batch opens its own trigger
+    const planned = this.planned!;
+    const ahead = this.prefetched?.batchId === batchId ? this.prefetched : null;
+    this.prefetched = null;
+    let prepared: PreparedBatch;
+    if (ahead) {
+      prepared = await ahead.work;
       // Only now may sources discard what the previous batch read: offsets/N is durable, so
       // recovery never re-runs batch N-1 (Spark commits sources after the WAL too); and the
       // read of batch N is over, so a source is never committed and read at once.
-      if (ahead?.previousEnd) await this.commitSources(ahead.previousEnd, batchId - 1);
+      if (ahead.previousEnd) await this.commitSources(ahead.previousEnd, batchId - 1);
+    } else {
+      // A recovered batch comes straight from initializing: its offsets are already durable.
+      const start = planned.start.length > 0 ? planned.start : await this.startOffsets();
+      if (planned.start.length === 0) this.planned = { ...planned, start };
+      prepared = await this.prepareBatch(batchId, start, planned.end);
+    }
+    const { output, stateCommit, watermarkMs } = prepared;
+    await this.reporter.time('addBatch', async () => {
       await this.fault('addBatch', 'before', batchId);
       // A stopped (abandoned) run never starts its sink write: the batch re-runs on restart.
       this.abort.signal.throwIfAborted();
@@ -386,7 +395,6 @@ export class QueryRun {
       this.outputRows = this.sink!.lastBatchOutputRows?.() ?? output.numRows;
       this.stateReport = await stateCommit;
     });
-    this.reporter.add('addBatch', -waited); // reported as walCommit
     this.lastBatchWatermarkMs = watermarkMs;
     this.lastExecuted = batchId;
     this.watermarkMs = this.watermarks.advance(this.statefulOps.eventTimeInputs());
