@@ -4,7 +4,7 @@ import { memoryCheckpoint, QueryManager, silentLogger, tableToRows, type BatchCo
 import { type FaultInjector, type FaultPoint } from '@sluice/core/connector';
 import { memoryStream } from '@sluice/sources';
 import { armed, describeCrash, isSimulatedCrash, pointRecorder, type CrashSpec } from '../faults/crashAt.ts';
-import { rowsOf, scenarioArbitrary, type Scenario } from './scenario.ts';
+import { rowsOf, scenarioArbitrary, type InputRow, type Scenario } from './scenario.ts';
 import { drawTimeline, type TimelineEvent } from './timeline.ts';
 
 /** A sink to prove, and how to read back what it holds. */
@@ -19,8 +19,13 @@ export interface SinkUnderTest {
 export interface ExactlyOnceOptions {
   /** Generated scenarios (default: `SLUICE_PROPERTY_RUNS` or 200). */
   readonly runs?: number;
+  /** Seed of the generator (default: `SLUICE_REPLAY_SEED`, else random). */
   readonly seed?: number;
-  /** Replay one failing case: the `path` fast-check printed with the seed. */
+  /**
+   * Replay one failing case: the `path` fast-check printed with the seed (default:
+   * `SLUICE_REPLAY_PATH`, used with `SLUICE_REPLAY_SEED`; set both only while running the one
+   * failing test).
+   */
   readonly path?: string;
   /** The sink keeps each partition's rows in order (default true). */
   readonly ordered?: boolean;
@@ -34,8 +39,14 @@ export interface ExactlyOnceOptions {
   readonly outputMode?: OutputMode;
   /** More writer options, e.g. `{ stateStore: 'rocksdb' }`. */
   readonly writerOptions?: () => Readonly<Record<string, unknown>>;
-  /** Problems with what the sink holds, given every input row (default: each row exactly once, in order). */
-  readonly check?: (input: readonly { readonly partition: number; readonly seq: number; readonly id: string }[], held: readonly Record<string, unknown>[]) => string[];
+  /**
+   * Problems with what the sink holds, given every input row (default: each row exactly once, in
+   * order). `drives` is the same input as it was driven: the rows of one entry became available
+   * together, and the query processed all of them (its watermark moved past them) before the next
+   * entry's rows arrived — so a row is late if an earlier entry's event time moved the watermark
+   * past it, e.g. another partition's.
+   */
+  readonly check?: (input: readonly InputRow[], held: readonly Record<string, unknown>[], drives: readonly (readonly InputRow[])[]) => string[];
 }
 
 const SCHEMA = 'partition INT, seq INT, id STRING';
@@ -45,7 +56,8 @@ const SCHEMA = 'partition INT, seq INT, id STRING';
  * restarts ⇒ the sink ends up holding every input row exactly once, each partition in order.
  * Crashes hit both sides of every lifecycle step and every point the sink declares inside its
  * own write (`context.fault(...)`, discovered by a first run). A failure is shrunk to a small
- * case and printed as a marble diagram.
+ * case and printed as a marble diagram with the seed and path that replay it: pass them as
+ * options, or run the one failing test with `SLUICE_REPLAY_SEED=<seed> SLUICE_REPLAY_PATH=<path>`.
  *
  * @example
  * await assertExactlyOnce(() => ({ sink: memorySink({ tableName: 't' }), rows: () => memoryTableRows('t') }));
@@ -60,7 +72,9 @@ export async function assertExactlyOnce(factory: (run: number) => SinkUnderTest 
     if (problem) reports.set(scenario, problem);
     return problem === undefined;
   });
-  const result = await fc.check(property, { numRuns: runs, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.path !== undefined ? { path: options.path } : {}) });
+  const seed = options.seed ?? (process.env['SLUICE_REPLAY_SEED'] ? Number(process.env['SLUICE_REPLAY_SEED']) : undefined);
+  const path = options.path ?? process.env['SLUICE_REPLAY_PATH'];
+  const result = await fc.check(property, { numRuns: runs, ...(seed !== undefined ? { seed } : {}), ...(seed !== undefined && path ? { path } : {}) });
   if (!result.failed) return;
   const counterexample = result.counterexample?.[0];
   const report = counterexample ? reports.get(counterexample) ?? (await runScenario(counterexample, await factory(run++), options)) : undefined;
@@ -140,7 +154,8 @@ export async function runScenario(scenario: Scenario, sut: SinkUnderTest, option
     timeline.push({ kind: 'stop' });
     if (options.check) {
       const rows = await sut.rows();
-      const problems = options.check(arrivals.flat(), rows);
+      const drives = arrivals.map((_, i) => i).filter((i) => i % scenario.driveEvery === 0).map((i) => arrivals.slice(i, i + scenario.driveEvery).flat());
+      const problems = options.check(arrivals.flat(), rows, drives);
       return problems.length === 0 ? undefined : `${drawTimeline(timeline)}\n    sink holds ${rows.length} rows\n    ${problems.join('\n    ')}`;
     }
     const held = (await sut.rows()).map((r) => ({ id: String(r['id']), partition: Number(r['partition']), seq: Number(r['seq']) }));
