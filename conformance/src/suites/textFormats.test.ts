@@ -83,6 +83,12 @@ json.scenario('Write dates correctly with dateFormat option', () => {
   expect(tableToRows(strings).map((r) => r['date'])).toEqual(['2015/08/26', '2014/10/27', '2016/01/28']);
 });
 
+json.scenario('Casting long as timestamp', () => {
+  // Spark's timestampAsLong: a JSON integer is seconds since the epoch, 2016-01-02 03:04:05 in the suite's Los Angeles zone.
+  const rows = tableToRows(readJson(enc('{"ts":1451732645}'), { schema: toSchema('ts TIMESTAMP') }));
+  expect(rows.map((r) => Number(r['ts']))).toEqual([Date.UTC(2016, 0, 2, 11, 4, 5)]);
+});
+
 json.scenario('SPARK-18352: Handle multi-line corrupt documents (PERMISSIVE)', () => {
   // A field of the wrong type keeps the rest of the record (partial results) and its text in the corrupt column.
   const rows = tableToRows(readJson(enc('{"a": 1, "b": "x"}\n{"a": "one", "b": "y"}\n{"a" 2}\n'), { schema: toSchema('a INT, b STRING') }));

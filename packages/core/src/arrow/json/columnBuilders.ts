@@ -20,6 +20,12 @@ export interface ParseState {
   bad?: boolean;
   /** How text values become timestamps and dates, and whether NaN/Infinity strings are numbers (JSON options). */
   readonly values?: JsonValueOptions;
+  /**
+   * Set when the values come from JSON text: an integer in a timestamp field is then seconds since
+   * the epoch, as Spark's JacksonParser reads it (JsonSuite "Casting long as timestamp"); the text
+   * formats that convert values themselves (CSV) hand over epoch milliseconds.
+   */
+  readonly integerTimestampsAreSeconds?: boolean;
 }
 
 /** Value conversions that Spark's JSON options change. */
@@ -47,7 +53,7 @@ export interface ColumnBuilder {
 
 /**
  * A builder of one Arrow column of `type` from JSON-shaped values (numbers or bigints for
- * integers, epoch-ms numbers or ISO-8601 text for timestamps, epoch-day numbers or `yyyy-MM-dd`
+ * integers, epoch-ms numbers (epoch seconds from JSON text) or text for timestamps, epoch-day numbers or `yyyy-MM-dd`
  * for dates, base64 text for binary, arrays, objects), on typed arrays sized for about `capacity`
  * values. Shared by `parseJsonRecords` and the text formats (csv) that convert values themselves.
  *
@@ -73,7 +79,7 @@ export function columnBuilder(type: DataType, state: ParseState = { inexact: fal
     case Type.Decimal:
       return new DecimalBuilder({ precision: (type as unknown as { precision: number }).precision, scale: (type as unknown as { scale: number }).scale }, state);
     case Type.Timestamp:
-      return new Int64Builder(type, capacity, state, timestampFromJson(type as Timestamp, state.values?.timestamp ?? parseIsoTimestampMs));
+      return new Int64Builder(type, capacity, state, timestampFromJson(type as Timestamp, state.values?.timestamp ?? parseIsoTimestampMs, state.integerTimestampsAreSeconds === true));
     case Type.Date: {
       if ((type as unknown as { unit: number }).unit !== 0) break;
       const date = state.values?.date ?? parseIsoDateDays;
@@ -116,14 +122,15 @@ function int64FromJson(v: unknown): number | bigint | undefined {
   return undefined;
 }
 
-function timestampFromJson(type: Timestamp, parseText: (text: string) => number | undefined): (v: unknown) => number | bigint | undefined {
+function timestampFromJson(type: Timestamp, parseText: (text: string) => number | undefined, integerSeconds: boolean): (v: unknown) => number | bigint | undefined {
+  const perInteger = integerSeconds ? 1000 : 1;
   const unit = type.unit;
   const toUnit = (ms: number): number | bigint =>
     unit === TimeUnit.MILLISECOND ? ms : unit === TimeUnit.SECOND ? Math.floor(ms / 1000) : unit === TimeUnit.MICROSECOND ? ms * 1000 : BigInt(ms) * 1_000_000n;
   return (v) => {
     let ms: number | undefined;
     if (typeof v === 'string') ms = parseText(v);
-    else if (typeof v === 'number' && Number.isInteger(v)) ms = v;
+    else if (typeof v === 'number' && Number.isInteger(v) && Number.isSafeInteger(v * perInteger)) ms = v * perInteger;
     return ms === undefined ? undefined : toUnit(ms);
   };
 }

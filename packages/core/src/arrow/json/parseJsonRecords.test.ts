@@ -104,9 +104,9 @@ describe('parseJsonRecords', () => {
     ]);
   });
 
-  it('reads timestamps from ISO-8601 text (zone-less as UTC) or epoch milliseconds, and dates as yyyy-MM-dd', () => {
+  it('reads timestamps from ISO-8601 text (zone-less as UTC) or integers as epoch seconds (Spark\'s JsonSuite: Casting long as timestamp), and dates as yyyy-MM-dd', () => {
     const s = toSchema('t TIMESTAMP, d DATE');
-    const t = parseJsonRecords(['{"t":"2024-05-01T10:00:00.123Z","d":"2024-05-01"}', '{"t":"2024-05-01 12:00:00+02:00"}', '{"t":1714557600000}', '{"t":"2024-05-01T10:00:00.123456"}'], s);
+    const t = parseJsonRecords(['{"t":"2024-05-01T10:00:00.123Z","d":"2024-05-01"}', '{"t":"2024-05-01 12:00:00+02:00"}', '{"t":1714557600}', '{"t":"2024-05-01T10:00:00.123456"}'], s);
     expect(rowsOf(t).map((r) => (r as { t: number }).t)).toEqual([1714557600123, 1714557600000, 1714557600000, 1714557600123]);
     expect((rowsOf(t)[0] as { d: number }).d).toBe(Date.UTC(2024, 4, 1));
   });

@@ -51,7 +51,7 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
   const addCorrupt = mode === 'PERMISSIVE' || corruptIndex >= 0;
   const syntax = options.syntax ?? SPARK_JSON_SYNTAX;
   const lenient = isLenient(syntax);
-  const state: ParseState = { inexact: false, bad: false, ...(options.values ? { values: options.values } : {}) };
+  const state: ParseState = { inexact: false, bad: false, integerTimestampsAreSeconds: true, ...(options.values ? { values: options.values } : {}) };
   // A DECIMAL needs the digits of fractional numbers as written, which the exact re-parse keeps.
   const decimalText = dataFields.some((f) => containsDecimal(f.type));
   const count = texts.length;
