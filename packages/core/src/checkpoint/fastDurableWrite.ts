@@ -40,6 +40,16 @@ export async function writeDurablyFast(fs: SyncFileOps, path: string, content: s
   return true;
 }
 
+/** A file opened for writing in place: created with O_EXCL under `ifAbsent` (undefined when it exists), else truncated. */
+function openForWrite(fs: SyncFileOps, path: string, ifAbsent: boolean): number | undefined {
+  try {
+    return fs.openSync(path, constants.O_WRONLY | constants.O_CREAT | (ifAbsent ? constants.O_EXCL : constants.O_TRUNC), 0o644);
+  } catch (error) {
+    if (ifAbsent && (error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw error;
+  }
+}
+
 /**
  * A file written in place, then its data and its directory entry fsync'd at once (see
  * `WriteOptions.atomic`): durable when this resolves, torn if the process dies before. With
@@ -47,13 +57,8 @@ export async function writeDurablyFast(fs: SyncFileOps, path: string, content: s
  * failed write or fsync removes it again, so an error leaves nothing behind.
  */
 export async function writeInPlaceDurablyFast(fs: SyncFileOps, path: string, content: string | Uint8Array, dirFd: number, ifAbsent = false): Promise<boolean> {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, constants.O_WRONLY | constants.O_CREAT | (ifAbsent ? constants.O_EXCL : constants.O_TRUNC), 0o644);
-  } catch (error) {
-    if (ifAbsent && (error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
+  const fd = openForWrite(fs, path, ifAbsent);
+  if (fd === undefined) return false;
   try {
     writeAll(fs, fd, content);
     await Promise.all([fs.fsync(fd), fsyncDirectory(fs, dirFd)]);
@@ -69,13 +74,8 @@ export async function writeInPlaceDurablyFast(fs: SyncFileOps, path: string, con
 
 /** A small entry in place, put-if-absent with O_EXCL, no fsync (see `writeInPlace`). */
 export function writeInPlaceFast(fs: SyncFileOps, path: string, content: string | Uint8Array, ifAbsent: boolean): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, constants.O_WRONLY | constants.O_CREAT | (ifAbsent ? constants.O_EXCL : constants.O_TRUNC), 0o644);
-  } catch (error) {
-    if (ifAbsent && (error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
+  const fd = openForWrite(fs, path, ifAbsent);
+  if (fd === undefined) return false;
   try {
     writeAll(fs, fd, content);
   } finally {
