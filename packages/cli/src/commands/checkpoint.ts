@@ -82,6 +82,7 @@ function printReport(r: CheckpointReport, state: readonly OperatorStateReport[],
     const batches = s.minBatchId === null ? 'no readable batch' : `batches ${s.minBatchId} … ${s.maxBatchId}`;
     out.stdout(`state/${s.operatorId}      ${s.operatorName ?? 'unknown operator'} on ${s.provider ?? '?'}, ${s.numPartitions} partitions, ${batches}, ${s.latestBytes} bytes in the latest (${s.bytes} in ${s.files} files)${s.problem ? `; ${s.problem}` : ''}`);
   }
+  for (const t of r.torn) out.stdout(`torn         ${t}`);
   out.stdout(r.problems.length ? `problems:\n  ${r.problems.join('\n  ')}` : 'problems     none');
 }
 

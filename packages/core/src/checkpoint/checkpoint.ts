@@ -2,7 +2,7 @@ import { SluiceError } from '../errors.ts';
 import type { JsonValue, Offset, SourceMetadataStore } from '../types.ts';
 import type { CheckpointStore } from './checkpointStore.ts';
 import {
-  corrupt, isTornCommit, parseCommit, parseOffsetSeq, serializeCommit, serializeOffsetSeq, type CommitMetadata, type OffsetSeq,
+  corrupt, isTornCommit, isTornOffsets, parseCommit, parseOffsetSeq, serializeCommit, serializeOffsetSeq, type CommitMetadata, type OffsetSeq,
 } from './logEntries.ts';
 
 /** Where a (re)started query stands, read from its checkpoint (Spark's populateStartOffsets). */
@@ -213,10 +213,6 @@ export class Checkpoint {
 }
 
 /** What a power cut during an in-place write of a small file leaves: nothing, or NULs. */
-function isTornOffsets(text: string): boolean {
-  return /^\0*$/.test(text);
-}
-
 function parseMetadata(text: string, file: string): string {
   try {
     const value = JSON.parse(text) as { id?: unknown };

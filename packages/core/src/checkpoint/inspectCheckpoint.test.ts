@@ -28,7 +28,8 @@ describe('inspectCheckpoint', () => {
   it('names gaps, torn files and foreign files', async () => {
     const store = await checkpointWith(4, 4);
     await store.delete('offsets/1');
-    store.overwriteRaw('commits/3', 'v1\n{"nextBat');
+    // Torn below the newest commit: no power cut does that, so it would stop a restart.
+    store.overwriteRaw('commits/2', 'v1\n{"nextBat');
     store.overwriteRaw('offsets/notes.txt', 'hello');
     const { problems } = await inspectCheckpoint(store);
     expect(problems).toEqual(expect.arrayContaining([
@@ -36,7 +37,22 @@ describe('inspectCheckpoint', () => {
       'offsets/ has a gap between batches 0 and 2',
       'commits/1 has no offsets/1',
     ]));
-    expect(problems.some((p) => p.includes('commits/3 is corrupt'))).toBe(true);
+    expect(problems.some((p) => p.includes('commits/2 is corrupt'))).toBe(true);
+  });
+
+  it('lists the newest entries a power cut tore as torn, not as problems, and reports the batch a restart really runs', async () => {
+    const store = await checkpointWith(4, 3);
+    store.overwriteRaw('offsets/3', '');
+    store.overwriteRaw('commits/2', 'v1\n{"nextBatchWater');
+    const report = await inspectCheckpoint(store);
+    expect(report.problems).toEqual([]);
+    expect(report.torn).toEqual([
+      'offsets/3 is empty (a power cut during its write): the next start plans batch 3 again',
+      'commits/2 is incomplete (a power cut during its write): batch 2 re-runs and its commit is written again',
+    ]);
+    const recovery = await new Checkpoint(store).recover(1);
+    expect(report.pendingBatch?.batchId).toBe(recovery.pending?.batchId);
+    expect(report).toMatchObject({ offsets: { last: 2 }, commits: { last: 1 }, lastCommittedBatch: 1 });
   });
 
   it('drops the uncommitted batch so the next run plans it afresh, and refuses while a query runs', async () => {

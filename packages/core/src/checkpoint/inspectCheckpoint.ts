@@ -1,6 +1,6 @@
 import type { CheckpointStore } from './checkpointStore.ts';
 import { FileCheckpointStore } from './fileCheckpointStore.ts';
-import { parseCommit, parseOffsetSeq, type OffsetSeq } from './logEntries.ts';
+import { isTornCommit, isTornOffsets, parseCommit, parseOffsetSeq, type OffsetSeq } from './logEntries.ts';
 import { SluiceError } from '../errors.ts';
 
 /** What a checkpoint holds, and what is wrong with it (Spark has no such tool; its users delete files by hand). */
@@ -17,6 +17,12 @@ export interface CheckpointReport {
   readonly sources: readonly { readonly index: number; readonly entries: number }[];
   /** Everything that would stop a restart or that looks foreign, one sentence each. */
   readonly problems: readonly string[];
+  /**
+   * Newest log entries a power cut tore while they were written: a restart treats each as absent
+   * and rewrites it, so they are not problems. Listed so a person reading the directory knows why
+   * a file is empty.
+   */
+  readonly torn: readonly string[];
 }
 
 /**
@@ -45,6 +51,7 @@ export async function inspectCheckpoint(location: string | CheckpointStore): Pro
 
   const offsetIds = await ids(store, 'offsets', problems, file);
   const commitIds = await ids(store, 'commits', problems, file);
+  const torn = await setAsideTorn(store, offsetIds, commitIds);
   for (const [name, list] of [['offsets', offsetIds], ['commits', commitIds]] as const) {
     for (let i = 1; i < list.length; i++) if (list[i] !== list[i - 1]! + 1) problems.push(`${name}/ has a gap between batches ${list[i - 1]} and ${list[i]}`);
   }
@@ -81,6 +88,7 @@ export async function inspectCheckpoint(location: string | CheckpointStore): Pro
     pendingBatch: pending,
     sources,
     problems,
+    torn,
   };
 }
 
@@ -113,6 +121,22 @@ async function ids(store: CheckpointStore, dir: string, problems: string[], file
     else problems.push(`${file(`${dir}/${name}`)} is not a batch file`);
   }
   return out.sort((a, b) => a - b);
+}
+
+/** Take out of the id lists the newest entries recovery treats as absent (see `Checkpoint.recover`). */
+async function setAsideTorn(store: CheckpointStore, offsetIds: number[], commitIds: number[]): Promise<string[]> {
+  const torn: string[] = [];
+  const lastOffsets = offsetIds.at(-1);
+  if (lastOffsets !== undefined && !commitIds.includes(lastOffsets) && isTornOffsets((await store.read(`offsets/${lastOffsets}`)) ?? 'absent')) {
+    offsetIds.pop();
+    torn.push(`offsets/${lastOffsets} is empty (a power cut during its write): the next start plans batch ${lastOffsets} again`);
+  }
+  const lastCommit = commitIds.at(-1);
+  if (lastCommit !== undefined && isTornCommit((await store.read(`commits/${lastCommit}`)) ?? 'absent')) {
+    commitIds.pop();
+    torn.push(`commits/${lastCommit} is incomplete (a power cut during its write): batch ${lastCommit} re-runs and its commit is written again`);
+  }
+  return torn;
 }
 
 async function readLock(store: CheckpointStore): Promise<string | undefined> {

@@ -124,6 +124,15 @@ export function isTornCommit(text: string): boolean {
   return text.startsWith(COMMIT_PREFIX) && /^-?\d*$/.test(text.slice(COMMIT_PREFIX.length));
 }
 
+/**
+ * Whether an offsets entry is one a power cut tore while this engine wrote it in place: empty or
+ * zero-filled (the length reached the disk, the data did not). Only the newest, uncommitted entry
+ * may be such; recovery treats it as absent and rewrites it when the batch is planned again.
+ */
+export function isTornOffsets(text: string): boolean {
+  return /^\0*$/.test(text);
+}
+
 function checkVersion(line: string | undefined, file: string): number {
   const match = /^v(\d+)$/.exec(line?.trim() ?? '');
   if (!match) throw corrupt(file, `its first line is ${JSON.stringify((line ?? '').slice(0, 40))}, not a version like "v1"`);
