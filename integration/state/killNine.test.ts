@@ -4,11 +4,11 @@
  * and repeats nothing — every count it ever emitted agrees with the rows it covers, and the
  * last one counts every row.
  */
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKillableChild, type KillAfter } from '../support.ts';
 import { scratch } from './support.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,26 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => dirs.remove());
 
-function runChild(args: { checkpoint: string; out: string; last: number; rows: number; stateStore: string; localDir: string }, killAfter?: { batches: number; delayMs: number }): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    // node itself with tsx as a loader: the tsx CLI would run the script in a grandchild SIGKILL never reaches.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures/rateToCounts.ts'), args.checkpoint, args.out, String(args.last), String(args.rows), args.stateStore, args.localDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: join(here, '../..'),
-    });
-    let batches = 0;
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      batches += (d.toString().match(/^batch /gm) ?? []).length;
-      if (killAfter && batches >= killAfter.batches) setTimeout(() => child.kill('SIGKILL'), killAfter.delayMs);
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(true);
-      else if (code === 0) resolve(false);
-      else reject(new Error(`child exited with ${code}: ${stderr}`));
-    });
-  });
+function runChild(args: { checkpoint: string; out: string; last: number; rows: number; stateStore: string; localDir: string }, killAfter?: KillAfter): Promise<boolean> {
+  const argv = [args.checkpoint, args.out, String(args.last), String(args.rows), args.stateStore, args.localDir];
+  return runKillableChild(join(here, 'fixtures/rateToCounts.ts'), argv, { cwd: join(here, '../..'), ...(killAfter ? { killAfter } : {}) });
 }
 
 describe('stateful query killed with SIGKILL and restarted', () => {
