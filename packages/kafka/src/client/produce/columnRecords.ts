@@ -1,4 +1,5 @@
 import type { OutgoingBytes, OutgoingColumns } from '../types.ts';
+import { varintSize, writeBytesField, writeNullField, writeVarint } from './recordFields.ts';
 
 /**
  * The records part of a batch (as `encodeRecords` writes it) straight from the sink's columns:
@@ -71,43 +72,6 @@ function fieldSize(column: OutgoingBytes | null, row: number): number {
 
 function writeField(out: Uint8Array, at: number, column: OutgoingBytes | null, row: number): number {
   const length = lengthAt(column, row);
-  if (length < 0) {
-    out[at] = 1; // zigzag(-1)
-    return at + 1;
-  }
-  at = writeVarint(out, at, length);
-  const values = column!.values;
-  const start = column!.offsets[column!.offset + row]!;
-  // A subarray view per value would be an object per record; short values are copied by hand.
-  if (length <= 128) {
-    let i = 0;
-    for (; i + 4 <= length; i += 4) {
-      out[at + i] = values[start + i]!;
-      out[at + i + 1] = values[start + i + 1]!;
-      out[at + i + 2] = values[start + i + 2]!;
-      out[at + i + 3] = values[start + i + 3]!;
-    }
-    for (; i < length; i++) out[at + i] = values[start + i]!;
-  } else out.set(values.subarray(start, start + length), at);
-  return at + length;
-}
-
-function varintSize(n: number): number {
-  let z = (n << 1) >>> 0;
-  let size = 1;
-  while (z >= 0x80) {
-    z >>>= 7;
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(out: Uint8Array, at: number, n: number): number {
-  let z = ((n << 1) ^ (n >> 31)) >>> 0;
-  while (z >= 0x80) {
-    out[at++] = (z & 0x7f) | 0x80;
-    z >>>= 7;
-  }
-  out[at++] = z;
-  return at;
+  if (length < 0) return writeNullField(out, at);
+  return writeBytesField(out, at, column!.values, column!.offsets[column!.offset + row]!, length);
 }

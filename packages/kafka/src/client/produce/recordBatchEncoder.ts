@@ -1,5 +1,6 @@
 import type { KafkaHeader } from '../types.ts';
 import { crc32c } from './crc32c.ts';
+import { varintSize, writeBytesField, writeNullField, writeVarint } from './recordFields.ts';
 
 /** One record to put in a batch; strings are written as UTF-8. */
 export interface BatchRecord {
@@ -133,42 +134,5 @@ function fieldSize(v: Uint8Array | null): number {
 }
 
 function writeField(out: Uint8Array, at: number, v: Uint8Array | null): number {
-  if (v === null) {
-    out[at] = 1; // zigzag(-1)
-    return at + 1;
-  }
-  const length = v.length;
-  at = writeVarint(out, at, length);
-  if (length <= 128) {
-    let i = 0;
-    for (; i + 4 <= length; i += 4) {
-      out[at + i] = v[i]!;
-      out[at + i + 1] = v[i + 1]!;
-      out[at + i + 2] = v[i + 2]!;
-      out[at + i + 3] = v[i + 3]!;
-    }
-    for (; i < length; i++) out[at + i] = v[i]!;
-  } else out.set(v, at);
-  return at + length;
-}
-
-/** Size of a zigzag varint of a non-negative int32 (lengths, counts, deltas). */
-function varintSize(n: number): number {
-  let z = (n << 1) >>> 0;
-  let size = 1;
-  while (z >= 0x80) {
-    z >>>= 7;
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(out: Uint8Array, at: number, n: number): number {
-  let z = ((n << 1) ^ (n >> 31)) >>> 0;
-  while (z >= 0x80) {
-    out[at++] = (z & 0x7f) | 0x80;
-    z >>>= 7;
-  }
-  out[at++] = z;
-  return at;
+  return v === null ? writeNullField(out, at) : writeBytesField(out, at, v, 0, v.length);
 }
