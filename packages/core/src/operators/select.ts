@@ -14,6 +14,7 @@ import { col, Column, type ColumnLike } from './column.ts';
 import { resolveColumn, type BoundExpression } from './expression.ts';
 import { makeVector } from 'apache-arrow';
 import { eventTimeColumns } from '../builders/eventTime.ts';
+import { beforeWindowProjection, slidingWindowGenerator } from './windowProjection.ts';
 
 /**
  * Keep, compute and rename columns (Spark's `select`). `'*'` is every column, `'data.*'` every
@@ -44,7 +45,8 @@ export function selectExpr(...expressions: readonly string[]): Operator {
 type Item = { readonly kind: 'expression'; readonly bound: BoundExpression } | { readonly kind: 'generator'; readonly generator: BoundGenerator; readonly names: readonly string[] | null; readonly label: string };
 
 /** Bind select items (stars expanded, one generator allowed) and add the projection step. */
-export function projectNodes(frame: StreamFrame, nodes: readonly ExprNode[], scope: BindScope): StreamFrame {
+export function projectNodes(input: StreamFrame, nodes: readonly ExprNode[], scope: BindScope): StreamFrame {
+  const frame = beforeWindowProjection(input, nodes);
   const items = bindItems(nodes, scope);
   const generators = items.filter((i) => i.kind === 'generator');
   if (generators.length === 0) {
@@ -85,7 +87,10 @@ export function bindItems(nodes: readonly ExprNode[], scope: BindScope): Item[] 
   for (const node of nodes) {
     for (const expanded of expandStar(node, scope)) {
       const { inner, names, alias } = unwrapAliases(expanded);
-      if (isGenerator(inner)) {
+      const sliding = slidingWindowGenerator(inner, scope);
+      if (sliding) {
+        items.push({ kind: 'generator', generator: sliding, names: alias !== undefined ? [alias] : null, label: 'window' });
+      } else if (isGenerator(inner)) {
         const call = inner as Extract<ExprNode, { op: 'call' }>;
         const generator = bindGeneratorCall(call, scope);
         const outNames = names ?? (alias !== undefined ? [alias] : null);

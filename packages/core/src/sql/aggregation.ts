@@ -182,6 +182,8 @@ export function windowKeyOf(node: Extract<ExprNode, { op: 'call' }>): WindowSpec
   }
   const text = durations.map((d) => {
     if (d.op === 'lit' && typeof d.value === 'string') return d.value;
+    // An integer duration is microseconds, as in Spark's SQL `window(ts, '10 seconds', 10000000)`.
+    if (d.op === 'lit' && (typeof d.value === 'number' || typeof d.value === 'bigint') && Number.isInteger(Number(d.value))) return Number(d.value) / 1000;
     if (d.op === 'lit' && d.value && typeof d.value === 'object' && 'months' in (d.value as object)) {
       const ms = intervalToMs(d.value as Interval);
       if (ms === undefined) throw expressionError('INVALID_QUERY', `A window cannot be measured in months: ${formatInterval(d.value as Interval)}.`, d.span);

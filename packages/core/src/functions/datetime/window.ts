@@ -13,14 +13,14 @@ export const windowFunction: ScalarFunctionDefinition = {
   arity: [2, 4],
   doc: {
     usage: "window(timeColumn, windowDuration[, slideDuration[, startTime]])",
-    description: 'The tumbling event-time window holding each timestamp, as struct<start, end>; in GROUP BY (or groupBy) also sliding windows.',
+    description: 'The tumbling event-time window holding each timestamp, as struct<start, end>; sliding windows in GROUP BY (or groupBy) or as a select item of their own (one row per window). Rows whose time is null are dropped.',
     examples: [],
   },
   bind: (call) => {
     const spec = windowKeyOf(call.node as Extract<ExprNode, { op: 'call' }>);
-    if (spec.slideMs !== spec.sizeMs) call.fail('a sliding window makes several rows per input row: use it as a grouping key (GROUP BY window(…) or groupBy(window(…)))', 2, 'INVALID_QUERY');
+    if (spec.slideMs !== spec.sizeMs) call.fail('a sliding window makes several rows per input row: use it as a grouping key (GROUP BY window(…) or groupBy(window(…))) or as a select item of its own', 2, 'INVALID_QUERY');
     const ts = timestampArg(call, 0);
-    return rowFunction(call.outputName, WINDOW_STRUCT(), [ts], (ms) => {
+    return rowFunction('window', WINDOW_STRUCT(), [ts], (ms) => {
       const start = spec.startsOf(ms as number)[0]!;
       return { start, end: start + spec.sizeMs };
     });

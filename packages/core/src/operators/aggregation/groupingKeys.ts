@@ -12,7 +12,8 @@ export interface BoundKey {
 
 /**
  * The grouping keys of every row of a batch: `visit(row, values)` is called once per group the
- * row belongs to — once, or once per sliding window that holds its event time. `values` is
+ * row belongs to — once, or once per sliding window that holds its event time (none when the
+ * time of a window key is null). `values` is
  * reused between calls: copy it to keep it.
  */
 export function forEachGroupingKey(keys: readonly BoundKey[], batch: RecordBatch, context: OperatorContext, visit: (row: number, values: unknown[]) => void): void {
@@ -27,7 +28,9 @@ export function forEachGroupingKey(keys: readonly BoundKey[], batch: RecordBatch
     const c = cells[k]!;
     const value = c.valid && !c.valid[row] ? null : c.values[row];
     const window = keys[k]!.window;
-    if (window && value !== null) {
+    // A row whose time is null is in no window: Spark's TimeWindowing filters it out.
+    if (window && value === null) return;
+    if (window) {
       for (const start of window.startsOf(eventTimeOf(value))) {
         values[k] = { start, end: start + window.sizeMs };
         expand(row, k + 1);
