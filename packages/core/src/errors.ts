@@ -55,6 +55,8 @@ export const ERROR_CODES = [
   'KAFKA_UNREACHABLE',
   'KAFKA_ERROR',
   'KAFKA_UNKNOWN_PARTITION',
+  /** A row for the Kafka sink has a null `topic` and no `topic` option is set (Spark's condition of the same name). */
+  'KAFKA_NULL_TOPIC_IN_DATA',
   // Schema registries (Avro, Protobuf)
   'SCHEMA_REGISTRY_ERROR',
   // Delta Lake

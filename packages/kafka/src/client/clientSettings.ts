@@ -163,6 +163,16 @@ const SINK: Record<string, Setter> = {
   },
 };
 
+/**
+ * Java client settings Spark's own tests and jobs commonly pass, which tune how the Java client
+ * waits, retries and refreshes metadata. Sluice's client does these its own way (metadata is
+ * looked up at every trigger that needs it, retries follow `fetchOffset.*` and
+ * `kafka.delivery.timeout.ms`), so they are checked as numbers and accepted: refusing them
+ * would fail a Spark job over a setting that cannot change its answer.
+ */
+const TUNING_ONLY = ['metadata.max.age.ms', 'default.api.timeout.ms', 'max.block.ms', 'retry.backoff.ms', 'reconnect.backoff.ms', 'reconnect.backoff.max.ms', 'connections.max.idle.ms', 'buffer.memory', 'retries'];
+const TOLERATED: Record<string, Setter> = Object.fromEntries(TUNING_ONLY.map((name) => [name, (_d: Draft, v: unknown, k: string) => void nonNegative(v, k)]));
+
 const COMPRESSIONS: readonly KafkaCompression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 /**
@@ -173,6 +183,13 @@ const COMPRESSIONS: readonly KafkaCompression[] = ['none', 'gzip', 'snappy', 'lz
  * a Kafka setting is never silently ignored. Secret values are registered for redaction.
  */
 export function parseKafkaClientSettings(bootstrapServers: string, params: Readonly<Record<string, unknown>>, role: Role): KafkaClientSettings {
+  // Settings Sluice refuses come first, as Spark checks them before any client exists.
+  for (const rawKey of Object.keys(params)) {
+    const reason = FORBIDDEN[rawKey.toLowerCase()];
+    if (reason && params[rawKey] !== undefined) {
+      throw new SluiceError('INVALID_OPTION', `Kafka option '${rawKey.toLowerCase()}' is not supported: ${reason}. Remove option 'kafka.${rawKey}'.`, { details: { option: `kafka.${rawKey}` } });
+    }
+  }
   const draft: Draft = {
     brokers: parseBrokers(bootstrapServers),
     clientId: role === 'source' ? 'sluice-kafka-source' : 'sluice-kafka-sink',
@@ -184,17 +201,13 @@ export function parseKafkaClientSettings(bootstrapServers: string, params: Reado
     consumer: { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, maxBytesPerPartition: 1_048_576, maxBytes: 52_428_800, minBytes: 1, maxWaitTimeMs: 500 },
     producer: { acks: -1, deliveryTimeoutMs: 120_000, compression: 'none', batchSize: 16_384, lingerMs: 0, idempotence: false, maxRequestSize: 1_048_576 },
   };
-  const setters: Record<string, Setter> = { ...COMMON, ...(role === 'source' ? SOURCE : SINK) };
+  const setters: Record<string, Setter> = { ...COMMON, ...TOLERATED, ...(role === 'source' ? SOURCE : SINK) };
   const byLowerName = new Map(Object.keys(setters).map((name) => [name.toLowerCase(), setters[name]!]));
   for (const [rawKey, value] of Object.entries(params)) {
     if (value === undefined) continue;
     const key = rawKey.toLowerCase();
     if (SECRET_KEYS.has(key)) registerSecrets(value);
     if (key === 'bootstrap.servers') continue;
-    const reason = FORBIDDEN[key];
-    if (reason) {
-      throw new SluiceError('INVALID_OPTION', `Kafka option 'kafka.${rawKey}' is not supported: ${reason}.`, { details: { option: `kafka.${rawKey}` } });
-    }
     const set = byLowerName.get(key);
     if (!set) throw unknownSetting(rawKey, Object.keys(setters), role);
     set(draft, value, `kafka.${rawKey}`);

@@ -24,27 +24,28 @@ export function recordLayout(schema: Schema, topicOption: string | undefined): R
   const field = (name: string) => schema.fields.find((f) => f.name === name);
   const value = field('value');
   if (!value) {
-    throw new SluiceError('UNKNOWN_COLUMN', `The Kafka sink needs a 'value' column (string or binary); the output has ${list(schema)}. Build one, e.g. with toJson over the columns to send.`, {
+    throw new SluiceError('UNKNOWN_COLUMN', `Required attribute 'value' not found: the Kafka sink needs a 'value' column (string or binary); the output has ${list(schema)}. Build one, e.g. with toJson over the columns to send.`, {
       details: { column: 'value', columns: schema.fields.map((f) => f.name) },
     });
   }
+  const topic = field('topic');
+  if (!topicOption && !topic) {
+    throw new SluiceError('MISSING_OPTION', "topic option required when no 'topic' attribute is present: set the Kafka sink's 'topic' option, or add a string 'topic' column to the output.", { details: { option: 'topic' } });
+  }
+  // Spark's order (KafkaWriter.validateQuery): topic, key, value, headers, partition.
   const checks: [Field | undefined, (type: DataType) => boolean, string][] = [
-    [value, isText, 'string or binary'],
+    [topic, (t) => t.typeId === Type.Utf8, 'string'],
     [field('key'), isText, 'string or binary'],
-    [field('topic'), (t) => t.typeId === Type.Utf8, 'string'],
-    [field('partition'), (t) => DataType.isInt(t), 'int'],
+    [value, isText, 'string or binary'],
     [field('headers'), isHeaderType, 'array<struct<key:string,value:binary>>'],
+    [field('partition'), (t) => DataType.isInt(t), 'int'],
   ];
   for (const [f, ok, expected] of checks) {
     if (f && f.type.typeId !== Type.Null && !ok(f.type)) {
-      throw new SluiceError('TYPE_MISMATCH', `The Kafka sink's '${f.name}' column must be ${expected}, but it is ${sparkTypeName(f.type)}. Cast or convert it before writing.`, {
+      throw new SluiceError('TYPE_MISMATCH', `The Kafka sink's '${f.name}' column is ${sparkTypeName(f.type)}, but ${f.name} must be a(n) ${expected}. Cast or convert it before writing.`, {
         details: { column: f.name, type: sparkTypeName(f.type), expected },
       });
     }
-  }
-  const topic = field('topic');
-  if (!topicOption && !topic) {
-    throw new SluiceError('MISSING_OPTION', "The Kafka sink needs a topic: set the 'topic' option, or add a string 'topic' column to the output.", { details: { option: 'topic' } });
   }
   return { value, key: field('key'), topic, partition: field('partition'), headers: field('headers') };
 }
@@ -62,7 +63,7 @@ export function tableToRecords(table: Table, layout: RecordLayout, topicOption: 
     for (let i = 0; i < batch.numRows; i++) {
       const topicName = topicOption ?? (topic?.get(i) as string | null);
       if (topicName == null) {
-        throw new SluiceError('MALFORMED_RECORD', "A row has a null 'topic' and no 'topic' option is set: every Kafka record needs a topic.", { details: { column: 'topic' } });
+        throw new SluiceError('KAFKA_NULL_TOPIC_IN_DATA', "A row has a null 'topic' and no 'topic' option is set: every Kafka record needs a topic. Use the 'topic' option for a default topic, or fill the column.", { details: { column: 'topic' } });
       }
       const p = partition?.get(i);
       records.push({

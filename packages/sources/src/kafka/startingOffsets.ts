@@ -27,10 +27,13 @@ export async function resolveStartingOffsets(
     else if (start.kind === 'latest') result.set(k, r.latest);
   }
   if (start.kind === 'offsets') {
-    requireEveryPartition('startingOffsets', start.offsets, partitions);
+    // A topic given as "earliest"/"latest" covers all its partitions; the others must be listed one by one.
+    const listed = partitions.filter((tp) => start.topics[tp.topic] === undefined);
+    requireEveryPartition('startingOffsets', start.offsets, listed);
     for (const tp of partitions) {
       const r = range.get(partitionKey(tp.topic, tp.partition))!;
-      const wanted = start.offsets[tp.topic]![String(tp.partition)]!;
+      const level = start.topics[tp.topic];
+      const wanted = level === 'earliest' ? -2 : level === 'latest' ? -1 : start.offsets[tp.topic]![String(tp.partition)]!;
       const offset = wanted === -2 ? r.earliest : wanted === -1 ? r.latest : wanted;
       if (offset < r.earliest) {
         dataLoss.report(tp.topic, tp.partition, offset, r.earliest, `startingOffsets asks for offset ${offset}, but the partition now starts at ${r.earliest}`);
