@@ -41,5 +41,6 @@ export type { Recovery } from './checkpoint/checkpoint.ts';
 export type { CommitMetadata, OffsetSeq, OffsetSeqMetadata } from './checkpoint/logEntries.ts';
 export { checkJsonMapKeys, JSON_PARSE_OPTION_NAMES, jsonSyntaxOf, jsonValueOptionsOf, temporalWriters } from './arrow/json/jsonOptions.ts';
 export type { JsonParseOptions } from './arrow/json/jsonOptions.ts';
+export { isLenient, parseJsonExact } from './arrow/json/exactJson.ts';
 export type { JsonSyntax } from './arrow/json/exactJson.ts';
 export type { JsonValueOptions } from './arrow/json/columnBuilders.ts';

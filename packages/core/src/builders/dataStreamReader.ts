@@ -41,13 +41,19 @@ export class DataStreamReader {
     return new DataStreamReader(this.formatName, this.optionValues, toSchema(schema));
   }
 
-  /** Build the stream; `path` is the `path` option. Options are validated here, not when the query starts. */
+  /**
+   * Build the stream; `path` is the `path` option. Options are validated here, not when the query
+   * starts. Without `format(...)` the stream reads Parquet files, Spark's default source format
+   * (`spark.sql.sources.default`).
+   */
   load(path?: string): StreamFrame {
-    if (this.formatName === undefined) {
-      throw new SluiceError('INVALID_QUERY', "readStream() needs a format: readStream().format('rate').load().");
+    const format = this.formatName ?? 'parquet';
+    if (path !== undefined && Object.keys(this.optionValues).some((k) => k.toLowerCase() === 'path')) {
+      // Spark's SPARK-32516 rule: two paths are a mistake, not an override.
+      throw new SluiceError('INVALID_OPTION', "There is a 'path' option set and load() is called with a path parameter. Either remove the path option, or call load() without the parameter.", { details: { option: 'path' } });
     }
     const options = path === undefined ? this.optionValues : { ...this.optionValues, path };
-    const provider = sourceFormat(this.formatName).createSource({ options, ...(this.userSchema ? { userSchema: this.userSchema } : {}) });
+    const provider = sourceFormat(format).createSource({ options, ...(this.userSchema ? { userSchema: this.userSchema } : {}) });
     return StreamFrame.fromSource(provider);
   }
 }

@@ -195,7 +195,13 @@ export class DataStreamWriter {
     const engineRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => ENGINE_OPTION_NAMES.has(k.toLowerCase())));
     const stateRaw = Object.fromEntries(Object.entries(rest).filter(([k]) => isStateStoreOption(k)));
     const sinkOptions = Object.fromEntries(Object.entries(rest).filter(([k]) => !ENGINE_OPTION_NAMES.has(k.toLowerCase()) && !isStateStoreOption(k)));
-    if (path !== undefined) sinkOptions['path'] = path;
+    if (path !== undefined) {
+      if (Object.keys(sinkOptions).some((k) => k.toLowerCase() === 'path')) {
+        // Spark's SPARK-32516 rule: two paths are a mistake, not an override.
+        throw new SluiceError('INVALID_OPTION', "There is a 'path' option set and start() is called with a path parameter. Either remove the path option, or call start() without the parameter.", { details: { option: 'path' } });
+      }
+      sinkOptions['path'] = path;
+    }
     const engine = parseEngineOptions(engineRaw);
     const stateStore = parseStateStoreSettings(stateRaw, engine.minBatchesToRetain);
     // A provider that is not installed fails here, at start, not at the first batch.
@@ -217,7 +223,7 @@ export class DataStreamWriter {
 
   private sinkFromFormat(options: Record<string, unknown>): SinkProvider {
     // Spark's default sink format (spark.sql.sources.default) is parquet: start(path) alone writes Parquet files.
-    const formatName = this.formatName ?? (options['path'] !== undefined ? 'parquet' : undefined);
+    const formatName = this.formatName ?? (Object.keys(options).some((k) => k.toLowerCase() === 'path') ? 'parquet' : undefined);
     if (formatName === undefined) {
       throw new SluiceError('INVALID_QUERY', "writeStream() needs a sink: .format('console') or .sink(consoleSink()), or start(path) to write Parquet files (Spark's default format).");
     }

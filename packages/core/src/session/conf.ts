@@ -24,6 +24,11 @@ const SETTINGS: Readonly<Record<string, Setting>> = {
     doc: 'ANSI mode (overflow and invalid casts fail instead of giving null). Only false is supported.',
     check: (v) => (v.toLowerCase() === 'false' ? undefined : 'ANSI mode is not supported yet: invalid casts, overflow and division by zero give null (Spark 3 default)'),
   },
+  'spark.sql.streaming.schemaInference': {
+    defaultValue: 'false',
+    doc: "Whether a file stream without a schema infers one from the files present when it is defined (the file source's inferSchema option, when not given).",
+    check: (v) => (/^(true|false)$/i.test(v) ? undefined : 'use true or false'),
+  },
   'spark.sql.caseSensitive': {
     defaultValue: 'false',
     doc: 'Whether column names are matched case-sensitively. Only false (Spark default) is supported: an exact match wins, then a case-insensitive one.',

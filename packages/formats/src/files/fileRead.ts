@@ -1,5 +1,6 @@
 import { Field, Schema, type Table } from 'apache-arrow';
 import { SluiceError } from '@sluice/core';
+import { checkJsonMapKeys } from '@sluice/core/internal';
 import { fileFormat, type FileFormatName } from '../fileFormats.ts';
 import { TEXT_SCHEMA, textSchemaOf } from '../text/text.ts';
 import { inferCsvSchema } from '../schema/inferCsvSchema.ts';
@@ -37,6 +38,8 @@ export function planFileRead(
   partitions: readonly PartitionValues[],
 ): FileReadPlan {
   const codec = fileFormat(format);
+  // Spark refuses a JSON schema with a non-string map key when the stream is defined.
+  if (codec.name === 'json') for (const f of dataOrFullSchema.fields) checkJsonMapKeys(f.type, `${codec.name} files`);
   const partitionColumns: string[] = [];
   for (const values of partitions) for (const column of Object.keys(values)) if (!partitionColumns.includes(column)) partitionColumns.push(column);
   const given = new Map(dataOrFullSchema.fields.map((f) => [f.name, f]));

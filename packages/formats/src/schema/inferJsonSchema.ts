@@ -1,5 +1,5 @@
 import { Bool, DataType, Field, Float64, Int64, List, Schema, Struct, Utf8 } from 'apache-arrow';
-import { DEFAULT_CORRUPT_RECORD_COLUMN } from '@sluice/core/internal';
+import { DEFAULT_CORRUPT_RECORD_COLUMN, isLenient, jsonSyntaxOf, parseJsonExact } from '@sluice/core/internal';
 import { decodeText, splitLines } from '../lines.ts';
 import { splitJsonDocument } from '../json/splitJsonDocument.ts';
 import type { JsonReadOptions } from '../json/options.ts';
@@ -16,13 +16,17 @@ import type { JsonReadOptions } from '../json/options.ts';
 export function inferJsonSchema(files: readonly Uint8Array[], options: Partial<JsonReadOptions> = {}): Schema {
   let merged: Inferred = { kind: 'null' };
   let malformed = false;
+  // Records are read with the reader's syntax (Spark's allow* options: single quotes by default), so
+  // a file the reader accepts is never inferred as corrupt.
+  const syntax = jsonSyntaxOf(options as never);
+  const lenient = isLenient(syntax);
   for (const bytes of files) {
     const text = decodeText(bytes);
     const records = options.multiLine ? splitJsonDocument(text).records : splitLines(text, options.lineSep).filter((l) => l.trim() !== '');
     for (const record of records) {
       let value: unknown;
       try {
-        value = JSON.parse(record);
+        value = parseRecord(record, syntax, lenient);
       } catch {
         malformed = true;
         continue;
@@ -40,6 +44,15 @@ export function inferJsonSchema(files: readonly Uint8Array[], options: Partial<J
   return new Schema(fields);
 }
 
+function parseRecord(record: string, syntax: ReturnType<typeof jsonSyntaxOf>, lenient: boolean): unknown {
+  try {
+    return JSON.parse(record);
+  } catch (error) {
+    if (!lenient) throw error;
+    return parseJsonExact(record, { syntax });
+  }
+}
+
 type Inferred =
   | { kind: 'null' | 'string' | 'bigint' | 'double' | 'boolean' }
   | { kind: 'array'; element: Inferred }
@@ -49,6 +62,7 @@ function infer(value: unknown): Inferred {
   if (value === null) return { kind: 'null' };
   if (typeof value === 'string') return { kind: 'string' };
   if (typeof value === 'boolean') return { kind: 'boolean' };
+  if (typeof value === 'bigint') return { kind: 'bigint' }; // an integer beyond 2^53, kept exact by the lenient parser
   if (typeof value === 'number') return { kind: Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? 'bigint' : 'double' };
   if (Array.isArray(value)) return { kind: 'array', element: value.reduce<Inferred>((acc, v) => merge(acc, infer(v)), { kind: 'null' }) };
   const fields = new Map<string, Inferred>();

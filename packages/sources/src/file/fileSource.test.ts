@@ -241,12 +241,23 @@ describe('file source', () => {
 });
 
 describe('file source on a directory that does not exist yet', () => {
-  it('fails to start with PATH_NOT_FOUND naming the directory, as Spark (a glob is not checked)', async () => {
+  it('fails with PATH_NOT_FOUND naming the directory when defined, and again at start, as Spark (a glob is not checked)', async () => {
     const dir = join(await tempDir(), 'typo');
-    const error = await openSource(fileSourceProvider('json', { path: dir }, toSchema(schema)), memoryCheckpoint()).catch((e: unknown) => e);
+    let error: unknown;
+    try {
+      fileSourceProvider('json', { path: dir }, toSchema(schema));
+    } catch (e) {
+      error = e;
+    }
     expect(isSluiceError(error, 'PATH_NOT_FOUND')).toBe(true);
     expect((error as Error).message).toContain(`Path does not exist: ${dir}.`);
     expect((error as Error).message).toContain('waitForPath');
+    // Deleted between definition and start: refused at start.
+    await mkdir(dir);
+    const provider = fileSourceProvider('json', { path: dir }, toSchema(schema));
+    await rm(dir, { recursive: true });
+    const atStart = await openSource(provider, memoryCheckpoint()).catch((e: unknown) => e);
+    expect(isSluiceError(atStart, 'PATH_NOT_FOUND')).toBe(true);
     const glob = await openSource(fileSourceProvider('json', { path: join(dir, '*.json') }, toSchema(schema)), memoryCheckpoint());
     await glob.stop();
   });

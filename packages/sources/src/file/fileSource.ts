@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Schema, Table } from 'apache-arrow';
@@ -67,6 +68,10 @@ export function fileSource(config: FileSourceConfig): StreamFrame {
 /** The provider from raw options (the fluent API's strings included); what `format('json').load(path)` builds. */
 export function fileSourceProvider(format: string, raw: Readonly<Record<string, unknown>>, userSchema?: Schema): SourceProvider {
   const options = parseFileSourceOptions(format, raw, userSchema);
+  if (!options.waitForPath && !isGlobPath(options.path) && !existsSync(options.basePath)) {
+    // Spark checks the path when the stream is defined (a glob is not checked); start() checks again.
+    throw pathNotFound(options.basePath);
+  }
   const sample = sampleInput(options.path, options.basePath, { recursiveFileLookup: options.recursiveFileLookup, pathGlobFilter: options.pathGlobFilter, readBytes: options.inferSchema && options.userSchema === undefined });
   const partitions = options.recursiveFileLookup ? [] : sample.partitions;
   const schema = options.userSchema ?? inferFileSchema(options.format, sample.files, options.readOptions);
@@ -135,9 +140,7 @@ class FileSource implements Source<FileSourceOffset> {
     }
     if (!options.waitForPath && !isGlobPath(options.path) && !(await isDirectory(options.basePath))) {
       // Spark fails here too (PATH_NOT_FOUND; a glob is not checked); waiting is an opt-in, so a typo in the path is not a silent, empty stream.
-      throw new SluiceError('PATH_NOT_FOUND', `Path does not exist: ${options.basePath}. Create the input directory before starting the query, fix the path, or set the option waitForPath to true to start now and read the directory once it appears.`, {
-        details: { path: options.basePath },
-      });
+      throw pathNotFound(options.basePath);
     }
     // The whole tree: files in partition directories (even ones created later), glob matches and a
     // sink's manifest folder all mean new data; a spurious event only costs one listing.
@@ -294,6 +297,12 @@ function logOffsetOf(offset: FileSourceOffset | number): number {
 }
 
 export { FILE_SOURCE_FORMATS };
+
+function pathNotFound(path: string): SluiceError {
+  return new SluiceError('PATH_NOT_FOUND', `Path does not exist: ${path}. Create the input directory before starting the query, fix the path, or set the option waitForPath to true to start now and read the directory once it appears.`, {
+    details: { path },
+  });
+}
 
 async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then((info) => info.isDirectory(), () => false);

@@ -1,5 +1,5 @@
 import type { Schema } from 'apache-arrow';
-import { SluiceError, toSchema, type SchemaLike } from '@sluice/core';
+import { conf, SluiceError, toSchema, type SchemaLike } from '@sluice/core';
 import { defineOptions, opt, type Option } from '@sluice/core/connector';
 import { fileFormat, globBase, isGlobPath } from '@sluice/formats/internal';
 import { type FileFormatName } from '@sluice/formats';
@@ -15,7 +15,7 @@ const isSchemaLike = (v: unknown): v is SchemaLike => typeof v === 'string' || (
 const sourceOptionSpec = {
   path: opt.nonEmptyString().required().describe('directory or glob of the input files (a local path or file: URI)'),
   schema: opt.custom<SchemaLike>('a schema (Spark DDL, { col: type } or an Arrow schema)', isSchemaLike).describe('the rows\' schema (or .schema(...) on the reader)'),
-  inferSchema: opt.boolean().default(false).describe('infer the schema from the files present at start (Spark: spark.sql.streaming.schemaInference)'),
+  inferSchema: opt.boolean().describe('infer the schema from the files present at start (default: the setting spark.sql.streaming.schemaInference, false)'),
   maxFilesPerTrigger: opt.positiveInt().describe('new files per batch at most'),
   maxBytesPerTrigger: opt.bytes().describe('bytes of new files per batch at most (always at least one file)'),
   latestFirst: opt.boolean().default(false).describe('process the newest files first'),
@@ -95,7 +95,9 @@ export function parseFileSourceOptions(format: string, raw: Readonly<Record<stri
   }
   if (archive !== undefined) checkArchiveDir(absolute, basePath, archive);
   const explicit = schema === undefined ? userSchema : toSchema(schema as SchemaLike);
-  if (explicit === undefined && !inferSchema && name !== 'text') {
+  // Spark's session setting decides when the option is not given.
+  const infer = (inferSchema as boolean | undefined) ?? conf.get('spark.sql.streaming.schemaInference').toLowerCase() === 'true';
+  if (explicit === undefined && !infer && name !== 'text') {
     throw new SluiceError('MISSING_OPTION', `Schema must be specified when creating a streaming source from ${name} files: .schema('id LONG, name STRING') on the reader or the schema option; or set inferSchema: true to infer it from the files present at start.`, {
       details: { format: name, option: 'schema' },
     });
@@ -106,7 +108,7 @@ export function parseFileSourceOptions(format: string, raw: Readonly<Record<stri
     path: absolute,
     basePath,
     userSchema: explicit,
-    inferSchema: inferSchema as boolean,
+    inferSchema: infer,
     maxFilesPerTrigger: maxFilesPerTrigger as number | undefined,
     maxBytesPerTrigger: maxBytesPerTrigger as number | undefined,
     latestFirst: latestFirst as boolean,

@@ -128,7 +128,7 @@ export function checkJsonMapKeys(type: DataType, where: string): void {
     const entry = type.children[0]!.type as DataType;
     const key = (entry.children as Field[])[0]!.type;
     if (!DataType.isUtf8(key)) {
-      throw new SluiceError('INVALID_SCHEMA', `${where}: the schema has ${sparkTypeName(type)}, but a JSON map's keys are strings (Spark: INVALID_JSON_MAP_KEY_TYPE); declare the map as MAP<STRING, …> and cast the keys afterwards.`);
+      throw new SluiceError('INVALID_SCHEMA', `${where}: the schema has ${sparkTypeName(type)}, but a JSON schema can only contain STRING as a key type for a MAP (Spark: INVALID_JSON_MAP_KEY_TYPE); declare the map as MAP<STRING, …> and cast the keys afterwards.`);
     }
   }
   for (const child of (type.children ?? []) as Field[]) checkJsonMapKeys(child.type, where);
