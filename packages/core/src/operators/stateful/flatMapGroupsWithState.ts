@@ -33,6 +33,9 @@ export interface FlatMapGroupsWithStateOptions {
 export function groupsWithStateStep<S>(frame: StreamFrame, columns: readonly string[], options: FlatMapGroupsWithStateOptions & { readonly isMap: boolean }, fn: GroupsWithStateFunction<S>): StreamFrame {
   const operator = options.isMap ? 'mapGroupsWithState' : 'flatMapGroupsWithState';
   const key = bindGroupingKey(frame, columns, operator);
+  if (options.outputMode !== 'append' && options.outputMode !== 'update') {
+    throw new SluiceError('INVALID_OPTION', `The output mode of function should be append or update (${operator} got ${JSON.stringify(options.outputMode)}).`);
+  }
   const timeout = options.timeout ?? 'none';
   if (!['none', 'processingTime', 'eventTime'].includes(timeout)) throw new SluiceError('INVALID_OPTION', `${operator} timeout is ${JSON.stringify(timeout)}; valid values are 'none', 'processingTime' and 'eventTime'.`);
   if (timeout === 'eventTime' && key.eventTime === null) {
