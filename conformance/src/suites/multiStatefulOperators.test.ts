@@ -1,8 +1,8 @@
-import { col, count, dropDuplicates, expr, groupBy, groupByKey, join, select, sessionWindow, sum, window, withColumn, withWatermark } from '@sluice/core';
+import { col, count, dropDuplicates, expr, groupBy, groupByKey, join, select, selectExpr, sessionWindow, sum, window, withColumn, withWatermark } from '@sluice/core';
 import { intStream, memoryInput } from '../harness/memoryInput.ts';
 import { suite } from '../harness/scenario.ts';
 import { stateRowsChecker } from '../harness/stateRows.ts';
-import { addData, checkNewAnswer, multiAddData, testStream } from '../harness/streamTest.ts';
+import { addData, checkAnswer, checkNewAnswer, multiAddData, testStream } from '../harness/streamTest.ts';
 
 // Restated from apache/spark sql/core/src/test/scala/org/apache/spark/sql/streaming/MultiStatefulOperatorsSuite.scala:
 // chained stateful operators in append mode (Spark 3.4+). Each operator drops input rows as late
@@ -201,4 +201,56 @@ spark.scenario('time interval inner join -> window agg: a row matched after the 
     multiAddData([left, [[140_000, 'y']]], [right, [[140_000, 'z']]]), checkNewAnswer(),
     // watermark 200 s, the join's 160 s: [100, 105) closes with the joined row in it
     multiAddData([left, [[200_000, 'y']]], [right, [[200_000, 'z']]]), checkNewAnswer([100, 1]));
+});
+
+// Spark 3.5+ (SPARK-42376) propagates each operator's output watermark to the next, so a
+// time-interval join may feed an aggregation in append mode: these scenarios are Spark's current
+// suite. (Spark 3.4's "join on time interval -> window agg, append mode, should fail" was removed
+// from the suite when that support landed; Spark now runs that query, and so does Sluice.)
+const timed = (name: string) => memoryInput(`id${name} STRING, timestamp${name} TIMESTAMP`, `input${name}`);
+const hhmmss = (time: string) => at(`2023-01-01 ${time}`);
+
+for (const how of ['left', 'right'] as const) {
+  spark.scenario(`stream-stream time interval ${how} outer join -> aggregation, append mode`, async () => {
+    const input1 = timed('1');
+    const input2 = timed('2');
+    const s1 = input1.frame.pipe(withWatermark('timestamp1', '0 seconds'));
+    const s2 = input2.frame.pipe(withWatermark('timestamp2', '0 seconds'));
+    const agg = s1.pipe(
+      join(s2, expr('id1 = id2 AND (timestamp1 BETWEEN timestamp2 - INTERVAL 1 hour AND timestamp2 + INTERVAL 1 hour)'), `${how}_outer`),
+      groupBy(window(how === 'left' ? 'timestamp1' : 'timestamp2', '10 minutes')).agg(count().alias('cnt')),
+      select(col('window.start').alias('window_start'), col('window.end').alias('window_end'), col('cnt')),
+    );
+    // The outer side's rows are `outer`; the other side's are `other` (Spark's right outer test swaps the inputs).
+    const [outer, other] = how === 'left' ? [input1, input2] : [input2, input1];
+    await testStream(agg, { outputMode: 'append' },
+      // the join waits up to an hour for partners: its output watermark trails the input's by an hour
+      multiAddData([outer, [['1', hhmmss('01:00:10')], ['2', hhmmss('01:00:30')]]], [other, [['1', hhmmss('01:00:20')]]]),
+      checkAnswer(),
+      multiAddData([outer, [['5', hhmmss('01:15:00')]]], [other, [['6', hhmmss('01:15:00')]]]),
+      checkAnswer(),
+      // watermark 02:16: the unmatched rows of 01:00:30 and 01:15 come out with nulls, and the
+      // aggregation closes [01:00, 01:10) with the matched and the unmatched row in it
+      multiAddData([outer, [['5', hhmmss('02:16:00')]]], [other, [['6', hhmmss('02:16:00')]]]),
+      checkAnswer([hhmmss('01:00:00'), hhmmss('01:10:00'), 2]));
+  });
+}
+
+spark.scenario('SPARK-49829 time window agg per each source followed by stream-stream join', async () => {
+  const inputStream1 = memoryInput('value BIGINT', 'inputStream1');
+  const inputStream2 = memoryInput('value BIGINT', 'inputStream2');
+  const windowed = (input: typeof inputStream1, name: string) =>
+    input.frame.pipe(
+      selectExpr('value', 'timestamp_seconds(value) AS ts'),
+      withWatermark('ts', '5 seconds'),
+      groupBy(window('ts', '10 seconds')).agg(sum('value').alias(name)),
+    );
+  const joined = windowed(inputStream1, 'sum_df1').pipe(join(windowed(inputStream2, 'sum_df2'), 'window', 'inner'), selectExpr('CAST(window.end AS long) AS window_end', 'sum_df1', 'sum_df2'));
+  await testStream(joined, { outputMode: 'append' },
+    multiAddData([inputStream1, [1, 2, 3, 4, 5]], [inputStream2, [5, 6, 7, 8, 9]]),
+    checkNewAnswer(), // watermark 0
+    multiAddData([inputStream1, [11, 12, 13, 14, 15]], [inputStream2, [15, 16, 17, 18, 19]]),
+    checkNewAnswer([10, 15, 35]), // watermark 10: both [0, 10) windows come out and meet in the join
+    multiAddData([inputStream1, [100]], [inputStream2, [101]]),
+    checkNewAnswer([20, 65, 85])); // watermark 95
 });
