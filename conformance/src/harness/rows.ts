@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Table } from 'apache-arrow';
+import { DataType, type Field, type Struct, type Table } from 'apache-arrow';
 import { tableToRows } from '@sluice/core';
 
 /**
@@ -10,8 +10,26 @@ export type SparkRow = readonly unknown[];
 
 /** A table's rows, positional and normalised (see `normalise`). */
 export function rowsOf(table: Table): SparkRow[] {
-  const names = table.schema.fields.map((f) => f.name);
-  return tableToRows(table).map((row) => names.map((name) => normalise(row[name])));
+  const fields = table.schema.fields;
+  return tableToRows(table).map((row) => fields.map((f) => normaliseAs(f.type, row[f.name])));
+}
+
+/**
+ * `normalise`, knowing the column's type: a map (a plain object in `tableToRows`' rows, like a
+ * struct) becomes a `Map` from key text to value, so its keys are compared too.
+ */
+function normaliseAs(type: DataType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (DataType.isMap(type)) {
+    const valueType = (type.children[0]!.type as Struct).children[1]!.type;
+    return new Map(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, normaliseAs(valueType, v)]));
+  }
+  if (DataType.isStruct(type)) {
+    const record = value as Record<string, unknown>;
+    return (type.children as Field[]).map((f) => normaliseAs(f.type, record[f.name]));
+  }
+  if (DataType.isList(type)) return (value as unknown[]).map((v) => normaliseAs(type.children[0]!.type, v));
+  return normalise(value);
 }
 
 /**
@@ -24,6 +42,8 @@ export function normalise(value: unknown): unknown {
   if (value instanceof Date) return value.getTime();
   if (value instanceof Uint8Array) return [...value];
   if (Array.isArray(value)) return value.map(normalise);
+  // Spark's `Map("a" -> 1)`: keys compared as text, as a map read back from a table has them.
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [String(k), normalise(v)]));
   if (value !== null && typeof value === 'object') return Object.values(value).map(normalise);
   return value;
 }
@@ -49,5 +69,5 @@ function sortRows(rows: readonly SparkRow[]): SparkRow[] {
 }
 
 export function show(row: SparkRow): string {
-  return JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? `${v}L` : v));
+  return JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? `${v}L` : v instanceof Map ? { Map: [...v] } : v));
 }

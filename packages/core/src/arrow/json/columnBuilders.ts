@@ -5,6 +5,7 @@ import { ListBuilder, MapBuilder, StructBuilder } from './nestedBuilders.ts';
 import { BinaryBuilder, BoolBuilder, Int64Builder, NumberBuilder, Utf8Builder } from './scalarBuilders.ts';
 import { parseIsoDateDays, parseIsoTimestampMs } from './temporal.ts';
 import { DecimalBuilder } from './decimalBuilder.ts';
+import { JsonNumberText } from './exactJson.ts';
 
 export { appendFields, isPlainObject } from './nestedBuilders.ts';
 
@@ -26,6 +27,19 @@ export interface ParseState {
    * formats that convert values themselves (CSV) hand over epoch milliseconds.
    */
   readonly integerTimestampsAreSeconds?: boolean;
+  /**
+   * Set when the values are JSON tokens (JSON text, not values a text format converted itself):
+   * only a string token is a date then, as in Spark's JacksonParser.
+   */
+  readonly jsonTokens?: boolean;
+  /**
+   * Set when a builder took a number whose token kind decides the answer: an integer into an
+   * integral or timestamp column, any number into a string column. `JSON.parse` reads `1.0` as
+   * the integer 1, where Spark's parser sees a float token (null for an INT, `1.0` for a STRING):
+   * a record that sets this and holds an integer-valued float token is read again exactly, where
+   * float tokens stay `JsonNumberText`.
+   */
+  numberTokensMatter?: boolean;
 }
 
 /** Value conversions that Spark's JSON options change. */
@@ -62,7 +76,7 @@ export interface ColumnBuilder {
 export function columnBuilder(type: DataType, state: ParseState = { inexact: false }, capacity = 1024): ColumnBuilder {
   switch (type.typeId) {
     case Type.Utf8:
-      return new Utf8Builder(type);
+      return new Utf8Builder(type, state);
     case Type.Binary:
       return new BinaryBuilder();
     case Type.Bool:
@@ -70,20 +84,24 @@ export function columnBuilder(type: DataType, state: ParseState = { inexact: fal
     case Type.Int: {
       const { bitWidth, isSigned } = type as unknown as { bitWidth: number; isSigned: boolean };
       if (!isSigned) break;
-      if (bitWidth === 64) return new Int64Builder(type, capacity, state, int64FromJson);
+      // Spark's integral columns take integer tokens only: a float token (`1.0`, `1e2`) is not one.
+      if (bitWidth === 64) return new Int64Builder(type, capacity, state, (v) => tokenSeen(state, int64FromJson(v)));
       const max = 2 ** (bitWidth - 1);
-      return new NumberBuilder(type, capacity, (v) => (typeof v === 'number' && Number.isInteger(v) && v >= -max && v < max ? v : undefined));
+      return new NumberBuilder(type, capacity, (v) => (typeof v === 'number' && Number.isInteger(v) && v >= -max && v < max ? tokenSeen(state, v) : undefined));
     }
     case Type.Float:
       return new NumberBuilder(type, capacity, state.values?.allowNonNumericNumbers === false ? finiteFloatFromJson : floatFromJson);
     case Type.Decimal:
       return new DecimalBuilder({ precision: (type as unknown as { precision: number }).precision, scale: (type as unknown as { scale: number }).scale }, state);
-    case Type.Timestamp:
-      return new Int64Builder(type, capacity, state, timestampFromJson(type as Timestamp, state.values?.timestamp ?? parseIsoTimestampMs, state.integerTimestampsAreSeconds === true));
+    case Type.Timestamp: {
+      const timestamp = timestampFromJson(type as Timestamp, state.values?.timestamp ?? parseIsoTimestampMs, state.integerTimestampsAreSeconds === true);
+      return new Int64Builder(type, capacity, state, (v) => (typeof v === 'string' ? timestamp(v) : tokenSeen(state, timestamp(v))));
+    }
     case Type.Date: {
       if ((type as unknown as { unit: number }).unit !== 0) break;
       const date = state.values?.date ?? parseIsoDateDays;
-      return new NumberBuilder(type, capacity, (v) => (typeof v === 'string' ? date(v) : typeof v === 'number' && Number.isInteger(v) ? v : undefined));
+      const numbers = state.jsonTokens !== true;
+      return new NumberBuilder(type, capacity, (v) => (typeof v === 'string' ? date(v) : numbers && typeof v === 'number' && Number.isInteger(v) ? v : undefined));
     }
     case Type.List:
       return new ListBuilder(type as List, state, capacity);
@@ -95,7 +113,14 @@ export function columnBuilder(type: DataType, state: ParseState = { inexact: fal
   throw new SluiceError('INVALID_SCHEMA', `Cannot read JSON into a column of type ${sparkTypeName(type)}; use one of string, tinyint, smallint, int, bigint, float, double, decimal, boolean, binary, timestamp, date, array, map, struct.`);
 }
 
+/** Notes that a number was taken whose token kind matters (see `ParseState.numberTokensMatter`). */
+function tokenSeen<T>(state: ParseState, taken: T): T {
+  if (taken !== undefined) state.numberTokensMatter = true;
+  return taken;
+}
+
 function floatFromJson(v: unknown): number | undefined {
+  if (v instanceof JsonNumberText) return v.value;
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   // Spark writes and reads non-finite doubles as strings (allowNonNumericNumbers, default true).
@@ -106,6 +131,7 @@ function floatFromJson(v: unknown): number | undefined {
 }
 
 function finiteFloatFromJson(v: unknown): number | undefined {
+  if (v instanceof JsonNumberText) return v.value;
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   return undefined;

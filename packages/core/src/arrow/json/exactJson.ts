@@ -83,9 +83,68 @@ export class JsonNumberText {
   }
 }
 
-/** The number inside a value the exact parser may have wrapped. */
-export function jsonNumberValue(v: unknown): unknown {
-  return v instanceof JsonNumberText ? v.value : v;
+const DIGIT_THEN_FRACTION_OR_EXPONENT = /\d[.eE]/;
+
+/**
+ * True when `text` may hold a float token (one with a fraction or exponent) whose value is an
+ * integer, such as `1.0` or `1e2`, outside strings: `JSON.parse` reads those as integers, where
+ * Jackson's token says float. One pass, no allocation for the usual record; false positives only
+ * cost an exact re-parse.
+ */
+export function hasIntegralFloatToken(text: string): boolean {
+  if (!DIGIT_THEN_FRACTION_OR_EXPONENT.test(text)) return false;
+  const n = text.length;
+  let k = 0;
+  while (k < n) {
+    const c = text.charCodeAt(k);
+    if (c === 34) {
+      k = endOfString(text, k);
+      continue;
+    }
+    if (!isDigit(c)) {
+      k++;
+      continue;
+    }
+    // An unsigned number token starts here: its digits, then a fraction and an exponent.
+    const start = k;
+    while (k < n && isDigit(text.charCodeAt(k))) k++;
+    let fractionIsZero = true;
+    let float = false;
+    if (text.charCodeAt(k) === 46) {
+      float = true;
+      k++;
+      while (k < n && isDigit(text.charCodeAt(k))) {
+        if (text.charCodeAt(k) !== 48) fractionIsZero = false;
+        k++;
+      }
+    }
+    const e = text.charCodeAt(k);
+    if (e === 101 || e === 69) {
+      k++;
+      if (text.charCodeAt(k) === 43 || text.charCodeAt(k) === 45) k++;
+      while (k < n && isDigit(text.charCodeAt(k))) k++;
+      // An exponent may make a fraction whole (2.5e1): only then is the value worth computing.
+      if (Number.isInteger(Number(text.slice(start, k)))) return true;
+    } else if (float && fractionIsZero) return true;
+  }
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The index after the closing quote of the string opening at `quote`. */
+function endOfString(text: string, quote: number): number {
+  let k = quote + 1;
+  for (;;) {
+    const next = text.indexOf('"', k);
+    if (next < 0) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(next - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return next + 1;
+    k = next + 1;
+  }
 }
 
 class ExactParser {

@@ -95,6 +95,46 @@ describe('parseJsonRecords', () => {
     expect(rowsOf(t).map((r) => (r as { s: string }).s)).toEqual(['1', 'true', '{"a":[1]}', 'x']);
   });
 
+  // Spark's JacksonParser converts by token kind: BYTE/SHORT/INT/LONG and TIMESTAMP take an
+  // integer token only (VALUE_NUMBER_INT), DATE a string only; a float token is a float even when
+  // its value is whole. The field is null and the record malformed (partial results keep the rest).
+  it('refuses a float token into an integral or timestamp column even when its value is whole (1.0, 1e2, -0.0)', () => {
+    const s = toSchema('b TINYINT, sh SMALLINT, i INT, l LONG, t TIMESTAMP, k INT');
+    const texts = ['{"b":1.0,"sh":2.0,"i":1e2,"l":10E0,"t":1.0,"k":7}', '{"i":-0.0,"k":8}', '{"i":100,"l":10,"t":1,"b":1,"sh":2,"k":9}', "{'i': 1.0, 'k': 10}"];
+    const t = parseJsonRecords(texts, s);
+    expect(rowsOf(t)).toEqual([
+      { b: null, sh: null, i: null, l: null, t: null, k: 7, _corrupt_record: texts[0] },
+      { b: null, sh: null, i: null, l: null, t: null, k: 8, _corrupt_record: texts[1] },
+      { b: 1, sh: 2, i: 100, l: 10n, t: 1000, k: 9, _corrupt_record: null },
+      { b: null, sh: null, i: null, l: null, t: null, k: 10, _corrupt_record: texts[3] },
+    ]);
+  });
+
+  it('refuses a float token inside arrays, maps and structs of integers, and keeps the integer tokens', () => {
+    const t = parseJsonRecords(['{"a":[1,2.0],"m":{"x":1},"st":{"y":3.0,"z":4}}', '{"a":[1,2],"m":{"x":1.0},"st":{"y":3,"z":4}}'], toSchema('a ARRAY<INT>, m MAP<STRING,INT>, st STRUCT<y: INT, z: INT>'));
+    const withoutCorrupt = rowsOf(t).map((row) => Object.fromEntries(Object.entries(row as Record<string, unknown>).filter(([k]) => k !== '_corrupt_record')));
+    expect(withoutCorrupt).toEqual([
+      { a: null, m: { x: 1 }, st: { y: null, z: 4 } },
+      { a: [1, 2], m: null, st: { y: 3, z: 4 } },
+    ]);
+  });
+
+  it('is not fooled by float-looking text inside strings, and still reads float tokens into float, double and decimal columns', () => {
+    const s = toSchema('i INT, s STRING, d DOUBLE, f FLOAT, dec DECIMAL(5,1)');
+    const t = parseJsonRecords(['{"i":3,"s":"v1.0 \\"2.0\\" 1e2","d":1.0,"f":2e0,"dec":1.0}'], s, { mode: 'FAILFAST' });
+    expect(rowsOf(t)).toEqual([{ i: 3, s: 'v1.0 "2.0" 1e2', d: 1, f: 2, dec: '1.0' }]);
+  });
+
+  it('refuses a string or a boolean into a number column and a number into a date column', () => {
+    const t = parseJsonRecords(['{"i":"1","d":"2.5","b":1,"day":17000}'], toSchema('i INT, d DOUBLE, b BOOLEAN, day DATE'));
+    expect(rowsOf(t)).toEqual([{ i: null, d: null, b: null, day: null, _corrupt_record: '{"i":"1","d":"2.5","b":1,"day":17000}' }]);
+  });
+
+  it('writes a number into a string column as Jackson does: integer tokens as digits, float tokens by Double.toString', () => {
+    const t = parseJsonRecords(['{"s":1.0}', '{"s":1e2}', '{"s":1.5e10}', '{"s":0.0001}', '{"s":12}', '{"s":{"a":[1.0,2]}}'], toSchema('s STRING'), { mode: 'FAILFAST' });
+    expect(rowsOf(t).map((r) => (r as { s: string }).s)).toEqual(['1.0', '100.0', '1.5E10', '1.0E-4', '12', '{"a":[1.0,2]}']);
+  });
+
   it('keeps int64 values beyond 2^53 exact', () => {
     const t = parseJsonRecords(['{"id":9007199254740993}', '{"id":-9223372036854775808}', '{"id":9223372036854775808}'], toSchema('id LONG'));
     expect(rowsOf(t)).toEqual([

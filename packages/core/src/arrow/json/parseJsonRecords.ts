@@ -1,8 +1,8 @@
-import { DataType, Field, RecordBatch, Schema, Struct, Table, Utf8, makeData } from 'apache-arrow';
+import { Field, RecordBatch, Schema, Struct, Table, Utf8, makeData } from 'apache-arrow';
 import { SluiceError } from '../../errors.ts';
 import { utf8Vector } from '../vectors.ts';
 import { appendFields, columnBuilder, isPlainObject, type ColumnBuilder, type JsonValueOptions, type ParseState } from './columnBuilders.ts';
-import { isLenient, parseJsonExact, SPARK_JSON_SYNTAX, type JsonSyntax } from './exactJson.ts';
+import { hasIntegralFloatToken, isLenient, parseJsonExact, SPARK_JSON_SYNTAX, type JsonSyntax } from './exactJson.ts';
 
 /** How records that do not parse, or do not fit the schema, are handled (Spark's `mode`). */
 export type ParseMode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST';
@@ -51,9 +51,10 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
   const addCorrupt = mode === 'PERMISSIVE' || corruptIndex >= 0;
   const syntax = options.syntax ?? SPARK_JSON_SYNTAX;
   const lenient = isLenient(syntax);
-  const state: ParseState = { inexact: false, bad: false, integerTimestampsAreSeconds: true, ...(options.values ? { values: options.values } : {}) };
-  // A DECIMAL needs the digits of fractional numbers as written, which the exact re-parse keeps.
-  const decimalText = dataFields.some((f) => containsDecimal(f.type));
+  const state: ParseState = { inexact: false, bad: false, numberTokensMatter: false, integerTimestampsAreSeconds: true, jsonTokens: true, ...(options.values ? { values: options.values } : {}) };
+  // The exact parse keeps float tokens as written (JsonNumberText): a DECIMAL needs their digits,
+  // an integral column refuses them, a string column writes them as Jackson does.
+  const decimalText = true;
   const count = texts.length;
   const builders: ColumnBuilder[] = dataFields.map((f) => columnBuilder(f.type, state, count));
   const names = dataFields.map((f) => f.name);
@@ -89,9 +90,11 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
     if (ok) {
       state.inexact = false;
       state.bad = false;
+      state.numberTokensMatter = false;
       appendFields(builders, names, record as Record<string, unknown>, state);
-      if (state.inexact && !exact) {
-        // JSON.parse rounded a number that an Int64 or DECIMAL column needs exact: parse this one again.
+      if (!exact && (state.inexact || (state.numberTokensMatter && hasIntegralFloatToken(text)))) {
+        // JSON.parse rounded a number that an Int64 or DECIMAL column needs exact, or read a float
+        // token such as `1.0` as an integer where the token kind decides: parse this one again.
         for (const b of builders) b.truncate(rows);
         state.bad = false;
         appendFields(builders, names, parseJsonExact(text, { decimalText, syntax }) as Record<string, unknown>, state);
@@ -126,10 +129,6 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
   const outSchema = new Schema(outFields, schema.metadata);
   const struct = makeData({ type: new Struct(outFields), length: rows, nullCount: 0, children: outData });
   return new Table([new RecordBatch(outSchema, struct)]);
-}
-
-function containsDecimal(type: DataType): boolean {
-  return DataType.isDecimal(type) || (type.children ?? []).some((c: Field) => containsDecimal(c.type));
 }
 
 function appendNulls(builders: readonly ColumnBuilder[]): void {

@@ -2,7 +2,8 @@ import { makeData, type Data, type DataType } from 'apache-arrow';
 import { binaryVector, utf8Vector } from '../vectors.ts';
 import type { ColumnBuilder, ParseState } from './columnBuilders.ts';
 import { Validity } from './validity.ts';
-import { jsonNumberValue } from './exactJson.ts';
+import { JsonNumberText } from './exactJson.ts';
+import { formatDouble } from '../../expressions/cast/numberText.ts';
 
 /** Builders of one flat column each: strings, bytes, numbers, int64/timestamps, booleans. */
 
@@ -10,13 +11,21 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 export class Utf8Builder implements ColumnBuilder {
   private values: (string | null)[] = [];
-  constructor(private readonly type: DataType) {}
+  constructor(
+    private readonly type: DataType,
+    private readonly state?: ParseState,
+  ) {}
   get length(): number {
     return this.values.length;
   }
   append(v: unknown): boolean {
-    // Spark's rule: a string column takes any JSON value, non-strings as their JSON text.
-    this.values.push(typeof v === 'string' ? v : jsonText(jsonNumberValue(v)));
+    // Spark's rule: a string column takes any JSON value, non-strings as the JSON text Jackson
+    // writes for them (a float token through Java's Double.toString: `1.0`, `1.0E10`).
+    if (typeof v === 'string') this.values.push(v);
+    else {
+      if (this.state !== undefined && typeof v !== 'boolean') this.state.numberTokensMatter = true;
+      this.values.push(jsonText(v));
+    }
     return true;
   }
   appendNull(): void {
@@ -31,8 +40,18 @@ export class Utf8Builder implements ColumnBuilder {
   }
 }
 
+/**
+ * The compact JSON text of a parsed value, numbers as Jackson writes them: an integer token as its
+ * digits, a float token as Java's `Double.toString`. An integer-valued number here is an integer
+ * token: the parse re-reads a record holding an integer-valued float token (`1.0`) exactly.
+ */
 function jsonText(v: unknown): string {
-  return typeof v === 'bigint' ? v.toString() : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatDouble(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof JsonNumberText) return formatDouble(v.value);
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',')}}`;
 }
 
 export class BinaryBuilder implements ColumnBuilder {
@@ -70,7 +89,8 @@ export class NumberBuilder implements ColumnBuilder {
     this.values = new (type.ArrayType as new (n: number) => NumericArray)(Math.max(capacity, 16));
   }
   append(v: unknown): boolean {
-    const n = this.convert(jsonNumberValue(v));
+    // The converter sees the value as parsed: a float token (JsonNumberText) is not an integer.
+    const n = this.convert(v);
     if (n === undefined) return false;
     if (this.length === this.values.length) this.grow();
     this.values[this.length] = n;
@@ -115,7 +135,7 @@ export class Int64Builder implements ColumnBuilder {
     this.words = new Int32Array(this.values.buffer);
   }
   append(v: unknown): boolean {
-    const n = this.convert(jsonNumberValue(v));
+    const n = this.convert(v);
     if (n === undefined) return false;
     if (this.length === this.values.length) this.grow();
     const i = this.length;

@@ -16,7 +16,7 @@ import { argAs, constantArg } from '../arguments.ts';
 import { callColumn, colArg, litArg } from '../build.ts';
 import type { CallContext, GeneratorFunctionDefinition, ScalarFunctionDefinition } from '../registry.ts';
 import { rowFunction } from '../rowFunction.ts';
-import { jsonText, parseJsonDocument, type JsonNode } from './jsonValue.ts';
+import { jsonText, parseJsonDocument, prettyJsonText, type JsonNode } from './jsonValue.ts';
 
 /** A map literal of options (`map('mode', 'FAILFAST')`) as strings. */
 function optionsArg(call: CallContext, index: number): Record<string, string> {
@@ -130,6 +130,7 @@ export const toJsonFunction: ScalarFunctionDefinition = {
     const struct = isStructType(arg.type);
     const schema = new Schema(struct ? (arg.type as Struct).children : [new Field('v', arg.type, true)]);
     const options = optionsArg(call, 1);
+    const pretty = optionValue(options, 'pretty')?.toLowerCase() === 'true';
     const temporalOptions = { timestampFormat: optionValue(options, 'timestampFormat'), dateFormat: optionValue(options, 'dateFormat'), timeZone: optionValue(options, 'timeZone'), locale: optionValue(options, 'locale') };
     let temporal: ReturnType<typeof temporalWriters> | undefined;
     try {
@@ -146,7 +147,7 @@ export const toJsonFunction: ScalarFunctionDefinition = {
         const columns = struct ? data.children.map((c) => ({ data: [c] }) as never) : [vector];
         const lines = tableToJsonLines(new Table([recordBatchOf(schema, columns, batch.numRows)]), undefined, temporal);
         const out = lines.map((line, i) => (vector.isValid(i) ? (struct ? line : line.slice(5, -1)) : null));
-        return utf8Vector(out);
+        return utf8Vector(pretty ? out.map((line) => (line === null ? null : prettyJsonText(line))) : out);
       },
     };
   },
@@ -182,7 +183,8 @@ export const schemaOfJsonFunction: ScalarFunctionDefinition = {
   doc: { usage: 'schema_of_json(json[, options])', description: 'The schema Spark infers for a constant JSON text, in DDL.', examples: [{ sql: "schema_of_json('[{\"col\":0}]')", result: 'ARRAY<STRUCT<col: BIGINT>>' }] },
   bind: (call) => {
     const json = constantArg(call, 0, 'the JSON text');
-    const node = typeof json === 'string' ? parseJsonDocument(json) : null;
+    const options = optionsArg(call, 1);
+    const node = typeof json === 'string' ? parseJsonDocument(json, { allowUnquotedFieldNames: optionValue(options, 'allowUnquotedFieldNames')?.toLowerCase() === 'true' }) : null;
     if (!node) throw new SluiceError('INVALID_QUERY', `schema_of_json needs valid JSON text, got ${JSON.stringify(json)}.`);
     return constantExpression(call.outputName, new Utf8(), inferType(node));
   },

@@ -9,8 +9,12 @@ export type JsonNode =
   | { readonly kind: 'number'; readonly raw: string }
   | { readonly kind: 'literal'; readonly raw: 'true' | 'false' | 'null' };
 
-/** The document, or null when the text is not one JSON value. */
-export function parseJsonDocument(text: string): JsonNode | null {
+/**
+ * The document, or null when the text is not one JSON value. As Spark's shared Jackson factory for
+ * these functions, single-quoted strings and unescaped control characters are accepted (Hive's
+ * rules, SPARK-11311); `allowUnquotedFieldNames` is the JSON option of that name (schema_of_json).
+ */
+export function parseJsonDocument(text: string, options: { readonly allowUnquotedFieldNames?: boolean } = {}): JsonNode | null {
   let k = 0;
   const space = () => {
     while (k < text.length && (text[k] === ' ' || text[k] === '\n' || text[k] === '\r' || text[k] === '\t')) k++;
@@ -19,18 +23,19 @@ export function parseJsonDocument(text: string): JsonNode | null {
     throw new SyntaxError('bad json');
   };
   const string = (): string => {
+    const quote = text[k];
     k++;
     let out = '';
     for (;;) {
       if (k >= text.length) fail();
       const c = text[k]!;
-      if (c === '"') {
+      if (c === quote) {
         k++;
         return out;
       }
       if (c === '\\') {
         const e = text[k + 1];
-        const map: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        const map: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
         if (e === 'u') {
           const hex = text.slice(k + 2, k + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail();
@@ -40,8 +45,6 @@ export function parseJsonDocument(text: string): JsonNode | null {
           out += map[e];
           k += 2;
         } else fail();
-      } else if (c.charCodeAt(0) < 0x20 && c !== '\n' && c !== '\t' && c !== '\r') {
-        fail();
       } else {
         out += c;
         k++;
@@ -61,8 +64,13 @@ export function parseJsonDocument(text: string): JsonNode | null {
       }
       for (;;) {
         space();
-        if (text[k] !== '"') fail();
-        const key = string();
+        let key: string;
+        if (text[k] === '"' || text[k] === "'") key = string();
+        else if (options.allowUnquotedFieldNames === true && /[A-Za-z_$]/.test(text[k] ?? '')) {
+          const name = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(text.slice(k))![0];
+          k += name.length;
+          key = name;
+        } else return fail();
         space();
         if (text[k] !== ':') fail();
         k++;
@@ -93,7 +101,7 @@ export function parseJsonDocument(text: string): JsonNode | null {
         } else fail();
       }
     }
-    if (c === '"') return { kind: 'string', value: string() };
+    if (c === '"' || c === "'") return { kind: 'string', value: string() };
     const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(k));
     if (number) {
       k += number[0].length;
@@ -128,4 +136,46 @@ export function jsonText(node: JsonNode): string {
     default:
       return node.raw;
   }
+}
+
+/**
+ * Compact JSON text laid out as Jackson's default pretty printer lays it out (to_json's `pretty`
+ * option): `"key" : value`, one object field a line indented two spaces for each enclosing
+ * object, arrays inline (`[ 1, 2 ]`, `[ {`), empty ones `[ ]` and `{ }`. Works on the text, so
+ * numbers keep their digits.
+ */
+export function prettyJsonText(compact: string): string {
+  let out = '';
+  const open: string[] = [];
+  let objects = 0;
+  const indent = (): string => '  '.repeat(objects);
+  for (let k = 0; k < compact.length; k++) {
+    const c = compact[k]!;
+    if (c === '"') {
+      let end = k + 1;
+      while (compact[end] !== '"') end += compact[end] === '\\' ? 2 : 1;
+      out += compact.slice(k, end + 1);
+      k = end;
+    } else if ((c === '{' && compact[k + 1] === '}') || (c === '[' && compact[k + 1] === ']')) {
+      out += `${c} ${compact[k + 1]}`;
+      k++;
+    } else if (c === '{') {
+      open.push(c);
+      objects++;
+      out += `{\n${indent()}`;
+    } else if (c === '[') {
+      open.push(c);
+      out += '[ ';
+    } else if (c === '}') {
+      open.pop();
+      objects--;
+      out += `\n${indent()}}`;
+    } else if (c === ']') {
+      open.pop();
+      out += ' ]';
+    } else if (c === ',') out += open.at(-1) === '{' ? `,\n${indent()}` : ', ';
+    else if (c === ':') out += ' : ';
+    else out += c;
+  }
+  return out;
 }
