@@ -35,6 +35,8 @@ describe('recordsToTable', () => {
     expect(Buffer.from(rows[2]!['value'] as Uint8Array).toString()).toBe('é');
     const headers = table.getChild('headers')!.get(0)!.toArray() as { toJSON(): { key: string; value: Uint8Array } }[];
     expect(headers.map((h) => h.toJSON().key)).toEqual(['h']);
+    // A record without headers reads as null headers, as in Spark (KafkaRecordToRowConverter).
+    expect(table.getChild('headers')!.get(1)).toBeNull();
   });
 
   test('no records give an empty table of the schema', () => {

@@ -45,7 +45,13 @@ export function recordsToTable(schema: Schema, chunks: readonly RecordChunk[]): 
       writeInt64(timestamps, row + i, recordTimestamps[i]!);
     }
     timestampTypes.set(records.timestampTypes, row);
-    if (headers) for (let i = 0; i < n; i++) headers[row + i] = (records.headers?.[i] ?? []).map((h) => ({ key: h.key, value: h.value }));
+    // A record without headers has null headers, as Spark's KafkaRecordToRowConverter reads it.
+    if (headers) {
+      for (let i = 0; i < n; i++) {
+        const list = records.headers?.[i];
+        headers[row + i] = list && list.length > 0 ? list.map((h) => ({ key: h.key, value: h.value })) : null;
+      }
+    }
     row += n;
   }
   const columns: Vector[] = [
