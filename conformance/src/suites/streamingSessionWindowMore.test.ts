@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { col, count, groupBy, isSluiceError, selectExpr, sessionWindow, sum, withColumn, withWatermark } from '@sluice/core';
+import { col, count, expr, first, groupBy, isSluiceError, last, maxBy, minBy, selectExpr, sessionWindow, sum, withColumn, withWatermark } from '@sluice/core';
 import { intStream, memoryInput } from '../harness/memoryInput.ts';
 import { suite } from '../harness/scenario.ts';
 import { addData, checkAnswer, checkNewAnswer, testStream } from '../harness/streamTest.ts';
@@ -46,4 +46,42 @@ spark.scenario('update mode - session window - no key', async () => {
   }
   expect(isSluiceError(error), String(error)).toBe(true);
   for (const m of ['update output mode', 'not supported', 'for session window']) expect((error as Error).message.toLowerCase()).toContain(m);
+});
+
+/** Spark's events of the first/last and more-aggregates tests: `explode(split(value, ' ')) AS sessionId`, 30 s watermark. */
+const sessionEvents = (input: ReturnType<typeof memoryInput>) =>
+  input.frame.pipe(
+    selectExpr('_1 AS value', '_2 AS timestamp'),
+    withColumn('eventTime', col('timestamp').cast('timestamp')),
+    withColumn('single', col('timestamp')),
+    withWatermark('eventTime', '30 seconds'),
+    selectExpr("explode(split(value, ' ')) AS sessionId", 'eventTime', 'single'),
+  );
+
+spark.scenario('session window with first/last function', async () => {
+  const input = memoryInput('_1 STRING, _2 BIGINT');
+  const frame = sessionEvents(input).pipe(
+    groupBy(sessionWindow('eventTime', '10 seconds').as('session'), 'sessionId').agg(
+      first('eventTime').alias('firstTime'), last('eventTime').alias('lastTime'), minBy('eventTime', 'eventTime').alias('minTime'), maxBy('eventTime', 'eventTime').alias('maxTime')),
+    selectExpr('sessionId', 'CAST(session.start AS LONG)', 'CAST(session.end AS LONG)', 'CAST(minTime AS LONG)', 'CAST(maxTime AS LONG)'),
+  );
+  await testStream(frame, { outputMode: 'append' },
+    addData(input, ['a', 41]), addData(input, ['a', 42]), addData(input, ['a', 40]), checkAnswer(),
+    addData(input, ['b', 100]), // the watermark moves past the end of the session
+    addData(input, ['b', 101]),
+    checkAnswer(['a', 40, 52, 40, 42]));
+});
+
+spark.scenario('session window with min_by/max_by in SQL (not in Spark\'s suite)', async () => {
+  const input = memoryInput('_1 STRING, _2 BIGINT');
+  const frame = sessionEvents(input).pipe(
+    selectExpr('sessionId', 'eventTime', "CASE WHEN single = 41 THEN 'middle' WHEN single = 40 THEN 'earliest' ELSE 'latest' END AS label", 'IF(single = 42, NULL, single) AS maybe'),
+    groupBy(sessionWindow('eventTime', '10 seconds').as('session'), 'sessionId').agg(expr('min_by(label, eventTime)').alias('a'), expr('max_by(label, eventTime)').alias('b'), expr('max_by(label, maybe)').alias('c')),
+    selectExpr('sessionId', 'a', 'b', 'c'),
+  );
+  await testStream(frame, { outputMode: 'append' },
+    addData(input, ['a', 41]), addData(input, ['a', 42]), addData(input, ['a', 40]),
+    addData(input, ['b', 100]), addData(input, ['b', 101]),
+    // a null ordering does not count: max_by over (41, null, 40) is the row of 41
+    checkAnswer(['a', 'earliest', 'latest', 'middle']));
 });

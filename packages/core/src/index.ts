@@ -109,7 +109,7 @@ export type {
   ExpiredTimerInfo, ListState, MapState, MapStateOptions, QueryInfo, StatefulProcessorHandle, StateVariableOptions, TimeMode, TimerValues, TTLConfig, ValueState,
 } from './operators/stateful/transformWithState/statefulProcessor.ts';
 export type { TransformWithStateOptions } from './operators/stateful/transformWithState/transformWithState.ts';
-export { Aggregate, approxCountDistinct, avg, collectList, collectSet, count, countDistinct, first, last, max, min, percentileApprox, sum } from './operators/aggregates.ts';
+export { Aggregate, approxCountDistinct, avg, collectList, collectSet, count, countDistinct, first, last, max, maxBy, min, minBy, percentileApprox, sum } from './operators/aggregates.ts';
 export type { AggregateOptions } from './operators/aggregates.ts';
 export type { AggregateFunction } from './operators/aggregates.ts';
 export type { FromJsonOptions } from './operators/fromJson.ts';

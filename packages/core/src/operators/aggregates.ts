@@ -1,7 +1,7 @@
 import { Bool, DataType, Field, Float64, Int64, Type } from 'apache-arrow';
 import { SluiceError } from '../errors.ts';
 import { sparkTypeName } from '../arrow/schema.ts';
-import { col, type Column, type ColumnLike } from './column.ts';
+import { col, Column, type ColumnLike } from './column.ts';
 import { isIntegral, isNumeric } from './typeChecks.ts';
 import { collectingAggregateKind } from './aggregation/collectingAggregates.ts';
 import { approxCountDistinctKind, percentileApproxKind } from './aggregation/approxAggregates.ts';
@@ -10,7 +10,7 @@ import { DECIMAL_EVALUATION } from '../decimal/decimalExpressions.ts';
 import { avgResultType, decimalArrowType, decimalSpecOf, sumResultType } from '../decimal/decimalType.ts';
 
 /** The aggregate functions `groupBy().agg()` computes. */
-export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'collect_list' | 'collect_set' | 'approx_count_distinct' | 'percentile_approx' | 'count_distinct';
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'min_by' | 'max_by' | 'first' | 'last' | 'collect_list' | 'collect_set' | 'approx_count_distinct' | 'percentile_approx' | 'count_distinct';
 
 /**
  * An aggregate in `groupBy(...).agg(...)`: `count()`, `sum('amount').alias('total')`.
@@ -93,6 +93,32 @@ export function min(column: ColumnLike): Aggregate {
  */
 export function max(column: ColumnLike): Aggregate {
   return new Aggregate('max', toColumn(column));
+}
+
+/**
+ * Spark's `min_by(col, ord)`: the value of `col` on the group's row with the smallest `ord`
+ * (rows whose `ord` is null do not count).
+ *
+ * @example
+ * groupBy('user').agg(minBy('page', 'ts').alias('landing'))
+ */
+export function minBy(column: ColumnLike, ordering: ColumnLike): Aggregate {
+  return new Aggregate('min_by', valueAndOrdering(column, ordering));
+}
+/**
+ * Spark's `max_by(col, ord)`: the value of `col` on the group's row with the largest `ord`.
+ *
+ * @example
+ * groupBy('user').agg(maxBy('page', 'ts').alias('exit'))
+ */
+export function maxBy(column: ColumnLike, ordering: ColumnLike): Aggregate {
+  return new Aggregate('max_by', valueAndOrdering(column, ordering));
+}
+
+/** The two inputs of min_by / max_by as one struct column (aggregates read one input). */
+function valueAndOrdering(column: ColumnLike, ordering: ColumnLike): Column {
+  const node = (c: ColumnLike) => toColumn(c).node;
+  return new Column({ op: 'call', name: 'named_struct', args: [{ op: 'lit', value: 'value' }, node(column), { op: 'lit', value: 'ordering' }, node(ordering)] });
 }
 
 /**
@@ -272,6 +298,10 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
         'INVALID_QUERY',
         `${label}: Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead, or dropDuplicates(...) before count().`,
       );
+    case 'min_by':
+    case 'max_by':
+      need(inputType !== null && DataType.isStruct(inputType) && inputType.children.length === 2, 'a (value, ordering)');
+      return extremeByKind(fn, inputType!.children[0]!.type, inputType!.children[1]!.type);
     case 'min':
     case 'max': {
       need(inputType !== null, 'a');
@@ -279,4 +309,21 @@ export function aggregateKind(fn: AggregateFunction, inputType: DataType | null,
       return { resultType: inputType!, init: () => null, add: (acc, v) => (v === null ? acc : acc === null || better(v, acc) ? (v as Accumulator) : acc), merge: (a, b) => (b === null ? a : a === null || better(b, a) ? b : a), result: (acc) => acc, ...single(new Field(fn, inputType!, true)) };
     }
   }
+}
+
+/** min_by / max_by: the value beside the smallest (largest) non-null ordering, kept with that ordering. */
+function extremeByKind(fn: 'min_by' | 'max_by', valueType: DataType, orderingType: DataType): AggregateKind {
+  type Best = { readonly value: unknown; readonly ordering: unknown } | null;
+  const better = fn === 'min_by' ? (a: unknown, b: unknown) => (a as number) < (b as number) : (a: unknown, b: unknown) => (a as number) > (b as number);
+  const pick = (acc: Best, next: Best): Best => (next === null || next.ordering === null ? acc : acc === null || better(next.ordering, acc.ordering) ? next : acc);
+  return {
+    resultType: valueType,
+    init: () => null,
+    add: (acc, v) => pick(acc as Best, v === null ? null : { value: (v as { value: unknown }).value ?? null, ordering: (v as { ordering: unknown }).ordering ?? null }),
+    merge: (a, b) => pick(a as Best, b as Best),
+    result: (acc) => (acc as Best)?.value ?? null,
+    stateFields: [new Field(`${fn}.value`, valueType, true), new Field(`${fn}.ordering`, orderingType, true)],
+    toState: (acc, out) => void out.push((acc as Best)?.value ?? null, (acc as Best)?.ordering ?? null),
+    fromState: (row, at) => (row[at + 1] === null || row[at + 1] === undefined ? null : { value: row[at] ?? null, ordering: row[at + 1] }),
+  };
 }

@@ -1,4 +1,4 @@
-import { approxCountDistinct, avg, collectList, collectSet, count, countDistinct, first, last, max, min, percentileApprox, sum, type Aggregate } from '../../operators/aggregates.ts';
+import { approxCountDistinct, avg, collectList, collectSet, count, countDistinct, first, last, max, maxBy, min, minBy, percentileApprox, sum, type Aggregate } from '../../operators/aggregates.ts';
 import type { Column } from '../../operators/column.ts';
 import type { AggregateFunctionDefinition } from '../registry.ts';
 
@@ -46,6 +46,8 @@ export const aggregateFunctions: readonly AggregateFunctionDefinition[] = [
   aggregateDefinition('avg', (args) => avg(args[0]!), 'avg(expr)', 'The mean of the non-null values, as a double.', ['mean']),
   aggregateDefinition('min', (args) => min(args[0]!), 'min(expr)', 'The smallest non-null value.'),
   aggregateDefinition('max', (args) => max(args[0]!), 'max(expr)', 'The largest non-null value.'),
+  aggregateDefinition('min_by', (args) => minBy(args[0]!, args[1]!), 'min_by(x, y)', 'The value of `x` on the row with the smallest `y` (rows with a null `y` do not count).', [], 2, 2),
+  aggregateDefinition('max_by', (args) => maxBy(args[0]!, args[1]!), 'max_by(x, y)', 'The value of `x` on the row with the largest `y` (rows with a null `y` do not count).', [], 2, 2),
   aggregateDefinition(
     'first', (args, fail) => first(args[0]!, constantArg(args[1], 'first\'s isIgnoreNull', fail) === true), 'first(expr[, isIgnoreNull])',
     'The first value of the group in arrival order (with isIgnoreNull, the first non-null one).', ['first_value'], 1, 2,
