@@ -32,6 +32,19 @@ export function tableFromRows(schema: Schema, rows: readonly Readonly<Record<str
   return tableFromVectors(schema, columns);
 }
 
+/**
+ * A table from rows given as arrays of values in the schema's field order (`rows[i][j]` is field
+ * j of row i): `tableFromRows` without an object per row or a lookup by name per cell.
+ */
+export function tableFromValueRows(schema: Schema, rows: readonly (readonly unknown[])[]): Table {
+  const columns = schema.fields.map((field, j) => {
+    const values = new Array<unknown>(rows.length);
+    for (let i = 0; i < rows.length; i++) values[i] = rows[i]![j];
+    return vectorFromValues(field.type, values);
+  });
+  return tableFromVectors(schema, columns);
+}
+
 /** A table from `{ column: values[] }` with the column types of `schema`. */
 export function tableFromColumns(schema: Schema, columns: Readonly<Record<string, ArrayLike<unknown>>>): Table {
   return tableFromVectors(schema, schema.fields.map((f) => vectorFromValues(f.type, columns[f.name] ?? [])));

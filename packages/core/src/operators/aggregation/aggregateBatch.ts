@@ -1,5 +1,5 @@
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
-import { tableFromRows } from '../../arrow/tables.ts';
+import { tableFromValueRows } from '../../arrow/tables.ts';
 import type { OperatorContext, PlanStep } from '../../builders/plan.ts';
 import type { RowCodec } from '../../state/codec/rowCodec.ts';
 import { fromLatin1 } from '../../state/latin1.ts';
@@ -26,11 +26,6 @@ export interface AggregationPlan {
   readonly outSchema: Schema;
 }
 
-interface Group {
-  readonly values: unknown[];
-  readonly rows: number[];
-}
-
 /**
  * One batch of a streaming aggregation on the state store: group the batch's rows, read those
  * groups' accumulators (one batched read per partition), fold the rows in, write them back;
@@ -42,14 +37,15 @@ export async function aggregateBatch(plan: AggregationPlan, table: Table, contex
   const { key: keyCodec, value: valueCodec } = state.codecs('default');
   const complete = context.outputMode === 'complete';
   const evicts = plan.eventKey >= 0 && !complete;
-  const updated = new Map<string, Record<string, unknown>>();
+  // Output rows (values in `outSchema` order) by group id; update mode emits the groups the batch changed, in the order of their last update.
+  const updated = new Map<string, unknown[]>();
   let dropped = 0;
 
   const updateStarted = context.now();
-  for (const batch of table.batches) dropped += await foldBatch(plan, batch, context, state, keyCodec, valueCodec, evicts, updated);
+  for (const batch of table.batches) dropped += await foldBatch(plan, batch, context, state, keyCodec, valueCodec, evicts, updated, table.batches.length > 1);
   const updatesMs = context.now() - updateStarted;
 
-  const out: Record<string, unknown>[] = context.outputMode === 'update' ? [...updated.values()] : [];
+  const out: unknown[][] = context.outputMode === 'update' ? [...updated.values()] : [];
   const removalStarted = context.now();
   if (evicts) await evictClosed(plan, context.watermarkMs, state, keyCodec, valueCodec, context.outputMode === 'append' ? out : null);
   const removalsMs = context.now() - removalStarted;
@@ -59,22 +55,31 @@ export async function aggregateBatch(plan: AggregationPlan, table: Table, contex
     }
   }
   context.reportState(plan.step, { numRowsDroppedByWatermark: dropped, allUpdatesTimeMs: updatesMs, allRemovalsTimeMs: removalsMs });
-  return tableFromRows(plan.outSchema, out);
+  return tableFromValueRows(plan.outSchema, out);
 }
 
 /**
  * Fold one record batch into the state; returns how many rows were too late. Groups are keyed
  * by their state key as a latin1 string (`RowCodec.encodeLatin1`): the in-memory store takes
  * and gives those as they are (`getManyLatin1`/`putLatin1`), so a group costs no array of its
- * own; other stores get the bytes.
+ * own; other stores get the bytes. A group's rows are a chain of entries, not an array per
+ * group: group g's run from `first[g]` along `next` (-1 ends), each naming its row (under
+ * sliding windows a row is in several groups). `reorder`: a group may be in `updated` from an
+ * earlier record batch already, and then moves to the end.
  */
 async function foldBatch(
   plan: AggregationPlan, batch: RecordBatch, context: OperatorContext, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec,
-  dropsLate: boolean, updated: Map<string, Record<string, unknown>>,
+  dropsLate: boolean, updated: Map<string, unknown[]>, reorder: boolean,
 ): Promise<number> {
   const watermark = context.lateEventsWatermarkMs;
   const { eventKey, aggregates } = plan;
-  const groups = new Map<string, Group>();
+  const index = new Map<string, number>();
+  const ids: string[] = [];
+  const keyValues: unknown[][] = [];
+  const first: number[] = [];
+  const last: number[] = [];
+  const entryRow: number[] = [];
+  const next: number[] = [];
   const late = new Set<string>();
   forEachGroupingKey(plan.keys, batch, context, (row, values) => {
     const end = eventKey >= 0 ? eventEndOf(values[eventKey]) : null;
@@ -86,65 +91,78 @@ async function foldBatch(
       late.add(id);
       return;
     }
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { values: values.slice(), rows: [] }));
-    group.rows.push(row);
+    const entry = entryRow.length;
+    entryRow.push(row);
+    next.push(-1);
+    const g = index.get(id);
+    if (g === undefined) {
+      index.set(id, ids.length);
+      ids.push(id);
+      keyValues.push(values.slice());
+      first.push(entry);
+      last.push(entry);
+    } else {
+      next[last[g]!] = entry;
+      last[g] = entry;
+    }
   });
   const dropped = late.size;
-  if (groups.size === 0) return dropped;
+  if (ids.length === 0) return dropped;
 
   const inputs: (Cells | null)[] = aggregates.map((a) => (a.bound ? cellsOf(a.bound.evaluate(batch, context)) : null));
-  const ids = [...groups.keys()];
-  const fold = (id: string, previous: unknown[] | null): unknown[] => {
-    const group = groups.get(id)!;
-    const accs = previous ? fromState(aggregates, previous) : aggregates.map((a) => a.kind.init());
-    for (const row of group.rows) {
+  const fold = (g: number, previous: readonly unknown[] | null): unknown[] => {
+    const accs = previous ? fromState(aggregates, previous) : initial(aggregates);
+    for (let e = first[g]!; e !== -1; e = next[e]!) {
+      const row = entryRow[e]!;
       for (let a = 0; a < aggregates.length; a++) {
         const cells = inputs[a]!;
         const value = cells === null ? 1 : cells.valid && !cells.valid[row] ? null : cells.values[row];
         accs[a] = aggregates[a]!.kind.add(accs[a]!, value);
       }
     }
-    updated.delete(id);
-    updated.set(id, resultOf(plan, group.values, accs));
+    const id = ids[g]!;
+    if (reorder) updated.delete(id);
+    updated.set(id, resultOf(plan, keyValues[g]!, accs));
     return toState(aggregates, accs);
   };
   for (const part of splitLatin1(state, ids)) {
     const space = state.store(part.partition).space('default');
+    const groups = part.groups;
     if (space.getManyLatin1 && space.putLatin1) {
       const old = space.getManyLatin1(part.ids);
       for (let j = 0; j < part.ids.length; j++) {
-        const id = part.ids[j]!;
         const previous = old[j];
-        space.putLatin1(id, valueCodec.encodeLatin1(fold(id, previous === undefined ? null : valueCodec.decodeLatin1(previous))));
+        space.putLatin1(part.ids[j]!, valueCodec.encodeLatin1(fold(groups ? groups[j]! : j, previous === undefined ? null : valueCodec.decodeLatin1(previous))));
       }
     } else {
       const keys = part.ids.map(fromLatin1);
       const old = await space.getMany(keys);
       for (let j = 0; j < keys.length; j++) {
         const previous = old[j];
-        space.put(keys[j]!, valueCodec.encode(fold(part.ids[j]!, previous === undefined ? null : valueCodec.decode(previous))));
+        space.put(keys[j]!, valueCodec.encode(fold(groups ? groups[j]! : j, previous === undefined ? null : valueCodec.decode(previous))));
       }
     }
   }
   return dropped;
 }
 
-/** Keys (latin1) grouped by partition, in their order. */
-function splitLatin1(state: OperatorState, ids: readonly string[]): { partition: number; ids: string[] }[] {
-  if (state.numPartitions === 1) return [{ partition: 0, ids: ids as string[] }];
-  const parts = new Map<number, string[]>();
-  for (const id of ids) {
+/** Group ids by partition, in their order, with their group numbers (`groups` null: one partition, a group's number is its position). */
+function splitLatin1(state: OperatorState, ids: readonly string[]): { partition: number; ids: string[]; groups: number[] | null }[] {
+  if (state.numPartitions === 1) return [{ partition: 0, ids: ids as string[], groups: null }];
+  const parts = new Map<number, { partition: number; ids: string[]; groups: number[] }>();
+  for (let g = 0; g < ids.length; g++) {
+    const id = ids[g]!;
     const p = state.partitionOfLatin1(id);
-    let list = parts.get(p);
-    if (!list) parts.set(p, (list = []));
-    list.push(id);
+    let part = parts.get(p);
+    if (!part) parts.set(p, (part = { partition: p, ids: [], groups: [] }));
+    part.ids.push(id);
+    part.groups.push(g);
   }
-  return [...parts].map(([partition, list]) => ({ partition, ids: list }));
+  return [...parts.values()];
 }
 
 /** Remove every group whose event time the watermark passed; in append mode they are the output. */
-async function evictClosed(plan: AggregationPlan, watermark: number, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec, out: Record<string, unknown>[] | null): Promise<void> {
+async function evictClosed(plan: AggregationPlan, watermark: number, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec, out: unknown[][] | null): Promise<void> {
   // Keys lead with the window end: [first non-null end, just above the watermark) are the closed groups.
   const range = upToWatermark(keyCodec, watermark);
   for (let p = 0; p < state.numPartitions; p++) {
@@ -159,30 +177,39 @@ async function evictClosed(plan: AggregationPlan, watermark: number, state: Oper
 }
 
 function fromState(aggregates: readonly BoundAggregate[], row: readonly unknown[]): Accumulator[] {
+  const accs = new Array<Accumulator>(aggregates.length);
   let at = 0;
-  return aggregates.map((a) => {
-    const acc = a.kind.fromState(row, at);
-    at += a.kind.stateFields.length;
-    return acc;
-  });
+  for (let i = 0; i < aggregates.length; i++) {
+    const kind = aggregates[i]!.kind;
+    accs[i] = kind.fromState(row, at);
+    at += kind.stateFields.length;
+  }
+  return accs;
+}
+
+function initial(aggregates: readonly BoundAggregate[]): Accumulator[] {
+  const accs = new Array<Accumulator>(aggregates.length);
+  for (let i = 0; i < aggregates.length; i++) accs[i] = aggregates[i]!.kind.init();
+  return accs;
 }
 
 function toState(aggregates: readonly BoundAggregate[], accs: readonly Accumulator[]): unknown[] {
   const out: unknown[] = [];
-  aggregates.forEach((a, i) => a.kind.toState(accs[i]!, out));
+  for (let i = 0; i < aggregates.length; i++) aggregates[i]!.kind.toState(accs[i]!, out);
   return out;
 }
 
-function resultOf(plan: AggregationPlan, keyValues: readonly unknown[], accs: readonly Accumulator[]): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  const fields = plan.outSchema.fields;
+/** An output row: the group's key values, then each aggregate's result, in `outSchema` order. */
+function resultOf(plan: AggregationPlan, keyValues: readonly unknown[], accs: readonly Accumulator[]): unknown[] {
   const k = plan.keys.length;
-  for (let i = 0; i < k; i++) row[fields[i]!.name] = keyValues[i];
-  plan.aggregates.forEach((a, i) => (row[fields[k + i]!.name] = a.kind.result(accs[i]!)));
+  const aggregates = plan.aggregates;
+  const row = new Array<unknown>(k + aggregates.length);
+  for (let i = 0; i < k; i++) row[i] = keyValues[i];
+  for (let i = 0; i < aggregates.length; i++) row[k + i] = aggregates[i]!.kind.result(accs[i]!);
   return row;
 }
 
 /** An output row from a stored group (its key without the leading event-time column). */
-function resultRow(plan: AggregationPlan, key: readonly unknown[], value: readonly unknown[]): Record<string, unknown> {
+function resultRow(plan: AggregationPlan, key: readonly unknown[], value: readonly unknown[]): unknown[] {
   return resultOf(plan, plan.eventKey >= 0 ? key.slice(1) : key, fromState(plan.aggregates, value));
 }

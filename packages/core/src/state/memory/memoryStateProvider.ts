@@ -238,7 +238,7 @@ export class MemoryStateProvider implements StateStoreProvider {
     const version = live.version;
     const preimages = live.spaces.map(() => new Map<string, string | undefined>());
     // A batch already open has written on top of `version`: its undo log holds the values at `version`.
-    this.current?.undo.forEach((undo, s) => undo.forEach((before, key) => preimages[s]!.set(key, before)));
+    this.current?.forEachTouched((s, key, before) => preimages[s]!.set(key, before));
     this.snapshot = { version, preimages };
     const writer = new StateFileWriter('snapshot', version);
     try {

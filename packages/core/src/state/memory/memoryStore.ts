@@ -12,12 +12,17 @@ export interface StoreHooks {
   custom(): Record<string, number>;
 }
 
-/** A batch's view of the live state: writes go straight in, with an undo log for abort. */
+/**
+ * A batch's view of the live state: writes go straight in. Per key space, `changes` holds the
+ * latest write of each key this batch touched (the delta) and `before`, in the same order, its
+ * value before the batch (the undo log for abort). One small map per space serves both: a write
+ * costs one operation on it, and a key's first touch is told by the map growing.
+ */
 export class MemoryStateStore implements WritableStateStore {
-  /** Per space: the latest write of each key this batch (null = deleted), i.e. the delta. */
+  /** Per space: the latest write of each key this batch (null = deleted), in first-touch order. */
   readonly changes: Map<string, string | null>[];
-  /** Per space: each touched key's value before the batch (undefined = absent). */
-  readonly undo: Map<string, string | undefined>[];
+  /** Per space: each touched key's value before the batch (undefined = absent), in the order of `changes`. */
+  readonly before: (string | undefined)[][];
   private readonly handles = new Map<string, KeySpace>();
   private state: 'open' | 'committed' | 'aborted' = 'open';
   private bytesWritten = 0;
@@ -30,7 +35,7 @@ export class MemoryStateStore implements WritableStateStore {
     private readonly hooks: StoreHooks,
   ) {
     this.changes = live.spaces.map(() => new Map());
-    this.undo = live.spaces.map(() => new Map());
+    this.before = live.spaces.map(() => []);
   }
 
   space(name: string): KeySpace {
@@ -44,19 +49,33 @@ export class MemoryStateStore implements WritableStateStore {
     return handle;
   }
 
-  /** Record a key's pre-batch value the first time the batch touches it. */
-  touch(space: number, key: string, before: string | undefined): void {
+  /** Whether this batch may write (open, not read-only); throws otherwise. */
+  assertWritable(): void {
     this.assertOpen();
     if (this.readOnly) throw new Error(`State version ${this.version} of partition ${this.partition} was opened read-only`);
-    const undo = this.undo[space]!;
-    if (undo.has(key)) return;
-    undo.set(key, before);
-    this.hooks.touched(space, key, before);
+  }
+
+  /** Note a write of `key` (null: a delete); `old` is its value just before this write, kept in the undo log if this is the batch's first. */
+  write(space: number, key: string, value: string | null, old: string | undefined): void {
+    const changes = this.changes[space]!;
+    const size = changes.size;
+    changes.set(key, value);
+    if (changes.size === size) return;
+    this.before[space]!.push(old);
+    this.hooks.touched(space, key, old);
+  }
+
+  /** Each key this batch touched with its value before the batch. */
+  forEachTouched(visit: (space: number, key: string, before: string | undefined) => void): void {
+    this.changes.forEach((changes, s) => {
+      const before = this.before[s]!;
+      let i = 0;
+      for (const key of changes.keys()) visit(s, key, before[i++]);
+    });
   }
 
   async commit(): Promise<void> {
-    this.assertOpen();
-    if (this.readOnly) throw new Error(`State version ${this.version} of partition ${this.partition} was opened read-only`);
+    this.assertWritable();
     try {
       this.bytesWritten = await this.hooks.persist(this.changes);
     } catch (error) {
@@ -71,11 +90,10 @@ export class MemoryStateStore implements WritableStateStore {
   abort(): void {
     if (this.state !== 'open') return;
     this.state = 'aborted';
-    this.live.spaces.forEach((space, s) => {
-      for (const [key, before] of this.undo[s]!) {
-        if (before === undefined) space.remove(key);
-        else space.set(key, before);
-      }
+    this.forEachTouched((s, key, before) => {
+      const space = this.live.spaces[s]!;
+      if (before === undefined) space.remove(key);
+      else space.set(key, before);
     });
     this.hooks.closed(false);
   }
@@ -86,9 +104,12 @@ export class MemoryStateStore implements WritableStateStore {
     this.changes.forEach((changes, s) => {
       // Index and bookkeeping spaces are not rows (Spark's internal column families).
       if (this.live.spaces[s]!.spec.internal) return;
-      for (const [key, value] of changes) {
+      const before = this.before[s]!;
+      let i = 0;
+      for (const value of changes.values()) {
         if (value !== null) updated++;
-        else if (this.undo[s]!.get(key) !== undefined) removed++;
+        else if (before[i] !== undefined) removed++;
+        i++;
       }
     });
     return { numKeys: this.live.numKeys, numKeysUpdated: updated, numKeysRemoved: removed, memoryUsedBytes: this.live.bytes, bytesWritten: this.bytesWritten, custom: this.hooks.custom() };
@@ -131,19 +152,21 @@ class MemoryKeySpace implements KeySpace {
     this.putLatin1(toLatin1(key), toLatin1(value));
   }
 
+  // Two operations on the live map per put (a read, a write): with millions of keys each is a cache miss.
   putLatin1(k: string, v: string): void {
-    this.store.touch(this.index, k, this.live.map.get(k));
-    this.live.set(k, v);
-    this.store.changes[this.index]!.set(k, v);
+    this.store.assertWritable();
+    const old = this.live.map.get(k);
+    this.store.write(this.index, k, v, old);
+    this.live.replace(k, v, old);
   }
 
   delete(key: Uint8Array): void {
     const k = toLatin1(key);
     const before = this.live.map.get(k);
     if (before === undefined) return;
-    this.store.touch(this.index, k, before);
+    this.store.assertWritable();
+    this.store.write(this.index, k, null, before);
     this.live.remove(k);
-    this.store.changes[this.index]!.set(k, null);
   }
 
   async *scan(range: KeyRange = {}, options: ScanOptions = {}): AsyncIterable<readonly StateEntry[]> {
