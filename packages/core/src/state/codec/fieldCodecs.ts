@@ -423,9 +423,11 @@ export function rowCodecOf(fields: readonly Field[], encoding: Encoding, where: 
       }
     },
     read: (r) => {
-      const bitmap = r.take(bitmapBytes);
+      // The bitmap is read where it lies: a view of it would cost an allocation per row.
+      const at = r.skip(bitmapBytes);
+      const bytes = r.bytes;
       const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = bitmap[i >> 3]! & (1 << (i & 7)) ? null : codecs[i]!.read(r);
+      for (let i = 0; i < n; i++) out[i] = bytes[at + (i >> 3)]! & (1 << (i & 7)) ? null : codecs[i]!.read(r);
       return out;
     },
   };

@@ -25,6 +25,8 @@ export class MemoryStateStore implements WritableStateStore {
   readonly before: (string | undefined)[][];
   private readonly handles = new Map<string, KeySpace>();
   private state: 'open' | 'committed' | 'aborted' = 'open';
+  /** Open and not read-only. */
+  private writable: boolean;
   private bytesWritten = 0;
 
   constructor(
@@ -34,6 +36,7 @@ export class MemoryStateStore implements WritableStateStore {
     private readonly readOnly: boolean,
     private readonly hooks: StoreHooks,
   ) {
+    this.writable = !readOnly;
     this.changes = live.spaces.map(() => new Map());
     this.before = live.spaces.map(() => []);
   }
@@ -49,10 +52,11 @@ export class MemoryStateStore implements WritableStateStore {
     return handle;
   }
 
-  /** Whether this batch may write (open, not read-only); throws otherwise. */
+  /** Throws unless this batch may write (open, not read-only): one field read per put. */
   assertWritable(): void {
+    if (this.writable) return;
     this.assertOpen();
-    if (this.readOnly) throw new Error(`State version ${this.version} of partition ${this.partition} was opened read-only`);
+    throw new Error(`State version ${this.version} of partition ${this.partition} was opened read-only`);
   }
 
   /** Note a write of `key` (null: a delete); `old` is its value just before this write, kept in the undo log if this is the batch's first. */
@@ -83,6 +87,7 @@ export class MemoryStateStore implements WritableStateStore {
       throw error;
     }
     this.state = 'committed';
+    this.writable = false;
     this.live.version = this.version + 1;
     this.hooks.closed(true);
   }
@@ -90,6 +95,7 @@ export class MemoryStateStore implements WritableStateStore {
   abort(): void {
     if (this.state !== 'open') return;
     this.state = 'aborted';
+    this.writable = false;
     this.forEachTouched((s, key, before) => {
       const space = this.live.spaces[s]!;
       if (before === undefined) space.remove(key);
