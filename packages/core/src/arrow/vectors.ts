@@ -92,8 +92,15 @@ export function vectorFromValues(type: DataType, values: ArrayLike<unknown>): Ve
     case Type.Int:
     case Type.Float:
     case Type.Timestamp: {
-      if (hasNull(values)) break;
       const data = numericArray(type, length);
+      // A typed array of the column's own element type (a memory source's BigInt64Array, say)
+      // holds no nulls and needs no conversion: one copy, where reading its 64-bit elements one
+      // by one would make a BigInt of each, twice.
+      if (ArrayBuffer.isView(values) && values.constructor === data.constructor) {
+        (data as unknown as { set(from: ArrayLike<unknown>): void }).set(values);
+        return makeVector(makeData({ type, length, data } as never));
+      }
+      if (hasNull(values)) break;
       if (data instanceof BigInt64Array) {
         for (let i = 0; i < length; i++) data[i] = toBigInt(values[i]);
       } else {

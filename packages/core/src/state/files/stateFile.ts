@@ -29,10 +29,12 @@ export const DELETE = 2;
 
 /** Writes a state file record by record. */
 export class StateFileWriter {
-  private readonly w = new ByteWriter(4096);
+  private readonly w: ByteWriter;
   private count = 0;
 
-  constructor(kind: StateFileKind, version: number) {
+  /** `capacity`: the bytes the records will take, about (the buffer grows past it when needed). */
+  constructor(kind: StateFileKind, version: number, capacity = 4096) {
+    this.w = new ByteWriter(Math.max(64, capacity + 32));
     this.w.raw(Uint8Array.from(MAGIC));
     this.w.byte(STATE_FILE_FORMAT);
     this.w.byte(KIND_CODE[kind]);

@@ -119,12 +119,15 @@ export class MemoryStateProvider implements StateStoreProvider {
 
   /** Write a version's delta: the keys it changed, fsync'd, whole or nothing. */
   private async persist(version: number, changes: readonly Map<string, string | null>[]): Promise<number> {
-    const writer = new StateFileWriter('delta', version);
+    // Sized for the records up front (a few bytes of framing each), so it is not regrown while written.
+    let size = 0;
+    for (const space of changes) space.forEach((value, key) => (size += key.length + (value?.length ?? 0) + 8));
+    const writer = new StateFileWriter('delta', version, size);
     changes.forEach((space, s) => {
-      for (const [key, value] of space) {
+      space.forEach((value, key) => {
         if (value === null) writer.deleteLatin1(s, key);
         else writer.putLatin1(s, key, value);
-      }
+      });
     });
     const bytes = writer.finish();
     // In place, data and directory entry fsync'd at once: a torn delta can only be of a version
@@ -240,7 +243,7 @@ export class MemoryStateProvider implements StateStoreProvider {
     // A batch already open has written on top of `version`: its undo log holds the values at `version`.
     this.current?.forEachTouched((s, key, before) => preimages[s]!.set(key, before));
     this.snapshot = { version, preimages };
-    const writer = new StateFileWriter('snapshot', version);
+    const writer = new StateFileWriter('snapshot', version, live.snapshotBytes);
     try {
       let slice = 0;
       for (const [s, space] of live.spaces.entries()) {
