@@ -14,6 +14,7 @@ import type { PlanNode, PlanStep } from './plan.ts';
  */
 export function checkStreamingPlan(node: PlanNode, mode: OutputMode, options: { readonly checkCorrectness?: boolean } = {}): void {
   const stateful = statefulPaths(node);
+  checkGroupsWithStateCount(stateful.map(({ step }) => step.stateful!.kind ?? ''), mode);
   const aggregations = stateful.filter(({ step }) => isAggregation(step));
   if (mode === 'complete' && aggregations.length === 0) {
     throw new SluiceError('UNSUPPORTED_OUTPUT_MODE', 'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets: a complete result table needs groupBy(...).agg(...). Use append or update.');
@@ -76,6 +77,22 @@ function checkGlobalWatermarkLimit(stateful: readonly { step: PlanStep; upstream
     throw new SluiceError(
       'INVALID_QUERY',
       "Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are \"late rows\" in downstream stateful operations and these rows can be discarded. If you understand the possible risk of correctness issue and still need to run the query, set the option 'statefulOperatorCheckCorrectness' (Spark's spark.sql.streaming.statefulOperator.checkCorrectness.enabled) to false.",
+    );
+  }
+}
+
+/** Spark's plan-wide rules for several `[flat]MapGroupsWithState`s, checked before any other. */
+function checkGroupsWithStateCount(kinds: readonly string[], mode: OutputMode): void {
+  const maps = kinds.filter((k) => k === 'mapGroupsWithState').length;
+  const flatMaps = kinds.filter((k) => k.startsWith('flatMapGroupsWithState:'));
+  if (maps >= 2) throw new SluiceError('INVALID_QUERY', 'Multiple mapGroupsWithStates are not supported on a streaming DataFrames/Datasets: keep one per query.');
+  if (maps > 0 && flatMaps.length > 0) {
+    throw new SluiceError('INVALID_QUERY', 'Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets: use flatMapGroupsWithState for each.');
+  }
+  if (flatMaps.length >= 2 && (mode !== 'append' || flatMaps.some((k) => k !== 'flatMapGroupsWithState:append'))) {
+    throw new SluiceError(
+      'UNSUPPORTED_OUTPUT_MODE',
+      'Multiple flatMapGroupsWithStates are not supported when they are not all in append mode or the output mode is not append on a streaming DataFrames/Datasets: chain them in append mode.',
     );
   }
 }
