@@ -32,6 +32,12 @@ export interface KafkaClientSettings {
     readonly maxBytes: number;
     readonly minBytes: number;
     readonly maxWaitTimeMs: number;
+    /**
+     * `isolation.level`: 1 read_committed (Sluice's default), 0 read_uncommitted. Offsets are
+     * looked up and records fetched at this level: read_uncommitted reads up to the high
+     * watermark, records of open and aborted transactions included.
+     */
+    readonly isolationLevel: 0 | 1;
   };
   readonly producer: {
     /** -1 = all in-sync replicas (the default, as Spark's producer), 0 or 1. */
@@ -134,9 +140,10 @@ const SOURCE: Record<string, Setter> = {
   'fetch.max.bytes': (d, v, k) => (d.consumer.maxBytes = nonNegative(v, k)),
   'fetch.min.bytes': (d, v, k) => (d.consumer.minBytes = nonNegative(v, k)),
   'fetch.max.wait.ms': (d, v, k) => (d.consumer.maxWaitTimeMs = nonNegative(v, k)),
-  'isolation.level': (_d, v, k) => {
-    // Offsets are looked up at the last stable offset, so reads are always read_committed.
-    if (text(v, k).toLowerCase() !== 'read_committed') invalid(k, "'read_committed' (the only level Sluice's Kafka source reads at)", v);
+  'isolation.level': (d, v, k) => {
+    const level = text(v, k).toLowerCase();
+    if (level !== 'read_committed' && level !== 'read_uncommitted') invalid(k, "'read_committed' or 'read_uncommitted'", v);
+    d.consumer.isolationLevel = level === 'read_committed' ? 1 : 0;
   },
 };
 
@@ -198,7 +205,7 @@ export function parseKafkaClientSettings(bootstrapServers: string, params: Reado
     connectionTimeoutMs: 3_000,
     requestTimeoutMs: 30_000,
     groupId: undefined,
-    consumer: { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, maxBytesPerPartition: 1_048_576, maxBytes: 52_428_800, minBytes: 1, maxWaitTimeMs: 500 },
+    consumer: { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, maxBytesPerPartition: 1_048_576, maxBytes: 52_428_800, minBytes: 1, maxWaitTimeMs: 500, isolationLevel: 1 },
     producer: { acks: -1, deliveryTimeoutMs: 120_000, compression: 'none', batchSize: 16_384, lingerMs: 0, idempotence: false, maxRequestSize: 1_048_576 },
   };
   const setters: Record<string, Setter> = { ...COMMON, ...TOLERATED, ...(role === 'source' ? SOURCE : SINK) };

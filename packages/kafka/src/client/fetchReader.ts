@@ -32,7 +32,6 @@ interface InFlightFetch {
 }
 
 const OFFSET_OUT_OF_RANGE = 1;
-const READ_COMMITTED = 1;
 const END_OF_LOG = Number.MAX_SAFE_INTEGER;
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -339,7 +338,7 @@ export class FetchingRangeReader implements KafkaRangeReader {
         maxWaitTime: consumer.maxWaitTimeMs,
         minBytes: consumer.minBytes,
         maxBytes: consumer.maxBytes,
-        isolationLevel: READ_COMMITTED,
+        isolationLevel: consumer.isolationLevel,
         topics: byTopic([...offsets.keys()]).map(([topic, states]) => ({
           topic,
           partitions: states.map((s) => ({ partition: s.partition, fetchOffset: String(offsets.get(s)), maxBytes: consumer.maxBytesPerPartition })),

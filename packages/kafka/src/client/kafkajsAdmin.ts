@@ -21,7 +21,6 @@ interface AdminBroker {
 
 const LATEST = -1;
 const EARLIEST = -2;
-const READ_COMMITTED = 1;
 /** Attempts of a look-up the broker refused with a retriable error (a leader moving, a topic being created). */
 const ATTEMPTS = 3;
 
@@ -30,8 +29,8 @@ const ATTEMPTS = 3;
  * afresh — metadata for exactly the topics named, then ListOffsets at each partition's leader —
  * rather than reading kafkajs's shared metadata cache: with the cache, a look-up racing another
  * could find a topic's partitions missing and crash inside kafkajs (the flaky "Cannot destructure
- * property 'partitions'" of an auto-created topic). Offsets are read_committed (the last stable
- * offset), as the reader reads. Calls fail fast on an unreachable cluster: waiting an outage out
+ * property 'partitions'" of an auto-created topic). Offsets are looked up at the reader's isolation
+ * level (read_committed by default: latest is the last stable offset). Calls fail fast on an unreachable cluster: waiting an outage out
  * is the caller's policy. Once closed, nothing reconnects.
  */
 export class KafkajsAdmin implements KafkaAdmin {
@@ -43,6 +42,8 @@ export class KafkajsAdmin implements KafkaAdmin {
     private readonly cluster: KafkajsCluster,
     private readonly brokers: readonly string[],
     private readonly scheduler: SchedulerLike,
+    /** ListOffsets' isolation level: 1 read_committed (latest = the last stable offset), 0 read_uncommitted (the high watermark). */
+    private readonly isolationLevel: 0 | 1 = 1,
   ) {}
 
   async listTopics(): Promise<string[]> {
@@ -123,7 +124,7 @@ export class KafkajsAdmin implements KafkaAdmin {
     await Promise.all(
       [...byLeader].map(async ([nodeId, topics]) => {
         const broker = (await this.cluster.findBroker({ nodeId })) as unknown as AdminBroker;
-        const listed = await broker.listOffsets({ replicaId: -1, isolationLevel: READ_COMMITTED, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+        const listed = await broker.listOffsets({ replicaId: -1, isolationLevel: this.isolationLevel, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
         for (const r of listed.responses) for (const p of r.partitions) offsets.set(`${r.topic}\u0000${p.partition}`, Number(p.offset));
       }),
     );

@@ -42,7 +42,7 @@ export function createKafkajsClient(settings: KafkaClientSettings, options: Kafk
     logCreator: forwardTo(log),
   });
   const scheduler = options.scheduler ?? asyncScheduler;
-  const admin = new KafkajsAdmin(clusterOf(kafka), settings.brokers, scheduler);
+  const admin = new KafkajsAdmin(clusterOf(kafka), settings.brokers, scheduler, settings.consumer.isolationLevel);
   const closers: (() => Promise<void>)[] = [];
   return {
     admin,

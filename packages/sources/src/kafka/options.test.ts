@@ -86,6 +86,13 @@ describe('Kafka source options', () => {
     expect(fails({ ...base, subscribe: 't', maxOffsetsPerTrigger: '1.5' }).code).toBe('INVALID_OPTION');
   });
 
+  test("kafka.isolation.level: read_committed (the default) or read_uncommitted, as Spark passes it to the Java consumer", () => {
+    expect(parseKafkaSourceOptions({ ...base, subscribe: 't' }).client.consumer.isolationLevel).toBe(1);
+    expect(parseKafkaSourceOptions({ ...base, subscribe: 't', 'kafka.isolation.level': 'read_uncommitted' }).client.consumer.isolationLevel).toBe(0);
+    expect(parseKafkaSourceOptions({ ...base, subscribe: 't', 'kafka.isolation.level': 'READ_COMMITTED' }).client.consumer.isolationLevel).toBe(1);
+    expect(fails({ ...base, subscribe: 't', 'kafka.isolation.level': 'serializable' }).code).toBe('INVALID_OPTION');
+  });
+
   test('kafka.bootstrap.servers is required and must name ports', () => {
     expect(fails({ subscribe: 't' })).toMatchObject({ code: 'MISSING_OPTION' });
     expect(fails({ subscribe: 't', 'kafka.bootstrap.servers': 'localhost' }).message).toMatch(/'localhost' has no port/);
