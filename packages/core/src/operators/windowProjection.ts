@@ -8,7 +8,7 @@ import type { BoundGenerator } from '../functions/registry.ts';
 import { WINDOW_STRUCT } from '../functions/datetime/window.ts';
 import { fromRowValues, rowValues } from '../expressions/kernels/rows.ts';
 import { filter } from './filter.ts';
-import { col } from './column.ts';
+import { col, Column } from './column.ts';
 
 type CallNode = Extract<ExprNode, { op: 'call' }>;
 
@@ -26,7 +26,7 @@ export function windowCallsIn(nodes: readonly ExprNode[]): CallNode[] {
 /**
  * What Spark's TimeWindowing rule does around a projection of `window(ts, …)`: at most one window
  * expression (several would multiply rows), and rows whose `ts` is null are dropped first — a null
- * time is in no window.
+ * time is in no window (and, for `session_window`, rows whose gap is not a positive duration).
  */
 export function beforeWindowProjection(frame: StreamFrame, nodes: readonly ExprNode[]): StreamFrame {
   const calls = windowCallsIn(nodes);
@@ -34,8 +34,11 @@ export function beforeWindowProjection(frame: StreamFrame, nodes: readonly ExprN
   if (calls.length > 1) {
     throw expressionError('INVALID_QUERY', 'Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.', calls[1]!.span);
   }
-  const time = calls[0]!.args[0];
-  if (time?.op !== 'col' || calls[0]!.name.toLowerCase() !== 'window') return frame;
+  const call = calls[0]!;
+  // A session window is dropped with its row when the time is null or the gap is not positive (null).
+  if (call.name.toLowerCase() === 'session_window') return frame.pipe(filter(new Column(call).isNotNull()));
+  const time = call.args[0];
+  if (time?.op !== 'col') return frame;
   return frame.pipe(filter(col(time.name).isNotNull()));
 }
 

@@ -4,6 +4,7 @@ import { windowKeyOf } from '../../sql/aggregation.ts';
 import type { ScalarFunctionDefinition } from '../registry.ts';
 import { rowFunction } from '../rowFunction.ts';
 import { timestampArg } from './datetimeArguments.ts';
+import { gapOf } from '../../operators/sessionWindow.ts';
 
 export const WINDOW_STRUCT = () => new Struct([new Field('start', new TimestampMillisecond(), true), new Field('end', new TimestampMillisecond(), true)]);
 
@@ -23,6 +24,26 @@ export const windowFunction: ScalarFunctionDefinition = {
     return rowFunction('window', WINDOW_STRUCT(), [ts], (ms) => {
       const start = spec.startsOf(ms as number)[0]!;
       return { start, end: start + spec.sizeMs };
+    });
+  },
+};
+
+export const sessionWindowFunction: ScalarFunctionDefinition = {
+  name: 'session_window',
+  family: 'datetime',
+  arity: [2, 2],
+  doc: {
+    usage: 'session_window(timeColumn, gapDuration)',
+    description:
+      "The session a row opens, [time, time + gap), as struct<start, end>; in GROUP BY (or groupBy) sessions of a key merge. The gap is a duration ('10 seconds', an interval) or an expression giving one per row; rows whose time is null, or whose gap is not a positive duration, are dropped.",
+    examples: [],
+  },
+  bind: (call) => {
+    const ts = timestampArg(call, 0);
+    // Spark's SessionWindowing: end = time + gap; a gap that is not a positive interval gives no session.
+    return rowFunction('session_window', WINDOW_STRUCT(), [ts, call.args[1]!], (ms, gap) => {
+      const gapMs = gapOf(gap);
+      return gapMs === null || !(gapMs > 0) ? null : { start: ms as number, end: (ms as number) + gapMs };
     });
   },
 };
