@@ -16,7 +16,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableNow, col, FileCheckpointStore, join as joinStreams, once, QueryManager, readStream, select, selectExpr, silentLogger, udf } from '@sluice/core';
-import { memorySink, memoryTable } from '@sluice/sinks';
+import { memorySink, memoryTable, memoryTableRows } from '@sluice/sinks';
 import { startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { suite } from '../harness/scenario.ts';
 import { KafkaStreamTest, intValues, range, sendMessages, sorted } from '../harness/kafkaStream.ts';
@@ -266,5 +266,35 @@ describe.concurrent('KafkaMicroBatchSourceSuite: queries over one source', () =>
       for (let e: unknown = query.exception; e; e = (e as { cause?: unknown }).cause) messages.push(String((e as Error).message));
       expect(messages.join('\n')).toContain('error for 7');
     }
+  });
+});
+
+const dataLoss = suite('KafkaDontFailOnDataLossSuite');
+
+describe('KafkaDontFailOnDataLossSuite', () => {
+  dataLoss.scenario('failOnDataLoss=false should not return duplicated records: microbatch v2', async () => {
+    // Spark shrinks the broker's retention to 40 bytes; librdkafka's mock broker keeps about 5 MiB
+    // per partition, so each of the 50 records carries ~200 kB after its number (Spark's values
+    // are the bare numbers; only their distinctness and count are checked).
+    const topic = uniqueTopicName('failOnDataLoss');
+    await broker.createTopic(topic, 1);
+    const padding = 'x'.repeat(200_000);
+    for (let i = 0; i < 50; i += 5) await sendMessages(broker, topic, range(i, i + 4).map((n) => `${n}:${padding}`), 0);
+    const table = `kafka_${uniqueTopicName('dont_fail')}`;
+    const query = await readStream().format('kafka')
+      .options({ 'kafka.bootstrap.servers': broker.bootstrapServers, 'kafka.fetch.max.wait.ms': 20, 'kafka.metadata.max.age.ms': '1', subscribe: topic, startingOffsets: JSON.stringify({ [topic]: { 0: 0 } }), failOnDataLoss: 'false', 'kafkaConsumer.pollTimeoutMs': '1000' })
+      .load().pipe(selectExpr('CAST(value AS STRING) AS value'))
+      .writeStream().sink(memorySink({ tableName: table })).manager(manager).start();
+    try {
+      await query.processAllAvailable();
+    } finally {
+      await query.stop();
+    }
+    expect(query.exception).toBeNull();
+    const result = memoryTableRows(table).map((r) => String(r['value']).split(':')[0]);
+    expect(new Set(result).size).toBe(result.length); // no duplicated records
+    // Make sure Kafka did remove some records so that this test is valid.
+    expect(result.length).toBeGreaterThan(0);
+    expect(result.length).toBeLessThan(50);
   });
 });
