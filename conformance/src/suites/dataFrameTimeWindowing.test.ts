@@ -198,3 +198,11 @@ spark.scenario('multiple time windows in a single operator throws nice exception
   expect(isSluiceError(error)).toBe(true);
   expect((error as Error).message).toContain('Multiple time/session window expressions would result in a cartesian product');
 });
+
+spark.scenario('windowing combined with explode expression', async () => {
+  const input = memoryInput('time TIMESTAMP, value INT, ids ARRAY<STRING>');
+  await testStream(input.frame.pipe(selectExpr("window(time, '10 seconds')", 'value', 'explode(ids)'), selectExpr('value')), {},
+    addData(input, [at('2016-03-27 19:39:34'), 1, ['a', 'b']], [at('2016-03-27 19:39:56'), 2, ['a', 'c', 'd']]),
+    // the first window explodes to two rows (a, b), the second to three
+    checkAnswer(1, 1, 2, 2, 2));
+});

@@ -483,3 +483,32 @@ spark.scenario('InputProcessor - process timed out state - EventTimeTimeout - sh
     addData(input, ['b', 20]), checkNewAnswer(), // watermark 10 s = the timeout
     addData(input, ['b', 21]), checkNewAnswer(['a', 'timed out at 11000']));
 });
+
+spark.scenario("SPARK-29438: ensure UNION doesn't lead (flat)MapGroupsWithState to use shifted partition IDs", async () => {
+  const construct = () => {
+    const input1 = memoryInput('value STRING', 'input1');
+    const input2 = memoryInput('value STRING', 'input2');
+    const df1 = input1.frame.pipe(select(col('value').alias('_1'), col('value').alias('_2')));
+    const df2 = input2.frame.pipe(
+      groupByKey('value').mapGroupsWithState<number>({ outputSchema: OUT }, (key, rows, state) => {
+        const count = (state.getOption() ?? 0) + rows.length;
+        state.update(count);
+        return { _1: key['value'], _2: String(count) };
+      }),
+    );
+    return { input1, input2, frame: df1.union(df2) };
+  };
+  const first = construct();
+  let checkpoint: import('@sluice/core').CheckpointStore | undefined;
+  await testStream(first.frame, { outputMode: 'update' },
+    { kind: 'add', label: 'MultiAddData', inputs: [[first.input1, ['input1-a']], [first.input2, ['input2-a']]] },
+    checkNewAnswer(['input1-a', 'input1-a'], ['input2-a', '1']),
+    { kind: 'assert', label: 'keep the checkpoint', body: (c) => { checkpoint = c.checkpoint; } });
+  const second = construct();
+  second.input1.add('input1-a');
+  second.input2.add('input2-a');
+  await testStream(second.frame, { outputMode: 'update', checkpoint: checkpoint!, startManually: true },
+    startStream(),
+    { kind: 'add', label: 'MultiAddData', inputs: [[second.input1, ['input1-a']], [second.input2, ['input2-a', 'input2-b']]] },
+    checkNewAnswer(['input1-a', 'input1-a'], ['input2-a', '2'], ['input2-b', '1']));
+});
