@@ -60,22 +60,28 @@ function contentSchema(codec: Codec, dataSchema: Schema, options: Readonly<Recor
 
 /**
  * The table of one file in the plan's output schema; errors name the file (FAILFAST line, corrupt
- * Parquet row group).
+ * Parquet row group). With `pathColumns`, a column of the schema that the file's directories name
+ * (`col=value`) takes its value from the path even when no such directory existed when the plan
+ * was made: Spark discovers partitions at every batch, and a user schema's column that matches one
+ * is a partition column.
  */
-export function readDataFile(plan: FileReadPlan, bytes: Uint8Array, file: string, partition: PartitionValues): Table {
-  return inOutputSchema(plan, plan.codec.read(bytes, { schema: plan.dataSchema, file, options: plan.options as never }), file, partition);
+export function readDataFile(plan: FileReadPlan, bytes: Uint8Array, file: string, partition: PartitionValues, pathColumns = false): Table {
+  return inOutputSchema(plan, plan.codec.read(bytes, { schema: plan.dataSchema, file, options: plan.options as never }), file, partition, pathColumns);
 }
 
 /** As readDataFile, with a codec that can use several cores (Parquet) doing so for a large file. */
-export async function readDataFileAsync(plan: FileReadPlan, bytes: Uint8Array, file: string, partition: PartitionValues): Promise<Table> {
-  if (plan.codec.readAsync === undefined) return readDataFile(plan, bytes, file, partition);
-  return inOutputSchema(plan, await plan.codec.readAsync(bytes, { schema: plan.dataSchema, file, options: plan.options as never }), file, partition);
+export async function readDataFileAsync(plan: FileReadPlan, bytes: Uint8Array, file: string, partition: PartitionValues, pathColumns = false): Promise<Table> {
+  if (plan.codec.readAsync === undefined) return readDataFile(plan, bytes, file, partition, pathColumns);
+  return inOutputSchema(plan, await plan.codec.readAsync(bytes, { schema: plan.dataSchema, file, options: plan.options as never }), file, partition, pathColumns);
 }
 
 /** A file's decoded contents with the plan's partition columns, from its directory's values. */
-function inOutputSchema(plan: FileReadPlan, table: Table, file: string, partition: PartitionValues): Table {
+function inOutputSchema(plan: FileReadPlan, table: Table, file: string, partition: PartitionValues, pathColumns: boolean): Table {
   const values: Record<string, string | null> = {};
   for (const column of plan.partitionColumns) values[column] = partition[column] ?? null;
+  if (pathColumns) {
+    for (const [column, value] of Object.entries(partition)) if (!(column in values) && plan.schema.fields.some((f) => f.name === column)) values[column] = value;
+  }
   return withPartitionColumns(table, plan.schema, values, file);
 }
 

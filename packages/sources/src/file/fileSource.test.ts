@@ -100,31 +100,41 @@ describe('file source', () => {
     await reopened.stop();
   });
 
-  it('does not read a file still being written in place: it waits until size and mtime are stable for fileSettleTime', async () => {
+  it('does not read a file still being written in place: it waits until size and mtime are stable for fileSettleTime (wall-clock time)', async () => {
     const dir = await tempDir();
+    // Settling is timed by the wall clock whatever the query's scheduler (a virtual one here).
     const clock = new VirtualScheduler(1_000_000);
-    const source = await openSource(fileSourceProvider('json', { path: dir, fileSettleTime: '200 ms' }, toSchema(schema)), memoryCheckpoint(), clock);
+    const source = await openSource(fileSourceProvider('json', { path: dir, fileSettleTime: '500 ms' }, toSchema(schema)), memoryCheckpoint(), clock);
     const file = join(dir, 'growing.json');
-    const parts = [jsonLines([{ id: 1 }]), jsonLines([{ id: 2 }]) + '{"id": 3, "na', 'me": "c"}\n{"id"', ': 4}\n'];
-    // The writer appends every 100 ms (virtual) while the engine polls every 10 ms: never admitted half-way.
-    for (const part of parts) {
-      await appendFile(file, part);
-      for (let t = 0; t < 100; t += 10) {
-        await clock.advanceBy(10);
-        expect(await source.latestOffset({ logOffset: -1 }, ALL)).toBeNull();
+    // The writer appends every 50 ms (real time), ten times faster than the settle time: never admitted half-way.
+    const appends = [jsonLines([{ id: 1 }]), ' ', ' ', ' ', jsonLines([{ id: 2 }]), ' ', ' ', ' ', '{"id": 3, "na', 'me": "c"}\n{"id"', ' ', ': 4}\n', ' ', ' '];
+    let writing = true;
+    const writer = (async () => {
+      for (const text of appends) {
+        await appendFile(file, text);
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    }
+      writing = false;
+    })();
+    while (writing) expect(await source.latestOffset({ logOffset: -1 }, ALL)).toBeNull();
+    await writer;
     expect(source.metrics!(null)['numFilesOutstanding']).toBe('1');
-    // The writer is done: within two settle times the source wakes the query itself and admits it whole.
+    // The writer is done: the source wakes the query itself once the file settled, and admits it whole.
     const woken = firstValueFrom(source.dataArrived$!);
-    let end = null;
-    for (let t = 0; t < 400 && end === null; t += 10) {
-      await clock.advanceBy(10);
-      end = await source.latestOffset({ logOffset: -1 }, ALL);
-    }
     await woken;
+    const end = await source.latestOffset({ logOffset: -1 }, ALL);
     expect(end).toEqual({ logOffset: 0 });
     expect(await readRows(source, { logOffset: -1 }, end!)).toEqual([{ id: 1n, name: null, _corrupt_record: null }, { id: 2n, name: null, _corrupt_record: null }, { id: 3n, name: 'c', _corrupt_record: null }, { id: 4n, name: null, _corrupt_record: null }]);
+    await source.stop();
+  });
+
+  it('a file present when a trigger fires is read by that trigger once it settles, as Spark reads what one listing finds', async () => {
+    const dir = await tempDir();
+    const source = await openSource(fileSourceProvider('json', { path: dir, fileSettleTime: '100 ms' }, toSchema(schema)), memoryCheckpoint(), new VirtualScheduler(0));
+    await landFile(dir, 'a.json', jsonLines([{ id: 1 }]));
+    const end = await source.latestOffset({ logOffset: -1 }, ALL);
+    expect(end).toEqual({ logOffset: 0 });
+    expect(ids(await readRows(source, { logOffset: -1 }, end!))).toEqual([1]);
     await source.stop();
   });
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Schema, Table } from 'apache-arrow';
-import { firstValueFrom, from, interval, merge, Subject, timer, type Observable, type Subscription } from 'rxjs';
+import { from, interval, merge, Subject, type Observable, type Subscription } from 'rxjs';
 import { SluiceError, StreamFrame, type SourceProvider } from '@sluice/core';
 import { redactOptions, type ReadLimit, type Source, type SourceContext } from '@sluice/core/connector';
 import { inferFileSchema, isGlobPath, listInputFiles, planFileRead, SinkManifest, type DataFile, type FileReadPlan } from '@sluice/formats/internal';
@@ -102,7 +102,7 @@ class FileSource implements Source<FileSourceOffset> {
   private outstanding = { files: 0, bytes: 0 };
   private readonly skipped: SkippedFiles = { missing: 0, corrupt: 0 };
   private readonly readSettings: ReadSettings;
-  private settleTimer: Subscription | undefined;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly relistTimer: Subscription;
 
   private constructor(
@@ -116,7 +116,7 @@ class FileSource implements Source<FileSourceOffset> {
     this.schema = plan.schema;
     this.stability = new FileStability(options.fileSettleTimeMs);
     this.seen = new SeenFiles(options.maxFileAgeMs, options.fileNameOnly);
-    this.readSettings = { description: this.description, basePath: options.basePath, ignoreMissingFiles: options.ignoreMissingFiles, ignoreCorruptFiles: options.ignoreCorruptFiles, log: context.log };
+    this.readSettings = { description: this.description, basePath: options.basePath, discoverPartitions: !isGlobPath(options.path) && !options.recursiveFileLookup, ignoreMissingFiles: options.ignoreMissingFiles, ignoreCorruptFiles: options.ignoreCorruptFiles, log: context.log };
     this.defaultReadLimit = options.maxFilesPerTrigger !== undefined
       ? { kind: 'maxFiles', maxFiles: options.maxFilesPerTrigger }
       : options.maxBytesPerTrigger !== undefined ? { kind: 'maxBytes', maxBytes: options.maxBytesPerTrigger } : { kind: 'all' };
@@ -161,16 +161,17 @@ class FileSource implements Source<FileSourceOffset> {
     // mtime); otherwise the cached listing answers, so the engine's polling costs nothing. A file
     // is only admitted by a listing at least fileSettleTime after the one that last saw it change.
     const settleAt = this.stability.nextSettleAt();
-    if (this.dirty || (settleAt !== undefined && settleAt <= this.context.scheduler.now())) await this.relist();
-    let candidates = this.candidates(this.context.scheduler.now());
-    if (this.waitForSettling) {
-      // processAllAvailable asked: files present now count even if still settling, so wait for them.
-      this.waitForSettling = false;
-      for (let round = 0; candidates.length === 0 && this.stability.waiting > 0 && round < MAX_SETTLE_ROUNDS; round++) {
-        await firstValueFrom(timer(Math.max(0, this.stability.nextSettleAt()! - this.context.scheduler.now()), this.context.scheduler));
-        await this.relist();
-        candidates = this.candidates(this.context.scheduler.now());
-      }
+    if (this.dirty || (settleAt !== undefined && settleAt <= settleNow())) await this.relist();
+    let candidates = this.candidates(settleNow());
+    // Files present when the trigger fires belong to it, as in Spark (which lists once): a file
+    // still settling is waited for, one settle time at a regular trigger, up to MAX_SETTLE_ROUNDS
+    // when processAllAvailable asked (a file that keeps changing is left for a later trigger).
+    const rounds = this.waitForSettling ? MAX_SETTLE_ROUNDS : 1;
+    this.waitForSettling = false;
+    for (let round = 0; this.stability.unsettled(settleNow()) > 0 && round < rounds; round++) {
+      await settleWait((this.stability.nextUnsettledAt(settleNow()) ?? settleNow()) - settleNow());
+      await this.relist();
+      candidates = this.candidates(settleNow());
     }
     const selected = withinLimit(candidates, limit);
     if (selected.length > 0) {
@@ -202,13 +203,13 @@ class FileSource implements Source<FileSourceOffset> {
 
   async prepareForAvailableNow(): Promise<void> {
     await this.relist();
-    this.candidates(this.context.scheduler.now());
-    if (this.stability.waiting > 0) {
+    this.candidates(settleNow());
+    if (this.stability.unsettled(settleNow()) > 0) {
       // Files still being written at start: give them one settle time to finish.
-      await firstValueFrom(timer(this.options.fileSettleTimeMs, this.context.scheduler));
+      await settleWait(this.options.fileSettleTimeMs);
       await this.relist();
     }
-    this.target = new Set(this.candidates(this.context.scheduler.now()).map((f) => this.seen.key(pathToFileURL(f.path).href)));
+    this.target = new Set(this.candidates(settleNow()).map((f) => this.seen.key(pathToFileURL(f.path).href)));
   }
 
   read(start: FileSourceOffset, end: FileSourceOffset): Observable<Table> {
@@ -237,7 +238,7 @@ class FileSource implements Source<FileSourceOffset> {
 
   async stop(): Promise<void> {
     this.relistTimer.unsubscribe();
-    this.settleTimer?.unsubscribe();
+    clearTimeout(this.settleTimer);
     await this.watcher.stop();
     this.wake.complete();
   }
@@ -280,10 +281,23 @@ class FileSource implements Source<FileSourceOffset> {
   /** Wake the query when the earliest unsettled file may have settled. */
   private scheduleSettleWake(): void {
     const at = this.stability.nextSettleAt();
-    this.settleTimer?.unsubscribe();
+    clearTimeout(this.settleTimer);
     if (at === undefined) return;
-    this.settleTimer = this.context.scheduler.schedule(() => this.wake.next(), Math.max(0, at - this.context.scheduler.now()));
+    this.settleTimer = setTimeout(() => this.wake.next(), Math.max(0, at - settleNow()));
   }
+}
+
+/**
+ * Settling is timed by the wall clock, never the query's scheduler: files are written by other
+ * processes in real time, whatever clock the query's triggers run on (a test's virtual clock
+ * included, which would otherwise wait for a file that can never settle on it).
+ */
+function settleNow(): number {
+  return Date.now();
+}
+
+function settleWait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 /**

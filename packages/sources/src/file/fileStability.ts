@@ -27,6 +27,20 @@ export class FileStability {
     return earliest;
   }
 
+  /** How many listed files have not stayed unchanged for the settle time by `now`. */
+  unsettled(now: number): number {
+    let n = 0;
+    for (const { since } of this.observed.values()) if (now - since < this.settleMs) n++;
+    return n;
+  }
+
+  /** When the earliest file not yet settled by `now` may have settled (undefined when none). */
+  nextUnsettledAt(now: number): number | undefined {
+    let earliest: number | undefined;
+    for (const { since } of this.observed.values()) if (since + this.settleMs > now) earliest = Math.min(earliest ?? Infinity, since + this.settleMs);
+    return earliest;
+  }
+
   /** Forget a file (admitted, or gone from the listing). */
   forget(path: string): void {
     this.observed.delete(path);

@@ -8,6 +8,8 @@ import type { SeenFile } from './seenFilesLog.ts';
 export interface ReadSettings {
   readonly description: string;
   readonly basePath: string;
+  /** Whether directories under basePath name partition columns (not for a glob path or recursiveFileLookup). */
+  readonly discoverPartitions: boolean;
   readonly ignoreMissingFiles: boolean;
   readonly ignoreCorruptFiles: boolean;
   readonly log: Logger;
@@ -44,7 +46,7 @@ export async function readLoggedFiles(entries: readonly SeenFile[], plan: FileRe
       continue;
     }
     try {
-      tables.push(await readDataFileAsync(plan, bytes, file, partitionOf(settings.basePath, file)));
+      tables.push(await readDataFileAsync(plan, bytes, file, partitionOf(settings.basePath, file), settings.discoverPartitions));
     } catch (error) {
       if (!(isSluiceError(error, 'FILE_CORRUPT') && settings.ignoreCorruptFiles)) throw error;
       skipped.corrupt++;

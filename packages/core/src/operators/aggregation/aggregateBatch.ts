@@ -43,6 +43,9 @@ export async function aggregateBatch(plan: AggregationPlan, table: Table, contex
 
   const updateStarted = context.now();
   for (const batch of table.batches) dropped += await foldBatch(plan, batch, context, state, keyCodec, valueCodec, evicts, updated, table.batches.length > 1);
+  // Spark: an aggregation without grouping keys has its one group in every batch, rows or not
+  // (count over a batch whose rows were all filtered out is 0, not no row).
+  if (plan.keys.length === 0 && updated.size === 0) await foldBatch(plan, null, context, state, keyCodec, valueCodec, evicts, updated, false);
   const updatesMs = context.now() - updateStarted;
 
   const out: unknown[][] = context.outputMode === 'update' ? [...updated.values()] : [];
@@ -68,7 +71,7 @@ export async function aggregateBatch(plan: AggregationPlan, table: Table, contex
  * earlier record batch already, and then moves to the end.
  */
 async function foldBatch(
-  plan: AggregationPlan, batch: RecordBatch, context: OperatorContext, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec,
+  plan: AggregationPlan, batch: RecordBatch | null, context: OperatorContext, state: OperatorState, keyCodec: RowCodec, valueCodec: RowCodec,
   dropsLate: boolean, updated: Map<string, unknown[]>, reorder: boolean,
 ): Promise<number> {
   const watermark = context.lateEventsWatermarkMs;
@@ -81,7 +84,14 @@ async function foldBatch(
   const entryRow: number[] = [];
   const next: number[] = [];
   const late = new Set<string>();
-  forEachGroupingKey(plan.keys, batch, context, (row, values) => {
+  if (batch === null) {
+    // No batch: the keyless aggregation's one group, with no rows to fold.
+    index.set(keyCodec.encodeLatin1([]), 0);
+    ids.push(keyCodec.encodeLatin1([]));
+    keyValues.push([]);
+    first.push(-1);
+    last.push(-1);
+  } else forEachGroupingKey(plan.keys, batch, context, (row, values) => {
     const end = eventKey >= 0 ? eventEndOf(values[eventKey]) : null;
     const id = keyCodec.encodeLatin1(eventKey >= 0 ? [end, ...values] : values);
     // Spark: in append and update modes, a row for a window the watermark already closed (as of
@@ -109,7 +119,7 @@ async function foldBatch(
   const dropped = late.size;
   if (ids.length === 0) return dropped;
 
-  const inputs: (Cells | null)[] = aggregates.map((a) => (a.bound ? cellsOf(a.bound.evaluate(batch, context)) : null));
+  const inputs: (Cells | null)[] = aggregates.map((a) => (a.bound && batch ? cellsOf(a.bound.evaluate(batch, context)) : null));
   const fold = (g: number, previous: readonly unknown[] | null): unknown[] => {
     const accs = previous ? fromState(aggregates, previous) : initial(aggregates);
     for (let e = first[g]!; e !== -1; e = next[e]!) {
