@@ -122,3 +122,49 @@ commitLog.scenario('Cross-version V2 SerDe', async () => {
   expect(recovered.watermarkMs).toBe(0);
   expect(recovered.nextBatchId).toBe(1);
 });
+
+/** The metadata line of Spark's offset-map fixture (sql/core/src/test/resources/structured-streaming/offset-map), its conf cut to the shuffle partitions. */
+const OFFSET_MAP_METADATA = '{"batchWatermarkMs":0,"batchTimestampMs":1758651405232,"conf":{"spark.sql.shuffle.partitions":"5"}}';
+
+offsetLog.scenario('OffsetMap golden file compatibility test - VERSION_2 format', async () => {
+  // offset-map/0 … 3, transcribed: Spark 4's v2 entries (`0:<offset>`, a final line break).
+  const files = Object.fromEntries([0, 1, 2, 3].map((b) => [`offsets/${b}`, `v2\n${OFFSET_MAP_METADATA}\n0:${b}\n`]));
+  const recovered = await recoverWith(files);
+  expect(recovered.pending!.batchId).toBe(3);
+  expect(recovered.pending!.seq.offsets).toEqual([3]);
+  expect(recovered.pending!.seq.metadata.batchWatermarkMs).toBe(0);
+  expect(recovered.pending!.seq.metadata.batchTimestampMs).toBe(1758651405232);
+});
+
+offsetLog.scenario('checkpoint version wins on restart (v2 to v1)', async () => {
+  // The first run (Spark 4 with the v2 offset log) read 1, 2; the restart reads 3, 4 and keeps v2.
+  const input = intStream();
+  input.add(1, 2);
+  const checkpoint = memoryCheckpoint();
+  await checkpoint.write('offsets/0', `v2\n${OFFSET_MAP_METADATA}\n0:0`, { ifAbsent: true });
+  await checkpoint.write('commits/0', 'v1\n{"nextBatchWatermarkMs":0}', { ifAbsent: true });
+  await testStream(input.frame, { checkpoint },
+    addData(input, 3, 4),
+    checkAnswer(3, 4),
+    assertOnQuery(async ({ checkpoint: store }) => {
+      const [version, , offset] = (await store.read('offsets/1'))!.split('\n');
+      expect(version).toBe('v2');
+      expect(offset).toBe('0:1');
+      return true;
+    }));
+});
+
+offsetLog.scenario('OffsetMap golden file compatibility test - VERSION_2 format (a source the map does not name starts from its initial offset)', async () => {
+  // Spark pairs a v2 entry's offsets with the query's sources by id; a source without an entry
+  // (here the second side of a union) has no offset yet and is read from its start.
+  const left = intStream('left');
+  const right = intStream('right');
+  left.add(1, 2);
+  right.add(10, 20);
+  const checkpoint = memoryCheckpoint();
+  await checkpoint.write('offsets/0', `v2\n${OFFSET_MAP_METADATA}\n0:0`, { ifAbsent: true });
+  await checkpoint.write('commits/0', 'v1\n{"nextBatchWatermarkMs":0}', { ifAbsent: true });
+  await testStream(left.frame.union(right.frame), { checkpoint },
+    addData(left, 3),
+    checkAnswer(3, 10, 20));
+});

@@ -54,7 +54,7 @@ describe("Spark 4's v2 log entries", () => {
 
   it('reads a v2 offsets file (OffsetMap: sourceId:offset lines) into positions; a source absent from the map has none yet', () => {
     const text = `v2\n${line}\n1:{"logOffset":7}\n0:3`;
-    expect(parseOffsetSeq(text, 'offsets/4')).toEqual({ metadata, offsets: [3, { logOffset: 7 }] });
+    expect(parseOffsetSeq(text, 'offsets/4')).toEqual({ metadata, offsets: [3, { logOffset: 7 }], version: 2 });
     expect(parseOffsetSeq(`v2\n${line}\n2:5\n0:-`, 'offsets/4').offsets).toEqual([null, null, 5]);
   });
 
@@ -71,6 +71,26 @@ describe("Spark 4's v2 log entries", () => {
     expect(error!.message).toContain('file:///ck/offsets/4');
   });
 
+  it('resumes a v2 entry that does not name every source of the query (fewer offsets, or `-`): those sources have no offset yet', async () => {
+    const store = new MemoryCheckpointStore('spark4-missing');
+    await store.write('offsets/0', `v2\n${line}\n0:4`, { ifAbsent: true });
+    await store.write('commits/0', 'v1\n{"nextBatchWatermarkMs":0}', { ifAbsent: true });
+    await store.write('offsets/1', `v2\n${line}\n0:6\n1:-`, { ifAbsent: true });
+    const before = store.snapshot();
+    const recovered = await new Checkpoint(store).recover(3);
+    expect(recovered.committed).toEqual([4, null, null]);
+    expect(recovered.pending).toEqual({ batchId: 1, seq: { metadata, offsets: [6, null, null], version: 2 } });
+    expect(store.snapshot()).toEqual(before);
+  });
+
+  it('refuses a v1 entry with another number of offset lines than the query has sources, as Spark does; a `-` line is a source without an offset', async () => {
+    const store = new MemoryCheckpointStore('v1-count');
+    await store.write('offsets/0', `v1\n${line}\n3\n-`, { ifAbsent: true });
+    expect((await new Checkpoint(store).recover(2)).pending!.seq.offsets).toEqual([3, null]);
+    const error = await new Checkpoint(store).recover(3).then(() => undefined, (e: unknown) => e);
+    expect(isSluiceError(error, 'CHECKPOINT_MISMATCH'), String(error)).toBe(true);
+  });
+
   it('refuses a v2 offsets line without a source id as corrupt', () => {
     expect(() => parseOffsetSeq(`v2\n${line}\n3`, 'offsets/4')).toThrow(/CHECKPOINT_CORRUPT|not "<sourceId>:<offset>"/);
   });
@@ -82,7 +102,7 @@ describe("Spark 4's v2 log entries", () => {
     expect(() => parseOffsetSeq(`v1\n${line}\n1\n\n`, 'offsets/1')).toThrow(/not valid JSON/);
   });
 
-  it('a checkpoint whose logs Spark 4 wrote as v2 is resumed, and the next entries are written as v1 (Spark reads either)', async () => {
+  it('a checkpoint whose logs Spark 4 wrote as v2 is resumed, and its next offsets entries stay v2 (Spark: the checkpoint version wins); commits are v1', async () => {
     const store = new MemoryCheckpointStore('spark4');
     await store.write('offsets/0', `v1\n${line}\n0`, { ifAbsent: true });
     await store.write('commits/0', 'v2\n{"nextBatchWatermarkMs":1000,"stateUniqueIds":{}}', { ifAbsent: true });
@@ -95,7 +115,7 @@ describe("Spark 4's v2 log entries", () => {
     expect(recovered.watermarkMs).toBe(2000);
     await checkpoint.writeOffsets(2, { metadata, offsets: [2] });
     await checkpoint.writeCommit(2, { nextBatchWatermarkMs: 2000 });
-    expect(await store.read('offsets/2')).toBe(`v1\n${line}\n2`);
+    expect(await store.read('offsets/2')).toBe(`v2\n${line}\n0:2`);
     expect(await store.read('commits/2')).toBe('v1\n{"nextBatchWatermarkMs":2000}');
   });
 });

@@ -38,6 +38,8 @@ export class Checkpoint {
   /** The newest offsets entry, torn by a power cut during its write: rewritten when its batch is planned again. */
   private tornOffsets: number | null = null;
   private purging: Promise<void> = Promise.resolve();
+  /** The offset log form of the checkpoint (Spark 4's v2 map, or v1): new entries keep it. */
+  private logVersion: 2 | undefined;
 
   constructor(readonly store: CheckpointStore) {}
 
@@ -57,14 +59,8 @@ export class Checkpoint {
     const latest = this.offsetIds.at(-1);
     if (latest === undefined) return { nextBatchId: 0, committed: null, pending: null, watermarkMs: 0, lastBatchWatermarkMs: 0, previousBatchWatermarkMs: 0, conf: null };
 
-    const seq = await this.readOffsets(latest);
-    if (seq.offsets.length !== numSources) {
-      throw new SluiceError(
-        'CHECKPOINT_MISMATCH',
-        `There are ${seq.offsets.length} sources in the checkpoint offsets (${this.file(`offsets/${latest}`)}) and now there are ${numSources} sources requested by the query. Cannot continue: restore the query's sources, or start it with a new checkpointLocation.`,
-        { details: { location: this.store.location } },
-      );
-    }
+    const seq = this.fitToSources(await this.readOffsets(latest), numSources, latest);
+    this.logVersion = seq.version;
     let lastCommit = this.commitIds.at(-1);
     if (lastCommit !== undefined && lastCommit > latest) {
       throw corrupt(this.file(`commits/${lastCommit}`), `it commits batch ${lastCommit} but offsets/${lastCommit} does not exist`);
@@ -91,11 +87,28 @@ export class Checkpoint {
       if (!this.offsetIds.includes(latest - 1)) {
         throw corrupt(this.file(`offsets/${latest}`), `batch ${latest} was never committed and offsets/${latest - 1}, which holds where it starts, is missing`);
       }
-      const previous = await this.readOffsets(latest - 1);
+      const previous = this.fitToSources(await this.readOffsets(latest - 1), numSources, latest - 1);
       committed = previous.offsets;
       previousBatchWatermarkMs = previous.metadata.batchWatermarkMs;
     }
     return { nextBatchId: latest, committed, pending: { batchId: latest, seq }, watermarkMs: seq.metadata.batchWatermarkMs, lastBatchWatermarkMs, previousBatchWatermarkMs, conf };
+  }
+
+  /**
+   * The entry's offsets, one per query source, as Spark's `toStreamProgress` pairs them. A v1
+   * entry holds one line per source (`-` for one without an offset yet): another count is refused,
+   * as Spark refuses it. A v2 entry (OffsetMap) names the sources it holds: a query source it does
+   * not name has no offset yet and starts from its initial offset, and ids the query does not have
+   * are ignored, as Spark's `sourceIdToSourceMap` lookup ignores them.
+   */
+  private fitToSources(seq: OffsetSeq, numSources: number, batchId: number): OffsetSeq {
+    if (seq.version === 2) return { ...seq, offsets: Array.from({ length: numSources }, (_, i) => seq.offsets[i] ?? null) };
+    if (seq.offsets.length === numSources) return seq;
+    throw new SluiceError(
+      'CHECKPOINT_MISMATCH',
+      `There are ${seq.offsets.length} sources in the checkpoint offsets (${this.file(`offsets/${batchId}`)}) and now there are ${numSources} sources requested by the query. Cannot continue: restore the query's sources, or start it with a new checkpointLocation.`,
+      { details: { location: this.store.location } },
+    );
   }
 
   /**
@@ -109,7 +122,8 @@ export class Checkpoint {
   async writeOffsets(batchId: number, seq: OffsetSeq): Promise<void> {
     const rewrite = this.tornOffsets === batchId;
     if (rewrite && !isTornOffsets((await this.store.read(`offsets/${batchId}`)) ?? '')) throw this.concurrent(batchId, 'offsets');
-    if (!(await this.store.write(`offsets/${batchId}`, serializeOffsetSeq(seq), { ifAbsent: !rewrite, atomic: false }))) throw this.concurrent(batchId, 'offsets');
+    const entry = this.logVersion === undefined ? seq : { ...seq, version: this.logVersion };
+    if (!(await this.store.write(`offsets/${batchId}`, serializeOffsetSeq(entry), { ifAbsent: !rewrite, atomic: false }))) throw this.concurrent(batchId, 'offsets');
     if (rewrite) this.tornOffsets = null;
     this.offsetIds.push(batchId);
   }

@@ -14,6 +14,12 @@ export interface OffsetSeqMetadata {
 export interface OffsetSeq {
   readonly metadata: OffsetSeqMetadata;
   readonly offsets: readonly (Offset | null)[];
+  /**
+   * 2 for Spark 4's map form (`<sourceId>:<offset>` lines, OffsetMap), which names the sources it
+   * holds: a query source it does not name has no offset yet. Absent for v1, which holds one line
+   * per source. A checkpoint keeps the form it was started with (Spark: "checkpoint version wins").
+   */
+  readonly version?: 2;
 }
 
 export interface CommitMetadata {
@@ -29,10 +35,14 @@ const VERSION = 1;
  */
 const MAX_VERSION = 2;
 
-/** `v1\n{metadata}\n<offset per source or ->`, no trailing newline: Spark's OffsetSeqLog v1. */
+/**
+ * `v1\n{metadata}\n<offset per source or ->`, no trailing newline: Spark's OffsetSeqLog v1; or,
+ * for an entry of version 2, `v2` and `<sourceId>:<offset or ->` lines (OffsetMap).
+ */
 export function serializeOffsetSeq(seq: OffsetSeq): string {
-  const lines = [`v${VERSION}`, JSON.stringify(seq.metadata), ...seq.offsets.map((o) => (o === null ? '-' : JSON.stringify(o)))];
-  return lines.join('\n');
+  const text = (o: Offset | null): string => (o === null ? '-' : JSON.stringify(o));
+  const offsets = seq.version === 2 ? seq.offsets.map((o, i) => `${i}:${text(o)}`) : seq.offsets.map(text);
+  return [`v${seq.version ?? VERSION}`, JSON.stringify(seq.metadata), ...offsets].join('\n');
 }
 
 /**
@@ -50,8 +60,9 @@ export function parseOffsetSeq(text: string, file: string): OffsetSeq {
   if (typeof batchWatermarkMs !== 'number' || typeof batchTimestampMs !== 'number') throw corrupt(file, 'its batchWatermarkMs/batchTimestampMs are not numbers');
   if (conf === null || typeof conf !== 'object' || Array.isArray(conf)) throw corrupt(file, 'its conf is not a JSON object');
   const confStrings = Object.fromEntries(Object.entries(conf as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-  const offsets = version === 1 ? lines.slice(2).map((line, i) => parseOffset(line, file, `offset of source ${i}`)) : offsetMap(lines.slice(2), file);
-  return { metadata: { batchWatermarkMs, batchTimestampMs, conf: confStrings }, offsets };
+  const metadataOut = { batchWatermarkMs, batchTimestampMs, conf: confStrings };
+  if (version === 2) return { metadata: metadataOut, offsets: offsetMap(lines.slice(2), file), version: 2 };
+  return { metadata: metadataOut, offsets: lines.slice(2).map((line, i) => parseOffset(line, file, `offset of source ${i}`)) };
 }
 
 const parseOffset = (text: string, file: string, what: string): Offset | null => (text === '-' ? null : (parseJson(text, file, what) as Offset));
