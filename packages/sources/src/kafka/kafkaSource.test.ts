@@ -117,7 +117,10 @@ describe.concurrent('startingOffsets', () => {
     const source = await open({ subscribe: topic, startingOffsets: { [topic]: { 0: 4, 1: -2, 2: -1 } } });
     expect(await source.initialOffset()).toEqual({ [topic]: { 0: 4, 1: 0, 2: 10 } });
     const partial = await open({ subscribe: topic, startingOffsets: { [topic]: { 0: 4 } } });
-    await expect(partial.initialOffset()).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/every partition being read/) });
+    await expect(partial.initialOffset()).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/you must specify all TopicPartitions.*every partition being read/) });
+    // Per topic: "earliest"/"latest" cover all of a topic's partitions (Spark 4.1's topic-level offsets).
+    const byTopic = await open({ subscribe: topic, startingOffsets: JSON.stringify({ [topic]: 'EARLIEST' }) });
+    expect(await byTopic.initialOffset()).toEqual({ [topic]: { 0: 0, 1: 0, 2: 0 } });
   });
 
   test.skipIf(timestampLookupSkipReason() !== undefined)('startingTimestamp starts at the first record at or after the timestamp (real Kafka only)', async () => {

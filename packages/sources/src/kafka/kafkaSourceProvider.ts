@@ -26,6 +26,8 @@ export interface KafkaSourceOptions {
   readonly maxOffsetsPerTrigger?: number;
   readonly minOffsetsPerTrigger?: number;
   readonly maxTriggerDelay?: number | string;
+  /** Accepted as in Spark (a positive integer); one reader reads each batch, so it changes no rows. */
+  readonly minPartitions?: number | string;
   readonly includeHeaders?: boolean;
   readonly groupIdPrefix?: string;
   readonly 'kafkaConsumer.pollTimeoutMs'?: number | string;

@@ -82,7 +82,7 @@ function requireEveryPartition(option: string, given: Readonly<Record<string, Re
   if (specified.join(',') !== assigned.join(',')) {
     throw new SluiceError(
       'INVALID_OPTION',
-      `Option '${option}' must give every partition being read, no more and no less (use -1 for latest, -2 for earliest). ` +
+      `If ${option} contains specific offsets, you must specify all TopicPartitions: option '${option}' must give every partition being read, no more and no less (use -1 for latest, -2 for earliest). ` +
         `Given: ${specified.join(', ') || '(none)'}; partitions: ${assigned.join(', ') || '(none)'}.`,
       { details: { option, specified, assigned } },
     );
