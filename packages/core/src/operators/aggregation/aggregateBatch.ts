@@ -120,8 +120,13 @@ async function foldBatch(
   if (ids.length === 0) return dropped;
 
   const inputs: (Cells | null)[] = aggregates.map((a) => (a.bound && batch ? cellsOf(a.bound.evaluate(batch, context)) : null));
+  // Scratch for one group at a time: its accumulators and its state row are copied out (into the
+  // output row, into the encoded value) before the next group reuses them.
+  const accs = new Array<Accumulator>(aggregates.length);
+  const stateRow: unknown[] = [];
   const fold = (g: number, previous: readonly unknown[] | null): unknown[] => {
-    const accs = previous ? fromState(aggregates, previous) : initial(aggregates);
+    if (previous) fromState(aggregates, previous, accs);
+    else for (let a = 0; a < aggregates.length; a++) accs[a] = aggregates[a]!.kind.init();
     for (let e = first[g]!; e !== -1; e = next[e]!) {
       const row = entryRow[e]!;
       for (let a = 0; a < aggregates.length; a++) {
@@ -133,7 +138,9 @@ async function foldBatch(
     const id = ids[g]!;
     if (reorder) updated.delete(id);
     updated.set(id, resultOf(plan, keyValues[g]!, accs));
-    return toState(aggregates, accs);
+    stateRow.length = 0;
+    for (let a = 0; a < aggregates.length; a++) aggregates[a]!.kind.toState(accs[a]!, stateRow);
+    return stateRow;
   };
   for (const part of splitLatin1(state, ids)) {
     const space = state.store(part.partition).space('default');
@@ -186,8 +193,8 @@ async function evictClosed(plan: AggregationPlan, watermark: number, state: Oper
   }
 }
 
-function fromState(aggregates: readonly BoundAggregate[], row: readonly unknown[]): Accumulator[] {
-  const accs = new Array<Accumulator>(aggregates.length);
+/** The accumulators a stored row holds (into `accs` when given). */
+function fromState(aggregates: readonly BoundAggregate[], row: readonly unknown[], accs = new Array<Accumulator>(aggregates.length)): Accumulator[] {
   let at = 0;
   for (let i = 0; i < aggregates.length; i++) {
     const kind = aggregates[i]!.kind;
@@ -195,18 +202,6 @@ function fromState(aggregates: readonly BoundAggregate[], row: readonly unknown[
     at += kind.stateFields.length;
   }
   return accs;
-}
-
-function initial(aggregates: readonly BoundAggregate[]): Accumulator[] {
-  const accs = new Array<Accumulator>(aggregates.length);
-  for (let i = 0; i < aggregates.length; i++) accs[i] = aggregates[i]!.kind.init();
-  return accs;
-}
-
-function toState(aggregates: readonly BoundAggregate[], accs: readonly Accumulator[]): unknown[] {
-  const out: unknown[] = [];
-  for (let i = 0; i < aggregates.length; i++) aggregates[i]!.kind.toState(accs[i]!, out);
-  return out;
 }
 
 /** An output row: the group's key values, then each aggregate's result, in `outSchema` order. */

@@ -20,6 +20,17 @@ export function forEachGroupingKey(keys: readonly BoundKey[], batch: RecordBatch
   const cells: Cells[] = keys.map((k) => cellsOf(k.bound.evaluate(batch, context)));
   const values = new Array<unknown>(keys.length);
   const n = keys.length;
+  if (keys.every((k) => !k.window)) {
+    // No window: one group per row, read straight off the columns.
+    for (let row = 0; row < batch.numRows; row++) {
+      for (let k = 0; k < n; k++) {
+        const c = cells[k]!;
+        values[k] = c.valid && !c.valid[row] ? null : c.values[row];
+      }
+      visit(row, values);
+    }
+    return;
+  }
   const expand = (row: number, k: number): void => {
     if (k === n) {
       visit(row, values);
