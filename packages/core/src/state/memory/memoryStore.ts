@@ -112,11 +112,12 @@ export class MemoryStateStore implements WritableStateStore {
       if (this.live.spaces[s]!.spec.internal) return;
       const before = this.before[s]!;
       let i = 0;
-      for (const value of changes.values()) {
+      // forEach, not an iterator: no result object per key.
+      changes.forEach((value) => {
         if (value !== null) updated++;
         else if (before[i] !== undefined) removed++;
         i++;
-      }
+      });
     });
     return { numKeys: this.live.numKeys, numKeysUpdated: updated, numKeysRemoved: removed, memoryUsedBytes: this.live.bytes, bytesWritten: this.bytesWritten, custom: this.hooks.custom() };
   }
