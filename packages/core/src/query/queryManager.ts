@@ -176,7 +176,9 @@ export class QueryManager {
         this.queries.delete(query);
         if (query.runId) this.actor.send({ type: 'manager.release', runId: query.runId });
         this.emit('onQueryTerminated', () => ({ id: query.id, runId: query.runId, exception: query.exception?.message ?? null, errorClassOnException: query.exception?.code ?? null }));
-        this.lastTerminated = query;
+        // A failure sticks until resetTerminated: a query stopping cleanly afterwards does not hide
+        // it from awaitAnyTermination (Spark's notifyQueryTermination).
+        if (this.lastTerminated === null || query.exception) this.lastTerminated = query;
         const waiting = this.anyTerminated;
         this.anyTerminated = [];
         waiting.forEach((resolve) => resolve());
