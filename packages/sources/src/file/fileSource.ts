@@ -133,11 +133,7 @@ class FileSource implements Source<FileSourceOffset> {
   static async open(options: FileSourceOptions, plan: FileReadPlan, context: SourceContext): Promise<FileSource> {
     const log = new SeenFilesLog(context.metadata, `sources/${context.sourceIndex}`);
     await log.load();
-    if (options.cleanSource !== 'off' && (await SinkManifest.find(options.basePath))) {
-      throw new SluiceError('INVALID_OPTION', `cleanSource '${options.cleanSource}' cannot be used on ${options.basePath}: it is the output of a file sink, whose manifest would then list missing files. Read it with cleanSource 'off'.`, {
-        details: { option: 'cleanSource' },
-      });
-    }
+    if (options.cleanSource !== 'off' && (await SinkManifest.find(options.basePath))) throw cleanSinkOutput(options);
     if (!options.waitForPath && !isGlobPath(options.path) && !(await isDirectory(options.basePath))) {
       // Spark fails here too (PATH_NOT_FOUND; a glob is not checked); waiting is an opt-in, so a typo in the path is not a silent, empty stream.
       throw pathNotFound(options.basePath);
@@ -250,6 +246,8 @@ class FileSource implements Source<FileSourceOffset> {
       recursiveFileLookup: this.options.recursiveFileLookup,
       ...(this.options.pathGlobFilter === undefined ? {} : { pathGlobFilter: this.options.pathGlobFilter }),
     });
+    // A file sink may start writing into the input after the query started: Spark refuses then too.
+    if (listed.fromManifest && this.options.cleanSource !== 'off') throw cleanSinkOutput(this.options);
     this.listing = listed.files;
     this.fromManifest = listed.fromManifest;
     this.stability.retainOnly(new Set(listed.files.map((f) => f.path)));
@@ -311,6 +309,12 @@ function logOffsetOf(offset: FileSourceOffset | number): number {
 }
 
 export { FILE_SOURCE_FORMATS };
+
+function cleanSinkOutput(options: FileSourceOptions): SluiceError {
+  return new SluiceError('INVALID_OPTION', `Clean up source files is not supported when reading from the output directory of FileStreamSink: cleanSource '${options.cleanSource}' on ${options.basePath} would leave its manifest listing missing files. Read it with cleanSource 'off'.`, {
+    details: { option: 'cleanSource' },
+  });
+}
 
 function pathNotFound(path: string): SluiceError {
   return new SluiceError('PATH_NOT_FOUND', `Path does not exist: ${path}. Create the input directory before starting the query, fix the path, or set the option waitForPath to true to start now and read the directory once it appears.`, {

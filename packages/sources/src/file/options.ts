@@ -79,7 +79,8 @@ export function parseFileSourceOptions(format: string, raw: Readonly<Record<stri
   } = o;
   const invalid = (option: string, message: string) => new SluiceError('INVALID_OPTION', message, { details: { format: name, option } });
   if (modifiedBefore !== undefined || modifiedAfter !== undefined) {
-    throw invalid(modifiedBefore !== undefined ? 'modifiedBefore' : 'modifiedAfter', "Options 'modifiedBefore' and 'modifiedAfter' are not allowed for a streaming file source (as in Spark); use maxFileAge, or move old files out of the input path.");
+    const option = modifiedBefore !== undefined ? 'modifiedBefore' : 'modifiedAfter';
+    throw invalid(option, `Option '${option}' is not allowed in file stream source (as in Spark; only in batch reads); use maxFileAge, or move old files out of the input path.`);
   }
   if (maxFilesPerTrigger !== undefined && maxBytesPerTrigger !== undefined) {
     throw invalid('maxBytesPerTrigger', "Options 'maxFilesPerTrigger' and 'maxBytesPerTrigger' cannot both be set; choose one limit per batch.");
