@@ -10,6 +10,7 @@ declare module '@nxtedition/rocksdb' {
     readonly filterPolicy?: string;
     readonly compression?: boolean;
     readonly infoLogLevel?: string;
+    readonly walCompression?: boolean;
   }
   export interface ChainedBatch {
     put(key: Uint8Array, value: Uint8Array): this;
@@ -26,6 +27,8 @@ declare module '@nxtedition/rocksdb' {
     open(options?: OpenOptions): Promise<void>;
     close(): Promise<void>;
     getMany(keys: readonly Uint8Array[]): Promise<(Buffer | undefined)[]>;
+    /** MultiGet on the calling thread (the binding's own synchronous read; keys must be Buffers). */
+    _getManySync(keys: readonly Uint8Array[], options: object): (Buffer | undefined)[];
     batch(): ChainedBatch;
     iterator(options: { readonly gte?: Uint8Array; readonly lt?: Uint8Array; readonly keys?: boolean; readonly values?: boolean }): Iterator;
     getProperty(property: string): string;

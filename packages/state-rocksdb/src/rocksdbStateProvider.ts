@@ -1,11 +1,14 @@
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { SluiceError } from '@sluice/core';
 import type { LoadOptions, StateProviderContext, StateStoreProvider, StateStoreProviderFactory, WritableStateStore } from '@sluice/core/connector';
 import { checkAbandoned, corrupt, DELETE, filesToDelete, listVersionFiles, readStateFile, StateFileWriter, takenOver, type VersionFiles } from '@sluice/core/state-provider';
 import { dbKey, LocalDb } from './localDb.ts';
 import { RocksDbStateStore } from './rocksdbStore.ts';
-import { downloadSnapshot, readManifest, uploadSnapshot } from './snapshots.ts';
+import { RowCache, rowBytes } from './rowCache.ts';
+import { downloadSnapshot, linkFiles, readManifest, uploadSnapshot } from './snapshots.ts';
 
 /** Spark's RocksDB custom metrics this binding has no figure for: reported as 0, as Spark does for a missing native statistic. */
 const NOT_MEASURED: Readonly<Record<string, number>> = {
@@ -35,14 +38,20 @@ const REPLAY_BATCH = 20_000;
 /**
  * State larger than memory: each partition is a RocksDB database on local disk, checkpointed
  * as Spark 3.4+ does with changelog checkpointing. Each committed version writes
- * `state/<op>/<p>/<v>.changelog` (the keys it changed, fsync'd) before the database applies
- * it; every `minDeltasForSnapshot` versions the database's files go to the checkpoint as a
- * snapshot (`<v>.rocksdb` + shared `SSTs/`). A restart on the same machine reuses the local
- * database when it holds the version asked for (or replays the changelogs it lacks); elsewhere
- * it restores the newest snapshot and replays the changelogs after it.
+ * `state/<op>/<p>/<v>.changelog` (the keys it changed, fsync'd): that file is the version.
+ * The database applies committed writes between batches, several versions in one write batch
+ * (until then they are read from memory); every `minDeltasForSnapshot` versions it is closed,
+ * its files hard-linked aside and reopened, and the copy uploaded in the background as a
+ * snapshot (`<v>.rocksdb` + shared `SSTs/`), as Spark's maintenance thread uploads RocksDB
+ * checkpoints. A restart on the
+ * same machine reuses the local database when the changelog of the version it holds is intact
+ * (then replays the changelogs after it); elsewhere it restores the newest snapshot and replays
+ * the changelogs after it. Reads go through a bounded row cache, then one MultiGet per batch.
  *
  * Options (`.option('stateStore.rocksdb.localDir', …)`, Spark's `spark.sql.streaming.stateStore.rocksdb.*` names too):
- * `rocksdb.localDir` (default `<tmpdir>/sluice-rocksdb`), `rocksdb.blockCacheSizeMB` (default 64).
+ * `rocksdb.localDir` (default `<tmpdir>/sluice-rocksdb`), `rocksdb.blockCacheSizeMB` (default 64),
+ * and Sluice's `rocksdb.rowCacheSizeMB` (rows kept in the JS heap, default 64; 0 turns the cache
+ * off; committed writes not yet applied are applied once they hold a quarter of it).
  *
  * @example
  * import '@sluice/state-rocksdb';
@@ -56,31 +65,53 @@ export const rocksdbStateProviderFactory: StateStoreProviderFactory = {
 
 class RocksDbStateProvider implements StateStoreProvider {
   private db: LocalDb | null = null;
-  /** The version the local database holds (undefined: unknown or not to be trusted). */
+  /** The version the partition's state is at: the database plus `unapplied` (undefined: unknown or not to be trusted). */
   private dbVersion: number | undefined;
+  /** The version the database itself holds, and the crc of the changelog that made `dbVersion`. */
+  private appliedVersion = 0;
+  private lastCrc = 0;
   private counts: number[] = [];
+  /** Committed writes (changelogs already durable) the database has not applied yet, by full key. */
+  private unapplied = new Map<string, string | null>();
+  private unappliedBytes = 0;
+  private applying: Promise<void> | null = null;
+  private readonly cache: RowCache;
   private files: VersionFiles | null = null;
   private uploaded = new Map<string, string>();
   private current: RocksDbStateStore | null = null;
+  /** Local upkeep (applying, staging a snapshot): a batch's load waits for it. */
   private maintaining: Promise<void> = Promise.resolve();
+  /** Checkpoint upkeep (uploading a staged snapshot, retention): off the batches' path. */
+  private upkeep: Promise<void> = Promise.resolve();
+  /** The version staged for upload, until its manifest is written (or the upload failed). */
+  private staged: number | undefined;
+  /** The version at which the database was last reopened for a snapshot. */
+  private reopened = 0;
   /**
    * The newest version loaded for writing, so committed (the engine loads v only once
-   * `commits/<v-1>` exists). The database may be a version ahead (a commit whose batch has not yet
+   * `commits/<v-1>` exists). The state may be a version ahead (a commit whose batch has not yet
    * proved by putting offsets/N that the checkpoint is still its own): snapshots and retention go
    * by this version only.
    */
   private committed = 0;
-  /** Snapshot figures, reported with the next commit's metrics. */
+  /** Snapshot and apply figures, reported with the next commit's metrics. */
   private snapshotMetrics: Record<string, number> = {};
+  private applyMs = 0;
   private lastCommit: Record<string, number> = {};
   private readonly localPath: string;
+  private readonly stagingPath: string;
   private readonly blockCacheBytes: number;
+  private readonly applyAtBytes: number;
 
   constructor(private readonly context: StateProviderContext) {
     const options = context.settings.options;
     const root = options['rocksdb.localDir'] ?? join(tmpdir(), 'sluice-rocksdb');
     this.localPath = join(root, context.queryId.replace(/[^A-Za-z0-9_-]/g, '_'), `${context.operatorId}-${context.partition}`);
-    this.blockCacheBytes = Math.max(1, Number(options['rocksdb.blockCacheSizeMB'] ?? 64)) << 20;
+    this.stagingPath = `${this.localPath}.snapshot`;
+    this.blockCacheBytes = megabytes(options, 'rocksdb.blockCacheSizeMB', 64, 1);
+    const rowCacheBytes = megabytes(options, 'rocksdb.rowCacheSizeMB', 64, 0);
+    this.cache = new RowCache(rowCacheBytes);
+    this.applyAtBytes = Math.max(1 << 20, rowCacheBytes / 4);
   }
 
   async load(version: number, options: LoadOptions = {}): Promise<WritableStateStore> {
@@ -93,15 +124,23 @@ class RocksDbStateProvider implements StateStoreProvider {
     await this.maintaining;
     this.files ??= await listVersionFiles(this.context.checkpoint, this.context.dir, 'changelog', 'rocksdb');
     if (!this.db) {
-      this.db = await LocalDb.open(this.localPath, { blockCacheBytes: this.blockCacheBytes });
-      this.dbVersion = await this.trustedVersion(await this.db.version());
+      this.db = await this.openDb();
+      const held = await this.db.version();
+      this.dbVersion = await this.trustedVersion(held);
+      this.appliedVersion = this.dbVersion ?? 0;
+      this.lastCrc = held?.crc ?? 0;
       if (this.dbVersion !== undefined) this.counts = await this.db.counts(this.context.schema.keySpaces.length);
     }
     const held = this.dbVersion;
     if (held === undefined || held > version || !this.hasChangelogs(held + 1, version)) await this.restore(version);
     else if (held < version) await this.replay(held + 1, version);
     if (!options.readOnly) await this.discardAbandoned(version);
-    const store: RocksDbStateStore = new RocksDbStateStore(this.context.partition, version, this.context.schema.keySpaces, this.db!, options.readOnly ?? false, {
+    const store: RocksDbStateStore = new RocksDbStateStore(this.context.partition, version, this.context.schema.keySpaces, options.readOnly ?? false, {
+      read: (keys) => this.read(keys),
+      settled: async () => {
+        await this.apply();
+        return this.db!;
+      },
       commit: (s) => this.commit(s),
       closed: (s) => {
         if (this.current === s) this.current = null;
@@ -114,17 +153,26 @@ class RocksDbStateProvider implements StateStoreProvider {
     return store;
   }
 
+  /** Resolves once the checkpoint upkeep it started (a snapshot's upload, retention) is done too; a batch's load waits only for the local part. */
   maintenance(): Promise<void> {
     this.maintaining = this.maintaining.then(() => this.maintain());
-    return this.maintaining;
+    return this.maintaining.then(() => this.upkeep);
   }
 
   async close(): Promise<void> {
     this.current?.abort();
     await this.maintaining.catch(() => undefined);
+    // What is committed goes into the local database, so a restart here replays nothing.
+    await this.apply().catch(() => undefined);
+    await this.upkeep.catch(() => undefined);
     const db = this.db;
     this.db = null;
     await db?.close();
+    await rm(this.stagingPath, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  private openDb(path = this.localPath): Promise<LocalDb> {
+    return LocalDb.open(path, { blockCacheBytes: this.blockCacheBytes });
   }
 
   private path(version: number, ext: 'changelog' | 'rocksdb'): string {
@@ -142,7 +190,8 @@ class RocksDbStateProvider implements StateStoreProvider {
   private memoryUsedBytes(): number {
     const db = this.db;
     if (!db) return 0;
-    return db.property('rocksdb.cur-size-all-mem-tables') + db.property('rocksdb.block-cache-usage') + db.property('rocksdb.estimate-table-readers-mem');
+    const native = db.property('rocksdb.cur-size-all-mem-tables') + db.property('rocksdb.block-cache-usage') + db.property('rocksdb.estimate-table-readers-mem');
+    return native + this.cache.bytes + this.unappliedBytes;
   }
 
   private hasChangelogs(from: number, to: number): boolean {
@@ -163,37 +212,83 @@ class RocksDbStateProvider implements StateStoreProvider {
     return bytes && crc32(bytes) === held.crc ? held.version : undefined;
   }
 
-  /** Commit: the changelog first (durable), then the database (atomic batch with its new version). */
-  private async commit(store: RocksDbStateStore): Promise<void> {
-    const db = this.db!;
-    const version = store.version + 1;
-    const unknown = [...store.pending.values()].filter((p) => !store.existed.has(p.key.toString('latin1')));
-    if (unknown.length > 0) {
-      const values = await db.getMany(unknown.map((p) => p.key));
-      values.forEach((v, i) => store.existed.set(unknown[i]!.key.toString('latin1'), v !== undefined));
+  /** Values of full keys at `dbVersion`: committed but unapplied writes, the row cache, then one MultiGet for the rest. */
+  private read(keys: readonly string[]): (string | undefined)[] {
+    const out = new Array<string | undefined>(keys.length);
+    const missing: Buffer[] = [];
+    const missingAt: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      let value = this.unapplied.get(key);
+      if (value === undefined) value = this.cache.get(key);
+      if (value !== undefined) out[i] = value ?? undefined;
+      else {
+        missing.push(Buffer.from(key, 'latin1'));
+        missingAt.push(i);
+      }
     }
+    if (missing.length === 0) return out;
+    const values = this.db!.getManySync(missing);
+    for (let j = 0; j < values.length; j++) {
+      const found = values[j];
+      // The binding answers null for a read it gave up on (a deadline; none is set).
+      if (found === null) throw new Error(`RocksDB did not answer a read of the state of ${this.context.dir}`);
+      const value = found === undefined ? null : found.toString('latin1');
+      const i = missingAt[j]!;
+      out[i] = value ?? undefined;
+      this.cache.set(keys[i]!, value);
+    }
+    this.cache.trim();
+    return out;
+  }
+
+  /** Apply the committed writes the database lacks, in one write batch with the version they make. */
+  private apply(): Promise<void> {
+    this.applying ??= this.applyNow().finally(() => {
+      this.applying = null;
+    });
+    return this.applying;
+  }
+
+  private async applyNow(): Promise<void> {
+    const db = this.db;
+    const version = this.dbVersion;
+    if (!db || version === undefined || version === this.appliedVersion) return;
+    const started = performance.now();
+    const entries = this.unapplied;
+    await db.writeLatin1(entries, version, this.lastCrc, this.counts);
+    this.unapplied = new Map();
+    this.unappliedBytes = 0;
+    this.appliedVersion = version;
+    for (const [key, value] of entries) this.cache.set(key, value);
+    this.cache.trim();
+    this.applyMs += performance.now() - started;
+  }
+
+  /** Commit: the changelog (durable, it is the version); the database applies it later (`apply`). */
+  private async commit(store: RocksDbStateStore): Promise<void> {
+    const version = store.version + 1;
+    const unknown: string[] = [];
+    for (const key of store.pending.keys()) if (!store.existed.has(key)) unknown.push(key);
+    if (unknown.length > 0) this.read(unknown).forEach((v, i) => store.existed.set(unknown[i]!, v !== undefined));
     const counts = this.counts.slice();
     const writer = new StateFileWriter('changelog', version);
-    const puts: [Uint8Array, Uint8Array][] = [];
-    const deletes: Uint8Array[] = [];
     let updated = 0;
     let removed = 0;
     let bytesWritten = 0;
-    for (const [id, { key, value }] of store.pending) {
-      const space = key[0]!;
-      const existed = store.existed.get(id) ?? false;
+    for (const [full, value] of store.pending) {
+      const space = full.charCodeAt(0);
+      const existed = store.existed.get(full) ?? false;
       // Index and bookkeeping spaces are not rows (Spark's internal column families).
       const row = this.context.schema.keySpaces[space]!.internal ? 0 : 1;
-      if (value) {
-        writer.put(space, key.subarray(1), value);
-        puts.push([key, value]);
-        bytesWritten += key.length + value.length;
+      if (value !== null) {
+        writer.putLatin1(space, full.slice(1), value);
+        bytesWritten += full.length + value.length;
         updated += row;
         if (!existed) counts[space] = (counts[space] ?? 0) + 1;
       } else {
-        writer.delete(space, key.subarray(1));
-        deletes.push(key);
-        bytesWritten += key.length;
+        writer.deleteLatin1(space, full.slice(1));
+        bytesWritten += full.length;
         if (existed) {
           removed += row;
           counts[space] = (counts[space] ?? 0) - 1;
@@ -210,9 +305,12 @@ class RocksDbStateProvider implements StateStoreProvider {
     if (!(await this.context.checkpoint.write(path, changelog, { ifAbsent: true, atomic: false }))) throw takenOver(this.context.checkpoint, path, version, version - 1);
     this.files!.deltas.add(version);
     const written = performance.now();
-    await db.write(puts, deletes, version, crc32(changelog), counts);
-    const applied = performance.now();
+    for (const [full, value] of store.pending) {
+      if (!this.unapplied.has(full)) this.unappliedBytes += rowBytes(full, value);
+      this.unapplied.set(full, value);
+    }
     this.dbVersion = version;
+    this.lastCrc = crc32(changelog);
     this.counts = counts;
     store.result = { numKeys: this.numKeys(counts), updated, removed, bytesWritten: changelog.length };
     this.lastCommit = {
@@ -226,20 +324,27 @@ class RocksDbStateProvider implements StateStoreProvider {
       rocksdbGetLatency: store.stats.getMs,
       rocksdbPutCount: store.stats.puts,
       rocksdbPutLatency: store.stats.putMs,
-      // The changelog's fsync, plus the snapshot's upload when one was taken since the last commit.
+      // The changelog's fsync, plus the snapshot's upload when one finished since the last commit.
       rocksdbCommitFileSyncLatencyMs: written - synced + (this.snapshotMetrics['rocksdbCommitFileSyncLatencyMs'] ?? 0),
-      rocksdbCommitWriteBatchLatency: applied - written,
+      // The database's write batches since the last commit (committed writes are applied between batches).
+      rocksdbCommitWriteBatchLatency: this.applyMs,
       rocksdbTotalBytesRead: store.stats.bytesRead,
       rocksdbTotalBytesWritten: bytesWritten,
-      rocksdbSstFileSize: db.property('rocksdb.total-sst-files-size'),
+      rocksdbSstFileSize: this.db!.property('rocksdb.total-sst-files-size'),
     };
     this.snapshotMetrics = {};
+    this.applyMs = 0;
   }
 
   /** Rebuild the local database at `version`: the newest snapshot at or below it, then the changelogs after it. */
   private async restore(version: number): Promise<void> {
+    // A snapshot still uploading ends first (it shares `uploaded` and the checkpoint's SSTs).
+    await this.upkeep.catch(() => undefined);
     await this.db?.close();
     this.db = null;
+    this.unapplied = new Map();
+    this.unappliedBytes = 0;
+    this.cache.clear();
     await LocalDb.destroy(this.localPath);
     const files = this.files!;
     const base = [...files.snapshots].filter((v) => v <= version).sort((a, b) => b - a)[0] ?? 0;
@@ -251,16 +356,21 @@ class RocksDbStateProvider implements StateStoreProvider {
       await mkdir(this.localPath, { recursive: true });
       this.uploaded = await downloadSnapshot(this.context.checkpoint, this.context.dir, manifest, this.localPath);
     }
-    this.db = await LocalDb.open(this.localPath, { blockCacheBytes: this.blockCacheBytes });
+    this.db = await this.openDb();
     const held = await this.db.version();
     if ((held?.version ?? 0) !== base) throw corrupt(this.location(this.path(base, 'rocksdb')), `its database holds version ${held?.version ?? 0}`);
     this.dbVersion = base;
+    this.appliedVersion = base;
+    this.lastCrc = held?.crc ?? 0;
     this.counts = await this.db.counts(this.context.schema.keySpaces.length);
     await this.replay(base + 1, version);
   }
 
   /** Apply changelogs `from`..`to` to the local database, counting keys as it goes. */
   private async replay(from: number, to: number): Promise<void> {
+    await this.apply();
+    // The database changes under the row cache here.
+    this.cache.clear();
     const db = this.db!;
     for (let v = from; v <= to; v++) {
       const path = this.path(v, 'changelog');
@@ -289,6 +399,8 @@ class RocksDbStateProvider implements StateStoreProvider {
         if (records.length === 0) break;
       }
       this.dbVersion = v;
+      this.appliedVersion = v;
+      this.lastCrc = crc;
     }
   }
 
@@ -315,20 +427,25 @@ class RocksDbStateProvider implements StateStoreProvider {
     await this.context.checkpoint.delete(`${this.context.dir}/${version}.files`);
   }
 
+  /**
+   * Between batches: apply the committed writes once they are worth a write batch (or a
+   * snapshot is due, or the replay a restart would need grows past a snapshot interval); when a
+   * committed version is due a snapshot, take it (see `snapshot`); then retention, in the
+   * background.
+   */
   private async maintain(): Promise<void> {
     try {
       const files = this.files;
       const version = this.dbVersion;
       if (!files || version === undefined || !this.db || this.current) return;
-      const lastSnapshot = Math.max(0, ...[...files.snapshots].filter((v) => v <= version));
-      if (version > 0 && version === this.committed && version - lastSnapshot >= this.context.settings.minDeltasForSnapshot) await this.snapshot(version);
-      const doomed = filesToDelete(files, this.committed, this.context.settings.minBatchesToRetain);
-      for (const v of doomed.snapshots) await this.deleteSnapshot(v);
-      for (const v of doomed.deltas) {
-        await this.context.checkpoint.delete(this.path(v, 'changelog'));
-        files.deltas.delete(v);
-      }
-      if (doomed.snapshots.length > 0) await this.collectSsts();
+      const every = this.context.settings.minDeltasForSnapshot;
+      const last = Math.max(this.reopened, ...[...files.snapshots].filter((v) => v <= version));
+      const due = version > 0 && version - last >= every;
+      if (due || this.unappliedBytes >= this.applyAtBytes || version - this.appliedVersion >= every) await this.apply();
+      // After a commit only apply: a snapshot is of a committed version, which the next load proves.
+      if (version !== this.committed) return;
+      if (due) await this.snapshot(version);
+      this.upkeep = this.upkeep.then(() => this.retain());
     } catch (error) {
       // Upkeep only: every committed version is still loadable from what is on disk.
       this.context.log.warn(`State maintenance of ${this.context.dir} failed (it will be tried again after the next batch): ${(error as Error).message}`);
@@ -336,24 +453,66 @@ class RocksDbStateProvider implements StateStoreProvider {
     }
   }
 
-  /** Close the database (its files stop changing), put them in the checkpoint, open it again. */
+  /**
+   * Close the database (its files stop changing, and reopening flushes its write-ahead log to an
+   * SST, which this binding offers no other way to do), hard-link its files aside, open it
+   * again, and upload the copy in the background, as Spark's maintenance thread uploads RocksDB
+   * checkpoints. While an upload runs the database is still reopened every interval (so
+   * compactions go on dropping deleted keys), but no other copy is taken.
+   */
   private async snapshot(version: number): Promise<void> {
     const started = performance.now();
-    await this.db!.close();
+    const db = this.db!;
     this.db = null;
-    const closed = performance.now();
-    const stats = await uploadSnapshot(this.context.checkpoint, this.context.dir, this.localPath, version, this.uploaded);
-    this.files!.snapshots.add(version);
-    const uploaded = performance.now();
-    this.db = await LocalDb.open(this.localPath, { blockCacheBytes: this.blockCacheBytes });
-    this.snapshotMetrics = {
-      rocksdbCommitCheckpointLatency: closed - started + (performance.now() - uploaded),
-      rocksdbCommitFileSyncLatencyMs: uploaded - closed,
-      rocksdbFilesCopied: stats.filesCopied,
-      rocksdbBytesCopied: stats.bytesCopied,
-      rocksdbFilesReused: stats.filesReused,
-      rocksdbZipFileBytesUncompressed: stats.manifestBytes,
-    };
+    await db.close();
+    const stage = this.staged === undefined;
+    if (stage) {
+      await linkFiles(this.localPath, this.stagingPath);
+      this.staged = version;
+    }
+    this.db = await this.openDb();
+    this.reopened = version;
+    const reopened = performance.now();
+    if (!stage) return;
+    this.upkeep = this.upkeep.then(async () => {
+      try {
+        const uploading = performance.now();
+        const stats = await uploadSnapshot(this.context.checkpoint, this.context.dir, this.stagingPath, version, this.uploaded);
+        this.files!.snapshots.add(version);
+        this.snapshotMetrics = {
+          rocksdbCommitCheckpointLatency: reopened - started,
+          rocksdbCommitFileSyncLatencyMs: performance.now() - uploading,
+          rocksdbFilesCopied: stats.filesCopied,
+          rocksdbBytesCopied: stats.bytesCopied,
+          rocksdbFilesReused: stats.filesReused,
+          rocksdbZipFileBytesUncompressed: stats.manifestBytes,
+        };
+      } catch (error) {
+        this.context.log.warn(`Snapshot ${version} of the state of ${this.context.dir} was not uploaded (a later one will be): ${(error as Error).message}`);
+      } finally {
+        await rm(this.stagingPath, { recursive: true, force: true }).catch(() => undefined);
+        this.staged = undefined;
+      }
+    });
+  }
+
+  /** Delete what retention no longer needs: old snapshots and changelogs, and SSTs no retained snapshot names. */
+  private async retain(): Promise<void> {
+    try {
+      const files = this.files;
+      if (!files) return;
+      const doomed = filesToDelete(files, this.committed, this.context.settings.minBatchesToRetain);
+      for (const v of doomed.snapshots) await this.deleteSnapshot(v);
+      for (const v of doomed.deltas) {
+        // The changelog of the version the local database holds proves it ours at a restart.
+        if (v >= this.appliedVersion) continue;
+        await this.context.checkpoint.delete(this.path(v, 'changelog'));
+        files.deltas.delete(v);
+      }
+      if (doomed.snapshots.length > 0) await this.collectSsts();
+    } catch (error) {
+      this.context.log.warn(`State retention of ${this.context.dir} failed (it will be tried again after the next batch): ${(error as Error).message}`);
+    }
   }
 
   /** Delete SSTs no retained snapshot names (and forget them, so no later snapshot reuses a deleted file). */
@@ -367,4 +526,12 @@ class RocksDbStateProvider implements StateStoreProvider {
       for (const [local, s] of this.uploaded) if (s === stored) this.uploaded.delete(local);
     }
   }
+}
+
+/** A size option in MB (Spark's `*SizeMB` spelling), in bytes. */
+function megabytes(options: Readonly<Record<string, string>>, name: string, fallback: number, min: number): number {
+  const raw = options[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new SluiceError('INVALID_OPTION', `Option 'stateStore.${name}' must be a number of megabytes of at least ${min}, got ${JSON.stringify(raw)}.`, { details: { option: name } });
+  return Math.round(n * 2 ** 20);
 }

@@ -1,15 +1,16 @@
 import type { KeyRange, KeySpace, KeySpaceSpec, ScanOptions, StateEntry, StateStoreMetrics, WritableStateStore } from '@sluice/core/connector';
 import { afterPrefix, fromLatin1, toLatin1 } from '@sluice/core/state-provider';
-import { dbKey, type LocalDb } from './localDb.ts';
+import type { LocalDb } from './localDb.ts';
 
-/** A write of this batch, by the database key's latin1 string. */
-interface Pending {
-  readonly key: Buffer;
-  readonly value: Buffer | null;
-}
-
-/** What the store asks of its provider when the batch ends, and the counters it keeps. */
+/** What the store asks of its provider: reads at the batch's version, the batch's end, and the counters it keeps. */
 export interface StoreHost {
+  /**
+   * Values of full keys (key space char + key, latin1) at the batch's version, undefined when
+   * absent: from the committed writes not yet in the database, the row cache, then one MultiGet.
+   */
+  read(keys: readonly string[]): (string | undefined)[];
+  /** Bring the database to the batch's version (committed writes applied), for a range scan; returns it. */
+  settled(): Promise<LocalDb>;
   commit(store: RocksDbStateStore): Promise<void>;
   closed(store: RocksDbStateStore): void;
   custom(store: RocksDbStateStore): Record<string, number>;
@@ -17,13 +18,15 @@ export interface StoreHost {
 }
 
 /**
- * A batch on a RocksDB partition: reads go to the database at the batch's version; writes wait
- * in `pending` (RocksDB's WriteBatchWithIndex, in JS) until commit, so `abort` is forgetting
- * them and the database never holds a version that was not written to the changelog first.
- * Reads see the batch's own writes.
+ * A batch on a RocksDB partition: reads go to the partition's state at the batch's version;
+ * writes wait in `pending` (RocksDB's WriteBatchWithIndex, in JS) until commit, so `abort` is
+ * forgetting them and nothing holds a version that was not written to the changelog first.
+ * Reads see the batch's own writes. Keys are full keys (the key space's char, then the key) and
+ * values are held as latin1 strings, as the aggregation hands them over (`getManyLatin1`).
  */
 export class RocksDbStateStore implements WritableStateStore {
-  readonly pending = new Map<string, Pending>();
+  /** This batch's writes by full key (null: deleted). */
+  readonly pending = new Map<string, string | null>();
   /** Whether a key existed at the batch's version, for keys the batch read or must count. */
   readonly existed = new Map<string, boolean>();
   readonly stats = { gets: 0, getMs: 0, puts: 0, putMs: 0, bytesRead: 0 };
@@ -35,9 +38,8 @@ export class RocksDbStateStore implements WritableStateStore {
     readonly partition: number,
     readonly version: number,
     readonly specs: readonly KeySpaceSpec[],
-    readonly db: LocalDb,
     readonly readOnly: boolean,
-    private readonly host: StoreHost,
+    readonly host: StoreHost,
     private readonly clock: () => number,
   ) {}
 
@@ -52,11 +54,10 @@ export class RocksDbStateStore implements WritableStateStore {
     return handle;
   }
 
-  write(space: number, key: Uint8Array, value: Uint8Array | null): void {
+  write(full: string, value: string | null): void {
     this.assertOpen();
     if (this.readOnly) throw new Error(`State version ${this.version} of partition ${this.partition} was opened read-only`);
-    const full = dbKey(space, key);
-    this.pending.set(full.toString('latin1'), { key: full, value: value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength) });
+    this.pending.set(full, value);
   }
 
   async commit(): Promise<void> {
@@ -96,22 +97,32 @@ export class RocksDbStateStore implements WritableStateStore {
 }
 
 class RocksDbKeySpace implements KeySpace {
+  /** The key space's char that leads its full keys. */
+  private readonly lead: string;
+
   constructor(
     private readonly store: RocksDbStateStore,
     private readonly index: number,
     readonly spec: KeySpaceSpec,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.lead = String.fromCharCode(index);
+  }
 
   async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    const values = this.getManyLatin1(keys.map(toLatin1));
+    return values.map((v) => (v === undefined ? undefined : fromLatin1(v)));
+  }
+
+  getManyLatin1(keys: readonly string[]): (string | undefined)[] {
     const store = this.store;
-    const out = new Array<Uint8Array | undefined>(keys.length);
-    const missing: Buffer[] = [];
+    const out = new Array<string | undefined>(keys.length);
+    const missing: string[] = [];
     const missingAt: number[] = [];
     for (let i = 0; i < keys.length; i++) {
-      const full = dbKey(this.index, keys[i]!);
-      const pending = store.pending.get(full.toString('latin1'));
-      if (pending) out[i] = pending.value ?? undefined;
+      const full = this.lead + keys[i]!;
+      const pending = store.pending.get(full);
+      if (pending !== undefined) out[i] = pending ?? undefined;
       else {
         missing.push(full);
         missingAt.push(i);
@@ -119,59 +130,64 @@ class RocksDbKeySpace implements KeySpace {
     }
     if (missing.length > 0) {
       const started = this.clock();
-      const values = await store.db.getMany(missing);
+      const values = store.host.read(missing);
       store.stats.getMs += this.clock() - started;
       store.stats.gets += missing.length;
-      values.forEach((value, j) => {
+      for (let j = 0; j < values.length; j++) {
+        const value = values[j];
         out[missingAt[j]!] = value;
-        if (value) store.stats.bytesRead += value.length;
-        store.existed.set(missing[j]!.toString('latin1'), value !== undefined);
-      });
+        if (value !== undefined) store.stats.bytesRead += value.length;
+        store.existed.set(missing[j]!, value !== undefined);
+      }
     }
     return out;
   }
 
   put(key: Uint8Array, value: Uint8Array): void {
+    this.putLatin1(toLatin1(key), toLatin1(value));
+  }
+
+  putLatin1(key: string, value: string): void {
     const started = this.clock();
-    this.store.write(this.index, key, value);
+    this.store.write(this.lead + key, value);
     this.store.stats.puts++;
     this.store.stats.putMs += this.clock() - started;
   }
 
   delete(key: Uint8Array): void {
-    this.store.write(this.index, key, null);
+    this.store.write(this.lead + toLatin1(key), null);
   }
 
   async *scan(range: KeyRange = {}, options: ScanOptions = {}): AsyncIterable<readonly StateEntry[]> {
     const chunkSize = options.chunkSize ?? 1024;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     if (!this.spec.ordered && (range.prefix || range.gte || range.lt)) throw new Error(`Key space '${this.spec.name}' is not ordered: declare it { ordered: true } to scan ranges or prefixes`);
-    // The range as database keys (latin1 strings compare as the bytes do).
-    const space = String.fromCharCode(this.index);
-    let from = space + (range.gte ? toLatin1(range.gte) : '');
-    let to = range.lt ? space + toLatin1(range.lt) : String.fromCharCode(this.index + 1);
+    // The range as full keys (latin1 strings compare as the bytes do).
+    let from = this.lead + (range.gte ? toLatin1(range.gte) : '');
+    let to = range.lt ? this.lead + toLatin1(range.lt) : String.fromCharCode(this.index + 1);
     if (range.prefix) {
-      const prefix = space + toLatin1(range.prefix);
+      const prefix = this.lead + toLatin1(range.prefix);
       if (prefix > from) from = prefix;
       const end = afterPrefix(prefix);
       if (end !== undefined && end < to) to = end;
     }
     if (from >= to) return;
-    // This batch's writes in the range, merged into the database's entries in key order.
+    // The database at the batch's version, then this batch's writes in the range merged in key order.
+    const db = await this.store.host.settled();
     const pending = [...this.store.pending].filter(([k]) => k >= from && k < to).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     let p = 0;
     let chunk: StateEntry[] = [];
-    const db = this.store.db.scan(fromLatin1(from), fromLatin1(to), Math.min(chunkSize, 4096));
+    const entries = db.scan(fromLatin1(from), fromLatin1(to), Math.min(chunkSize, 4096));
     try {
-      for await (const entries of db) {
-        for (const [k, v] of entries) {
+      for await (const found of entries) {
+        for (const [k, v] of found) {
           const key = k.toString('latin1');
           let overridden = false;
           while (p < pending.length && pending[p]![0] <= key) {
             const [pk, pv] = pending[p++]!;
             overridden = pk === key;
-            if (pv.value) {
-              chunk.push({ key: fromLatin1(pk.slice(1)), value: pv.value });
+            if (pv !== null) {
+              chunk.push({ key: fromLatin1(pk.slice(1)), value: fromLatin1(pv) });
               if (--remaining <= 0) return void (yield chunk);
               if (chunk.length >= chunkSize) {
                 yield chunk;
@@ -190,8 +206,8 @@ class RocksDbKeySpace implements KeySpace {
       }
       for (; p < pending.length; p++) {
         const [pk, pv] = pending[p]!;
-        if (!pv.value) continue;
-        chunk.push({ key: fromLatin1(pk.slice(1)), value: pv.value });
+        if (pv === null) continue;
+        chunk.push({ key: fromLatin1(pk.slice(1)), value: fromLatin1(pv) });
         if (--remaining <= 0) return void (yield chunk);
         if (chunk.length >= chunkSize) {
           yield chunk;
@@ -200,7 +216,7 @@ class RocksDbKeySpace implements KeySpace {
       }
       if (chunk.length > 0) yield chunk;
     } finally {
-      await db.return(undefined);
+      await entries.return(undefined);
     }
   }
 }

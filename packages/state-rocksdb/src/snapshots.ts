@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointStore } from '@sluice/core';
 import { corrupt } from '@sluice/core/state-provider';
@@ -84,4 +84,19 @@ export async function downloadSnapshot(checkpoint: CheckpointStore, dir: string,
 async function putFile(checkpoint: CheckpointStore, local: string, path: string): Promise<void> {
   if (checkpoint.putFile) await checkpoint.putFile(local, path);
   else await checkpoint.write(path, await readFile(local), { ifAbsent: false });
+}
+
+/**
+ * A copy of a closed database's files in `staging`, made of hard links (a copy where links are
+ * refused): RocksDB never writes a file again once it closed it (a reopened database starts a
+ * new MANIFEST and write-ahead log, and replaces CURRENT by rename), so the links keep this
+ * version's bytes while the database goes on.
+ */
+export async function linkFiles(localPath: string, staging: string): Promise<void> {
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const name of await readdir(localPath)) {
+    if (SKIPPED.test(name)) continue;
+    await link(join(localPath, name), join(staging, name)).catch(() => copyFile(join(localPath, name), join(staging, name)));
+  }
 }
