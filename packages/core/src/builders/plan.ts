@@ -145,6 +145,23 @@ export function planSources(node: PlanNode): SourceProvider[] {
   return found;
 }
 
+/**
+ * How many times the plan reads each of `sources` (a self-union or self-join reads one twice):
+ * Spark counts a batch's input rows per scan, so a source read twice counts its rows twice.
+ */
+export function planSourceReads(node: PlanNode, sources: readonly SourceProvider[]): number[] {
+  const reads = sources.map(() => 0);
+  const visit = (n: PlanNode): void => {
+    if (n.kind === 'source') {
+      const i = sources.indexOf(n.provider);
+      if (i >= 0) reads[i]!++;
+    } else if (n.kind === 'step') visit(n.input);
+    else (n.inputs as readonly PlanNode[]).forEach(visit);
+  };
+  visit(node);
+  return reads;
+}
+
 /** The plan's steps, inputs before outputs (depth first): a stateful step's index is its operator id. */
 export function planSteps(node: PlanNode): PlanStep[] {
   if (node.kind === 'source') return [];

@@ -3,7 +3,7 @@ import type { Table } from 'apache-arrow';
 import { EMPTY, lastValueFrom, merge, toArray, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Actor } from 'xstate';
 import { concatTables, emptyTable } from '../arrow/tables.ts';
-import { executePlan } from '../builders/plan.ts';
+import { executePlan, planSourceReads } from '../builders/plan.ts';
 import { Checkpoint } from '../checkpoint/checkpoint.ts';
 import type { CheckpointLock } from '../checkpoint/checkpointStore.ts';
 import type { OffsetSeqMetadata } from '../checkpoint/logEntries.ts';
@@ -82,6 +82,7 @@ export class QueryRun {
   /** offsets/N being made durable (walCommit issues the write and waits for it). */
   private wal: { readonly batchId: number; readonly durable: Promise<void>; readonly started: number } | null = null;
   private rowsPerSource: number[] = [];
+  private sourceReads: number[] | undefined;
   private outputRows = 0;
   private readonly statefulOps: StatefulOperators;
   private lastBatchWatermarkMs = 0;
@@ -340,7 +341,9 @@ export class QueryRun {
   private async prepareBatch(batchId: number, start: readonly (Offset | null)[], end: readonly (Offset | null)[]): Promise<PreparedBatch> {
     await this.fault('getBatch', 'before', batchId);
     const inputs = await this.readBatch(batchId, start, end);
-    this.rowsPerSource = inputs.map((t) => t.numRows);
+    // Spark counts input rows per scan: a source the plan reads twice (self-union) counts twice.
+    this.sourceReads ??= planSourceReads(this.definition.plan, this.definition.sources);
+    this.rowsPerSource = inputs.map((t, i) => t.numRows * (this.sourceReads![i] ?? 1));
     await this.fault('getBatch', 'after', batchId);
     const planned = this.planned!;
     const watermarkMs = planned.metadata.batchWatermarkMs;
