@@ -27,6 +27,13 @@ export interface FlatMapGroupsWithStateOptions {
   readonly outputSchema: SchemaLike;
   /** The state's schema: the state is a row object of these columns. Without one, any JSON value. */
   readonly stateSchema?: SchemaLike;
+  /**
+   * Spark's `initialState`: states to start from, one per key (`key` holds the grouping columns).
+   * They are applied in the query's first batch only (batch 0, not again after a restart): every
+   * key listed is called then — with its rows, or with none — its state already set, and the
+   * state is kept even when the function does not update it. Two states for one key fail the batch.
+   */
+  readonly initialState?: readonly { readonly key: Readonly<Record<string, unknown>>; readonly state: unknown }[];
 }
 
 /** `flatMapGroupsWithState` bound to a frame: the step that runs it. */
@@ -64,7 +71,8 @@ export function groupsWithStateStep<S>(frame: StreamFrame, columns: readonly str
       eventTimeKey: timeout === 'eventTime',
       processingTimers: timeout === 'processingTime',
     },
-    apply: (table, context) => groupsWithStateBatch({ step, key, timeout, value, fn: fn as GroupsWithStateFunction<unknown>, isMap: options.isMap, outputSchema }, table, context),
+    apply: (table, context) =>
+      groupsWithStateBatch({ step, key, timeout, value, fn: fn as GroupsWithStateFunction<unknown>, isMap: options.isMap, outputSchema, initialState: options.initialState ?? [] }, table, context),
   };
   return frame.withStep(step);
 }
@@ -77,12 +85,15 @@ interface Plan {
   readonly fn: GroupsWithStateFunction<unknown>;
   readonly isMap: boolean;
   readonly outputSchema: Schema;
+  readonly initialState: NonNullable<FlatMapGroupsWithStateOptions['initialState']>;
 }
 
 interface Stored {
   readonly exists: boolean;
   readonly value: unknown;
   readonly timeoutMs: number | null;
+  /** From `initialState`: kept even when the function leaves it untouched. */
+  readonly initial?: boolean;
 }
 
 /**
@@ -100,6 +111,8 @@ async function groupsWithStateBatch(plan: Plan, table: Table, context: OperatorC
   const out: Record<string, unknown>[] = [];
   const watermarkMs = plan.key.eventTime !== null ? context.watermarkMs : null;
 
+  let updatedRows = 0;
+  const applyingInitialState = context.batchId === 0 && plan.initialState.length > 0;
   const call = async (group: KeyGroup, stored: Stored | undefined, hasTimedOut: boolean): Promise<void> => {
     const groupState = new GroupStateImpl<unknown>({ value: stored?.value, exists: stored?.exists ?? false, timeout: plan.timeout, hasTimedOut, batchTimestampMs: context.batchTimestampMs, watermarkMs });
     const result = await plan.fn(group.key, group.rows, groupState);
@@ -110,7 +123,9 @@ async function groupsWithStateBatch(plan: Plan, table: Table, context: OperatorC
     const previousTimeout = stored?.timeoutMs ?? null;
     if (groupState.removed && groupState.timeoutMs === null) {
       if (stored) store.space('default').delete(group.bytes);
-    } else if (groupState.updated || groupState.removed || groupState.timeoutMs !== previousTimeout) {
+    } else if (groupState.updated || groupState.removed || groupState.timeoutMs !== previousTimeout || stored?.initial === true) {
+      // An initial state kept as it was is written, but (as in Spark) not counted as an update.
+      if (groupState.updated || groupState.removed || groupState.timeoutMs !== previousTimeout) updatedRows++;
       const row: unknown[] = [groupState.exists];
       if (groupState.exists) plan.value.write(groupState.get(), row);
       else row.push(...plan.value.fields.map(() => null));
@@ -123,8 +138,23 @@ async function groupsWithStateBatch(plan: Plan, table: Table, context: OperatorC
     }
   };
 
-  // Groups with data.
+  // Groups with data, and in the first batch the keys of the initial state (with their rows or none).
   const storedOf = await readStored(plan, state, groups.map((g) => g.bytes), codecs.value);
+  if (applyingInitialState) {
+    const initial = initialStates(plan);
+    groups.forEach((g, i) => {
+      const id = toLatin1(g.bytes);
+      const start = initial.get(id);
+      if (start) {
+        storedOf[i] = start.stored;
+        initial.delete(id);
+      }
+    });
+    for (const { group, stored } of initial.values()) {
+      groups.push(group);
+      storedOf.push(stored);
+    }
+  }
   for (const [i, group] of groups.entries()) await call(group, storedOf[i], false);
   const updatesMs = context.now() - started;
 
@@ -159,8 +189,25 @@ async function groupsWithStateBatch(plan: Plan, table: Table, context: OperatorC
     allUpdatesTimeMs: updatesMs,
     allRemovalsTimeMs: removalsMs,
     ...(plan.timeout === 'processingTime' ? { nextProcessingTimerMs: next } : {}),
+    ...(applyingInitialState ? { numRowsUpdated: updatedRows } : {}),
   });
   return tableFromRows(plan.outputSchema, out);
+}
+
+/** The initial state by key id, each key once (Spark refuses two states for one key). */
+function initialStates(plan: Plan): Map<string, { group: KeyGroup; stored: Stored }> {
+  const out = new Map<string, { group: KeyGroup; stored: Stored }>();
+  for (const { key, state } of plan.initialState) {
+    const values = plan.key.columns.map((c) => key[c] ?? null);
+    const bytes = plan.key.codec.encode(values);
+    const id = toLatin1(bytes);
+    if (out.has(id)) {
+      throw new SluiceError('INVALID_QUERY', 'The initial state provided contained multiple rows(state) with the same key. Make sure to de-duplicate the initial state before passing it.');
+    }
+    const group: KeyGroup = { key: Object.fromEntries(plan.key.columns.map((c, i) => [c, values[i]])), values, bytes, rows: [] };
+    out.set(id, { group, stored: { exists: true, value: state, timeoutMs: null, initial: true } });
+  }
+  return out;
 }
 
 async function readStored(plan: Plan, state: OperatorState, keys: readonly Uint8Array[], codec: { decode(bytes: Uint8Array): unknown[] }): Promise<(Stored | undefined)[]> {
