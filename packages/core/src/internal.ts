@@ -16,7 +16,7 @@ export { formatIsoDateDays, formatIsoTimestampMs, parseIsoDateDays, parseIsoTime
 /* Plans */
 export { executePlan, planSteps, standaloneOperatorContext } from './builders/plan.ts';
 export type { EventTimeStats, OperatorContext, PlanNode, PlanStep, StateMetrics } from './builders/plan.ts';
-export { defaultTrigger, toTrigger } from './triggers/trigger.ts';
+export { defaultTrigger, nextBatchTime, toTrigger } from './triggers/trigger.ts';
 export { canonicalJson, sameOffset } from './query/canonicalJson.ts';
 
 /* Lifecycle (for inspection and model-based tests) */
