@@ -28,12 +28,15 @@ export class DataStreamReader {
     return new DataStreamReader(name, this.optionValues, this.userSchema);
   }
 
+  /** Set an option; keys are case-insensitive, and a later value replaces an earlier one whatever its case (Spark's SPARK-32832). */
   option(key: string, value: unknown): DataStreamReader {
-    return new DataStreamReader(this.formatName, { ...this.optionValues, [key]: value }, this.userSchema);
+    return new DataStreamReader(this.formatName, withOption(this.optionValues, key, value), this.userSchema);
   }
 
   options(values: Readonly<Record<string, unknown>>): DataStreamReader {
-    return new DataStreamReader(this.formatName, { ...this.optionValues, ...values }, this.userSchema);
+    let merged = this.optionValues;
+    for (const [key, value] of Object.entries(values)) merged = withOption(merged, key, value);
+    return new DataStreamReader(this.formatName, merged, this.userSchema);
   }
 
   /** The schema of the rows (required by file sources): Spark DDL, `{ col: 'type' }` or an Arrow schema. */
@@ -56,6 +59,15 @@ export class DataStreamReader {
     const provider = sourceFormat(format).createSource({ options, ...(this.userSchema ? { userSchema: this.userSchema } : {}) });
     return StreamFrame.fromSource(provider);
   }
+}
+
+/** `options` with `key` set, any key equal to it but for case removed first. */
+export function withOption(options: Readonly<Record<string, unknown>>, key: string, value: unknown): Record<string, unknown> {
+  const lower = key.toLowerCase();
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) if (k.toLowerCase() !== lower) out[k] = v;
+  out[key] = value;
+  return out;
 }
 
 /**

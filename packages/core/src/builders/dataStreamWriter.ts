@@ -90,13 +90,15 @@ export class DataStreamWriter {
     return this;
   }
 
+  /** Set an option; keys are case-insensitive, and a later value replaces an earlier one whatever its case (Spark's SPARK-32832). */
   option(key: string, value: unknown): this {
+    for (const k of Object.keys(this.values)) if (k.toLowerCase() === key.toLowerCase()) delete this.values[k];
     this.values[key] = value;
     return this;
   }
 
   options(values: Readonly<Record<string, unknown>>): this {
-    Object.assign(this.values, values);
+    for (const [key, value] of Object.entries(values)) this.option(key, value);
     return this;
   }
 
@@ -123,6 +125,7 @@ export class DataStreamWriter {
 
   /** Hand every row to a ForeachWriter (Spark's foreach; needs `@sluice/sinks`). */
   foreach<Row = Record<string, unknown>>(writer: ForeachWriter<Row> | ((row: Row) => void | Promise<void>)): this {
+    if (writer === null || writer === undefined) throw new SluiceError('INVALID_OPTION', 'foreach writer cannot be null: pass a ForeachWriter ({ open, process, close }) or a (row) => … function.');
     return this.format('foreach').option('writer', writer);
   }
 
@@ -232,8 +235,23 @@ export class DataStreamWriter {
     if (unpartitioned && this.partitionColumns?.length) {
       throw new SluiceError('INVALID_QUERY', `'${formatName}' does not support partitioning: remove partitionBy(${this.partitionColumns.join(', ')}), or partition inside the sink.`);
     }
-    return sinkFormat(formatName).createSink({ options, ...(this.partitionColumns ? { partitionBy: this.partitionColumns } : {}) });
+    const partitionBy = this.partitionColumns === undefined ? undefined : partitionColumnsOf(this.partitionColumns, this.frame.schema.fields.map((f) => f.name));
+    return sinkFormat(formatName).createSink({ options, ...(partitionBy ? { partitionBy } : {}) });
   }
+}
+
+/**
+ * `partitionBy`'s names resolved against the stream's columns as Spark resolves them when the
+ * query starts: an exact match, else the one column equal but for case; a name matching none is
+ * refused.
+ */
+function partitionColumnsOf(names: readonly string[], columns: readonly string[]): string[] {
+  return names.map((name) => {
+    if (columns.includes(name)) return name;
+    const matches = columns.filter((c) => c.toLowerCase() === name.toLowerCase());
+    if (matches.length === 1) return matches[0]!;
+    throw new SluiceError('UNKNOWN_COLUMN', `Partition column \`${name}\` not found in schema [${columns.join(', ')}]: partitionBy names one of the stream's columns.`, { details: { column: name } });
+  });
 }
 
 async function resolveCheckpoint(location: unknown, sink: SinkProvider): Promise<{ store: CheckpointStore; temporary: boolean }> {

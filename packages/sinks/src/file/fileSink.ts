@@ -89,6 +89,13 @@ class FileSink implements Sink {
         details: { format: options.format, outputMode: context.outputMode },
       });
     }
+    const columns = context.schema?.fields.map((f) => f.name) ?? [];
+    if (options.partitionBy.length > 0 && columns.length > 0 && columns.every((c) => options.partitionBy.includes(c))) {
+      // Spark's PartitioningUtils rule: the files would hold no column at all.
+      throw new SluiceError('INVALID_QUERY', `Cannot use all columns for partition columns (${options.partitionBy.join(', ')}): no column would be left in the files. Partition by fewer columns.`, {
+        details: { format: options.format },
+      });
+    }
     const root = localPath(options.path);
     // An existing log is continued (Spark's, or the _sluice_metadata an earlier Sluice wrote), as
     // Spark's FileStreamSink continues the log it finds: batch ids it records are not written again.
