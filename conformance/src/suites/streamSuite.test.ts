@@ -104,3 +104,12 @@ for (const sink of ['v2', 'v1']) {
       addData(input, 2), execute(({ processAllAvailable }) => processAllAvailable()), check(2));
   });
 }
+
+spark.scenario('SPARK-20432: union one stream with itself', async () => {
+  // Spark's FakeDefaultSource gives 0 to 10 once; the query writes each value twice.
+  const input = intStream();
+  const values = Array.from({ length: 11 }, (_, i) => i);
+  await testStream(input.frame.union(input.frame), {},
+    addData(input, ...values),
+    checkAnswer(...values, ...values));
+});

@@ -1,4 +1,4 @@
-import { col, collectSet, count, groupBy, last, memoryCheckpoint, orderBy, select, selectExpr } from '@sluice/core';
+import { col, collectList, collectSet, count, groupBy, last, memoryCheckpoint, orderBy, select, selectExpr } from '@sluice/core';
 import { intStream, memoryInput } from '../harness/memoryInput.ts';
 import { suite } from '../harness/scenario.ts';
 import { addData, checkLastBatch, checkLastBatchSorted, checkNewAnswer, multiAddData, startStream, stopStream, testStream } from '../harness/streamTest.ts';
@@ -56,4 +56,14 @@ spark.scenario(v2("SPARK-29438: ensure UNION doesn't lead streaming aggregation 
   await testStream(second.frame, { outputMode: 'update', checkpoint },
     multiAddData([second.input1, [13, 14]], [second.input2, [22, 23]]),
     checkNewAnswer([13, 14], [14, 15], [22, 2], [23, 1]));
+});
+
+spark.scenario(v2('SPARK-23004: Ensure that TypedImperativeAggregate functions do not throw errors'), async () => {
+  // 128 rows (Spark's sort-based fallback threshold) in one batch, each its own group of collect_list.
+  const input = intStream();
+  const values = Array.from({ length: 128 }, (_, i) => i + 1);
+  const aggregated = input.frame.pipe(selectExpr('value AS group', 'value'), groupBy('group').agg(collectList('value')));
+  await testStream(aggregated, { outputMode: 'update' },
+    addData(input, ...values),
+    checkLastBatch(...values.map((v) => [v, [v]])));
 });
