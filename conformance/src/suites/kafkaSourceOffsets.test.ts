@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import '@sluice/sources';
-import { col, count, groupBy, QueryManager, readStream, select, silentLogger, window, withWatermark } from '@sluice/core';
+import { col, count, groupBy, isSluiceError, QueryManager, readStream, select, silentLogger, window, withWatermark } from '@sluice/core';
 import { memorySink, memoryTableRows } from '@sluice/sinks';
 import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { suite } from '../harness/scenario.ts';
@@ -232,7 +232,7 @@ describe.concurrent('KafkaMicroBatchSourceSuite: starting offsets', () => {
 
   spark.scenario('SPARK-27494: read kafka record containing null key/values.', async () => {
     // Spark writes these in one transaction and reads read_committed; the mock broker has no
-    // transactions, so they are written plainly (read_committed is the only level Sluice reads at).
+    // transactions, so they are written plainly.
     const topic = uniqueTopicName('null-key-value');
     await broker.createTopic(topic, 1);
     const table = `kafka_${uniqueTopicName('nulls')}`;
@@ -308,5 +308,26 @@ describe.concurrent('KafkaMicroBatchSourceSuite: starting offsets', () => {
     // The window depends on when the record was written: only a lower bound can be checked.
     expect(rows[0]!['window'] as number).toBeGreaterThanOrEqual(now - 5 * 1000 - 1_000);
     expect(Number(rows[0]!['count'])).toBe(1);
+  });
+});
+
+describe('KafkaMicroBatchSourceSuite: malformed records', () => {
+  spark.scenario('SPARK-56243: malformed record timestamp throws detailed error', async () => {
+    const topic = uniqueTopicName('malformed-timestamp');
+    await broker.createTopic(topic, 1);
+    // Nanosecond-precision timestamp that overflows millis-to-micros conversion (as a string: a
+    // number would lose its last digits).
+    const nanoTimestamp = '1712345678123456789';
+    await produceRecords(broker.bootstrapServers, topic, [{ value: 'value', partition: 0, timestamp: nanoTimestamp }]);
+    const stream = new KafkaStreamTest(broker, manager, { subscribe: topic, startingOffsets: 'earliest' }, (frame) => frame);
+    const query = await stream.start();
+    await query.processAllAvailable().catch(() => undefined);
+    await query.awaitTermination().catch(() => undefined);
+    const chain: Error[] = [];
+    for (let e: unknown = query.exception; e; e = (e as { cause?: unknown }).cause) chain.push(e as Error);
+    const error = chain.find((e) => isSluiceError(e, 'KAFKA_MALFORMED_RECORD_TIMESTAMP'));
+    expect(error, String(query.exception)).toBeDefined();
+    expect(error!.message).toContain(topic);
+    expect(error!.message).toContain(nanoTimestamp);
   });
 });

@@ -57,6 +57,8 @@ export const ERROR_CODES = [
   'KAFKA_UNKNOWN_PARTITION',
   /** A row for the Kafka sink has a null `topic` and no `topic` option is set (Spark's condition of the same name). */
   'KAFKA_NULL_TOPIC_IN_DATA',
+  /** A record's timestamp is too large to be milliseconds (Spark's condition of the same name). */
+  'KAFKA_MALFORMED_RECORD_TIMESTAMP',
   // Schema registries (Avro, Protobuf)
   'SCHEMA_REGISTRY_ERROR',
   // Delta Lake

@@ -5,7 +5,7 @@ import { SluiceError, type Logger } from '@sluice/core';
 import type { KafkaClientSettings } from './clientSettings.ts';
 import { abandon, fetchFrom, protocolError, clusterOf, type KafkajsCluster } from './fetch/kafkajsCluster.ts';
 import type { FetchedPartition, FetchResponse } from './fetch/fetchResponse.ts';
-import { decodeRecordSet, inflateBatches, scanRecordSet, type RecordSetSpan } from './fetch/recordSet.ts';
+import { decodeRecordSet, inflateBatches, MalformedTimestampError, scanRecordSet, type RecordSetSpan } from './fetch/recordSet.ts';
 import { isConnectivityError, kafkaError } from './kafkajsErrors.ts';
 import { PartitionBuffer } from './partitionBuffer.ts';
 import { RecordColumns } from './recordColumns.ts';
@@ -393,7 +393,17 @@ export class FetchingRangeReader implements KafkaRangeReader {
     // Repositioned meanwhile (a read moved it): these records belong to a position it left.
     if (state.buffer.position !== fetchOffset || !state.buffer.beginBatch(span.first, span.last, { records: span.records, bytes })) return false;
     const before = state.buffer.bufferedRecords;
-    decodeRecordSet(fetched.records, fetchOffset, state.buffer, fetched.abortedTransactions, this.options.decodeHeaders, inflated);
+    try {
+      decodeRecordSet(fetched.records, fetchOffset, state.buffer, fetched.abortedTransactions, this.options.decodeHeaders, inflated);
+    } catch (error) {
+      if (!(error instanceof MalformedTimestampError)) throw error;
+      throw new SluiceError(
+        'KAFKA_MALFORMED_RECORD_TIMESTAMP',
+        `Kafka record at offset ${error.offset} of ${state.topic}-${state.partition} has timestamp ${error.timestamp}, which is not milliseconds since the epoch ` +
+          "(too large to convert to microseconds; nanoseconds, perhaps). Fix the producer's timestamps, or start the query after these records.",
+        { details: { topic: state.topic, partition: state.partition, offset: error.offset, timestamp: String(error.timestamp) } },
+      );
+    }
     state.buffer.endBatch();
     return state.buffer.bufferedRecords > before;
   }

@@ -6,7 +6,8 @@ export interface TestRecord {
   readonly value: string | Buffer | null;
   readonly partition?: number;
   readonly headers?: Readonly<Record<string, string | Buffer>>;
-  readonly timestamp?: number;
+  /** Milliseconds since the epoch; a string is written as the exact int64 it spells (beyond 2^53 too). */
+  readonly timestamp?: number | string;
 }
 
 /**

@@ -130,6 +130,7 @@ export function decodeRecordSet(
     const logAppendTime = (attributes & LOG_APPEND_TIME) !== 0;
     const baseTimestamp = readInt64(view, start + 27);
     const fixedTimestamp = logAppendTime ? readInt64(view, start + 35) : -1;
+    checkTimestamp(view, start + (logAppendTime ? 35 : 27), baseOffset);
     const count = view.getInt32(start + 57);
     const timestampType = logAppendTime ? 1 : 0;
     if ((attributes & COMPRESSION_MASK) === 0) {
@@ -140,6 +141,32 @@ export function decodeRecordSet(
     if (!records) throw new Error(`record batch at offset ${baseOffset} was not inflated`);
     decodeRecords(records, 0, records.length, count, baseOffset, baseTimestamp, fixedTimestamp, timestampType, fetchOffset, target, decodeHeaders);
   }
+}
+
+/**
+ * Spark's limit on a record timestamp: milliseconds whose microseconds still fit a long
+ * (|t| <= Long.MaxValue / 1000). A larger one — typically nanoseconds written as milliseconds —
+ * fails the read as Spark's KAFKA_MALFORMED_RECORD_TIMESTAMP does, instead of becoming a date
+ * millions of years away. Record deltas are small, so the batch's base timestamp decides.
+ */
+const MAX_TIMESTAMP_MS = 9_223_372_036_854_775n;
+
+/** Thrown by the decoder; the reader adds the topic and partition (see MalformedTimestampError's uses). */
+export class MalformedTimestampError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly timestamp: bigint,
+  ) {
+    super(`record batch at offset ${offset} has timestamp ${timestamp}, beyond what milliseconds since the epoch can mean`);
+  }
+}
+
+function checkTimestamp(view: DataView, at: number, baseOffset: number): void {
+  const high = view.getInt32(at);
+  // Below 2^52 in magnitude (high word within ±2^20) is far inside the limit: no BigInt read.
+  if (high < 0x100000 && high > -0x100000) return;
+  const timestamp = view.getBigInt64(at);
+  if (timestamp > MAX_TIMESTAMP_MS || timestamp < -MAX_TIMESTAMP_MS) throw new MalformedTimestampError(baseOffset, timestamp);
 }
 
 function decodeRecords(
