@@ -94,6 +94,20 @@ describe.concurrent('subscribe', () => {
   });
 });
 
+test.concurrent("metrics, Spark's corner cases (KafkaMicroBatchSourceSuite: test custom metrics - corner cases, SPARK-57438)", async () => {
+  const topic1 = await topicWith(1, 3, 'metrics-a');
+  const topic2 = await topicWith(1, 6, 'metrics-b');
+  const source = await open({ subscribe: `${topic1},${topic2}`, startingOffsets: 'earliest' });
+  // Before any latestOffset (Spark's latestPartitionOffsets null): no metrics, no failure.
+  expect(source.metrics!({ [topic1]: { 0: 1 } })).toEqual({});
+  const start = await source.initialOffset();
+  await source.latestOffset(start, READ_ALL);
+  // An empty offset: no metrics.
+  expect(source.metrics!(null)).toEqual({});
+  // Latest 3 and 6, consumed 1 and 2: behind by 2 and 4.
+  expect(source.metrics!({ [topic1]: { 0: 1 }, [topic2]: { 0: 2 } })).toEqual({ minOffsetsBehindLatest: '2', maxOffsetsBehindLatest: '4', avgOffsetsBehindLatest: '3.0' });
+});
+
 describe.concurrent('startingOffsets', () => {
   test("'latest' starts after what is there; the resolved offsets are persisted, so a restart reads the same range", async () => {
     const topic = await topicWith(2, 10);
