@@ -134,3 +134,17 @@ spark.scenario('SPARK-36465: filter out events with invalid gap duration. (group
     addData(input, [hms('19:39:30'), 1, 'x sec']),
     checkAnswer());
 });
+
+spark.deviation('SPARK-36465: filter out events with invalid gap duration. (a constant gap that does not parse)', () => {
+  // Spark: groupBy(session_window($"time", "x sec")) casts the gap to an interval per row, gets
+  // null, and drops every row (an empty answer). Sluice refuses the constant when the query is built.
+  const input = events();
+  let error: unknown;
+  try {
+    input.frame.pipe(groupBy(sessionWindow('time', 'x sec'), 'id').agg(count().alias('counts')));
+  } catch (e) {
+    error = e;
+  }
+  expect(isSluiceError(error, 'INVALID_OPTION'), String(error)).toBe(true);
+  expect((error as Error).message).toContain('"x sec"');
+});
