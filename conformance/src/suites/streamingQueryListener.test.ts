@@ -111,3 +111,24 @@ spark.scenario('event ordering', async () => {
     expect(listener.errors).toEqual([]);
   }
 });
+
+spark.scenario('only one progress event per interval when no data', async () => {
+  // noDataProgressEventInterval 100 ms, trigger every 10 ms on the manual clock, no data after the first batch.
+  let progressEvents = 0;
+  const listener: StreamingQueryListener = { onQueryProgress: () => void progressEvents++ };
+  const input = intStream();
+  const events = (n: number) => assertOnQuery(() => expect(progressEvents).toBe(n), `${n} progress event(s)`);
+  await testStream(input.frame, { startManually: true, listeners: [listener], configure: (w) => w.option('spark.sql.streaming.noDataProgressEventInterval', 100) },
+    // The first trigger (time 0) finds no data: an idle progress event, the first one ever.
+    startStream({ trigger: processingTime(10) }),
+    addData(input, 10),
+    events(1),
+    // Time 10: the batch with the data (it restarts the no-data interval).
+    advanceManualClock(10),
+    checkAnswer(10),
+    events(2),
+    advanceManualClock(90),
+    events(2),
+    advanceManualClock(10),
+    events(3));
+});
