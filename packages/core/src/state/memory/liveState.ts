@@ -33,6 +33,29 @@ export class LiveSpace {
     } else this.bytes += value.length - old.length;
   }
 
+  /**
+   * Set a key while the state is being rebuilt from files: one map operation, and `bytes` is left
+   * for `recount` to settle once every file is applied (a read per record, to learn the size of
+   * the value it replaces, made loading a million keys markedly slower).
+   */
+  load(key: string, value: string): void {
+    const size = this.map.size;
+    this.map.set(key, value);
+    if (this.map.size !== size) this.index?.add(key);
+  }
+
+  /** Remove a key while rebuilding (see `load`). */
+  unload(key: string): void {
+    if (this.map.delete(key)) this.index?.delete(key);
+  }
+
+  /** Count `bytes` again from the entries (after `load`/`unload`). */
+  recount(): void {
+    let bytes = 0;
+    this.map.forEach((value, key) => (bytes += key.length + value.length + ENTRY_OVERHEAD));
+    this.bytes = bytes;
+  }
+
   /** Remove a key; returns its previous value. */
   remove(key: string): string | undefined {
     const old = this.map.get(key);

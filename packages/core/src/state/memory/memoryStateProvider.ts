@@ -157,6 +157,7 @@ export class MemoryStateProvider implements StateStoreProvider {
       }
       await this.apply(live, this.file(v, 'delta'), 'delta', v);
     }
+    for (const space of live.spaces) space.recount();
     return live;
   }
 
@@ -168,8 +169,8 @@ export class MemoryStateProvider implements StateStoreProvider {
       const space = spaces[s];
       if (!space) throw corrupt(this.location(path), `it names key space ${s}, but the operator has ${spaces.length}`);
       const key = bytes.toString('latin1', ks, ke);
-      if (op === DELETE) space.remove(key);
-      else space.set(key, bytes.toString('latin1', vs, ve));
+      if (op === DELETE) space.unload(key);
+      else space.load(key, bytes.toString('latin1', vs, ve));
     });
     if (result.version !== version) throw corrupt(this.location(path), `it holds version ${result.version}`);
     if (kind === 'delta') this.deltaBytes.set(version, data.length);
