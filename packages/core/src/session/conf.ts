@@ -29,6 +29,11 @@ const SETTINGS: Readonly<Record<string, Setting>> = {
     doc: "Whether a file stream without a schema infers one from the files present when it is defined (the file source's inferSchema option, when not given).",
     check: (v) => (/^(true|false)$/i.test(v) ? undefined : 'use true or false'),
   },
+  'spark.sql.streaming.fileStreamSink.ignoreMetadata': {
+    defaultValue: 'false',
+    doc: "Whether readers of a file sink's output directory ignore its _spark_metadata log and read every file there (files of uncommitted batches included).",
+    check: (v) => (/^(true|false)$/i.test(v) ? undefined : 'use true or false'),
+  },
   'spark.sql.caseSensitive': {
     defaultValue: 'false',
     doc: 'Whether column names are matched case-sensitively. Only false (Spark default) is supported: an exact match wins, then a case-insensitive one.',

@@ -38,6 +38,13 @@ export function planFileRead(
   partitions: readonly PartitionValues[],
 ): FileReadPlan {
   const codec = fileFormat(format);
+  // Spark's checkSchemaColumnNameDuplication (spark.sql.caseSensitive is false: names differing only in case clash).
+  const seen = new Set<string>();
+  for (const f of dataOrFullSchema.fields) {
+    const lower = f.name.toLowerCase();
+    if (seen.has(lower)) throw new SluiceError('INVALID_SCHEMA', `The column \`${lower}\` already exists in the schema of the ${codec.name} files (Spark: COLUMN_ALREADY_EXISTS); give each column one name.`, { details: { column: lower } });
+    seen.add(lower);
+  }
   // Spark refuses a JSON schema with a non-string map key when the stream is defined.
   if (codec.name === 'json') for (const f of dataOrFullSchema.fields) checkJsonMapKeys(f.type, `${codec.name} files`);
   const partitionColumns: string[] = [];

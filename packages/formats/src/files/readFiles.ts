@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Table } from 'apache-arrow';
-import { SluiceError, toSchema, type SchemaLike } from '@sluice/core';
+import { conf, SluiceError, toSchema, type SchemaLike } from '@sluice/core';
 import { concatTables, defineOptions, opt, type Option } from '@sluice/core/connector';
 import { fileFormat, type FileFormatName } from '../fileFormats.ts';
 import { inferFileSchema, planFileRead, readDataFile } from './fileRead.ts';
@@ -57,7 +57,9 @@ export async function committedFiles(path: string, options: { readonly recursive
 
 /** `committedFiles`, telling whether they came from a sink manifest (files there are complete by construction). */
 export async function listInputFiles(path: string, options: { readonly recursiveFileLookup?: boolean; readonly pathGlobFilter?: string } = {}): Promise<{ files: DataFile[]; fromManifest: boolean }> {
-  const manifest = isGlobPath(path) ? undefined : await SinkManifest.find(resolve(path));
+  // Spark's spark.sql.streaming.fileStreamSink.ignoreMetadata: a plain directory listing.
+  const ignoreMetadata = conf.get('spark.sql.streaming.fileStreamSink.ignoreMetadata').toLowerCase() === 'true';
+  const manifest = isGlobPath(path) || ignoreMetadata ? undefined : await SinkManifest.find(resolve(path));
   if (manifest === undefined) return { files: await listDataFiles(path, options), fromManifest: false };
   const out: DataFile[] = [];
   for (const { file, entry } of await manifest.files()) {

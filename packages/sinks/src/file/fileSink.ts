@@ -102,8 +102,10 @@ class FileSink implements Sink {
     const manifest = (await SinkManifest.find(root)) ?? new SinkManifest(root);
     try {
       await mkdir(root, { recursive: true });
-      const committed = new Set((await manifest.files()).map((f) => f.file));
-      const deleted = await deleteOrphanFiles(root, committed);
+      const files = await manifest.files();
+      const committed = new Set(files.map((f) => f.file));
+      const newest = files.reduce<number | undefined>((max, f) => Math.max(max ?? -Infinity, f.entry.modificationTime), undefined);
+      const deleted = await deleteOrphanFiles(root, committed, newest);
       if (deleted.length > 0) context.log.info(`FileSink[${root}]: deleted ${deleted.length} file(s) left by an interrupted batch.`);
       return new FileSink(options, root, manifest, await manifest.latestBatchId(), context);
     } catch (error) {
