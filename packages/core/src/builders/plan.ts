@@ -146,8 +146,9 @@ export function planSources(node: PlanNode): SourceProvider[] {
 }
 
 /**
- * How many times the plan reads each of `sources` (a self-union or self-join reads one twice):
- * Spark counts a batch's input rows per scan, so a source read twice counts its rows twice.
+ * How many times the plan reads each of `sources`: Spark counts a batch's input rows per scan,
+ * so a source a self-union reads twice counts its rows twice. A join of one frame with itself
+ * (`df.join(df, …)`) reads it once, as Spark's exchange reuse (on by default) scans it once.
  */
 export function planSourceReads(node: PlanNode, sources: readonly SourceProvider[]): number[] {
   const reads = sources.map(() => 0);
@@ -156,6 +157,7 @@ export function planSourceReads(node: PlanNode, sources: readonly SourceProvider
       const i = sources.indexOf(n.provider);
       if (i >= 0) reads[i]!++;
     } else if (n.kind === 'step') visit(n.input);
+    else if (n.kind === 'join' && n.inputs[0] === n.inputs[1] && n.inputs[0].kind !== 'source') visit(n.inputs[0]);
     else (n.inputs as readonly PlanNode[]).forEach(visit);
   };
   visit(node);
