@@ -15,6 +15,7 @@ export type { DeltaSourceOffset } from './delta/deltaOffset.ts';
 export type { DeltaSourceOptions } from './delta/options.ts';
 export { fileSourceProvider } from './file/fileSource.ts';
 export type { FileSourceOffset } from './file/fileSource.ts';
+export { SeenFiles } from './file/seenFiles.ts';
 export { kafkaProvider } from './kafka/kafkaSourceProvider.ts';
 export type { KafkaOffset } from './kafka/kafkaOffset.ts';
 export { kafkaSourceSchema } from './kafka/recordTable.ts';

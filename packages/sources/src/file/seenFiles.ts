@@ -20,6 +20,11 @@ export class SeenFiles {
     return this.oldest;
   }
 
+  /** How many files are remembered (Spark's SeenFilesMap.size). */
+  get size(): number {
+    return this.seen.size;
+  }
+
   key(uri: string): string {
     return this.fileNameOnly ? basename(uri) : uri;
   }
