@@ -11,6 +11,8 @@ declare module '@nxtedition/rocksdb' {
     readonly compression?: boolean;
     readonly infoLogLevel?: string;
     readonly walCompression?: boolean;
+    readonly compaction?: 'level' | 'universal';
+    readonly memtableMemoryBudget?: number;
   }
   export interface ChainedBatch {
     put(key: Uint8Array, value: Uint8Array): this;

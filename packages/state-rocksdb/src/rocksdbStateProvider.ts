@@ -50,8 +50,9 @@ const REPLAY_BATCH = 20_000;
  *
  * Options (`.option('stateStore.rocksdb.localDir', …)`, Spark's `spark.sql.streaming.stateStore.rocksdb.*` names too):
  * `rocksdb.localDir` (default `<tmpdir>/sluice-rocksdb`), `rocksdb.blockCacheSizeMB` (default 64),
- * and Sluice's `rocksdb.rowCacheSizeMB` (rows kept in the JS heap, default 64; 0 turns the cache
- * off; committed writes not yet applied are applied once they hold a quarter of it).
+ * `rocksdb.writeBufferSizeMB` (one memtable, default 4), and Sluice's `rocksdb.rowCacheSizeMB`
+ * (rows kept in the JS heap, default 64; 0 turns the cache off; committed writes not yet applied
+ * are applied once they hold a quarter of it).
  *
  * @example
  * import '@sluice/state-rocksdb';
@@ -101,6 +102,7 @@ class RocksDbStateProvider implements StateStoreProvider {
   private readonly localPath: string;
   private readonly stagingPath: string;
   private readonly blockCacheBytes: number;
+  private readonly writeBufferBytes: number;
   private readonly applyAtBytes: number;
 
   constructor(private readonly context: StateProviderContext) {
@@ -109,6 +111,7 @@ class RocksDbStateProvider implements StateStoreProvider {
     this.localPath = join(root, context.queryId.replace(/[^A-Za-z0-9_-]/g, '_'), `${context.operatorId}-${context.partition}`);
     this.stagingPath = `${this.localPath}.snapshot`;
     this.blockCacheBytes = megabytes(options, 'rocksdb.blockCacheSizeMB', 64, 1);
+    this.writeBufferBytes = megabytes(options, 'rocksdb.writeBufferSizeMB', 4, 1);
     const rowCacheBytes = megabytes(options, 'rocksdb.rowCacheSizeMB', 64, 0);
     this.cache = new RowCache(rowCacheBytes);
     this.applyAtBytes = Math.max(1 << 20, rowCacheBytes / 4);
@@ -172,7 +175,7 @@ class RocksDbStateProvider implements StateStoreProvider {
   }
 
   private openDb(path = this.localPath): Promise<LocalDb> {
-    return LocalDb.open(path, { blockCacheBytes: this.blockCacheBytes });
+    return LocalDb.open(path, { blockCacheBytes: this.blockCacheBytes, writeBufferBytes: this.writeBufferBytes });
   }
 
   private path(version: number, ext: 'changelog' | 'rocksdb'): string {
