@@ -70,17 +70,17 @@ describe('file source in a running query', () => {
     });
   }
 
-  it('bad input: a JSON line that does not parse and a CSV row with the wrong column count go to _corrupt_record in PERMISSIVE mode (the CSV row keeping its values, as Spark)', async () => {
+  it('bad input: a JSON line that does not parse and a CSV row with the wrong column count go to the _corrupt_record column the schema names in PERMISSIVE mode (the CSV row keeping its values, as Spark)', async () => {
     const json = await tempDir();
     await landFile(json, 'a.json', '{"id": 1}\n{"id": oops\n{"id": 3}\n');
-    const q1 = await fileSource({ format: 'json', path: json, schema: 'id LONG', fileSettleTime: 0 }).writeTo(memorySink(), { queryName: 'permissive_json', manager });
+    const q1 = await fileSource({ format: 'json', path: json, schema: 'id LONG, _corrupt_record STRING', fileSettleTime: 0 }).writeTo(memorySink(), { queryName: 'permissive_json', manager });
     await q1.processAllAvailable();
     await q1.stop();
     expect(memoryTableRows('permissive_json')).toEqual([{ id: 1n, _corrupt_record: null }, { id: null, _corrupt_record: '{"id": oops' }, { id: 3n, _corrupt_record: null }]);
 
     const csv = await tempDir();
     await landFile(csv, 'a.csv', 'id,name\n1,a\n2,b,extra\n3,c\n');
-    const q2 = await fileSource({ format: 'csv', path: csv, schema: 'id INT, name STRING', header: true, fileSettleTime: 0 }).writeTo(memorySink(), { queryName: 'permissive_csv', manager });
+    const q2 = await fileSource({ format: 'csv', path: csv, schema: 'id INT, name STRING, _corrupt_record STRING', header: true, fileSettleTime: 0 }).writeTo(memorySink(), { queryName: 'permissive_csv', manager });
     await q2.processAllAvailable();
     await q2.stop();
     expect(memoryTableRows('permissive_csv')).toEqual([{ id: 1, name: 'a', _corrupt_record: null }, { id: 2, name: 'b', _corrupt_record: '2,b,extra' }, { id: 3, name: 'c', _corrupt_record: null }]);

@@ -43,19 +43,21 @@ describe('readCsv', () => {
   it('reads Spark defaults: positional columns, unquoted empty → null, quoted "" → empty string, header skipped', () => {
     const t = readCsv(enc('id,name,score\n1,a,0.5\n2,,\n3,"",NaN\n'), { schema, options: { header: true } });
     expect(rows(t)).toEqual([
-      { id: 1, name: 'a', score: 0.5, _corrupt_record: null },
-      { id: 2, name: null, score: null, _corrupt_record: null },
-      { id: 3, name: '', score: NaN, _corrupt_record: null },
+      { id: 1, name: 'a', score: 0.5 },
+      { id: 2, name: null, score: null },
+      { id: 3, name: '', score: NaN },
     ]);
   });
 
   it('treats a wrong column count as a corrupt record, keeping its values as Spark does (PERMISSIVE: missing ones null, extra ones dropped)', () => {
-    const t = readCsv(enc('1,a,0.5\n2,b\n3,c,1,extra\n'), { schema });
+    const t = readCsv(enc('1,a,0.5\n2,b\n3,c,1,extra\n'), { schema: toSchema('id INT, name STRING, score DOUBLE, _corrupt_record STRING') });
     expect(rows(t)).toEqual([
       { id: 1, name: 'a', score: 0.5, _corrupt_record: null },
       { id: 2, name: 'b', score: null, _corrupt_record: '2,b' },
       { id: 3, name: 'c', score: 1, _corrupt_record: '3,c,1,extra' },
     ]);
+    // As Spark's reader: without the column in the schema the text is not kept.
+    expect(rows(readCsv(enc('2,b\n'), { schema }))).toEqual([{ id: 2, name: 'b', score: null }]);
   });
 
   it('fails on a wrong column count in FAILFAST mode naming file and line, with a redacted excerpt', () => {
@@ -79,7 +81,7 @@ describe('readCsv', () => {
 
   it('reads quoted values across lines only with multiLine', () => {
     const text = enc('1,"two\nlines",0\n');
-    expect(rows(readCsv(text, { schema, options: { multiLine: true } }))).toEqual([{ id: 1, name: 'two\nlines', score: 0, _corrupt_record: null }]);
+    expect(rows(readCsv(text, { schema, options: { multiLine: true } }))).toEqual([{ id: 1, name: 'two\nlines', score: 0 }]);
     expect(readCsv(text, { schema, options: { mode: 'DROPMALFORMED' } }).numRows).toBe(0);
   });
 
@@ -89,9 +91,9 @@ describe('readCsv', () => {
       options: { sep: ';', quote: "'", comment: '#', nullValue: 'NA', emptyValue: 'EMPTY', ignoreLeadingWhiteSpace: true, ignoreTrailingWhiteSpace: true },
     });
     expect(rows(t)).toEqual([
-      { id: 1, name: "it's", score: null, _corrupt_record: null },
-      { id: 2, name: 'x', score: 1000, _corrupt_record: null },
-      { id: 3, name: '', score: -Infinity, _corrupt_record: null },
+      { id: 1, name: "it's", score: null },
+      { id: 2, name: 'x', score: 1000 },
+      { id: 3, name: '', score: -Infinity },
     ]);
   });
 

@@ -19,7 +19,8 @@ const EXCERPT_LENGTH = 80;
  * field count differs from the schema, whose quoting is broken, or whose value does not parse as
  * its column's type is malformed and follows `mode`: PERMISSIVE keeps what fits (missing values
  * null, extra ones dropped, a value that does not convert null, as Spark's partial results; a
- * record with broken quoting all null) with its text in `_corrupt_record`, DROPMALFORMED skips
+ * record with broken quoting all null) with its text in the corrupt-record column when the schema
+ * has one (`_corrupt_record STRING`, or `columnNameOfCorruptRecord`), DROPMALFORMED skips
  * it, FAILFAST throws `MALFORMED_RECORD` naming file and line. A null `mode` is PERMISSIVE.
  * An unquoted `nullValue` is null; a quoted value never is, and `""` is the empty string.
  *
@@ -37,7 +38,8 @@ export function readCsv(bytes: Uint8Array, request: ReadRequest<CsvReadOptions> 
   const fields = schema.fields.filter((_, i) => i !== corruptIndex);
   const parsers = fields.map((f) => csvValueParser(f.type, o, f.name));
   const builders: ColumnBuilder[] = fields.map((f) => columnBuilder(f.type, undefined, 1024));
-  const addCorrupt = o.mode === 'PERMISSIVE' || corruptIndex >= 0;
+  // As Spark's CSV reader: the text is kept only where the user's schema names the column.
+  const addCorrupt = corruptIndex >= 0;
   const corrupt: (string | null)[] = [];
   let rows = 0;
   let headerSkipped = !o.header;
@@ -113,7 +115,7 @@ function short(text: string): string {
 function malformed(record: CsvRecord, where: string, problem: string): SluiceError {
   return new SluiceError(
     'MALFORMED_RECORD',
-    `Malformed CSV record at ${where}: ${problem}: ${JSON.stringify(short(record.raw))}. Fix the input, or read with mode PERMISSIVE (keeps it in the corrupt-record column) or DROPMALFORMED (skips it).`,
+    `Malformed CSV record at ${where}: ${problem}: ${JSON.stringify(short(record.raw))}. Fix the input, or read with mode PERMISSIVE (a row of nulls; add a '_corrupt_record STRING' column to the schema to keep its text) or DROPMALFORMED (skips it).`,
     { details: { where, line: record.line } },
   );
 }

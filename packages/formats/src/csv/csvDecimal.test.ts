@@ -15,7 +15,7 @@ describe('CSV and DECIMAL', () => {
   });
 
   it('a cell that is not a number, has spaces, or is too wide makes the record malformed, that value null (Spark partial results)', () => {
-    const t = readCsv(enc('1,abc\n2, 1.5\n3,1234567.1\n4,2.5\n'), { schema });
+    const t = readCsv(enc('1,abc\n2, 1.5\n3,1234567.1\n4,2.5\n'), { schema: toSchema('id INT, amount DECIMAL(8,2), _corrupt_record STRING') });
     expect(tableToRows(t).map((r) => [r['id'], r['amount'], r['_corrupt_record']])).toEqual([
       [1, null, '1,abc'], [2, null, '2, 1.5'], [3, null, '3,1234567.1'], [4, '2.50', null],
     ]);

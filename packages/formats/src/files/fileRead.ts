@@ -58,7 +58,7 @@ export function planFileRead(
   return { format: codec.name, codec, options, dataSchema, partitionColumns, schema: new Schema([...contents.fields, ...partitionFields]) };
 }
 
-/** What the codec returns for files of `dataSchema`: json and csv add `_corrupt_record` in PERMISSIVE mode. */
+/** What the codec returns for files of `dataSchema` (json and csv: its columns, the corrupt-record one where the schema names it). */
 function contentSchema(codec: Codec, dataSchema: Schema, options: Readonly<Record<string, unknown>>): Schema {
   if (codec.name === 'text') return textSchemaOf(dataSchema);
   if (codec.name === 'parquet') return dataSchema;
@@ -105,10 +105,9 @@ export function inferFileSchema(format: string, samples: readonly { readonly byt
     });
   }
   if (codec.name === 'parquet') return readParquet(samples[0]!.bytes, { file: samples[0]!.file }).schema;
-  const schema = codec.name === 'json'
+  // JSON inference includes the corrupt-record column when a sample record is malformed
+  // (PERMISSIVE), as Spark's does, so the stream keeps those records' text.
+  return codec.name === 'json'
     ? inferJsonSchema(samples.map((s) => s.bytes), options as never)
     : inferCsvSchema(samples.map((s) => s.bytes), options as never);
-  const corrupt = String(options['columnNameOfCorruptRecord'] ?? '_corrupt_record');
-  // The codec adds the corrupt-record column itself in PERMISSIVE mode.
-  return new Schema(schema.fields.filter((f) => f.name !== corrupt));
 }

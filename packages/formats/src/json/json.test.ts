@@ -20,7 +20,7 @@ describe('json codec', () => {
 
   it('skips blank lines and accepts \\r\\n line ends', () => {
     const t = readJson(enc('{"a":1}\r\n\r\n  \n{"a":2}\n'), { schema: toSchema('a INT') });
-    expect(rows(t)).toEqual([{ a: 1, _corrupt_record: null }, { a: 2, _corrupt_record: null }]);
+    expect(rows(t)).toEqual([{ a: 1 }, { a: 2 }]);
   });
 
   it('names the file and line of a malformed record in FAILFAST mode', () => {
@@ -29,9 +29,11 @@ describe('json codec', () => {
     );
   });
 
-  it('keeps malformed lines in _corrupt_record (PERMISSIVE) and drops them (DROPMALFORMED)', () => {
+  it('keeps malformed lines in the corrupt-record column the schema names (PERMISSIVE), nulls without one, and drops them (DROPMALFORMED)', () => {
     const bytes = enc('{"a":1}\nnot json\n{"a":"x"}\n');
-    expect(rows(readJson(bytes, { schema: toSchema('a INT') }))).toEqual([
+    // As Spark's reader: without the column in the schema a bad record is a row of nulls.
+    expect(rows(readJson(bytes, { schema: toSchema('a INT') }))).toEqual([{ a: 1 }, { a: null }, { a: null }]);
+    expect(rows(readJson(bytes, { schema: toSchema('a INT, _corrupt_record STRING') }))).toEqual([
       { a: 1, _corrupt_record: null }, { a: null, _corrupt_record: 'not json' }, { a: null, _corrupt_record: '{"a":"x"}' },
     ]);
     expect(rows(readJson(bytes, { schema: toSchema('a INT'), options: { mode: 'DROPMALFORMED' } }))).toEqual([{ a: 1 }]);
@@ -39,8 +41,8 @@ describe('json codec', () => {
 
   it('reads a multiLine document: one object, or an array whose broken element alone is corrupt', () => {
     const schema = toSchema('a INT, s STRING');
-    expect(rows(readJson(enc('{\n  "a": 1,\n  "s": "x,]}"\n}\n'), { schema, options: { multiLine: true } }))).toEqual([{ a: 1, s: 'x,]}', _corrupt_record: null }]);
-    const t = readJson(enc('[\n {"a": 1},\n {"a": "bad"},\n {"a": 3, "s": "[{"}\n]'), { schema, options: { multiLine: true } });
+    expect(rows(readJson(enc('{\n  "a": 1,\n  "s": "x,]}"\n}\n'), { schema, options: { multiLine: true } }))).toEqual([{ a: 1, s: 'x,]}' }]);
+    const t = readJson(enc('[\n {"a": 1},\n {"a": "bad"},\n {"a": 3, "s": "[{"}\n]'), { schema: toSchema('a INT, s STRING, _corrupt_record STRING'), options: { multiLine: true } });
     expect(rows(t)).toEqual([
       { a: 1, s: null, _corrupt_record: null }, { a: null, s: null, _corrupt_record: '{"a": "bad"}' }, { a: 3, s: '[{', _corrupt_record: null },
     ]);

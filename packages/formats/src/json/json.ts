@@ -11,7 +11,10 @@ import {
 /**
  * A table of `schema` from a JSON file: one object per line (JSON lines), or with `multiLine`
  * one document per file (an object, or an array of objects). Blank lines are skipped. Malformed
- * records follow `mode` as Spark's; FAILFAST errors name the file and line.
+ * records follow `mode` as Spark's: PERMISSIVE keeps what fits (a row of nulls for a record that
+ * is not an object) and puts the record's text in the corrupt-record column when the schema has
+ * one (`_corrupt_record STRING`, or the `columnNameOfCorruptRecord` option); FAILFAST errors name
+ * the file and line.
  *
  * @example readJson(bytes, { schema: toSchema('id LONG, name STRING'), file: '/in/a.json' })
  */
@@ -42,6 +45,7 @@ export function readJson(bytes: Uint8Array, request: ReadRequest<JsonReadOptions
   return parseJsonRecords(records, schema, {
     mode: o.mode,
     columnNameOfCorruptRecord: o.columnNameOfCorruptRecord,
+    appendCorruptColumn: false,
     locate: (i) => `${where} line ${lineOf(i)}`,
     syntax: jsonSyntaxOf(o),
     ...(values ? { values } : {}),

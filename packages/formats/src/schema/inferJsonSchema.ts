@@ -40,7 +40,11 @@ export function inferJsonSchema(files: readonly Uint8Array[], options: Partial<J
   }
   const fields = merged.kind === 'struct' ? [...merged.fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, t]) => new Field(name, toArrow(t), true)) : [];
   const corrupt = options.columnNameOfCorruptRecord ?? DEFAULT_CORRUPT_RECORD_COLUMN;
-  if (malformed && (options.mode ?? 'PERMISSIVE') === 'PERMISSIVE' && !fields.some((f) => f.name === corrupt)) fields.push(new Field(corrupt, new Utf8(), true));
+  if (malformed && (options.mode ?? 'PERMISSIVE') === 'PERMISSIVE' && !fields.some((f) => f.name === corrupt)) {
+    // In name order with the others, as Spark's inference sorts it in (`_corrupt_record` before `a`).
+    const at = fields.findIndex((f) => f.name > corrupt);
+    fields.splice(at < 0 ? fields.length : at, 0, new Field(corrupt, new Utf8(), true));
+  }
   return new Schema(fields);
 }
 

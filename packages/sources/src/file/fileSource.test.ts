@@ -124,7 +124,7 @@ describe('file source', () => {
     await woken;
     const end = await source.latestOffset({ logOffset: -1 }, ALL);
     expect(end).toEqual({ logOffset: 0 });
-    expect(await readRows(source, { logOffset: -1 }, end!)).toEqual([{ id: 1n, name: null, _corrupt_record: null }, { id: 2n, name: null, _corrupt_record: null }, { id: 3n, name: 'c', _corrupt_record: null }, { id: 4n, name: null, _corrupt_record: null }]);
+    expect(await readRows(source, { logOffset: -1 }, end!)).toEqual([{ id: 1n, name: null }, { id: 2n, name: null }, { id: 3n, name: 'c' }, { id: 4n, name: null }]);
     await source.stop();
   });
 
@@ -196,7 +196,7 @@ describe('file source', () => {
 
     const aged = await openSource(fileSourceProvider('json', { path: dir, fileSettleTime: 0, maxFileAge: '1 hour' }, toSchema(schema)), memoryCheckpoint());
     const e0 = await aged.latestOffset({ logOffset: -1 }, ALL);
-    expect(await readRows(aged, { logOffset: -1 }, e0!)).toEqual([{ id: 1n, name: null, _corrupt_record: null, x: 1 }, { id: 2n, name: null, _corrupt_record: null, x: 2 }]);
+    expect(await readRows(aged, { logOffset: -1 }, e0!)).toEqual([{ id: 1n, name: null, x: 1 }, { id: 2n, name: null, x: 2 }]);
     await landFile(join(dir, 'x=1'), 'old.json', jsonLines([{ id: 3 }]), 10_000_000 - 2 * 3_600_000);
     await landFile(join(dir, 'x=1'), 'recent.json', jsonLines([{ id: 4 }]), 10_000_000 - 1_000);
     await firstValueFrom(aged.dataArrived$!);
@@ -228,7 +228,7 @@ describe('file source', () => {
     const dir = await tempDir();
     await landFile(dir, 'a.json', jsonLines([{ id: 1, score: 1.5, tags: ['x'] }]));
     const provider = fileSourceProvider('json', { path: dir, inferSchema: true, fileSettleTime: 0 });
-    expect(provider.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['id:Int64', 'score:Float64', 'tags:List<Utf8>', '_corrupt_record:Utf8']);
+    expect(provider.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['id:Int64', 'score:Float64', 'tags:List<Utf8>']);
     const empty = await tempDir();
     expect(() => fileSourceProvider('json', { path: empty, inferSchema: true })).toThrow(/INVALID_SCHEMA.*Unable to infer schema for JSON/);
   });
@@ -312,7 +312,7 @@ describe('schema inference with a glob path', () => {
     await landFile(join(dir, 'b'), 'x.json', jsonLines([{ other: 'text' }]));
     for (const recursiveFileLookup of [false, true]) {
       const provider = fileSourceProvider('json', { path: join(dir, 'a*'), inferSchema: true, recursiveFileLookup });
-      expect(provider.schema.names).toEqual(['id', '_corrupt_record']);
+      expect(provider.schema.names).toEqual(['id']);
     }
   });
 });

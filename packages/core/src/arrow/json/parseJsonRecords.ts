@@ -12,6 +12,13 @@ export interface ParseJsonOptions {
   readonly mode?: ParseMode;
   /** The Utf8 column that holds a bad record's text in PERMISSIVE mode (default `_corrupt_record`). */
   readonly columnNameOfCorruptRecord?: string;
+  /**
+   * In PERMISSIVE mode, whether a schema without the corrupt-record column gains it (default
+   * true, as `fromJson` flattens it beside the parsed fields). False answers the schema's columns
+   * only, as Spark's JSON file reader does: a bad record is a row of nulls unless the user's
+   * schema names the column.
+   */
+  readonly appendCorruptColumn?: boolean;
   /** Where record `index` came from, for FAILFAST messages: "file /in/a.json line 12". */
   readonly locate?: (index: number) => string;
   /** The JSON syntax accepted beyond RFC 8259 (Spark's `allow*` options); Spark's defaults when absent. */
@@ -48,7 +55,7 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
   }
   // The JSON fields are all but the corrupt-record column, which is filled here, not parsed.
   const dataFields = schema.fields.filter((_, i) => i !== corruptIndex);
-  const addCorrupt = mode === 'PERMISSIVE' || corruptIndex >= 0;
+  const addCorrupt = corruptIndex >= 0 || (mode === 'PERMISSIVE' && options.appendCorruptColumn !== false);
   const syntax = options.syntax ?? SPARK_JSON_SYNTAX;
   const lenient = isLenient(syntax);
   const state: ParseState = { inexact: false, bad: false, numberTokensMatter: false, integerTimestampsAreSeconds: true, jsonTokens: true, ...(options.values ? { values: options.values } : {}) };
@@ -106,7 +113,7 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
       }
       // Some field did not fit: the record is malformed, with the other fields kept (PERMISSIVE).
       if (mode === 'PERMISSIVE') {
-        corrupt!.push(text);
+        corrupt?.push(text);
         rows++;
         continue;
       }
@@ -115,7 +122,7 @@ export function parseJsonRecords(texts: ArrayLike<string | null | undefined>, sc
     if (mode === 'DROPMALFORMED') continue;
     if (mode === 'FAILFAST') throw malformed(text, i, options.locate);
     appendNulls(builders);
-    corrupt!.push(text);
+    corrupt?.push(text);
     rows++;
   }
 
@@ -148,7 +155,7 @@ function malformed(text: string, index: number, locate: ((index: number) => stri
   const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
   return new SluiceError(
     'MALFORMED_RECORD',
-    `Malformed JSON record at ${where}: ${JSON.stringify(excerpt)}. It is not a JSON object of the expected schema; fix the input, or read with mode PERMISSIVE (keeps it in the corrupt-record column) or DROPMALFORMED (skips it).`,
+    `Malformed JSON record at ${where}: ${JSON.stringify(excerpt)}. It is not a JSON object of the expected schema; fix the input, or read with mode PERMISSIVE (a row of nulls; add a '_corrupt_record STRING' column to the schema to keep its text) or DROPMALFORMED (skips it).`,
     { details: { where, index } },
   );
 }
