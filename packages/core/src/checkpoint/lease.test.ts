@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isSluiceError } from '../errors.ts';
 import { fileLeaseStorage } from './fileLease.ts';
 import { nodeFileSystem } from './fileSystem.ts';
-import { acquireLease } from './lease.ts';
+import { acquireLease, realLeaseClock, type LeaseClock } from './lease.ts';
 
 const LEASE_MS = 300;
 const owner = (runId: string) => ({ queryId: null, runId, name: runId });
@@ -80,16 +80,28 @@ describe('the checkpoint lease (no process id is trusted)', () => {
   it('a holder renews its lease, releases it on stop, and stops renewing once taken over', async () => {
     const path = await dir();
     const file = join(path, '.lock');
-    const lease = await acquireLease(storage(path), owner('holder'), { leaseMs: 100 });
+    // Renewals run when the test says, so the takeover below lands between two of them: on a
+    // timer, a renewal that had read the lease just before the takeover could write it back
+    // (the file store's replace is check-then-rename; offsets/N put-if-absent is the arbiter).
+    let renew: (() => void) | undefined;
+    let stopped = false;
+    const clock: LeaseClock = { ...realLeaseClock, every: (_ms, fn) => ((renew = fn), { stop: () => void (stopped = true) }) };
+    const renewed = async (): Promise<string> => {
+      renew!();
+      await new Promise((r) => setTimeout(r, 50));
+      return readFile(file, 'utf8');
+    };
+    const lease = await acquireLease(storage(path), owner('holder'), { leaseMs: 100, clock });
     const first = await readFile(file, 'utf8');
-    await new Promise((r) => setTimeout(r, 120));
-    expect(await readFile(file, 'utf8')).not.toBe(first);
+    const second = await renewed();
+    expect(second).not.toBe(first);
+    expect(JSON.parse(second)).toMatchObject({ runId: 'holder', renewals: 1 });
     // Someone took it over (we were paused past the lease): we must not write it back.
     const usurper = JSON.stringify({ runId: 'usurper', queryId: null, name: null, hostname: 'another-host', pid: 1 });
     await writeFile(`${file}.new`, usurper);
     await rename(`${file}.new`, file);
-    await new Promise((r) => setTimeout(r, 120));
-    expect(await readFile(file, 'utf8')).toBe(usurper);
+    expect(await renewed()).toBe(usurper);
+    expect(stopped).toBe(true);
     await lease.release();
     expect(await readFile(file, 'utf8')).toBe(usurper);
   });
