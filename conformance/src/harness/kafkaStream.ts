@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { col, FileCheckpointStore, readStream, select, tableToRows, type QueryManager, type StreamFrame, type StreamingQuery, type TriggerLike } from '@sluice/core';
 import { memorySink, memoryTableBatches, memoryTableRows } from '@sluice/sinks';
-import { produceRecords, uniqueTopicName, type KafkaTestBroker, type TestRecord } from '@sluice/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker, type TestRecord } from '@sluice/testing';
 
 /**
  * Spark's KafkaSourceTest, restated over the real Kafka source and the test broker: a Kafka
@@ -80,3 +81,19 @@ export const sorted = (values: readonly number[]) => [...values].sort((a, b) => 
 
 /** `from..to` inclusive, as Scala's `from to to`. */
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/**
+ * One test broker for a suite file: started before its scenarios, handed to `started`, and
+ * stopped after them together with the queries `manager` still runs.
+ */
+export function useKafkaBroker(manager: QueryManager, started: (broker: KafkaTestBroker) => void): void {
+  let broker: KafkaTestBroker | undefined;
+  beforeAll(async () => {
+    broker = await startKafkaBroker();
+    started(broker);
+  });
+  afterAll(async () => {
+    await Promise.all(manager.active.map((q) => q.stop()));
+    await broker?.stop();
+  });
+}

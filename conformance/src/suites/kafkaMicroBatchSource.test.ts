@@ -3,26 +3,21 @@
  * `sources/0/0` (the initial offsets, SPARK-19517), run on the real Kafka source against the
  * test broker, with the checkpoint on disk so the file's bytes are Spark's.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { col, FileCheckpointStore, isSluiceError, QueryManager, readStream, select, silentLogger } from '@sluice/core';
 import { memorySink, memoryTableRows } from '@sluice/sinks';
-import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
+import { produceRecords, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { suite } from '../harness/scenario.ts';
+import { useKafkaBroker } from '../harness/kafkaStream.ts';
 
 const spark = suite('KafkaMicroBatchSourceSuite');
 let broker: KafkaTestBroker;
 const manager = new QueryManager({ logger: silentLogger });
 
-beforeAll(async () => {
-  broker = await startKafkaBroker();
-});
-afterAll(async () => {
-  await Promise.all(manager.active.map((q) => q.stop()));
-  await broker?.stop();
-});
+useKafkaBroker(manager, (started) => (broker = started));
 
 /** Spark's `CAST(value AS STRING)` then `.map(_.toInt)`, from `topic`, into a memory table. */
 async function startOn(checkpoint: string, topic: string, startingOffsets = 'latest') {

@@ -5,29 +5,23 @@
  * stream here). Spark's "batch -" scenarios write a DataFrame with `df.write`; Sluice has no batch
  * writer, so the same rows go through one micro-batch (Trigger.Once) of the same sink.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@sluice/sources';
 import { availableNow, col, FileCheckpointStore, isSluiceError, lit, once, QueryManager, readStream, select, selectExpr, silentLogger, type StreamFrame, type StreamingQuery } from '@sluice/core';
 import { memorySink, memoryTableRows } from '@sluice/sinks';
-import { startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
+import { uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { suite } from '../harness/scenario.ts';
 import { memoryInput, type MemoryInput } from '../harness/memoryInput.ts';
-import { range, sorted } from '../harness/kafkaStream.ts';
+import { range, sorted, useKafkaBroker } from '../harness/kafkaStream.ts';
 
 const spark = suite('KafkaSinkSuite');
 let broker: KafkaTestBroker;
 const manager = new QueryManager({ logger: silentLogger });
 
-beforeAll(async () => {
-  broker = await startKafkaBroker();
-});
-afterAll(async () => {
-  await Promise.all(manager.active.map((q) => q.stop()));
-  await broker?.stop();
-});
+useKafkaBroker(manager, (started) => (broker = started));
 
 /** Spark's createKafkaWriter: `selectExpr(...)` of the input, then the Kafka sink. */
 async function createKafkaWriter(frame: StreamFrame, options: { topic?: string; outputMode?: string; withOptions?: Record<string, unknown>; trigger?: ReturnType<typeof once> }, ...exprs: string[]): Promise<StreamingQuery> {

@@ -10,25 +10,19 @@
  * New partitions and topics read from their start are covered by the subscribePattern scenario
  * "topic-level offsets tolerate a new topic matching subscribePattern after the start".
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import '@sluice/sources';
 import { col, count, groupBy, isSluiceError, QueryManager, readStream, select, silentLogger, window, withWatermark } from '@sluice/core';
 import { memorySink, memoryTableRows } from '@sluice/sinks';
-import { produceRecords, startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
+import { produceRecords, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { suite } from '../harness/scenario.ts';
-import { KafkaStreamTest, intValues, range, sendMessages } from '../harness/kafkaStream.ts';
+import { KafkaStreamTest, intValues, range, sendMessages, useKafkaBroker } from '../harness/kafkaStream.ts';
 
 const spark = suite('KafkaMicroBatchSourceSuite');
 let broker: KafkaTestBroker;
 const manager = new QueryManager({ logger: silentLogger });
 
-beforeAll(async () => {
-  broker = await startKafkaBroker();
-});
-afterAll(async () => {
-  await Promise.all(manager.active.map((q) => q.stop()));
-  await broker?.stop();
-});
+useKafkaBroker(manager, (started) => (broker = started));
 
 const assignString = (topic: string, partitions: readonly number[]) => JSON.stringify({ [topic]: partitions });
 

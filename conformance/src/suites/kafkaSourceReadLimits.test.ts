@@ -9,7 +9,7 @@
  * that wait out `maxTriggerDelay` (a real 5 s sleep in Spark) are covered on virtual time by
  * packages/sources' kafkaSource tests; here the first batch and the Trigger.Once part are restated.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { filter, firstValueFrom, startWith } from 'rxjs';
 import '@sluice/sources';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -17,21 +17,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableNow, col, FileCheckpointStore, join as joinStreams, once, QueryManager, readStream, select, selectExpr, silentLogger, udf } from '@sluice/core';
 import { memorySink, memoryTable, memoryTableRows } from '@sluice/sinks';
-import { startKafkaBroker, uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
+import { uniqueTopicName, type KafkaTestBroker } from '@sluice/testing';
 import { suite } from '../harness/scenario.ts';
-import { KafkaStreamTest, intValues, range, sendMessages, sorted } from '../harness/kafkaStream.ts';
+import { KafkaStreamTest, intValues, range, sendMessages, sorted, useKafkaBroker } from '../harness/kafkaStream.ts';
 
 const spark = suite('KafkaMicroBatchSourceSuite');
 let broker: KafkaTestBroker;
 const manager = new QueryManager({ logger: silentLogger });
 
-beforeAll(async () => {
-  broker = await startKafkaBroker();
-});
-afterAll(async () => {
-  await Promise.all(manager.active.map((q) => q.stop()));
-  await broker?.stop();
-});
+useKafkaBroker(manager, (started) => (broker = started));
 
 /** Run one batch of everything (Trigger.Once) on a stream's checkpoint and wait for it to end. */
 async function runOnce(stream: KafkaStreamTest): Promise<void> {
